@@ -1,0 +1,119 @@
+"""Écoute: call review and coaching. create_app wires config, extensions, blueprints, CLI and jobs."""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+
+from flask import Flask
+
+from app.config import CONFIGS, Config
+
+
+def create_app(config: type[Config] | str | None = None, **overrides) -> Flask:
+    """Build the application; `config` is a Config class or a name from CONFIGS."""
+    if config is None or isinstance(config, str):
+        config = CONFIGS[config or os.environ.get("ECOUTE_ENV", "production")]
+    app = Flask(__name__, instance_path=str(overrides.get("INSTANCE_PATH", config.INSTANCE_PATH)))
+    app.config.from_object(config)
+    app.config.update(overrides)
+    _ensure_secret_key(app)
+    os.makedirs(app.instance_path, exist_ok=True)
+    _configure_logging()
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    register_cli(app)
+    register_jobs(app)
+    return app
+
+
+def _configure_logging() -> None:
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("app").setLevel(os.environ.get("LOG_LEVEL", "INFO"))
+
+
+def _ensure_secret_key(app: Flask) -> None:
+    """Use SECRET_KEY from the environment, else a per-instance key generated once and kept out of git."""
+    if app.config.get("SECRET_KEY"):
+        return
+    key_file = os.path.join(app.instance_path, "secret_key")
+    os.makedirs(app.instance_path, exist_ok=True)
+    if not os.path.exists(key_file):
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_hex(32))
+    with open(key_file) as fh:
+        app.config["SECRET_KEY"] = fh.read().strip()
+
+
+def register_extensions(app: Flask) -> None:
+    from flask_babel import lazy_gettext
+
+    from app import models  # noqa: F401  (the whole schema, for Alembic and create_all)
+    from app.auth.i18n import select_locale
+    from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(os.path.dirname(__file__)), "migrations"))
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message_category = "info"
+    login_manager.login_message = lazy_gettext("Please sign in to see this page.")
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from app.api.views import bp as api_bp
+    from app.auth.views import bp as auth_bp
+    from app.calls.views import bp as calls_bp
+    from app.coaching.views import bp as coaching_bp
+    from app.main.views import bp as main_bp
+    from app.review.views import bp as review_bp
+    from app.scoring import pages as scoring_pages  # noqa: F401  (call-page section)
+    from app.scoring.views import bp as scoring_bp
+    from app.teams.views import bp as teams_bp
+    from app.transcription import context as transcription_context  # noqa: F401  (call-page section)
+    from app.transcription.views import bp as transcription_bp
+
+    for bp in (main_bp, auth_bp, calls_bp, transcription_bp, scoring_bp, teams_bp, api_bp, coaching_bp, review_bp):
+        app.register_blueprint(bp)
+    register_feedback(app)
+
+
+def register_feedback(app: Flask) -> None:
+    """The agent space (sheets, disputes, notifications) and the team reports."""
+    from app import agent_space
+    from app.reports.views import bp as reports_bp
+
+    agent_space.register(app)
+    app.register_blueprint(reports_bp)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from app.main.errors import register
+
+    register(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from app.main.templating import register
+
+    register(app)
+
+
+def register_cli(app: Flask) -> None:
+    from app.cli import qa, register_stage_commands
+
+    register_stage_commands()
+    app.cli.add_command(qa)
+
+
+def register_jobs(app: Flask) -> None:
+    from app.jobs.queue import init_queue
+
+    init_queue(app)

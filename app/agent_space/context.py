@@ -1,0 +1,174 @@
+"""Plain-dict context for the agent space and the disputes pages; templates only format."""
+
+from __future__ import annotations
+
+import functools
+from collections import defaultdict
+from typing import Any
+
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.agent_space.charts import line_chart
+from app.agent_space.services import dispute_deadline, is_owner
+from app.auth.models import User
+from app.calls.models import Call
+from app.coaching.models import CoachingSheet, Comment, Dispute
+from app.db import utcnow
+from app.reports.queries import current_final
+from app.scoring.models import CriterionScore, Evaluation
+from app.teams.models import Agent
+
+TREND_POINTS = 12
+STATUS_LABELS = {"open": _l("Open"), "accepted": _l("Accepted"), "rejected": _l("Rejected")}
+
+
+def _lang() -> str:
+    return str(get_locale() or "en")[:2]
+
+
+@functools.lru_cache(maxsize=4)
+def _titles(lang: str) -> dict[str, str]:
+    from app.scoring.rubrics import bundled_rubrics
+
+    titles: dict[str, str] = {}
+    for rubric in bundled_rubrics().values():
+        for criterion in rubric.criteria:
+            titles.setdefault(criterion.id, criterion.title.get(lang))
+    return titles
+
+
+def criterion_title(key: str) -> str:
+    """The criterion's title from the bundled rubrics, in the interface language; the key otherwise."""
+    return _titles(_lang()).get(key) or key.replace("_", " ").capitalize()
+
+
+def sheet_rows(session: Session, agent_id: int) -> list[dict[str, Any]]:
+    """The agent's sheets, newest first; unacknowledged ones are new."""
+    rows = session.execute(
+        select(CoachingSheet, Evaluation.total, Call.call_date, Call.id)
+        .join(Evaluation, Evaluation.id == CoachingSheet.evaluation_id).join(Call, Call.id == Evaluation.call_id)
+        .where(CoachingSheet.agent_id == agent_id)
+        .order_by(CoachingSheet.created_at.desc(), CoachingSheet.id.desc())
+    ).all()
+    return [{"id": sheet.id, "created_at": sheet.created_at, "call_date": call_date, "call_id": call_id,
+             "total": total, "new": sheet.acknowledged_at is None, "acknowledged_at": sheet.acknowledged_at}
+            for sheet, total, call_date, call_id in rows]
+
+
+def criterion_trends(session: Session, agent_id: int) -> list[dict[str, Any]]:
+    """One small chart per criterion over the agent's last final evaluations."""
+    recent = (select(Evaluation.id, Call.call_date).join(Call, Call.id == Evaluation.call_id)
+              .where(Call.agent_id == agent_id, current_final())
+              .order_by(Call.call_date.desc()).limit(TREND_POINTS).subquery())
+    rows = session.execute(
+        select(recent.c.id, recent.c.call_date, CriterionScore.criterion_key, CriterionScore.score)
+        .join(CriterionScore, CriterionScore.evaluation_id == recent.c.id)
+        .where(CriterionScore.na.is_(False)).order_by(recent.c.call_date, recent.c.id)
+    ).all()
+    order = list(dict.fromkeys((eid, when) for eid, when, _, _ in rows))
+    position = {eid: i for i, (eid, _) in enumerate(order)}
+    labels = [when.strftime("%d/%m") for _, when in order]
+    series: dict[str, list[float | None]] = defaultdict(lambda: [None] * len(order))
+    for eid, _when, key, score in rows:
+        series[key][position[eid]] = score
+    charts = []
+    for key, values in series.items():
+        title = criterion_title(key)
+        latest = next((v for v in reversed(values) if v is not None), None)
+        charts.append({"key": key, "title": title, "latest": latest,
+                       "svg": line_chart(labels, {title: values}, title=str(title))})
+    return charts
+
+
+def action_items(session: Session, agent_id: int) -> list[dict[str, Any]]:
+    """Open action items from the agent's current final evaluations, soonest due first."""
+    try:
+        from app.review.models import ActionItem
+    except ImportError:
+        return []
+    rows = session.execute(
+        select(ActionItem, Call.call_date).join(Evaluation, Evaluation.id == ActionItem.evaluation_id)
+        .join(Call, Call.id == Evaluation.call_id)
+        .where(Call.agent_id == agent_id, ActionItem.done.is_(False), current_final())
+        .order_by(ActionItem.due_date.is_(None), ActionItem.due_date, ActionItem.id)
+    ).all()
+    today = utcnow().date()
+    return [{"text": item.text, "due_date": item.due_date, "call_date": call_date,
+             "overdue": item.due_date is not None and item.due_date < today} for item, call_date in rows]
+
+
+def my_coaching(session: Session, agent_id: int | None) -> dict[str, Any]:
+    if agent_id is None:
+        return {"sheets": [], "trends": [], "actions": [], "new_count": 0}
+    sheets = sheet_rows(session, agent_id)
+    return {"sheets": sheets, "trends": criterion_trends(session, agent_id),
+            "actions": action_items(session, agent_id), "new_count": sum(s["new"] for s in sheets)}
+
+
+def _names(session: Session, ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    return dict(session.execute(select(User.id, User.name).where(User.id.in_(ids))).all())
+
+
+def _history(session: Session, sheet: CoachingSheet) -> list[dict[str, Any]]:
+    comments = session.scalars(select(Comment).where(Comment.sheet_id == sheet.id)).all()
+    disputes = session.scalars(select(Dispute).where(Dispute.sheet_id == sheet.id)).all()
+    names = _names(session, {c.author_id for c in comments} | {d.raised_by_id for d in disputes}
+                   | {d.resolved_by_id for d in disputes if d.resolved_by_id})
+    events = [{"at": sheet.created_at, "kind": "issued"}]
+    if sheet.acknowledged_at:
+        events.append({"at": sheet.acknowledged_at, "kind": "acknowledged"})
+    events += [{"at": c.created_at, "kind": "comment", "who": names.get(c.author_id), "text": c.body}
+               for c in comments]
+    for d in disputes:
+        events.append({"at": d.created_at, "kind": "dispute", "who": names.get(d.raised_by_id), "text": d.reason,
+                       "criterion": criterion_title(d.criterion_key), "status": STATUS_LABELS[d.status],
+                       "status_key": d.status, "id": d.id})
+        if d.resolved_at:
+            events.append({"at": d.resolved_at, "kind": d.status, "who": names.get(d.resolved_by_id),
+                           "text": d.resolution, "criterion": criterion_title(d.criterion_key)})
+    return sorted(events, key=lambda e: e["at"])
+
+
+def sheet_page(session: Session, sheet: CoachingSheet, user: User, window_days: int) -> dict[str, Any]:
+    """A sheet's history with what this user may still do on it."""
+    evaluation = session.get(Evaluation, sheet.evaluation_id)
+    agent = session.get(Agent, sheet.agent_id)
+    deadline = dispute_deadline(sheet, window_days)
+    owner = is_owner(user, sheet)
+    open_keys = set(session.scalars(select(Dispute.criterion_key)
+                                    .where(Dispute.sheet_id == sheet.id, Dispute.status == "open")))
+    criteria = [{"key": c.criterion_key, "title": criterion_title(c.criterion_key), "score": c.score,
+                 "na": c.na, "disputed": c.criterion_key in open_keys} for c in evaluation.criteria]
+    return {
+        "sheet": sheet, "agent": agent.name if agent else "", "call_date": evaluation.call.call_date,
+        "call_id": evaluation.call_id, "total": evaluation.total, "revision": evaluation.revision,
+        "criteria": criteria, "events": _history(session, sheet), "deadline": deadline,
+        "can_acknowledge": owner and sheet.acknowledged_at is None,
+        "can_dispute": owner and utcnow() <= deadline,
+        "disputable": [c for c in criteria if not c["disputed"] and not c["na"]],
+        "is_owner": owner,
+    }
+
+
+def open_disputes(session: Session) -> list[dict[str, Any]]:
+    """Every open dispute, oldest first, with the score it is about."""
+    rows = session.execute(
+        select(Dispute, Agent.name, Call.call_date, CriterionScore.score)
+        .join(CoachingSheet, CoachingSheet.id == Dispute.sheet_id).join(Agent, Agent.id == CoachingSheet.agent_id)
+        .join(Evaluation, Evaluation.id == CoachingSheet.evaluation_id).join(Call, Call.id == Evaluation.call_id)
+        .outerjoin(CriterionScore, (CriterionScore.evaluation_id == Evaluation.id)
+                   & (CriterionScore.criterion_key == Dispute.criterion_key))
+        .where(Dispute.status == "open").order_by(Dispute.created_at, Dispute.id)
+    ).all()
+    return [{"id": d.id, "sheet_id": d.sheet_id, "agent": name, "call_date": call_date, "score": score,
+             "criterion": criterion_title(d.criterion_key), "reason": d.reason, "created_at": d.created_at}
+            for d, name, call_date, score in rows]
+
+
+def open_dispute_count(session: Session) -> int:
+    return session.scalar(select(func.count(Dispute.id)).where(Dispute.status == "open")) or 0

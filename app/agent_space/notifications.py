@@ -1,0 +1,117 @@
+"""Notifications: created with the change that causes them, e-mailed once the change is committed."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import has_app_context, has_request_context, request
+from flask_babel import force_locale, format_date
+from flask_babel import gettext as _
+from sqlalchemy import event, func, select, update
+from sqlalchemy.orm import Session
+
+from app.agent_space.mail import mail_enabled, send_mail
+from app.agent_space.models import Notification, NotificationKind
+from app.auth.models import User
+from app.coaching.models import CoachingSheet, Dispute
+from app.db import utcnow
+from app.scoring.models import Evaluation
+
+_PENDING_MAIL = "ecoute_pending_mail"
+
+
+def notification_text(kind: str, params: dict[str, Any]) -> str:
+    """The message in the current language, built when it is shown."""
+    if kind == NotificationKind.NEW_SHEET:
+        when = format_date(date.fromisoformat(params["call_date"])) if params.get("call_date") else "–"
+        return _("New coaching sheet for your call of %(date)s.", date=when)
+    if kind == NotificationKind.DISPUTE_ANSWERED:
+        from app.agent_space.context import criterion_title
+
+        title = criterion_title(params.get("criterion", ""))
+        if params.get("status") == "accepted":
+            return _("Your dispute on %(criterion)s was accepted: the evaluation was revised.", criterion=title)
+        return _("Your dispute on %(criterion)s was rejected.", criterion=title)
+    return kind
+
+
+def notify(session: Session, user: User, kind: str, url: str, **params: Any) -> Notification:
+    """Add a notification for the user (once per kind and page) and queue its e-mail until commit."""
+    same_page = session.scalars(select(Notification).where(
+        Notification.user_id == user.id, Notification.kind == kind, Notification.url == url))
+    for existing in same_page:
+        if existing.params == params:
+            return existing
+    notification = Notification(user_id=user.id, kind=kind, url=url, params=params)
+    session.add(notification)
+    if has_app_context() and mail_enabled():
+        with force_locale(user.locale or "en"):
+            text = notification_text(kind, params)
+            subject = _("Écoute: %(text)s", text=text)
+        link = request.host_url.rstrip("/") + url if has_request_context() else url
+        session.info.setdefault(_PENDING_MAIL, []).append((user.email, subject, f"{text}\n\n{link}\n"))
+    return notification
+
+
+def notify_new_sheet(session: Session, sheet: CoachingSheet) -> Notification | None:
+    """Tell the agent a new coaching sheet is ready (nothing when the agent has no account)."""
+    user = session.scalar(select(User).where(User.agent_id == sheet.agent_id, User.active.is_(True)))
+    if user is None:
+        return None
+    evaluation = session.get(Evaluation, sheet.evaluation_id)
+    call_date = evaluation.call.call_date.date().isoformat() if evaluation is not None else None
+    return notify(session, user, NotificationKind.NEW_SHEET, f"/me/coaching/{sheet.id}", call_date=call_date)
+
+
+def notify_dispute_answered(session: Session, dispute: Dispute) -> Notification | None:
+    user = session.get(User, dispute.raised_by_id)
+    if user is None:
+        return None
+    return notify(session, user, NotificationKind.DISPUTE_ANSWERED, f"/me/coaching/{dispute.sheet_id}",
+                  criterion=dispute.criterion_key, status=dispute.status, dispute=dispute.id)
+
+
+def unread_count(session: Session, user_id: int) -> int:
+    return session.scalar(select(func.count(Notification.id)).where(
+        Notification.user_id == user_id, Notification.read_at.is_(None))) or 0
+
+
+def user_notifications(session: Session, user_id: int, limit: int = 50) -> list[Notification]:
+    return list(session.scalars(select(Notification).where(Notification.user_id == user_id)
+                                .order_by(Notification.created_at.desc(), Notification.id.desc()).limit(limit)))
+
+
+def mark_read(session: Session, user_id: int, notification_id: int | None = None) -> int:
+    """Mark one (or every) unread notification of the user as read; returns how many changed."""
+    query = update(Notification).where(Notification.user_id == user_id, Notification.read_at.is_(None))
+    if notification_id is not None:
+        query = query.where(Notification.id == notification_id)
+    return session.execute(query.values(read_at=utcnow())).rowcount
+
+
+# Sheets are issued by the render job; whichever code path adds one, its agent hears about it.
+@event.listens_for(Session, "after_flush")
+def _collect_new_sheets(session: Session, flush_context) -> None:
+    new = [obj for obj in session.new if isinstance(obj, CoachingSheet)]
+    if new:
+        session.info.setdefault("ecoute_new_sheets", []).extend(new)
+
+
+@event.listens_for(Session, "after_flush_postexec")
+def _notify_new_sheets(session: Session, flush_context) -> None:
+    for sheet in session.info.pop("ecoute_new_sheets", []):
+        notify_new_sheet(session, sheet)
+
+
+@event.listens_for(Session, "after_commit")
+def _send_pending_mail(session: Session) -> None:
+    for to, subject, body in session.info.pop(_PENDING_MAIL, []):
+        send_mail(to, subject, body)
+
+
+@event.listens_for(Session, "after_rollback")
+def _drop_pending_mail(session: Session) -> None:
+    session.info.pop(_PENDING_MAIL, None)
+    session.info.pop("ecoute_new_sheets", None)
+

@@ -1,0 +1,70 @@
+"""Sign in, sign out, interface language."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from app.audit.services import record
+from app.auth.forms import LanguageForm, LoginForm
+from app.auth.services import authenticate, set_locale
+from app.extensions import db, limiter
+
+bp = Blueprint("auth", __name__)
+
+
+def _safe_next(target: str | None) -> str:
+    """Only same-site relative paths: never an open redirect."""
+    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+        return target
+    return url_for("main.index")
+
+
+def _login_failed(response) -> bool:
+    # Count only failed sign-ins against the rate limit: a failed POST re-renders the form (200).
+    return request.method == "POST" and response.status_code == 200
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"], deduct_when=_login_failed)
+def login():
+    """Sign-in form."""
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = authenticate(db.session, form.email.data, form.password.data)
+        db.session.commit()
+        if user is not None:
+            session.clear()  # a fresh session on sign-in: no fixation
+            login_user(user, remember=form.remember.data)
+            return redirect(_safe_next(request.args.get("next")))
+        flash(_("Wrong e-mail or password."), "error")
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    """Sign out (POST with CSRF token, so a link elsewhere cannot sign you out)."""
+    record(db.session, "auth.logout", target=current_user._get_current_object())
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash(_("You are signed out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/language", methods=["POST"])
+def language():
+    """Switch the interface language; saved on the account when signed in."""
+    form = LanguageForm()
+    if form.validate_on_submit():
+        session["locale"] = form.locale.data
+        if current_user.is_authenticated:
+            set_locale(db.session, current_user, form.locale.data)
+            db.session.commit()
+    return redirect(_safe_next(form.next.data))

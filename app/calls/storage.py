@@ -1,0 +1,65 @@
+"""Content-addressed recording store under RECORDINGS_DIR: a file's path is derived from its sha256.
+
+Names given by users never reach the file system. Uploads land in a private temporary file in the
+store's own `tmp/` (same file system, so the final move is an atomic rename).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+from typing import BinaryIO
+
+CHUNK = 1024 * 1024
+
+# Extension for the stored file, from the container PyAV detected (never from the user's name).
+FORMAT_EXTENSIONS = {
+    "wav": "wav", "mp3": "mp3", "ogg": "ogg", "flac": "flac", "matroska,webm": "webm",
+    "mov,mp4,m4a,3gp,3g2,mj2": "m4a", "aac": "aac", "w64": "wav",
+}
+
+
+class TooLargeError(ValueError):
+    """The upload is over the configured size limit."""
+
+
+def extension_for(container_format: str) -> str:
+    return FORMAT_EXTENSIONS.get(container_format, "bin")
+
+
+def spool(stream: BinaryIO, root: Path, *, max_bytes: int) -> tuple[Path, str, int]:
+    """Copy an upload to a temporary file, hashing as it goes; returns (path, sha256, size)."""
+    tmp_dir = root / "tmp"
+    tmp_dir.mkdir(parents=True, exist_ok=True)
+    digest, size = hashlib.sha256(), 0
+    fd, name = tempfile.mkstemp(dir=tmp_dir, prefix="upload-")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            while chunk := stream.read(CHUNK):
+                size += len(chunk)
+                if size > max_bytes:
+                    raise TooLargeError(f"over {max_bytes // (1024 * 1024)} MB")
+                digest.update(chunk)
+                out.write(chunk)
+    except BaseException:
+        os.unlink(name)
+        raise
+    return Path(name), digest.hexdigest(), size
+
+
+def store(tmp_path: Path, root: Path, relative_path: str) -> Path:
+    """Move a spooled file to its content address (a no-op when that content is already there)."""
+    target = root / relative_path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.exists():
+        tmp_path.unlink(missing_ok=True)
+    else:
+        os.replace(tmp_path, target)
+        os.chmod(target, 0o440)
+    return target
+
+
+def path_of(root: Path, relative_path: str) -> Path:
+    return root / relative_path

@@ -1,0 +1,140 @@
+"""Calls: list, upload, detail, audio."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, timedelta
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user
+from sqlalchemy import select
+
+from app.auth.choices import Permission
+from app.auth.permissions import get_call_or_404, require, sees_unredacted, visible_calls
+from app.calls import context
+from app.calls.forms import ActionForm, CallFilterForm, UploadForm
+from app.calls.messages import user_message
+from app.calls.models import CallStatus
+from app.calls.services import (
+    CallFilters,
+    CallMeta,
+    IngestError,
+    display_name,
+    filter_calls,
+    ingest,
+    recording_path,
+)
+from app.extensions import db
+from app.jobs.models import Job, JobStatus
+from app.jobs.services import retry_job
+from app.teams.models import Agent
+from app.transcription.audio import AudioError
+from app.transcription.services import redacted_audio_path
+
+bp = Blueprint("calls", __name__, url_prefix="/calls")
+
+
+def _day_start(d) -> datetime | None:
+    return datetime.combine(d, time.min, tzinfo=UTC) if d else None
+
+
+@bp.route("/")
+@require(Permission.VIEW_ALL_CALLS, Permission.VIEW_OWN_CALLS)
+def index():
+    """The calls list, filtered and paginated; agents see only their own calls."""
+    form = CallFilterForm(request.args)
+    context.fill_filter_choices(form, current_user)
+    form.validate()  # a malformed filter shows its error and is ignored (its data stays None)
+    filters = CallFilters(
+        team_id=form.team.data or None,
+        agent_id=form.agent.data or None,
+        status=form.status.data or None,
+        date_from=_day_start(form.date_from.data),
+        date_to=_day_start(form.date_to.data) + timedelta(days=1) if form.date_to.data else None,
+    )
+    query = filter_calls(visible_calls(current_user), filters)
+    page = db.paginate(query, per_page=current_app.config["CALLS_PER_PAGE"], error_out=False)
+    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    return render_template("calls/index.html", form=form, page=page, args=args,
+                           rows=context.call_rows(page.items))
+
+
+@bp.route("/upload", methods=["GET", "POST"])
+@require(Permission.UPLOAD_CALLS)
+def upload():
+    """Upload one or several recordings for an agent."""
+    form = UploadForm()
+    form.agent_id.choices = context.agent_choices()
+    if request.method == "GET":
+        form.call_date.data = datetime.now().replace(second=0, microsecond=0)
+    if form.validate_on_submit():
+        agent = db.session.get(Agent, form.agent_id.data) or abort(400)
+        meta = CallMeta(agent=agent, call_date=form.call_date.data.replace(tzinfo=UTC),
+                        direction=form.direction.data, external_id=form.external_id.data or None,
+                        channel_layout=form.channel_layout.data or None)
+        stored, refused = _ingest_all(form.files.data, meta)
+        for name, message in refused:
+            flash(_("%(name)s was refused: %(reason)s", name=name, reason=message), "error")
+        if stored:
+            flash(ngettext("%(num)d recording uploaded; transcription has started.",
+                           "%(num)d recordings uploaded; transcription has started.", len(stored)), "success")
+            return redirect(url_for("calls.show", call_id=stored[0]) if len(stored) == 1 else url_for("calls.index"))
+    return render_template("calls/upload.html", form=form, max_mb=current_app.config["MAX_UPLOAD_MB"])
+
+
+def _ingest_all(files, meta: CallMeta) -> tuple[list[int], list[tuple[str, str]]]:
+    """Each file succeeds or fails on its own; a refused file leaves nothing behind."""
+    stored, refused = [], []
+    several = len(files) > 1
+    for file in files:
+        one_meta = meta if not several else CallMeta(meta.agent, meta.call_date, meta.direction, None,
+                                                     meta.channel_layout)
+        try:
+            call = ingest(db.session, file.stream, file.filename, one_meta, uploaded_by_id=current_user.id)
+            db.session.commit()
+            stored.append(call.id)
+        except (IngestError, AudioError) as exc:
+            db.session.rollback()
+            refused.append((display_name(file.filename), user_message(exc)))
+    return stored, refused
+
+
+@bp.route("/<int:call_id>")
+@require(Permission.VIEW_ALL_CALLS, Permission.VIEW_OWN_CALLS)
+def show(call_id: int):
+    """One call: details, audio player, progress, transcript and scores."""
+    call = get_call_or_404(call_id)
+    return render_template("calls/show.html", **context.call_page(call, current_user), action_form=ActionForm())
+
+
+@bp.route("/<int:call_id>/audio")
+@require(Permission.VIEW_ALL_CALLS, Permission.VIEW_OWN_CALLS)
+def audio(call_id: int):
+    """The recording, with range requests so the player can seek; the redacted copy for trainers."""
+    call = get_call_or_404(call_id)
+    path, extension = recording_path(call), call.recording.extension
+    if not sees_unredacted(current_user):
+        if call.transcript is None:
+            abort(404)  # nothing is known to be safe to hear before the transcript is redacted
+        redacted = redacted_audio_path(call.transcript)
+        if redacted is not None:
+            path, extension = redacted, "flac"
+    if not path.exists():
+        abort(404)
+    return send_file(path, mimetype=context.audio_mimetype(extension), conditional=True, max_age=3600,
+                     download_name=f"call-{call.id}.{extension}")
+
+
+@bp.route("/<int:call_id>/jobs/<int:job_id>/retry", methods=["POST"])
+@require(Permission.UPLOAD_CALLS)
+def retry(call_id: int, job_id: int):
+    """Retry a failed job of this call."""
+    call = get_call_or_404(call_id)
+    job = db.session.scalars(select(Job).where(Job.id == job_id, Job.call_id == call.id)).first() or abort(404)
+    if ActionForm().validate_on_submit() and job.status == JobStatus.FAILED:
+        retry_job(db.session, job, extra_attempts=current_app.config["JOB_MAX_ATTEMPTS"])
+        call.status = CallStatus.UPLOADED if job.kind == "transcribe" else CallStatus.TRANSCRIBED
+        db.session.commit()
+        flash(_("The job was queued again."), "success")
+    return redirect(url_for("calls.show", call_id=call.id))

@@ -1,0 +1,40 @@
+"""`qa sheet EVALUATION_ID --out FILE.pdf`: issue (or fetch) the coaching sheet of a final evaluation."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import click
+
+from app.extensions import db
+
+
+def register(group: click.Group) -> None:
+    """Add the coaching commands to the `qa` command group."""
+    group.add_command(sheet_command)
+
+
+@click.command("sheet")
+@click.argument("evaluation_id", type=int)
+@click.option(
+    "--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="Where to write the PDF."
+)
+def sheet_command(evaluation_id: int, out: Path) -> None:
+    """Write the coaching sheet PDF of a final evaluation, issuing it first if needed."""
+    from app.coaching.services import SheetError, issue_sheet, sheet_path
+    from app.scoring.models import Evaluation
+
+    evaluation = db.session.get(Evaluation, evaluation_id)
+    if evaluation is None:
+        raise click.ClickException(f"no evaluation {evaluation_id}")
+    try:
+        sheet = issue_sheet(db.session, evaluation)
+        db.session.commit()
+    except SheetError as exc:
+        raise click.ClickException(str(exc)) from None
+    try:
+        shutil.copyfile(sheet_path(sheet), out)
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {out}: {exc.strerror}") from None
+    click.echo(f"sheet {sheet.id} ({sheet.language}, sha256 {sheet.sha256[:12]}) written to {out}")

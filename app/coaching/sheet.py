@@ -1,0 +1,346 @@
+"""A coaching sheet's content from plain inputs (pure: no Flask, no database).
+
+The sheet speaks the agent's language (their team's), not the viewer's interface language, so its
+labels live here in both languages instead of in the gettext catalogues.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from html import escape
+from typing import Any
+
+from babel.dates import format_date
+
+from app.transcription.redaction import find_pii, redact_text
+
+LABELS: dict[str, dict[str, str]] = {
+    "fr": {
+        "title": "Fiche de coaching",
+        "agent": "Conseiller",
+        "team": "Équipe",
+        "call": "Appel",
+        "date": "Date",
+        "duration": "Durée",
+        "reference": "Référence",
+        "reviewer": "Évaluateur",
+        "automatic": "évaluation automatique",
+        "rubric": "Grille",
+        "version": "version",
+        "total": "Note globale",
+        "target": "Objectif",
+        "auto_failed": "Critère éliminatoire non atteint",
+        "scores": "Scores par critère",
+        "na": "non applicable",
+        "strengths": "Points forts",
+        "areas": "Axes de progrès",
+        "better": "Mieux dire\u00a0:",
+        "q_open": "«\u00a0",
+        "q_close": "\u00a0»",
+        "no_moment": "Aucun passage relevé sur cet appel.",
+        "actions": "Plan d'action",
+        "due": "échéance",
+        "no_action": "Aucune action définie.",
+        "trend": "Vos dernières évaluations",
+        "trend_empty": "Première évaluation : la tendance apparaîtra avec les suivantes.",
+        "ack": "Accusé de réception",
+        "ack_text": "J'ai pris connaissance de cette fiche et en ai discuté avec mon évaluateur.",
+        "signature": "Signature",
+        "signed_on": "Date",
+        "comments": "Commentaires",
+        "issued": "Fiche émise le",
+        "redacted": "Les données personnelles sont masquées dans les citations.",
+    },
+    "en": {
+        "title": "Coaching sheet",
+        "agent": "Agent",
+        "team": "Team",
+        "call": "Call",
+        "date": "Date",
+        "duration": "Duration",
+        "reference": "Reference",
+        "reviewer": "Reviewer",
+        "automatic": "automatic evaluation",
+        "rubric": "Rubric",
+        "version": "version",
+        "total": "Overall score",
+        "target": "Target",
+        "auto_failed": "Auto-fail criterion missed",
+        "scores": "Scores by criterion",
+        "na": "not applicable",
+        "strengths": "Strengths",
+        "areas": "Areas to improve",
+        "better": "A better way to say it:",
+        "q_open": "“",
+        "q_close": "”",
+        "no_moment": "No moment noted on this call.",
+        "actions": "Action items",
+        "due": "due",
+        "no_action": "No action item set.",
+        "trend": "Your last evaluations",
+        "trend_empty": "First evaluation: the trend appears with the next ones.",
+        "ack": "Acknowledgement",
+        "ack_text": "I have read this sheet and discussed it with my reviewer.",
+        "signature": "Signature",
+        "signed_on": "Date",
+        "comments": "Comments",
+        "issued": "Sheet issued on",
+        "redacted": "Personal data is hidden in quotes.",
+    },
+}
+
+MAX_MOMENTS = 3  # quotes per column
+MAX_NOTES = 2  # reasons (and tips) under one quote: one or two pages, not a transcript
+QUOTE_CHARS = 180
+
+
+@dataclass(frozen=True, slots=True)
+class CriterionLine:
+    title: str
+    score: float | None
+    weight: float
+    na: bool = False
+    band: str | None = None
+    auto_fail: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Moment:
+    """One piece of evidence: the words (a span of a segment's text), when, and why it counted."""
+
+    criterion: str
+    segment_text: str
+    char_start: int
+    char_end: int
+    start: float
+    positive: bool
+    explanation: str = ""
+    tip: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ActionLine:
+    text: str
+    due: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TrendPoint:
+    when: date
+    total: float
+    current: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SheetInput:
+    language: str
+    agent_name: str
+    team_name: str
+    call_date: datetime
+    duration: float
+    reference: str
+    reviewer_name: str | None
+    rubric_title: str
+    rubric_version: int
+    total: float | None
+    threshold: float
+    issued_on: date
+    auto_failed: bool = False
+    criteria: tuple[CriterionLine, ...] = ()
+    moments: tuple[Moment, ...] = ()
+    strengths_note: str = ""
+    improvements_note: str = ""
+    actions: tuple[ActionLine, ...] = ()
+    trend: tuple[TrendPoint, ...] = field(default_factory=tuple)
+
+
+def sheet_context(data: SheetInput) -> dict[str, Any]:
+    """Everything the sheet template shows, formatted in the agent's language."""
+    lang = "fr" if data.language.startswith("fr") else "en"
+    return {
+        "lang": lang,
+        "t": LABELS[lang],
+        "agent": data.agent_name,
+        "team": data.team_name,
+        "call": {
+            "date": _date(data.call_date.date(), lang) + data.call_date.strftime(" %H:%M"),
+            "duration": format_duration(data.duration),
+            "reference": data.reference,
+        },
+        "reviewer": data.reviewer_name,
+        "rubric": {"title": data.rubric_title, "version": data.rubric_version},
+        "total": _round(data.total),
+        "total_tone": _tone(data.total, data.threshold),
+        "threshold": _round(data.threshold),
+        "auto_failed": data.auto_failed,
+        "criteria": [_criterion(c, data.threshold) for c in data.criteria],
+        "strengths": _moments(data.moments, lang, positive=True),
+        "areas": _moments(data.moments, lang, positive=False),
+        "strengths_note": _lines(data.strengths_note),
+        "improvements_note": _lines(data.improvements_note),
+        "actions": [{"text": a.text, "due": _date(a.due, lang) if a.due else None} for a in data.actions],
+        "trend_svg": trend_svg(data.trend, data.threshold) if len(data.trend) > 1 else "",
+        "issued_on": _date(data.issued_on, lang),
+    }
+
+
+def format_duration(seconds: float) -> str:
+    """4 min 05 s; hours only when there are some."""
+    total = int(round(seconds))
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours}\u00a0h\u00a0{minutes:02d}\u00a0min"
+    return f"{minutes}\u00a0min\u00a0{secs:02d}\u00a0s" if minutes else f"{secs}\u00a0s"
+
+
+def timestamp(seconds: float) -> str:
+    minutes, secs = divmod(int(seconds), 60)
+    return f"{minutes:02d}:{secs:02d}"
+
+
+def quote(text: str, char_start: int, char_end: int, language: str) -> str:
+    """The evidence words with some context, trimmed to a sentence-sized window, personal data redacted.
+
+    The window never cuts through a personal data span, so no half card number survives the trim.
+    """
+    start, end = max(0, char_start), min(len(text), max(char_end, char_start))
+    if end - start < QUOTE_CHARS:
+        pad = (QUOTE_CHARS - (end - start)) // 2
+        start, end = max(0, start - pad), min(len(text), end + pad)
+    for span in find_pii(text, language):
+        if span.start < start < span.end:
+            start = span.start
+        if span.start < end < span.end:
+            end = span.end
+    start, end = _word_edge(text, start, backwards=True), _word_edge(text, end, backwards=False)
+    words = redact_text(text[start:end].strip(), language)
+    return ("…" if start > 0 else "") + words + ("…" if end < len(text) else "")
+
+
+def _word_edge(text: str, pos: int, *, backwards: bool) -> int:
+    if pos <= 0 or pos >= len(text):
+        return pos
+    step = -1 if backwards else 1
+    while 0 < pos < len(text) and not text[pos - 1 if backwards else pos].isspace():
+        pos += step
+    return pos
+
+
+def _moments(moments: tuple[Moment, ...], lang: str, *, positive: bool) -> list[dict[str, Any]]:
+    """Quotes for one column; evidence on the same words is one quote with each reason under it."""
+    merged: dict[tuple[str, int], dict[str, Any]] = {}
+    for m in _one_per_criterion_first([m for m in moments if m.positive == positive]):
+        key = (m.segment_text, m.start)
+        if key not in merged:
+            if len(merged) == MAX_MOMENTS:
+                continue
+            merged[key] = {
+                "quote": quote(m.segment_text, m.char_start, m.char_end, lang),
+                "at": timestamp(m.start),
+                "criteria": [],
+                "notes": [],
+            }
+        item = merged[key]
+        if m.criterion not in item["criteria"]:
+            item["criteria"].append(m.criterion)
+        tip = "" if positive or any(n["tip"] == m.tip for n in item["notes"]) else m.tip
+        if len(item["notes"]) >= MAX_NOTES:
+            continue
+        if (m.explanation and m.explanation not in [n["why"] for n in item["notes"]]) or tip:
+            item["notes"].append({"why": m.explanation, "tip": tip})
+    return sorted(merged.values(), key=lambda item: item["at"])
+
+
+def _one_per_criterion_first(moments: list[Moment]) -> list[Moment]:
+    """Spread the few quotes a page holds over the criteria instead of one criterion's many."""
+    rank: dict[str, int] = {}
+    keyed = []
+    for order, moment in enumerate(moments):
+        rank[moment.criterion] = rank.get(moment.criterion, -1) + 1
+        keyed.append((rank[moment.criterion], order, moment))
+    return [m for _, _, m in sorted(keyed, key=lambda k: k[:2])]
+
+
+def _criterion(line: CriterionLine, threshold: float) -> dict[str, Any]:
+    score = None if line.na else _round(line.score)
+    return {
+        "title": line.title,
+        "score": score,
+        "width": 0 if score is None else max(0, min(100, score)),
+        "tone": "na" if score is None else _tone(score, threshold),
+        "band": line.band,
+        "weight": _round(line.weight),
+        "auto_fail": line.auto_fail,
+    }
+
+
+def _tone(score: float | None, threshold: float) -> str:
+    if score is None:
+        return "na"
+    if score >= threshold:
+        return "good"
+    return "fair" if score >= 50 else "low"
+
+
+def _round(value: float | None) -> int | None:
+    return None if value is None else int(round(value))
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip(" -•*\t") for line in (text or "").splitlines() if line.strip(" -•*\t")]
+
+
+def _date(value: date, lang: str) -> str:
+    return format_date(value, format="long" if lang == "fr" else "d MMM yyyy", locale=lang)
+
+
+TONE_COLOURS = {"good": "#2f855a", "fair": "#b7791f", "low": "#c53030", "na": "#a0aec0"}
+
+
+def trend_svg(points: tuple[TrendPoint, ...], threshold: float, *, width: int = 290, height: int = 125) -> str:
+    """A small line chart of totals (0-100) with the target as a dashed line; inline SVG, no assets."""
+    left, right, top, bottom = 26, 16, 14, 22
+    plot_w, plot_h = width - left - right, height - top - bottom
+    step = plot_w / max(1, len(points) - 1)
+
+    def y(score: float) -> float:
+        return top + plot_h * (1 - max(0.0, min(100.0, score)) / 100)
+
+    xy = [(left + i * step, y(p.total)) for i, p in enumerate(points)]
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" class="trend" role="img">'
+    ]
+    for level in (0, 50, 100):
+        parts.append(
+            f'<line x1="{left}" x2="{width - right}" y1="{y(level):.1f}" y2="{y(level):.1f}" '
+            'stroke="#e2e8f0" stroke-width="1"/>'
+        )
+        parts.append(
+            f'<text x="{left - 5}" y="{y(level) + 3:.1f}" font-size="8" fill="#718096" text-anchor="end">{level}</text>'
+        )
+    parts.append(
+        f'<line x1="{left}" x2="{width - right}" y1="{y(threshold):.1f}" y2="{y(threshold):.1f}" '
+        'stroke="#2f855a" stroke-width="1" stroke-dasharray="4 3"/>'
+    )
+    path = " ".join(f"{'M' if i == 0 else 'L'}{px:.1f},{py:.1f}" for i, (px, py) in enumerate(xy))
+    parts.append(f'<path d="{path}" fill="none" stroke="#2b6cb0" stroke-width="2"/>')
+    for (px, py), point in zip(xy, points, strict=True):
+        colour = TONE_COLOURS[_tone(point.total, threshold)]
+        radius = 4.5 if point.current else 3
+        parts.append(
+            f'<circle cx="{px:.1f}" cy="{py:.1f}" r="{radius}" fill="{colour}" stroke="#fff" stroke-width="1.2"/>'
+        )
+        weight = "bold" if point.current else "normal"
+        parts.append(
+            f'<text x="{px:.1f}" y="{py - 7:.1f}" font-size="8" font-weight="{weight}" '
+            f'text-anchor="middle" fill="#2d3748">{round(point.total)}</text>'
+        )
+        parts.append(
+            f'<text x="{px:.1f}" y="{height - 6}" font-size="7.5" text-anchor="middle" '
+            f'fill="#718096">{escape(point.when.strftime("%d/%m"))}</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)

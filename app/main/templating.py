@@ -1,0 +1,62 @@
+"""Jinja filters and globals: formatting only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, url_for
+from flask_babel import format_datetime, format_decimal, format_percent, get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from app.auth.choices import Permission, Role
+from app.auth.forms import LanguageForm
+
+
+def duration(seconds: float | None) -> str:
+    if seconds is None:
+        return "–"
+    seconds = int(round(seconds))
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
+ROLE_LABELS = {Role.ADMIN: _l("Admin"), Role.QA_MANAGER: _l("QA manager"), Role.TRAINER: _l("Trainer"),
+               Role.AGENT: _l("Agent")}
+
+# Later stages add their pages to the navigation: (endpoint, label, permission).
+_NAV: list[tuple[str, Any, Permission]] = []
+
+
+def nav_item(endpoint: str, label: Any, permission: Permission) -> None:
+    """Add a page to the main navigation for users holding the permission."""
+    if all(e != endpoint for e, _, _ in _NAV):
+        _NAV.append((endpoint, label, permission))
+
+
+def nav_extensions() -> list[dict[str, Any]]:
+    if not current_user.is_authenticated:
+        return []
+    return [{"endpoint": e, "url": url_for(e), "label": label} for e, label, p in _NAV if current_user.can(p)]
+
+
+def register(app: Flask) -> None:
+    app.jinja_env.filters["duration"] = duration
+    app.jinja_env.filters["percent"] = lambda value: format_percent(value) if value is not None else "–"
+    app.jinja_env.filters["language_name"] = lambda code: LANGUAGE_NAMES.get(code, code or "–")
+    app.jinja_env.filters["number"] = lambda value: format_decimal(value) if value is not None else "–"
+    app.jinja_env.filters["datetime"] = lambda value, fmt="medium": format_datetime(value, fmt) if value else "–"
+
+    @app.context_processor
+    def inject():
+        return {
+            "Permission": Permission,
+            "Role": Role,
+            "current_locale": str(get_locale()),
+            "language_form": LanguageForm(formdata=None, locale=str(get_locale())),
+            "can": (lambda p: current_user.is_authenticated and current_user.can(p)),
+            "nav_extensions": nav_extensions,
+            "role_label": lambda role: ROLE_LABELS.get(role, role),
+        }

@@ -1,0 +1,26 @@
+"""Every model, imported once so the metadata (and Alembic) sees the whole schema."""
+
+from app.agent_space.models import Notification
+from app.audit.models import AuditEvent
+from app.auth.models import User
+from app.calls.models import Call, Recording
+from app.coaching.models import CoachingSheet, Comment, Dispute
+from app.jobs.models import Job
+from app.review.models import (
+    ActionItem,
+    CalibrationParticipant,
+    CalibrationScore,
+    CalibrationSession,
+    ReviewAssignment,
+    SamplingPlan,
+)
+from app.scoring.models import CriterionScore, Evaluation, Evidence, Rubric, RubricVersion
+from app.teams.models import Agent, Team
+from app.transcription.models import Transcript, TranscriptSegment
+
+__all__ = [
+    "ActionItem", "Agent", "AuditEvent", "CalibrationParticipant", "CalibrationScore", "CalibrationSession",
+    "Call", "CoachingSheet", "Comment", "CriterionScore", "Dispute",
+    "Evaluation", "Evidence", "Job", "Notification", "Recording", "ReviewAssignment", "Rubric", "RubricVersion",
+    "SamplingPlan", "Team", "Transcript", "TranscriptSegment", "User",
+]

@@ -1,0 +1,1 @@
+"""Team reports for QA managers: averages, trends, distribution, coverage, agreement, CSV export."""

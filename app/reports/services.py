@@ -1,0 +1,194 @@
+"""Team figures as aggregate SQL: every query groups in the database, Python only folds the groups."""
+
+from __future__ import annotations
+
+from collections import OrderedDict, defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import Integer, and_, case, cast, func, select
+from sqlalchemy.orm import Session
+
+from app.calls.models import Call
+from app.coaching.models import CoachingSheet, Dispute
+from app.db import utcnow
+from app.reports.queries import current_final, week_start
+from app.review.models import ReviewAssignment
+from app.scoring.models import CriterionScore, Evaluation, EvaluationStatus, Rubric, RubricVersion
+from app.teams.models import Agent, Team
+
+AGREEMENT_POINTS = 10
+DEFAULT_WEEKS = 12
+
+
+@dataclass(frozen=True)
+class TeamFilter:
+    """Which evaluations a report covers: a team (or all) and call dates from `start` to `end` inclusive."""
+
+    team_id: int | None
+    start: date
+    end: date
+
+    @classmethod
+    def default(cls, team_id: int | None = None, start: date | None = None, end: date | None = None) -> TeamFilter:
+        end = end or utcnow().date()
+        return cls(team_id, start or end - timedelta(weeks=DEFAULT_WEEKS) + timedelta(days=1), end)
+
+    def where(self):
+        conditions = [Call.call_date >= _utc(self.start), Call.call_date < _utc(self.end + timedelta(days=1))]
+        if self.team_id:
+            conditions.append(Call.team_id == self.team_id)
+        return and_(*conditions)
+
+
+def _utc(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=UTC)
+
+
+_CACHE: OrderedDict[tuple, tuple] = OrderedDict()
+_CACHE_SIZE = 32
+
+
+def data_version(session: Session) -> tuple:
+    """Changes whenever a final evaluation appears (finalised or revised); final ones never change after."""
+    row = session.execute(
+        select(func.count(Evaluation.id), func.max(Evaluation.id), func.max(Evaluation.finalized_at))
+        .where(Evaluation.status == EvaluationStatus.FINAL)
+    ).one()
+    return str(session.get_bind().url), *row
+
+
+def score_aggregates(session: Session, flt: TeamFilter) -> tuple[list, list, list[int]]:
+    """The three heavy aggregates (criterion, evaluation, distribution), cached per filter until the data moves."""
+    key = (data_version(session), flt)
+    if key in _CACHE:
+        _CACHE.move_to_end(key)
+        return _CACHE[key]
+    value = ([tuple(r) for r in criterion_groups(session, flt)], [tuple(r) for r in evaluation_groups(session, flt)],
+             score_distribution(session, flt))
+    _CACHE[key] = value
+    while len(_CACHE) > _CACHE_SIZE:
+        _CACHE.popitem(last=False)
+    return value
+
+
+def _avg(total: float, count: int) -> float | None:
+    return total / count if count else None
+
+
+def criterion_groups(session: Session, flt: TeamFilter) -> list:
+    """Per team, agent, week and criterion: score sum and count, and automatic-versus-final agreement sums."""
+    week = week_start(Call.call_date, session.get_bind().dialect.name)
+    both = and_(CriterionScore.score.is_not(None), CriterionScore.auto_score.is_not(None))
+    gap = func.abs(CriterionScore.auto_score - CriterionScore.score)
+    query = (
+        select(Call.team_id, Call.agent_id, week.label("week"), CriterionScore.criterion_key,
+               func.sum(CriterionScore.score), func.count(CriterionScore.score),
+               func.sum(case((both, gap), else_=0)), func.sum(case((both, 1), else_=0)),
+               func.sum(case((and_(both, gap <= AGREEMENT_POINTS), 1), else_=0)))
+        .select_from(CriterionScore).join(Evaluation, Evaluation.id == CriterionScore.evaluation_id)
+        .join(Call, Call.id == Evaluation.call_id)
+        .where(current_final(), flt.where(), CriterionScore.na.is_(False))
+        .group_by(Call.team_id, Call.agent_id, week, CriterionScore.criterion_key)
+    )
+    return session.execute(query).all()
+
+
+def evaluation_groups(session: Session, flt: TeamFilter) -> list:
+    """Per team, agent and week: total sum and count of the final evaluations."""
+    week = week_start(Call.call_date, session.get_bind().dialect.name)
+    query = (
+        select(Call.team_id, Call.agent_id, week.label("week"), func.sum(Evaluation.total),
+               func.count(Evaluation.total))
+        .select_from(Evaluation).join(Call, Call.id == Evaluation.call_id)
+        .where(current_final(), flt.where())
+        .group_by(Call.team_id, Call.agent_id, week)
+    )
+    return session.execute(query).all()
+
+
+def score_distribution(session: Session, flt: TeamFilter) -> list[int]:
+    """How many final evaluations fall in each 10-point bucket of the total (100 counts in 90-100)."""
+    bucket = case((Evaluation.total >= 90, 9), else_=cast(func.floor(Evaluation.total / 10), Integer))
+    rows = session.execute(
+        select(bucket, func.count()).select_from(Evaluation).join(Call, Call.id == Evaluation.call_id)
+        .where(current_final(), flt.where(), Evaluation.total.is_not(None)).group_by(bucket)
+    ).all()
+    counts = [0] * 10
+    for index, count in rows:
+        counts[max(0, min(9, int(index)))] += count
+    return counts
+
+
+def coverage(session: Session, flt: TeamFilter) -> dict[int, tuple[int, int]]:
+    """Per agent: (reviewed, planned) review assignments for calls in the period."""
+    rows = session.execute(
+        select(Call.agent_id, func.sum(case((ReviewAssignment.status == "done", 1), else_=0)), func.count())
+        .select_from(ReviewAssignment).join(Call, Call.id == ReviewAssignment.call_id)
+        .where(flt.where()).group_by(Call.agent_id)
+    ).all()
+    return {agent_id: (int(done or 0), planned) for agent_id, done, planned in rows}
+
+
+def open_disputes(session: Session, team_id: int | None) -> int:
+    query = select(func.count(Dispute.id)).where(Dispute.status == "open")
+    if team_id:
+        query = (query.join(CoachingSheet, CoachingSheet.id == Dispute.sheet_id)
+                 .join(Agent, Agent.id == CoachingSheet.agent_id).where(Agent.team_id == team_id))
+    return session.scalar(query) or 0
+
+
+def agents_and_teams(session: Session, team_id: int | None) -> tuple[dict[int, Agent], dict[int, str]]:
+    query = select(Agent).where(Agent.active.is_(True))
+    if team_id:
+        query = query.where(Agent.team_id == team_id)
+    agents = {a.id: a for a in session.scalars(query)}
+    teams = dict(session.execute(select(Team.id, Team.name)).all())
+    return agents, teams
+
+
+def fold(rows, key_of) -> dict:
+    """Sum (sum, count) pairs of grouped rows under a coarser key."""
+    acc: dict = defaultdict(lambda: [0.0, 0])
+    for row in rows:
+        entry = acc[key_of(row)]
+        entry[0] += row[-2] or 0
+        entry[1] += row[-1] or 0
+    return acc
+
+
+def agreement(groups) -> dict[str, dict[str, float | None]]:
+    """Per criterion: mean |automatic - final| and the share within AGREEMENT_POINTS, over reviewed scores."""
+    acc: dict[str, list[float]] = defaultdict(lambda: [0.0, 0, 0])
+    for _t, _a, _w, key, _s, _c, gap_sum, pairs, close in groups:
+        entry = acc[key]
+        entry[0] += gap_sum or 0
+        entry[1] += pairs or 0
+        entry[2] += close or 0
+    return {key: {"mean_gap": _avg(g, n), "within": _avg(c, n), "pairs": int(n)} for key, (g, n, c) in acc.items()}
+
+
+def evaluation_rows(session: Session, flt: TeamFilter) -> Iterator[dict]:
+    """Current final evaluations with their criterion scores, for the CSV export (call date order)."""
+    base = (
+        select(Evaluation.id, Evaluation.revision, Call.id, Call.external_id, Call.call_date, Team.name, Agent.name,
+               Agent.external_ref, Rubric.key, RubricVersion.version, Evaluation.total, Evaluation.auto_failed,
+               Evaluation.finalized_at)
+        .select_from(Evaluation).join(Call, Call.id == Evaluation.call_id).join(Team, Team.id == Call.team_id)
+        .join(Agent, Agent.id == Call.agent_id).join(RubricVersion, RubricVersion.id == Evaluation.rubric_version_id)
+        .join(Rubric, Rubric.id == RubricVersion.rubric_id)
+        .where(current_final(), flt.where()).order_by(Call.call_date, Evaluation.id)
+    )
+    scores: dict[int, dict[str, tuple]] = defaultdict(dict)
+    for eid, key, score, auto, na in session.execute(
+        select(CriterionScore.evaluation_id, CriterionScore.criterion_key, CriterionScore.score,
+               CriterionScore.auto_score, CriterionScore.na)
+        .join(Evaluation, Evaluation.id == CriterionScore.evaluation_id).join(Call, Call.id == Evaluation.call_id)
+        .where(current_final(), flt.where())
+    ):
+        scores[eid][key] = (score, auto, na)
+    names = ("evaluation_id", "revision", "call_id", "external_id", "call_date", "team", "agent", "agent_ref",
+             "rubric", "rubric_version", "total", "auto_failed", "finalized_at")
+    for row in session.execute(base):
+        yield {**dict(zip(names, row, strict=True)), "criteria": scores.get(row[0], {})}

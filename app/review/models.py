@@ -1,0 +1,109 @@
+"""Sampling plans and the review queue they fill; action items; calibration sessions."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import JSON, Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.db import UTCDateTime, utcnow
+from app.extensions import db
+
+if TYPE_CHECKING:
+    from app.scoring.models import RubricVersion
+
+
+class SamplingPlan(db.Model):
+    __tablename__ = "sampling_plans"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    calls_per_agent: Mapped[int] = mapped_column(default=2)
+    period: Mapped[str] = mapped_column(String(10), default="week")
+    # Optional strata, e.g. {"lowest_scores": 0.25, "flagged": 0.25}; a criterion for targeted draws.
+    strata: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    min_duration: Mapped[float] = mapped_column(default=60.0)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ReviewAssignment(db.Model):
+    __tablename__ = "review_assignments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int] = mapped_column(ForeignKey("calls.id"), index=True)
+    reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    plan_id: Mapped[int | None] = mapped_column(ForeignKey("sampling_plans.id"))
+    # The seed of the draw that picked this call, so the draw can be reproduced.
+    seed: Mapped[int | None]
+    stratum: Mapped[str | None] = mapped_column(String(40))
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(10), default="open", index=True)
+    evaluation_id: Mapped[int | None] = mapped_column(ForeignKey("evaluations.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ActionItem(db.Model):
+    """Something the agent agreed to work on, written by the reviewer on an evaluation."""
+
+    __tablename__ = "action_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    evaluation_id: Mapped[int] = mapped_column(ForeignKey("evaluations.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    due_date: Mapped[date | None] = mapped_column(Date)
+    done: Mapped[bool] = mapped_column(default=False)
+
+
+class CalibrationSession(db.Model):
+    """Several reviewers score one call blind; scores are shown side by side once revealed."""
+
+    __tablename__ = "calibration_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int] = mapped_column(ForeignKey("calls.id"), index=True)
+    rubric_version_id: Mapped[int] = mapped_column(ForeignKey("rubric_versions.id"))
+    # The automatic scores when the session opened ({criterion: score or None}): re-scoring the call
+    # replaces its automatic evaluation, the comparison must not move.
+    auto_scores: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    revealed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    rubric_version: Mapped[RubricVersion] = relationship()
+    participants: Mapped[list[CalibrationParticipant]] = relationship(
+        back_populates="session", cascade="all, delete-orphan", order_by="CalibrationParticipant.id"
+    )
+    scores: Mapped[list[CalibrationScore]] = relationship(
+        back_populates="session", cascade="all, delete-orphan", order_by="CalibrationScore.id"
+    )
+
+
+class CalibrationParticipant(db.Model):
+    __tablename__ = "calibration_participants"
+    __table_args__ = (UniqueConstraint("session_id", "reviewer_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("calibration_sessions.id", ondelete="CASCADE"), index=True)
+    reviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    session: Mapped[CalibrationSession] = relationship(back_populates="participants")
+
+
+class CalibrationScore(db.Model):
+    __tablename__ = "calibration_scores"
+    __table_args__ = (UniqueConstraint("session_id", "reviewer_id", "criterion_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("calibration_sessions.id", ondelete="CASCADE"), index=True)
+    reviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    criterion_key: Mapped[str] = mapped_column(String(80))
+    # None with na=True: the reviewer judged the criterion not applicable.
+    score: Mapped[float | None]
+    na: Mapped[bool] = mapped_column(default=False)
+
+    session: Mapped[CalibrationSession] = relationship(back_populates="scores")

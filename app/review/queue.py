@@ -1,0 +1,181 @@
+"""Sampling plans against the database: candidates, draws into the review queue, overdue, coverage."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections import defaultdict
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from app.audit.services import record
+from app.auth.models import User
+from app.calls.models import Call, CallStatus, Recording
+from app.db import utcnow
+from app.review import sampling
+from app.review.models import ReviewAssignment, SamplingPlan
+from app.scoring.models import CriterionScore, Evaluation, EvaluationStatus
+from app.teams.models import Agent, Team
+
+log = logging.getLogger(__name__)
+
+# Empathy evidence that only exists when the customer voiced frustration or distress.
+NEGATIVE_REACTION_RULES = frozenset({"responds_to_feelings", "ignores_feelings"})
+PERIODS = ("week", "month")
+
+
+class SamplingError(ValueError):
+    """A plan or a draw that cannot be made as asked."""
+
+
+def create_plan(session: Session, *, team: Team, name: str, calls_per_agent: int, period: str,
+                strata: dict[str, Any] | None = None, min_duration: float = 60.0) -> SamplingPlan:
+    """A sampling plan for a team: N calls per agent per week or month."""
+    if period not in PERIODS:
+        raise SamplingError(f"unknown period {period!r}")
+    shares = {k: float(v) for k, v in (strata or {}).items() if k in sampling.STRATA and v}
+    if any(v < 0 for v in shares.values()) or sum(shares.values()) > 1:
+        raise SamplingError("strata shares must be positive and add up to at most 100 %")
+    if calls_per_agent < 1:
+        raise SamplingError("a plan draws at least one call per agent")
+    criterion = (strata or {}).get(sampling.TARGETED) or None
+    plan = SamplingPlan(team_id=team.id, name=name, calls_per_agent=calls_per_agent, period=period,
+                        strata={**shares, **({sampling.TARGETED: criterion} if criterion else {})},
+                        min_duration=min_duration)
+    session.add(plan)
+    session.flush()
+    record(session, "sampling_plan.created", target=plan, team=team.id, strata=plan.strata)
+    return plan
+
+
+def taken_call_ids(session: Session, call_ids: list[int]) -> set[int]:
+    """Calls already in the queue (any status) or already reviewed."""
+    queued = session.scalars(select(ReviewAssignment.call_id).where(ReviewAssignment.call_id.in_(call_ids)))
+    reviewed = session.scalars(
+        select(Evaluation.call_id).where(Evaluation.call_id.in_(call_ids), Evaluation.kind == "review")
+    )
+    return set(queued) | set(reviewed)
+
+
+def _latest_auto(session: Session, call_ids: list[int]) -> dict[int, Evaluation]:
+    rows = session.scalars(
+        select(Evaluation)
+        .where(Evaluation.call_id.in_(call_ids), Evaluation.status == EvaluationStatus.AUTO)
+        .options(selectinload(Evaluation.criteria).selectinload(CriterionScore.evidence))
+        .order_by(Evaluation.created_at, Evaluation.id)
+    )
+    return {e.call_id: e for e in rows}  # the newest wins
+
+
+def _candidate(call: Call, evaluation: Evaluation | None) -> sampling.Candidate:
+    metrics = call.transcript.metrics if call.transcript is not None else {}
+    criteria = evaluation.criteria if evaluation is not None else []
+    return sampling.Candidate(
+        call_id=call.id,
+        agent_id=call.agent_id,
+        duration=call.recording.duration,
+        total=evaluation.total if evaluation is not None else None,
+        criteria={c.criterion_key: (None if c.na else c.score) for c in criteria},
+        flagged=call.swap_suspected or bool(evaluation is not None and evaluation.auto_failed),
+        long_silence=bool(((metrics or {}).get("silence") or {}).get("long")),
+        negative_reaction=any(e.rule in NEGATIVE_REACTION_RULES for c in criteria for e in c.evidence),
+    )
+
+
+def candidates(session: Session, plan: SamplingPlan, start: datetime, end: datetime) -> list[sampling.Candidate]:
+    """The team's scored calls of the period, long enough and not yet reviewed or queued."""
+    calls = session.scalars(
+        select(Call).join(Recording).join(Agent, Agent.id == Call.agent_id)
+        .where(Call.team_id == plan.team_id, Call.status == CallStatus.SCORED, Agent.active.is_(True),
+               Call.call_date >= start, Call.call_date < end)
+        .options(selectinload(Call.transcript), selectinload(Call.recording))
+    ).all()
+    ids = [c.id for c in calls]
+    auto = _latest_auto(session, ids)
+    every = [_candidate(call, auto.get(call.id)) for call in calls]
+    return sampling.eligible(every, min_duration=plan.min_duration, taken=taken_call_ids(session, ids))
+
+
+def _already_planned(session: Session, plan: SamplingPlan, start: datetime, end: datetime) -> dict[int, int]:
+    rows = session.execute(
+        select(Call.agent_id, func.count(ReviewAssignment.id))
+        .join(Call, Call.id == ReviewAssignment.call_id)
+        .where(ReviewAssignment.plan_id == plan.id, Call.call_date >= start, Call.call_date < end)
+        .group_by(Call.agent_id)
+    )
+    return dict(rows.all())
+
+
+def draw(session: Session, plan: SamplingPlan, *, day: date, reviewer: User | None, seed: int | None = None,
+         due_days: int = 7) -> list[ReviewAssignment]:
+    """Draw the period's calls for a plan into the review queue; the seed is recorded on every row."""
+    seed = secrets.randbelow(2**31) if seed is None else seed
+    start, end = sampling.period_bounds(plan.period, day)
+    pool = candidates(session, plan, start, end)
+    done = _already_planned(session, plan, start, end)
+    agents = {c.agent_id for c in pool}
+    need = {a: max(0, plan.calls_per_agent - done.get(a, 0)) for a in agents}
+    criterion = (plan.strata or {}).get(sampling.TARGETED)
+    picks = sampling.draw(pool, per_agent=need, seed=seed, shares=plan.strata, criterion=criterion)
+    due = utcnow() + timedelta(days=due_days)
+    rows = [ReviewAssignment(call_id=p.call_id, reviewer_id=reviewer.id if reviewer else None, plan_id=plan.id,
+                             seed=seed, stratum=p.stratum, due_at=due, status="open") for p in picks]
+    session.add_all(rows)
+    session.flush()
+    record(session, "sampling_plan.drawn", target=plan, seed=seed, period=[start.isoformat(), end.isoformat()],
+           calls=[p.call_id for p in picks])
+    log.info("plan %s drew %d calls with seed %s", plan.id, len(rows), seed)
+    return rows
+
+
+def is_overdue(assignment: ReviewAssignment, now: datetime | None = None) -> bool:
+    return assignment.status == "open" and assignment.due_at is not None and assignment.due_at < (now or utcnow())
+
+
+def open_assignments(session: Session, reviewer: User | None = None) -> list[ReviewAssignment]:
+    """Open assignments, soonest due first; one reviewer's when given."""
+    query = select(ReviewAssignment).where(ReviewAssignment.status == "open")
+    if reviewer is not None:
+        query = query.where(ReviewAssignment.reviewer_id == reviewer.id)
+    return list(session.scalars(query.order_by(ReviewAssignment.due_at, ReviewAssignment.id)))
+
+
+def overdue_assignments(session: Session, now: datetime | None = None) -> list[ReviewAssignment]:
+    now = now or utcnow()
+    return list(session.scalars(
+        select(ReviewAssignment)
+        .where(ReviewAssignment.status == "open", ReviewAssignment.due_at < now)
+        .order_by(ReviewAssignment.due_at)
+    ))
+
+
+def complete_assignments(session: Session, evaluation: Evaluation) -> None:
+    """A finalised review closes the open assignments of its call."""
+    rows = session.scalars(
+        select(ReviewAssignment).where(ReviewAssignment.call_id == evaluation.call_id,
+                                       ReviewAssignment.status == "open")
+    )
+    for row in rows:
+        row.status, row.evaluation_id = "done", evaluation.id
+
+
+def coverage(session: Session, plan: SamplingPlan, day: date) -> list[dict[str, Any]]:
+    """Per agent of the plan's team and period: calls reviewed (final) over calls planned."""
+    start, end = sampling.period_bounds(plan.period, day)
+    agents = session.scalars(
+        select(Agent).where(Agent.team_id == plan.team_id, Agent.active.is_(True)).order_by(Agent.name)
+    ).all()
+    reviewed: dict[int, int] = defaultdict(int)
+    rows = session.execute(
+        select(Call.agent_id, func.count(func.distinct(Call.id)))
+        .join(Evaluation, Evaluation.call_id == Call.id)
+        .where(Call.team_id == plan.team_id, Call.call_date >= start, Call.call_date < end,
+               Evaluation.kind == "review", Evaluation.status == EvaluationStatus.FINAL)
+        .group_by(Call.agent_id)
+    )
+    reviewed.update(dict(rows.all()))
+    return [{"agent": a.name, "agent_id": a.id, "reviewed": reviewed[a.id], "planned": plan.calls_per_agent,
+             "ratio": min(1.0, reviewed[a.id] / plan.calls_per_agent)} for a in agents]

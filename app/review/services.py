@@ -1,0 +1,315 @@
+"""Reviews of automatic evaluations: drafts, finalising, and revisions of final evaluations.
+
+A final evaluation never changes: a correction is a new revision pointing at its parent
+(see app.review.guards, which refuses any write to a final evaluation at flush time).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.audit.services import record
+from app.auth.models import User
+from app.calls.models import Call
+from app.db import utcnow
+from app.jobs.services import create_job
+from app.review.models import ActionItem
+from app.review.queue import complete_assignments
+from app.scoring.models import CriterionScore, Evaluation, EvaluationStatus, Evidence
+from app.scoring.services import spec_of
+
+SHEET_JOB = "render_sheet"
+
+
+class ReviewError(ValueError):
+    """A review step that cannot be done as asked; `errors` maps criterion keys to what is missing."""
+
+    def __init__(self, message: str, errors: Mapping[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.errors = dict(errors or {})
+
+
+class ImmutableEvaluation(ReviewError):
+    """A final evaluation was about to change: corrections are new revisions."""
+
+
+@dataclass(frozen=True)
+class CriterionChange:
+    """A reviewer's verdict on one criterion: a score 0-100, or not applicable."""
+
+    score: float | None = None
+    na: bool = False
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class NewEvidence:
+    """Words a reviewer selected in the transcript: segment index and character span."""
+
+    criterion_key: str
+    segment_index: int
+    char_start: int
+    char_end: int
+    sign: int
+    note: str
+
+
+@dataclass(frozen=True)
+class ActionDraft:
+    text: str
+    due_date: date | None = None
+
+
+def latest_auto_evaluation(session: Session, call: Call) -> Evaluation | None:
+    return session.scalars(
+        select(Evaluation).where(Evaluation.call_id == call.id, Evaluation.status == EvaluationStatus.AUTO)
+        .order_by(Evaluation.created_at.desc(), Evaluation.id.desc())
+    ).first()
+
+
+def latest_review(session: Session, call: Call) -> Evaluation | None:
+    """The newest review of a call (draft or final), the head of its revision chain."""
+    return session.scalars(
+        select(Evaluation).where(Evaluation.call_id == call.id, Evaluation.kind == "review")
+        .order_by(Evaluation.revision.desc(), Evaluation.id.desc())
+    ).first()
+
+
+def _copy_criteria(source: Evaluation) -> list[CriterionScore]:
+    rows = []
+    for c in source.criteria:
+        row = CriterionScore(position=c.position, criterion_key=c.criterion_key, score=c.score,
+                             auto_score=c.auto_score, weight=c.weight, confidence=c.confidence, na=c.na,
+                             auto_fail=c.auto_fail, reason=c.reason)
+        row.evidence = [Evidence(segment_index=e.segment_index, char_start=e.char_start, char_end=e.char_end,
+                                 start=e.start, end=e.end, rule=e.rule, sign=e.sign, explanation=e.explanation,
+                                 tip=e.tip, source=e.source, created_by_id=e.created_by_id) for e in c.evidence]
+        rows.append(row)
+    return rows
+
+
+def start_review(session: Session, call: Call, reviewer: User) -> Evaluation:
+    """The reviewer's draft for this call: a copy of the newest automatic evaluation (or the open draft)."""
+    current = latest_review(session, call)
+    if current is not None and current.status == EvaluationStatus.DRAFT:
+        return current
+    if current is not None:
+        raise ImmutableEvaluation("this call already has a final review; correct it with a new revision")
+    auto = latest_auto_evaluation(session, call)
+    if auto is None:
+        raise ReviewError("the call has no automatic evaluation to review yet")
+    draft = Evaluation(call=call, rubric_version=auto.rubric_version, kind="review",
+                       status=EvaluationStatus.DRAFT, revision=1, total=auto.total, auto_failed=auto.auto_failed,
+                       reviewer_id=reviewer.id)
+    draft.criteria = _copy_criteria(auto)
+    session.add(draft)
+    session.flush()
+    record(session, "review.started", target=draft, actor_id=reviewer.id, call=call.id, auto_evaluation=auto.id)
+    return draft
+
+
+def _criterion_spec(evaluation: Evaluation, key: str):
+    return next((c for c in spec_of(evaluation.rubric_version).criteria if c.id == key), None)
+
+
+def reason_needed(evaluation: Evaluation, row: CriterionScore) -> bool:
+    """A reason is required when the reviewer changed the automatic verdict or the score is under threshold."""
+    changed = _moves(row, CriterionChange(row.score, row.na))
+    under = not row.na and row.score is not None and row.score < spec_of(evaluation.rubric_version).threshold
+    return changed or under
+
+
+def missing_reasons(evaluation: Evaluation) -> dict[str, str]:
+    return {c.criterion_key: "a reason is required" for c in evaluation.criteria
+            if reason_needed(evaluation, c) and not (c.reason or "").strip()}
+
+
+def _recompute(evaluation: Evaluation) -> None:
+    """Total and auto-fail as the scorer computes them, from the reviewed criteria."""
+    for row in evaluation.criteria:
+        crit = _criterion_spec(evaluation, row.criterion_key)
+        row.auto_fail = bool(crit and crit.auto_fail and not row.na and row.score is not None
+                             and row.score < crit.fail_below)
+    applicable = [c for c in evaluation.criteria if not c.na and c.score is not None]
+    weight = sum(c.weight for c in applicable)
+    evaluation.auto_failed = any(c.auto_fail for c in evaluation.criteria)
+    evaluation.total = 0.0 if evaluation.auto_failed else (
+        round(sum(c.weight * c.score for c in applicable) / weight, 1) if weight else None)
+
+
+def _check(rows: Mapping[str, CriterionScore], changes: Mapping[str, CriterionChange]) -> None:
+    """Every change names a known criterion, has a score in range, and a reason when it moves the score."""
+    errors: dict[str, str] = {}
+    for key, change in changes.items():
+        row = rows.get(key)
+        if row is None:
+            errors[key] = "unknown criterion"
+        elif not change.na and (change.score is None or not 0 <= change.score <= 100):
+            errors[key] = "a score from 0 to 100"
+        elif _moves(row, change) and not (change.reason or "").strip():
+            errors[key] = "a reason is required"
+    if errors:
+        raise ReviewError("some criteria cannot be saved as they are", errors)
+
+
+def _moves(row: CriterionScore, change: CriterionChange) -> bool:
+    """The change differs from the automatic verdict."""
+    return row.auto_score is not None if change.na else change.score != row.auto_score
+
+
+def _apply(session: Session, evaluation: Evaluation, changes: Mapping[str, CriterionChange], who: User) -> None:
+    rows = {c.criterion_key: c for c in evaluation.criteria}
+    _check(rows, changes)
+    for key, change in changes.items():
+        row = rows[key]
+        score = None if change.na else change.score
+        reason = (change.reason or "").strip() or None
+        if (row.score, row.na, row.reason) == (score, change.na, reason):
+            continue
+        record(session, "evaluation.criterion_changed", target=evaluation, actor_id=who.id, criterion=key,
+               old={"score": row.score, "na": row.na}, new={"score": score, "na": change.na},
+               auto_score=row.auto_score, reason=reason)
+        row.score, row.na, row.reason = score, change.na, reason
+    _recompute(evaluation)
+
+
+def _segment_times(evaluation: Evaluation, index: int, char_start: int, char_end: int) -> tuple[float, float]:
+    transcript = evaluation.call.transcript
+    segments = transcript.segments if transcript is not None else []
+    if not 0 <= index < len(segments):
+        raise ReviewError("the selected words are not in the transcript")
+    segment = segments[index]
+    if not 0 <= char_start < char_end <= len(segment.text):
+        raise ReviewError("the selection is outside the transcript line")
+    return segment.start, segment.end
+
+
+def _add_evidence(session: Session, evaluation: Evaluation, items: Sequence[NewEvidence], who: User) -> None:
+    rows = {c.criterion_key: c for c in evaluation.criteria}
+    for item in items:
+        row = rows.get(item.criterion_key)
+        if row is None or item.sign not in (-1, 1) or not item.note.strip():
+            raise ReviewError("evidence needs a known criterion, a direction and a note")
+        start, end = _segment_times(evaluation, item.segment_index, item.char_start, item.char_end)
+        row.evidence.append(Evidence(segment_index=item.segment_index, char_start=item.char_start,
+                                     char_end=item.char_end, start=start, end=end, rule="reviewer", sign=item.sign,
+                                     explanation=item.note.strip(), source="reviewer", created_by_id=who.id))
+        record(session, "evaluation.evidence_added", target=evaluation, actor_id=who.id,
+               criterion=item.criterion_key, segment=item.segment_index, span=[item.char_start, item.char_end])
+
+
+def action_items(session: Session, evaluation: Evaluation) -> list[ActionItem]:
+    return list(session.scalars(
+        select(ActionItem).where(ActionItem.evaluation_id == evaluation.id).order_by(ActionItem.id)
+    ))
+
+
+def _replace_actions(session: Session, evaluation: Evaluation, actions: Sequence[ActionDraft]) -> None:
+    for item in action_items(session, evaluation):
+        session.delete(item)
+    session.add_all(ActionItem(evaluation_id=evaluation.id, text=a.text.strip(), due_date=a.due_date)
+                    for a in actions if a.text.strip())
+
+
+def _ensure_draft(evaluation: Evaluation) -> None:
+    if evaluation.status != EvaluationStatus.DRAFT:
+        raise ImmutableEvaluation("a final evaluation cannot change; create a revision")
+
+
+def save_draft(session: Session, evaluation: Evaluation, reviewer: User, *,
+               changes: Mapping[str, CriterionChange] | None = None, strengths: str | None = None,
+               improvements: str | None = None, actions: Sequence[ActionDraft] | None = None,
+               evidence: Sequence[NewEvidence] = ()) -> Evaluation:
+    """Store the reviewer's work so far; a changed score must come with its reason."""
+    _ensure_draft(evaluation)
+    _apply(session, evaluation, changes or {}, reviewer)
+    _add_evidence(session, evaluation, evidence, reviewer)
+    if strengths is not None:
+        evaluation.strengths = strengths.strip() or None
+    if improvements is not None:
+        evaluation.improvements = improvements.strip() or None
+    if actions is not None:
+        _replace_actions(session, evaluation, actions)
+    evaluation.reviewer_id = reviewer.id
+    session.flush()
+    return evaluation
+
+
+def _enqueue_sheet(session: Session, evaluation: Evaluation) -> None:
+    create_job(session, SHEET_JOB, call_id=evaluation.call_id, target_id=evaluation.id)
+
+
+def finalise(session: Session, evaluation: Evaluation, reviewer: User) -> Evaluation:
+    """Make a draft final (immutable from now on), close its assignments and queue its coaching sheet."""
+    _ensure_draft(evaluation)
+    missing = missing_reasons(evaluation)
+    if missing:
+        raise ReviewError("some criteria need a reason before finalising", missing)
+    evaluation.status, evaluation.reviewer_id, evaluation.finalized_at = EvaluationStatus.FINAL, reviewer.id, utcnow()
+    session.flush()
+    complete_assignments(session, evaluation)
+    record(session, "evaluation.finalised", target=evaluation, actor_id=reviewer.id, total=evaluation.total,
+           differences={c.criterion_key: _difference(c) for c in evaluation.criteria})
+    _enqueue_sheet(session, evaluation)
+    return evaluation
+
+
+def _difference(row: CriterionScore) -> float | None:
+    """Final minus automatic score: how far the reviewer moved the scorer."""
+    if row.score is None or row.auto_score is None:
+        return None
+    return round(row.score - row.auto_score, 1)
+
+
+def _as_change(value: CriterionChange | float | None, why: str) -> CriterionChange:
+    if isinstance(value, CriterionChange):
+        return value if value.reason else CriterionChange(value.score, value.na, why)
+    return CriterionChange(score=None, na=True, reason=why) if value is None else CriterionChange(float(value),
+                                                                                                reason=why)
+
+
+def create_revision(session: Session, evaluation: Evaluation, changes: Mapping[str, CriterionChange | float | None],
+                    who: User, why: str, *, strengths: str | None = None,
+                    improvements: str | None = None) -> Evaluation:
+    """Correct a final evaluation: a new final revision (parent, who, when, why) and a new coaching sheet.
+
+    `changes` maps criterion keys to a CriterionChange, a new score, or None for not applicable.
+    """
+    if evaluation.status != EvaluationStatus.FINAL:
+        raise ReviewError("only a final evaluation is corrected by a revision")
+    if not (why or "").strip():
+        raise ReviewError("a revision needs a reason", {"why": "a reason is required"})
+    head = latest_review(session, evaluation.call)
+    if head is not None and head.id != evaluation.id:
+        raise ReviewError("this evaluation already has a newer revision")
+    revision = Evaluation(call=evaluation.call, rubric_version=evaluation.rubric_version, kind="review",
+                          status=EvaluationStatus.DRAFT, revision=evaluation.revision + 1, parent_id=evaluation.id,
+                          reviewer_id=who.id, revision_reason=why.strip(), finalized_at=utcnow(),
+                          strengths=evaluation.strengths if strengths is None else strengths,
+                          improvements=evaluation.improvements if improvements is None else improvements)
+    revision.criteria = _copy_criteria(evaluation)
+    session.add(revision)
+    _apply(session, revision, {k: _as_change(v, why.strip()) for k, v in changes.items()}, who)
+    session.flush()
+    session.add_all(ActionItem(evaluation_id=revision.id, text=a.text, due_date=a.due_date, done=a.done)
+                    for a in action_items(session, evaluation))
+    session.flush()
+    revision.status = EvaluationStatus.FINAL  # written whole first, then made immutable
+    record(session, "evaluation.revised", target=revision, actor_id=who.id, parent=evaluation.id,
+           revision=revision.revision, reason=why.strip(), criteria=sorted(changes))
+    _enqueue_sheet(session, revision)
+    session.flush()
+    return revision
+
+
+def revision_chain(session: Session, evaluation: Evaluation) -> list[Evaluation]:
+    """This evaluation and its ancestors, newest first."""
+    chain = [evaluation]
+    while chain[-1].parent_id is not None:
+        chain.append(session.get(Evaluation, chain[-1].parent_id))
+    return chain

@@ -1,0 +1,211 @@
+"""Greeting and identification, hold etiquette (announced holds, dead air) and closing."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from app.scoring.context import DetectorContext
+from app.scoring.detectors._common import clamp, next_agent
+from app.scoring.detectors.registry import detector
+from app.scoring.types import NOT_APPLICABLE, DetectorResult, Evidence
+
+
+@dataclass(frozen=True, slots=True)
+class _Span:
+    start_char: int
+    end_char: int
+
+
+def _first_hit(ctx: DetectorContext, roles: tuple[str, ...], indexes: list[int]) -> tuple[int, Any] | None:
+    for i in indexes:
+        for role in roles:
+            hits = ctx.find(role, i)
+            if hits:
+                return i, hits[0]
+    return None
+
+
+@detector(
+    "greeting",
+    params={"greet": 40.0, "identify": 40.0, "offer": 20.0, "opening_s": 30.0},
+    lexicons=("greeting", "identification", "help_offer"),
+    rules=("greets", "no_greeting", "identifies", "no_identification", "offers_help"),
+)
+def greeting(ctx: DetectorContext, params: Mapping[str, Any]) -> DetectorResult:
+    """The agent's opening greets, gives a name or service, and offers help."""
+    agent = ctx.indexes("agent")
+    if not agent:
+        return NOT_APPLICABLE
+    first_start = ctx.segments[agent[0]].start
+    opening = [i for i in agent if ctx.segments[i].start <= first_start + params["opening_s"]][:2]
+    evidence, score = [], 0.0
+    parts = (
+        (
+            ("greeting",),
+            "greet",
+            "greets",
+            "no_greeting",
+            ("Salue le client.", "Greets the customer."),
+            ("Pas de salutation en ouverture.", "No greeting at the start."),
+        ),
+        (
+            ("identification",),
+            "identify",
+            "identifies",
+            "no_identification",
+            ("Se présente (nom ou service).", "Introduces themselves (name or service)."),
+            ("Ne se présente pas.", "Does not introduce themselves."),
+        ),
+        (("help_offer",), "offer", "offers_help", "", ("Propose son aide.", "Offers help."), None),
+    )
+    for roles, weight, good, bad, yes, no in parts:
+        hit = _first_hit(ctx, roles, opening) or (_named(ctx, opening) if weight == "identify" else None)
+        if hit is not None:
+            i, m = hit
+            score += params[weight]
+            evidence.append(ctx.evidence(i, (m.start_char, m.end_char), good, +1, *yes))
+        elif no is not None:
+            evidence.append(ctx.evidence(opening[0], ctx.whole(opening[0]), bad, -1, *no))
+    return DetectorResult(clamp(score), tuple(evidence), len(opening))
+
+
+def _named(ctx: DetectorContext, indexes: list[int]) -> tuple[int, Any] | None:
+    for i in indexes:
+        for start, end in ctx.names(i):
+            return i, _Span(start, end)
+    return None
+
+
+@detector(
+    "hold_etiquette",
+    params={"dead_air_s": 10.0, "unannounced": 40.0, "no_thanks": 15.0},
+    lexicons=("hold_announce", "hold_thanks"),
+    rules=("announced_hold", "thanked_after_hold", "dead_air", "no_thanks_after_hold"),
+)
+def hold_etiquette(ctx: DetectorContext, params: Mapping[str, Any]) -> DetectorResult:
+    """Silences longer than `dead_air_s` must be announced, and the customer thanked afterwards."""
+    evidence: list[Evidence] = []
+    score = 100.0
+    gaps = [(g.before, g.after, g.seconds) for g in ctx.metrics.gaps if g.seconds >= params["dead_air_s"]]
+    gaps += _word_gaps(ctx, params["dead_air_s"])
+    for before, after, seconds in gaps:
+        announced = _announcement(ctx, before)
+        if announced is None:
+            score -= params["unannounced"]
+            evidence.append(
+                ctx.evidence(
+                    before,
+                    ctx.whole(before),
+                    "dead_air",
+                    -1,
+                    f"Silence de {seconds:.0f} s sans annonce.",
+                    f"{seconds:.0f}-second silence with no hold announced.",
+                )
+            )
+            continue
+        i, m = announced
+        evidence.append(
+            ctx.evidence(
+                i,
+                (m.start_char, m.end_char),
+                "announced_hold",
+                +1,
+                "Annonce la mise en attente.",
+                "Announces the hold.",
+            )
+        )
+        evidence.extend(_thanks(ctx, after, params, seconds))
+    score -= params["no_thanks"] * sum(1 for e in evidence if e.rule == "no_thanks_after_hold")
+    if not gaps:
+        return NOT_APPLICABLE  # no silence long enough to be a hold: nothing to judge
+    return DetectorResult(clamp(score), tuple(evidence), len(gaps))
+
+
+def _word_gaps(ctx: DetectorContext, threshold: float) -> list[tuple[int, int, float]]:
+    found = []
+    for i in ctx.indexes("agent"):
+        words = ctx.segments[i].words
+        for w1, w2 in itertools.pairwise(words):
+            if w2.start - w1.end >= threshold:
+                found.append((i, i, w2.start - w1.end))
+    return found
+
+
+def _announcement(ctx: DetectorContext, before: int) -> tuple[int, Any] | None:
+    """A hold announcement in the agent segment before the silence (or the one just before it)."""
+    for i in (before, before - 1):
+        if i >= 0 and ctx.segments[i].speaker == "agent":
+            hits = ctx.find("hold_announce", i)
+            if hits:
+                return i, hits[-1]
+    return None
+
+
+def _thanks(ctx: DetectorContext, after: int, params: Mapping[str, Any], seconds: float) -> list[Evidence]:
+    candidates = [after] if ctx.segments[after].speaker == "agent" else next_agent(ctx, after)
+    for i in candidates[:1]:
+        hits = ctx.find("hold_thanks", i)
+        if hits:
+            return [
+                ctx.evidence(
+                    i,
+                    (hits[0].start_char, hits[0].end_char),
+                    "thanked_after_hold",
+                    +1,
+                    "Remercie le client d'avoir patienté.",
+                    "Thanks the customer for holding.",
+                )
+            ]
+    i = candidates[0] if candidates else after
+    return [
+        ctx.evidence(
+            i,
+            ctx.whole(i),
+            "no_thanks_after_hold",
+            -1,
+            "Ne remercie pas après l'attente.",
+            "Does not thank the customer after the hold.",
+        )
+    ]
+
+
+@detector(
+    "closing",
+    params={"anything_else": 30.0, "next_steps": 25.0, "farewell": 25.0, "summary": 20.0, "tail": 0.25},
+    lexicons=("anything_else", "next_steps", "farewell", "summary_markers"),
+    rules=("anything_else", "next_steps", "farewell", "recap", "no_anything_else", "no_next_steps", "no_farewell"),
+)
+def closing(ctx: DetectorContext, params: Mapping[str, Any]) -> DetectorResult:
+    """The end of the call: anything else?, next steps, a recap and a farewell."""
+    agent = ctx.indexes("agent")
+    if not agent:
+        return NOT_APPLICABLE
+    end = ctx.transcript.duration or ctx.segments[-1].end
+    tail = [i for i in agent if ctx.segments[i].end >= end * (1 - params["tail"])] or agent[-3:]
+    tail = sorted(set(tail) | set(agent[-3:]))
+    evidence, score = [], 0.0
+    for role, rule, fr, en in _CLOSING_PARTS:
+        hit = _first_hit(ctx, (role,), tail)
+        if hit is not None:
+            i, m = hit
+            score += params[rule if rule != "recap" else "summary"]
+            evidence.append(ctx.evidence(i, (m.start_char, m.end_char), rule, +1, fr, en))
+        elif rule != "recap":
+            evidence.append(ctx.evidence(tail[-1], ctx.whole(tail[-1]), f"no_{rule}", -1, *_MISSING[rule]))
+    return DetectorResult(clamp(score), tuple(evidence), len(tail))
+
+
+_CLOSING_PARTS = (
+    ("anything_else", "anything_else", "Demande s'il y a autre chose.", "Asks whether there is anything else."),
+    ("next_steps", "next_steps", "Annonce la suite.", "Explains the next steps."),
+    ("summary_markers", "recap", "Récapitule.", "Recaps."),
+    ("farewell", "farewell", "Prend congé poliment.", "Says goodbye politely."),
+)
+_MISSING = {
+    "anything_else": ("Ne demande pas s'il y a autre chose.", "Does not ask whether there is anything else."),
+    "next_steps": ("N'annonce pas la suite.", "Does not explain what happens next."),
+    "farewell": ("Pas de formule de congé.", "No goodbye."),
+}

@@ -1,0 +1,110 @@
+"""Forbidden phrases and compliance items (recording disclaimer, identity check before account details)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from app.scoring.context import DetectorContext
+from app.scoring.detectors._common import clamp
+from app.scoring.detectors.registry import detector
+from app.scoring.types import NOT_APPLICABLE, DetectorResult
+
+
+@detector("forbidden_phrases", params={"penalty": 50.0}, lexicons=("forbidden",), rules=("forbidden_phrase",))
+def forbidden_phrases(ctx: DetectorContext, params: Mapping[str, Any]) -> DetectorResult:
+    """Each forbidden phrase the agent says costs `penalty` points."""
+    agent = ctx.indexes("agent")
+    if not agent:
+        return NOT_APPLICABLE
+    evidence = []
+    for a in agent:
+        for m in ctx.find("forbidden", a):
+            text = ctx.segments[a].text[m.start_char : m.end_char]
+            evidence.append(
+                ctx.evidence(
+                    a,
+                    (m.start_char, m.end_char),
+                    "forbidden_phrase",
+                    -1,
+                    f"Formule interdite : « {text} ».",
+                    f"Forbidden phrase: '{text}'.",
+                )
+            )
+    return DetectorResult(clamp(100.0 - params["penalty"] * len(evidence)), tuple(evidence), len(agent))
+
+
+@detector(
+    "recording_disclaimer",
+    params={"within_s": 30.0},
+    lexicons=("recording_disclaimer",),
+    rules=("disclaimer_given", "disclaimer_missing"),
+)
+def recording_disclaimer(ctx: DetectorContext, params: Mapping[str, Any]) -> DetectorResult:
+    """The agent says the call is recorded within the first `within_s` seconds of their speech."""
+    agent = ctx.indexes("agent")
+    if not agent:
+        return NOT_APPLICABLE
+    limit = ctx.segments[agent[0]].start + params["within_s"]
+    for a in agent:
+        if ctx.segments[a].start > limit:
+            break
+        hits = ctx.find("recording_disclaimer", a)
+        if hits:
+            m = hits[0]
+            ev = ctx.evidence(
+                a,
+                (m.start_char, m.end_char),
+                "disclaimer_given",
+                +1,
+                "Annonce que l'appel est enregistré.",
+                "States that the call is recorded.",
+            )
+            return DetectorResult(100.0, (ev,), 1)
+    ev = ctx.evidence(
+        agent[0],
+        ctx.whole(agent[0]),
+        "disclaimer_missing",
+        -1,
+        f"Pas d'annonce d'enregistrement dans les {params['within_s']:.0f} premières secondes.",
+        f"No recording disclaimer in the first {params['within_s']:.0f} seconds.",
+    )
+    return DetectorResult(0.0, (ev,), 1)
+
+
+@detector(
+    "identity_check",
+    params={},
+    lexicons=("identity_check", "account_details"),
+    rules=("identity_checked", "details_before_identity"),
+)
+def identity_check(ctx: DetectorContext, params: Mapping[str, Any]) -> DetectorResult:
+    """Account details may only be disclosed after an identity check (N/A when none are disclosed)."""
+    checked = None
+    for a in ctx.indexes("agent"):
+        check, details = ctx.find("identity_check", a), ctx.find("account_details", a)
+        if check and (not details or check[0].start < details[0].start):
+            checked = checked or (a, check[0])
+        if details and checked is None:
+            m = details[0]
+            ev = ctx.evidence(
+                a,
+                (m.start_char, m.end_char),
+                "details_before_identity",
+                -1,
+                "Donne des informations du compte avant d'avoir vérifié l'identité.",
+                "Discloses account details before checking identity.",
+            )
+            return DetectorResult(0.0, (ev,), 1)
+        if details:
+            i, m = checked
+            ev = ctx.evidence(
+                i,
+                (m.start_char, m.end_char),
+                "identity_checked",
+                +1,
+                "Vérifie l'identité avant de donner des informations du compte.",
+                "Checks identity before disclosing account details.",
+            )
+            return DetectorResult(100.0, (ev,), 1)
+    return NOT_APPLICABLE

@@ -1,0 +1,151 @@
+"""Jargon (higher = plainer): lexicon terms and detected acronyms per 100 agent words; a term the customer
+used first, or one explained in plain words right after it, does not count against the agent."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from app.scoring.context import DetectorContext
+from app.scoring.detectors._common import clamp
+from app.scoring.detectors.registry import detector
+from app.scoring.types import NOT_APPLICABLE, DetectorResult, Evidence
+
+# All-caps tokens (DSLAM, ONT, LEDs) and letter-digit mixes (N2, J+0); not CamelCase brand names.
+ACRONYM = re.compile(r"^(?:[A-Z]{2,}[0-9]*s?|[A-Z]+[0-9]+[A-Z0-9]*|[A-Z]\+[0-9]+)$")
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    segment: int
+    start: int  # token indexes
+    end: int
+    text: str
+    plain: str
+
+
+def _terms(ctx: DetectorContext, a: int, detect_acronyms: bool) -> list[Term]:
+    doc = ctx.docs[a]
+    terms = [Term(a, m.start, m.end, doc[m.start : m.end].text, m.entry.plain) for m in ctx.find("jargon", a)]
+    taken = {i for t in terms for i in range(t.start, t.end)}
+    plain = {m.start for m in ctx.find("plain_acronyms", a)}
+    opening = a == next(iter(ctx.indexes("agent")), -1)
+    if detect_acronyms:
+        for tok in doc:
+            if tok.i in taken or tok.i in plain or not ACRONYM.match(tok.text):
+                continue
+            if opening and tok.i < 6:  # the company's own name in the greeting
+                continue
+            terms.append(Term(a, tok.i, tok.i + 1, tok.text, ""))
+    return sorted(terms, key=lambda t: t.start)
+
+
+def _explained(ctx: DetectorContext, term: Term, window: int) -> str:
+    """How the term is explained nearby ('' if it is not)."""
+    doc = ctx.docs[term.segment]
+    lo, hi = max(0, term.start - 4), min(len(doc), term.end + window)
+    start_char, end_char = doc[lo].idx, doc[hi - 1].idx + len(doc[hi - 1])
+    if ctx.find_in("explanation_markers", term.segment, start_char, end_char):
+        return "marker"
+    if doc.has_annotation("DEP") and any(
+        child.dep_ == "appos" for tok in doc[term.start : term.end] for child in tok.children
+    ):
+        return "apposition"
+    after = doc[term.end : term.end + 2]
+    if len(after) == 2 and after[0].text in (",", "(", ":", "-", "–", "—") and after[1].pos_ == "DET":
+        return "apposition"
+    if term.plain:
+        plain_words = {t.lower_ for t in ctx.nlp.make_doc(term.plain) if t.is_alpha and not t.is_stop and len(t) > 2}
+        nearby = {t.lemma_.lower() for t in doc[term.end : hi]} | {t.lower_ for t in doc[term.end : hi]}
+        if len(plain_words & nearby) >= min(2, len(plain_words)):
+            return "plain words"
+    return ""
+
+
+def _customer_vocabulary(ctx: DetectorContext, before: int) -> str:
+    return " ".join(ctx.segments[i].text.lower() for i in ctx.indexes("customer") if i < before)
+
+
+@detector(
+    "jargon",
+    params={"penalty": 12.0, "window": 14, "detect_acronyms": True},
+    lexicons=("jargon", "plain_acronyms", "explanation_markers", "confusion"),
+    rules=("unexplained_term", "explained_term", "customer_confused"),
+)
+def jargon(ctx: DetectorContext, params: Mapping[str, Any]) -> DetectorResult:
+    """Unexplained technical terms per 100 agent words, plus the customer saying they did not follow."""
+    agent = ctx.indexes("agent")
+    words = ctx.agent_words()
+    if not agent or not words:
+        return NOT_APPLICABLE
+    evidence: list[Evidence] = []
+    explained_terms: set[str] = set()
+    unexplained = 0
+    for a in agent:
+        heard = _customer_vocabulary(ctx, a)
+        found = _terms(ctx, a, params["detect_acronyms"])
+        for term in found:
+            key = term.text.lower()
+            if key in explained_terms or re.search(rf"(?<!\w){re.escape(key)}(?!\w)", heard):
+                continue
+            ev, is_plain = _judge(ctx, term, params["window"])
+            evidence.append(ev)
+            if is_plain:
+                explained_terms.add(key)
+            else:
+                unexplained += 1
+        confused = _confusion_after(ctx, a) if found else None
+        if confused is not None:
+            evidence.append(confused)
+            unexplained += 1
+    density = 100.0 * unexplained / words
+    return DetectorResult(
+        clamp(100.0 - params["penalty"] * density),
+        tuple(evidence),
+        words // 10,
+        {"unexplained_per_100_words": round(density, 2)},
+    )
+
+
+def _judge(ctx: DetectorContext, term: Term, window: int) -> tuple[Evidence, bool]:
+    doc = ctx.docs[term.segment]
+    span = (doc[term.start].idx, doc[term.end - 1].idx + len(doc[term.end - 1]))
+    how = _explained(ctx, term, window)
+    if how:
+        return ctx.evidence(
+            term.segment,
+            span,
+            "explained_term",
+            +1,
+            f"« {term.text} » est expliqué en mots simples.",
+            f"'{term.text}' is explained in plain words.",
+        ), True
+    hint = f" (« {term.plain} »)" if term.plain and ctx.language == "fr" else f" ('{term.plain}')" if term.plain else ""
+    return ctx.evidence(
+        term.segment,
+        span,
+        "unexplained_term",
+        -1,
+        f"Terme technique « {term.text} » non expliqué{hint}.",
+        f"Technical term '{term.text}' not explained{hint}.",
+    ), False
+
+
+def _confusion_after(ctx: DetectorContext, a: int) -> Evidence | None:
+    c = a + 1
+    if c >= len(ctx.segments) or ctx.segments[c].speaker != "customer":
+        return None
+    hits = ctx.find("confusion", c)
+    if not hits:
+        return None
+    m = hits[0]
+    return ctx.evidence(
+        c,
+        (m.start_char, m.end_char),
+        "customer_confused",
+        -1,
+        "Le client ne comprend pas le terme employé.",
+        "The customer did not understand the term.",
+    )

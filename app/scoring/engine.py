@@ -1,0 +1,132 @@
+"""score_transcript: run a rubric's detectors on a transcript and combine them into a weighted score."""
+
+from __future__ import annotations
+
+import logging
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from app.scoring.context import DetectorContext, build_context
+from app.scoring.detectors.registry import get_detector
+from app.scoring.rubrics import Criterion, DetectorSpec, Rubric
+from app.scoring.types import DetectorResult, Evidence
+from app.transcription.interchange import Transcript
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class CriterionScore:
+    id: str
+    score: float | None  # 0-100, higher is better; None when N/A
+    weight: float
+    confidence: float  # 0..1
+    na: bool
+    auto_failed: bool
+    evidence: tuple[Evidence, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "score": self.score,
+            "weight": self.weight,
+            "confidence": self.confidence,
+            "na": self.na,
+            "evidence": [e.to_dict() for e in self.evidence],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreResult:
+    rubric_id: str
+    rubric_version: int
+    language: str
+    total: float | None  # weighted over applicable criteria; 0 when auto-failed; None when nothing applies
+    auto_failed: bool
+    threshold: float
+    criteria: tuple[CriterionScore, ...]
+
+    @property
+    def passed(self) -> bool:
+        return not self.auto_failed and self.total is not None and self.total >= self.threshold
+
+    def criterion(self, criterion_id: str) -> CriterionScore:
+        return next(c for c in self.criteria if c.id == criterion_id)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rubric": self.rubric_id,
+            "version": self.rubric_version,
+            "total": self.total,
+            "auto_failed": self.auto_failed,
+            "criteria": [c.to_dict() for c in self.criteria],
+        }
+
+
+def score_transcript(transcript: Transcript, rubric: Rubric, *, nlp: Language | None = None) -> ScoreResult:
+    """Score one transcript against a rubric (pure: no database, no Flask)."""
+    from app.scoring.nlp import get_nlp
+
+    language = transcript.language if transcript.language in ("fr", "en") else rubric.language
+    nlp = nlp if nlp is not None else get_nlp(language)
+    ctx = build_context(transcript, nlp, rubric.lexicons, language)
+    cache: dict[tuple[str, tuple[Any, ...]], DetectorResult] = {}
+    criteria = tuple(_criterion(ctx, crit, cache) for crit in rubric.criteria)
+    auto_failed = any(c.auto_failed for c in criteria)
+    applicable = [c for c in criteria if not c.na and c.score is not None]
+    weight = sum(c.weight for c in applicable)
+    total = round(sum(c.weight * c.score for c in applicable) / weight, 1) if weight else None
+    if auto_failed:
+        total = 0.0
+    logger.debug("scored %d segments with %s v%d: %s", len(transcript.segments), rubric.id, rubric.version, total)
+    return ScoreResult(rubric.id, rubric.version, language, total, auto_failed, rubric.threshold, criteria)
+
+
+def _run(ctx: DetectorContext, spec: DetectorSpec, cache: dict) -> DetectorResult:
+    key = (spec.name, tuple(sorted(spec.params.items())))
+    if key not in cache:
+        cache[key] = get_detector(spec.name).func(ctx, spec.params)
+    return cache[key]
+
+
+def _criterion(ctx: DetectorContext, crit: Criterion, cache: dict) -> CriterionScore:
+    agent_words = ctx.agent_words()
+    if agent_words < crit.na.min_agent_words or ctx.transcript.duration < crit.na.min_duration_s:
+        return _na(crit)
+    results = [(spec, _run(ctx, spec, cache)) for spec in crit.detectors]
+    scored = [(spec.weight, r.score) for spec, r in results if r.score is not None]
+    if not scored and crit.na.allowed:
+        return _na(crit)
+    score = round(sum(w * s for w, s in scored) / sum(w for w, _ in scored), 1) if scored else 0.0
+    evidence = tuple(_with_tip(e, crit, ctx.language) for _, r in results for e in r.evidence)
+    observations = sum(r.observations for _, r in results if r.score is not None)
+    return CriterionScore(
+        crit.id,
+        score,
+        crit.weight,
+        _confidence(ctx, agent_words, observations, len(evidence)),
+        False,
+        crit.auto_fail and score < crit.fail_below,
+        evidence,
+    )
+
+
+def _na(crit: Criterion) -> CriterionScore:
+    return CriterionScore(crit.id, None, crit.weight, 1.0, True, False, ())
+
+
+def _with_tip(evidence: Evidence, crit: Criterion, language: str) -> Evidence:
+    from dataclasses import replace
+
+    return replace(evidence, tip=crit.tip_for(evidence.rule, language, fallback=evidence.sign < 0))
+
+
+def _confidence(ctx: DetectorContext, agent_words: int, observations: int, evidence: int) -> float:
+    """Low for short calls, few agent words or little to go on; saturates towards 1."""
+    coverage = min(1.0, agent_words / 250) * min(1.0, ctx.transcript.duration / 120)
+    support = 1 - math.exp(-(observations + evidence) / 4)
+    return round(0.6 * coverage + 0.4 * support, 2)

@@ -1,0 +1,18 @@
+"""Background entry point of the score stage."""
+
+from __future__ import annotations
+
+from app.extensions import db
+from app.jobs.models import Job
+from app.jobs.stages import Progress, failures_are_final, stage
+from app.scoring.errors import RubricError
+from app.scoring.services import ScoringError, score_call
+
+
+@stage("score")
+def score(job: Job, progress: Progress) -> list[str]:
+    """Score the job's call against its team's rubric."""
+    progress(0.1, "scoring")
+    with failures_are_final(ScoringError, RubricError, LookupError):
+        score_call(db.session, job.call)
+    return []

@@ -1,0 +1,76 @@
+"""Phrase search over spaCy docs with lexicons: case-insensitive, except for acronyms."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from app.scoring.lexicons import Lexicon, LexiconEntry
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.matcher import PhraseMatcher
+    from spacy.tokens import Doc
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    start: int  # token indexes in the doc
+    end: int
+    start_char: int
+    end_char: int
+    entry: LexiconEntry
+
+
+def is_case_sensitive(term: str) -> bool:
+    """Acronyms and mixed-case terms (ONT, N2, kWh, Cat S) match on exact case; phrases ignore case."""
+    uppers = sum(c.isupper() for c in term)
+    return uppers >= 2 or (uppers == 1 and not term[0].isupper()) or (uppers >= 1 and any(c.isdigit() for c in term))
+
+
+@dataclass(frozen=True)
+class _Matchers:
+    lower: PhraseMatcher
+    orth: PhraseMatcher
+    entries: dict[str, LexiconEntry]
+
+
+_BUILT: dict[tuple[int, int], tuple[Language, Lexicon, _Matchers]] = {}
+
+
+def _matchers(nlp: Language, lexicon: Lexicon) -> _Matchers:
+    """Matchers for one lexicon and pipeline, built once (keyed by identity: lexicons are loaded once)."""
+    key = (id(nlp), id(lexicon))
+    built = _BUILT.get(key)
+    if built is None:
+        built = _BUILT[key] = (nlp, lexicon, _build(nlp, lexicon))  # keep both alive so ids stay unique
+    return built[2]
+
+
+def _build(nlp: Language, lexicon: Lexicon) -> _Matchers:
+    from spacy.matcher import PhraseMatcher
+
+    lower, orth = PhraseMatcher(nlp.vocab, attr="LOWER"), PhraseMatcher(nlp.vocab, attr="ORTH")
+    entries: dict[str, LexiconEntry] = {}
+    for i, entry in enumerate(lexicon.entries):
+        key = f"{lexicon.ref}#{i}"
+        entries[key] = entry
+        pattern = nlp.make_doc(entry.term.replace("\u2019", "'"))
+        (orth if is_case_sensitive(entry.term) else lower).add(key, [pattern])
+    return _Matchers(lower, orth, entries)
+
+
+def find(nlp: Language, lexicon: Lexicon | None, doc: Doc) -> list[Match]:
+    """Non-overlapping matches of a lexicon's phrases in a doc, longest first, in text order."""
+    if lexicon is None or not len(doc):
+        return []
+    m = _matchers(nlp, lexicon)
+    raw = [(s, e, m.entries[nlp.vocab.strings[k]]) for k, s, e in m.lower(doc) + m.orth(doc)]
+    raw.sort(key=lambda item: (-(item[1] - item[0]), item[0]))
+    taken: set[int] = set()
+    found = []
+    for start, end, entry in raw:
+        if taken.isdisjoint(range(start, end)):
+            taken.update(range(start, end))
+            found.append(Match(start, end, doc[start].idx, doc[end - 1].idx + len(doc[end - 1]), entry))
+    return sorted(found, key=lambda x: x.start)

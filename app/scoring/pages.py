@@ -1,0 +1,129 @@
+"""Plain-dict context for the scoring parts of the pages: the evaluation on a call, the rubric pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+
+from app.auth.models import User
+from app.auth.permissions import sees_unredacted
+from app.calls.models import Call
+from app.calls.sections import call_section
+from app.extensions import db
+from app.scoring.models import Evaluation
+from app.scoring.rubrics import Rubric as RubricSpec
+from app.scoring.services import latest_evaluation, spec_of
+
+STATUS_LABELS = {"auto": _l("Automatic"), "draft": _l("Draft review"), "final": _l("Final review")}
+
+
+def _ui_language() -> str:
+    return str(get_locale() or "en")[:2]
+
+
+def _evidence(ev, segments, redacted: bool) -> dict[str, Any]:
+    segment = segments[ev.segment_index] if 0 <= ev.segment_index < len(segments) else None
+    quote = ""
+    if segment is not None and not redacted:
+        quote = segment.text[ev.char_start : ev.char_end]
+    elif segment is not None:
+        quote = segment.redacted_text
+    return {
+        "segment": ev.segment_index,
+        "start": ev.start,
+        "end": ev.end,
+        "sign": ev.sign,
+        "rule": ev.rule,
+        "explanation": ev.explanation,
+        "tip": ev.tip,
+        "quote": quote,
+        "char_start": ev.char_start,
+        "char_end": ev.char_end,
+        "source": ev.source,
+    }
+
+
+def evaluation_view(evaluation: Evaluation, user: User) -> dict[str, Any]:
+    """Scores per criterion with their evidence, titles in the interface language."""
+    spec = spec_of(evaluation.rubric_version)
+    lang = _ui_language()
+    segments = evaluation.call.transcript.segments if evaluation.call.transcript else []
+    redacted = not sees_unredacted(user)
+    criteria = []
+    for row in evaluation.criteria:
+        crit = next((c for c in spec.criteria if c.id == row.criterion_key), None)
+        evidence = [_evidence(e, segments, redacted) for e in row.evidence]
+        criteria.append(
+            {
+                "id": row.criterion_key,
+                "title": crit.title.get(lang) if crit else row.criterion_key,
+                "score": row.score,
+                "auto_score": row.auto_score,
+                "weight": row.weight,
+                "na": row.na,
+                "confidence": row.confidence,
+                "auto_fail": row.auto_fail,
+                "band": (
+                    crit.band(row.score).label.get(lang)
+                    if crit and row.score is not None and crit.band(row.score)
+                    else None
+                ),
+                "positive": [e for e in evidence if e["sign"] > 0],
+                "negative": [e for e in evidence if e["sign"] < 0],
+            }
+        )
+    return {
+        "evaluation_id": evaluation.id,
+        "status": STATUS_LABELS.get(evaluation.status, evaluation.status),
+        "total": evaluation.total,
+        "auto_failed": evaluation.auto_failed,
+        "threshold": spec.threshold,
+        "rubric": {"key": spec.id, "title": spec.title.get(lang), "version": evaluation.rubric_version.version},
+        "criteria": criteria,
+    }
+
+
+@call_section(order=5)
+def evaluation_section(call: Call, user: User):
+    """The scores of the call, shown above the transcript."""
+    evaluation = latest_evaluation(db.session, call)
+    if evaluation is None:
+        return None
+    return "scoring/_evaluation.html", evaluation_view(evaluation, user)
+
+
+def rubric_view(spec: RubricSpec, version: int) -> dict[str, Any]:
+    """A rubric as a reader wants it: sections, criteria, weights, what counts for and against, tips."""
+    lang = _ui_language()
+    sections = []
+    for section in spec.sections:
+        criteria = [c for c in spec.criteria if c.section == section.id]
+        sections.append(
+            {
+                "title": section.title.get(lang),
+                "criteria": [
+                    {
+                        "id": c.id,
+                        "title": c.title.get(lang),
+                        "weight": c.weight,
+                        "auto_fail": c.auto_fail,
+                        "fail_below": c.fail_below,
+                        "detectors": [{"name": d.name, "weight": d.weight} for d in c.detectors],
+                        "tips": [t.text.get(lang) for t in c.tips],
+                        "bands": [{"min": b.min, "label": b.label.get(lang)} for b in c.scale],
+                    }
+                    for c in criteria
+                ],
+            }
+        )
+    return {
+        "key": spec.id,
+        "title": spec.title.get(lang),
+        "version": version,
+        "language": spec.language,
+        "call_type": spec.call_type,
+        "threshold": spec.threshold,
+        "sections": sections,
+    }

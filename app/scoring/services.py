@@ -1,0 +1,183 @@
+"""The score stage against the database: rubric versions, automatic evaluations."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import logging
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from app.audit.services import record
+from app.calls.models import Call, CallStatus
+from app.scoring import engine
+from app.scoring.errors import RubricError
+from app.scoring.models import CriterionScore, Evaluation, EvaluationStatus, Evidence, Rubric, RubricVersion
+from app.scoring.nlp import get_nlp
+from app.scoring.rubrics import Rubric as RubricSpec
+from app.scoring.rubrics import bundled_rubrics, load_rubric_text, rubric_for_language
+from app.transcription.services import to_interchange
+
+log = logging.getLogger(__name__)
+
+
+class ScoringError(ValueError):
+    """A call that cannot be scored as asked (no transcript, unknown rubric)."""
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@functools.lru_cache(maxsize=64)
+def _parse(source: str, sha256: str) -> RubricSpec:
+    return load_rubric_text(source, f"rubric {sha256[:12]}")
+
+
+def spec_of(version: RubricVersion) -> RubricSpec:
+    """The validated rubric a stored version holds (parsed once per process)."""
+    return _parse(version.source, version.sha256)
+
+
+def register_rubric(
+    session: Session, spec: RubricSpec, text: str, *, created_by_id: int | None = None, strict: bool = False
+) -> RubricVersion:
+    """Store a rubric's YAML text as a version, or return the identical stored one.
+
+    A changed file that kept its version number becomes the next version, so no stored score ever
+    points at text it was not computed with; `strict` (admin uploads) refuses it instead.
+    """
+    rubric = session.scalars(select(Rubric).where(Rubric.key == spec.id)).first()
+    if rubric is None:
+        rubric = Rubric(
+            key=spec.id, title=spec.title.get(spec.language), language=spec.language, call_type=spec.call_type
+        )
+        session.add(rubric)
+        session.flush()
+    sha = _sha(text)
+    same = session.scalars(
+        select(RubricVersion).where(RubricVersion.rubric_id == rubric.id, RubricVersion.sha256 == sha)
+    ).first()
+    if same is not None:
+        return same
+    latest = session.scalar(select(func.max(RubricVersion.version)).where(RubricVersion.rubric_id == rubric.id)) or 0
+    if strict and spec.version <= latest:
+        raise RubricError("upload", "version", f"must be greater than the current version {latest}")
+    version = RubricVersion(
+        rubric=rubric,
+        version=max(spec.version, latest + 1),
+        source=text,
+        sha256=sha,
+        created_by_id=created_by_id,
+    )
+    rubric.title = spec.title.get(spec.language)
+    session.add(version)
+    session.flush()
+    record(
+        session, "rubric.version_added", target=version, actor_id=created_by_id, rubric=spec.id, version=version.version
+    )
+    return version
+
+
+@functools.cache
+def _bundled_text(path: str) -> str:
+    return Path(path).read_text(encoding="utf-8")
+
+
+def current_version(session: Session, key: str) -> RubricVersion:
+    """The newest version of a rubric: the bundled file is registered first if it is new."""
+    if key in bundled_rubrics():
+        spec = bundled_rubrics()[key]
+        register_rubric(session, spec, _bundled_text(spec.source))
+    version = session.scalars(
+        select(RubricVersion).join(Rubric).where(Rubric.key == key).order_by(RubricVersion.version.desc())
+    ).first()
+    if version is None:
+        raise ScoringError(f"unknown rubric {key!r}")
+    return version
+
+
+def rubric_key_for(call: Call) -> str:
+    """The team's rubric, else the bundled rubric of the call's language."""
+    if call.team.rubric_key:
+        return call.team.rubric_key
+    return rubric_for_language(call.language or call.team.language).id
+
+
+def score_call(session: Session, call: Call, *, rubric_key: str | None = None) -> Evaluation:
+    """Score a transcribed call; replaces the automatic evaluation of the same rubric version only."""
+    if call.transcript is None:
+        raise ScoringError(f"call {call.id} has no transcript yet")
+    version = current_version(session, rubric_key or rubric_key_for(call))
+    spec = spec_of(version)
+    result = engine.score_transcript(to_interchange(call.transcript), spec, nlp=_nlp_for(spec.language))
+    session.execute(
+        delete(Evaluation).where(
+            Evaluation.call_id == call.id,
+            Evaluation.kind == "auto",
+            Evaluation.status == EvaluationStatus.AUTO,
+            Evaluation.rubric_version_id == version.id,
+        )
+    )
+    evaluation = Evaluation(
+        call=call,
+        rubric_version=version,
+        kind="auto",
+        status=EvaluationStatus.AUTO,
+        total=result.total,
+        auto_failed=result.auto_failed,
+    )
+    evaluation.criteria = [_criterion_row(i, c) for i, c in enumerate(result.criteria)]
+    session.add(evaluation)
+    call.status = CallStatus.SCORED
+    session.flush()
+    return evaluation
+
+
+def _nlp_for(language: str):
+    config = current_app.config
+    name = config.get("SPACY_MODEL_FR") if language == "fr" else config.get("SPACY_MODEL_EN")
+    return get_nlp(language, name)
+
+
+def _criterion_row(position: int, c: engine.CriterionScore) -> CriterionScore:
+    row = CriterionScore(
+        position=position,
+        criterion_key=c.id,
+        score=c.score,
+        auto_score=c.score,
+        weight=c.weight,
+        confidence=c.confidence,
+        na=c.na,
+        auto_fail=c.auto_failed,
+    )
+    row.evidence = [
+        Evidence(
+            segment_index=e.segment,
+            char_start=e.span[0],
+            char_end=e.span[1],
+            start=e.start,
+            end=e.end,
+            rule=e.rule,
+            sign=e.sign,
+            explanation=e.explanation,
+            tip=e.tip or None,
+            source="auto",
+        )
+        for e in c.evidence
+    ]
+    return row
+
+
+def latest_evaluation(session: Session, call: Call) -> Evaluation | None:
+    """The evaluation to show: the newest final review, else the newest automatic one."""
+    rows = session.scalars(
+        select(Evaluation)
+        .where(Evaluation.call_id == call.id)
+        .order_by(Evaluation.created_at.desc(), Evaluation.id.desc())
+    ).all()
+    final = [e for e in rows if e.status == EvaluationStatus.FINAL]
+    return (final or rows or [None])[0]

@@ -1,0 +1,48 @@
+"""Result types shared by detectors and the engine: plain frozen dataclasses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """One point gained (sign +1) or lost (sign -1), pinned to a place in the call."""
+
+    segment: int
+    span: tuple[int, int]
+    start: float
+    end: float
+    rule: str
+    sign: int
+    explanation: str
+    tip: str = ""
+    text: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "segment": self.segment,
+            "span": list(self.span),
+            "start": round(self.start, 3),
+            "end": round(self.end, 3),
+            "rule": self.rule,
+            "sign": self.sign,
+            "explanation": self.explanation,
+            "tip": self.tip,
+            "text": self.text,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class DetectorResult:
+    """A detector's verdict: score 0-100 (None = not applicable), evidence and how much it rests on."""
+
+    score: float | None
+    evidence: tuple[Evidence, ...] = ()
+    # Confidence inputs: how many opportunities the detector examined (customer turns, agent questions...).
+    observations: int = 0
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+NOT_APPLICABLE = DetectorResult(score=None)

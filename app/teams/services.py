@@ -1,0 +1,43 @@
+"""Teams and agents."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.audit.services import record
+from app.teams.models import Agent, Team
+
+
+class TeamError(ValueError):
+    """A team or agent that cannot be created as asked."""
+
+
+def create_team(session: Session, *, name: str, language: str, domain: str | None = None,
+                channel_layout: str = "agent,customer") -> Team:
+    """Create a team; names are unique."""
+    if session.scalars(select(Team).where(Team.name == name)).first():
+        raise TeamError(f"a team named {name} already exists")
+    team = Team(name=name, language=language, domain=domain, channel_layout=channel_layout)
+    session.add(team)
+    session.flush()
+    record(session, "team.created", target=team, name=name)
+    return team
+
+
+def create_agent(session: Session, *, team: Team, name: str, external_ref: str | None = None) -> Agent:
+    """Add an agent to a team; a telephony id is unique across teams."""
+    if external_ref and session.scalars(select(Agent).where(Agent.external_ref == external_ref)).first():
+        raise TeamError(f"an agent with telephony id {external_ref} already exists")
+    agent = Agent(team=team, name=name, external_ref=external_ref or None)
+    session.add(agent)
+    session.flush()
+    record(session, "agent.created", target=agent, name=name, team=team.name)
+    return agent
+
+
+def find_agent(session: Session, ref: str) -> Agent | None:
+    """An agent by telephony id, else by exact name."""
+    ref = ref.strip()
+    return (session.scalars(select(Agent).where(Agent.external_ref == ref)).first()
+            or session.scalars(select(Agent).where(Agent.name == ref)).first())

@@ -1,0 +1,107 @@
+"""The transcribe stage against the database: run the pure pipeline on a call, store the result."""
+
+from __future__ import annotations
+
+import io
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from flask import current_app
+from sqlalchemy.orm import Session
+
+from app.calls import storage
+from app.calls.models import Call, CallStatus
+from app.calls.services import recording_path
+from app.transcription import interchange
+from app.transcription.audio import load_audio
+from app.transcription.models import Transcript, TranscriptSegment
+from app.transcription.pipeline import transcribe_file
+from app.transcription.redaction import RedactedSpan, redact_audio, redact_transcript
+from app.transcription.settings import settings_from_config
+
+log = logging.getLogger(__name__)
+
+
+def transcribe_call(session: Session, call: Call, *, progress: Callable[[float], None] | None = None,
+                    job_log: list[dict[str, Any]] | None = None) -> Transcript:
+    """Transcribe a call's recording and replace its transcript (idempotent: re-running replaces)."""
+    settings = settings_from_config(current_app.config).replace(language=call.team.language or None)
+    result = transcribe_file(recording_path(call), channels=call.effective_channel_layout,
+                             settings=settings, progress=progress, log=job_log)
+    return store_transcript(session, call, result)
+
+
+REDACTED_SAMPLE_RATE = 16000
+
+
+def redacted_audio_relative_path(sha256: str) -> str:
+    return f"redacted/{sha256[:2]}/{sha256}.flac"
+
+
+def _write_redacted_audio(call: Call, spans: list[RedactedSpan]) -> str | None:
+    """A copy of the recording with a tone over every redacted span; None when there is nothing to hide."""
+    timed = [(s.start_time, s.end_time) for s in spans if s.start_time is not None and s.end_time is not None]
+    if not timed:
+        return None
+    import soundfile
+
+    audio = load_audio(recording_path(call), sample_rate=REDACTED_SAMPLE_RATE)
+    beeped = redact_audio(audio.T, REDACTED_SAMPLE_RATE, timed)
+    buffer = io.BytesIO()
+    soundfile.write(buffer, beeped, REDACTED_SAMPLE_RATE, format="FLAC")
+    buffer.seek(0)
+    root = Path(current_app.config["RECORDINGS_DIR"])
+    tmp, sha256, _size = storage.spool(buffer, root, max_bytes=2**40)
+    storage.store(tmp, root, redacted_audio_relative_path(sha256))
+    return sha256
+
+
+def redacted_audio_path(row: Transcript) -> Path | None:
+    if not row.redacted_audio_sha256:
+        return None
+    return storage.path_of(Path(current_app.config["RECORDINGS_DIR"]),
+                           redacted_audio_relative_path(row.redacted_audio_sha256))
+
+
+def store_transcript(session: Session, call: Call, result: interchange.Transcript) -> Transcript:
+    """Write a pipeline result as the call's only transcript, with a redacted copy of each line and of the audio."""
+    redacted, spans = redact_transcript(result)
+    if call.transcript is not None:
+        session.delete(call.transcript)  # its segments go with it (cascade)
+        session.flush()
+    info = result.info
+    row = Transcript(
+        call=call, language=result.language, language_probability=info.get("language_probability"),
+        duration=result.duration, engine=str(info.get("engine", "unknown")), model=str(info.get("model", "")),
+        attribution=str(info.get("attribution", "single")), settings=info.get("settings") or {},
+        metrics=info.get("metrics") or {}, dropped=info.get("dropped") or [],
+        redacted_audio_sha256=_write_redacted_audio(call, spans),
+    )
+    row.segments = [
+        TranscriptSegment(position=i, speaker=seg.speaker, start=seg.start, end=seg.end, text=seg.text,
+                          redacted_text=red.text,
+                          words=[{"start": w.start, "end": w.end, "word": w.word} for w in seg.words])
+        for i, (seg, red) in enumerate(zip(result.segments, redacted.segments, strict=True))
+    ]
+    session.add(row)
+    call.language = result.language
+    call.swap_suspected = bool(info.get("swap_suspected"))
+    call.status = CallStatus.TRANSCRIBED
+    session.flush()
+    return row
+
+
+def to_interchange(row: Transcript, *, redacted: bool = False) -> interchange.Transcript:
+    """A stored transcript back in the interchange shape (for scoring and exports)."""
+    segments = tuple(
+        interchange.Segment(
+            speaker=s.speaker, start=s.start, end=s.end, text=s.redacted_text if redacted else s.text,
+            words=() if redacted else tuple(interchange.Word(w["start"], w["end"], w["word"]) for w in s.words),
+        )
+        for s in row.segments
+    )
+    info = {"engine": row.engine, "model": row.model, "metrics": row.metrics,
+            "language_probability": row.language_probability}
+    return interchange.Transcript(language=row.language, duration=row.duration, segments=segments, info=info)

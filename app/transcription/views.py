@@ -1,0 +1,56 @@
+"""Transcript exports and the channel swap."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.audit.services import record
+from app.auth.choices import Permission
+from app.auth.permissions import get_call_or_404, require, sees_unredacted
+from app.calls.forms import ActionForm
+from app.extensions import db
+from app.jobs.services import active_job, create_job
+from app.transcription import exports
+from app.transcription.services import to_interchange
+
+bp = Blueprint("transcription", __name__, url_prefix="/calls")
+
+FORMATS = {
+    "json": ("application/json", lambda t: exports.to_json(t, with_words=True)),
+    "srt": ("application/x-subrip", exports.to_srt),
+    "vtt": ("text/vtt", exports.to_vtt),
+    "txt": ("text/plain", exports.to_text),
+}
+
+
+@bp.route("/<int:call_id>/transcript.<fmt>")
+@require(Permission.VIEW_ALL_CALLS, Permission.VIEW_OWN_CALLS)
+def export(call_id: int, fmt: str):
+    """Download the transcript as JSON (interchange), SRT, WebVTT or text; redacted unless allowed."""
+    call = get_call_or_404(call_id)
+    if fmt not in FORMATS or call.transcript is None:
+        abort(404)
+    mimetype, render = FORMATS[fmt]
+    transcript = to_interchange(call.transcript, redacted=not sees_unredacted(current_user))
+    return Response(render(transcript), mimetype=f"{mimetype}; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="call-{call.id}.{fmt}"'})
+
+
+@bp.route("/<int:call_id>/swap-channels", methods=["POST"])
+@require(Permission.UPLOAD_CALLS)
+def swap_channels(call_id: int):
+    """Swap agent and customer channels and transcribe again (one click when a swap is suspected)."""
+    call = get_call_or_404(call_id)
+    if not ActionForm().validate_on_submit() or call.recording.channels < 2:
+        abort(400)
+    if active_job(db.session, "transcribe", call.id) is None:
+        swapped = {"agent,customer": "customer,agent", "customer,agent": "agent,customer"}
+        call.channel_layout = swapped.get(call.effective_channel_layout, "agent,customer")
+        call.swap_suspected = False
+        record(db.session, "call.channels_swapped", target=call, layout=call.channel_layout)
+        create_job(db.session, "transcribe", call_id=call.id)
+        db.session.commit()
+        flash(_("Channels swapped; the call is being transcribed again."), "success")
+    return redirect(url_for("calls.show", call_id=call.id))

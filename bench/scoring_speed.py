@@ -1,0 +1,73 @@
+"""Scoring speed on a realistic 10-minute call, models already loaded: p50/p95 over N runs (target < 0.2 s).
+
+.venv/bin/python bench/scoring_speed.py [--runs 30] [--language fr|en]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from app.scoring.engine import score_transcript
+from app.scoring.nlp import get_nlp
+from app.scoring.rubrics import rubric_for_language
+from app.transcription.interchange import transcript_from_dict
+
+PAIRS = Path(__file__).resolve().parents[1] / "tests" / "scoring" / "pairs"
+
+
+def ten_minute_call(language: str, seconds: float = 600.0) -> dict:
+    """Chain the turns of every pair of that language (good and bad versions) until the call lasts `seconds`."""
+    turns = []
+    for path in sorted(PAIRS.glob(f"{language}_*.json")):
+        pair = json.loads(path.read_text(encoding="utf-8"))
+        turns += pair["good"]["segments"][1:] + pair["bad"]["segments"][1:]
+    segments, t, i = [turns[0] | {"start": 0.5, "end": 3.5}], 3.5, 0
+    while t < seconds:
+        seg = turns[i % len(turns)]
+        i += 1
+        length = seg["end"] - seg["start"]
+        segments.append(
+            {
+                "speaker": seg["speaker"],
+                "start": round(t + 0.6, 2),
+                "end": round(t + 0.6 + length, 2),
+                "text": seg["text"],
+            }
+        )
+        t += 0.6 + length
+    return {"language": language, "segments": segments}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--language", default="fr", choices=("fr", "en"))
+    args = parser.parse_args()
+    transcript = transcript_from_dict(ten_minute_call(args.language))
+    rubric = rubric_for_language(args.language)
+    nlp = get_nlp(args.language)
+    score_transcript(transcript, rubric, nlp=nlp)  # warm-up: lexicon matchers, caches
+    times = []
+    for _ in range(args.runs):
+        start = time.perf_counter()
+        score_transcript(transcript, rubric, nlp=nlp)
+        times.append(time.perf_counter() - start)
+    times.sort()
+    words = sum(len(s.text.split()) for s in transcript.segments)
+    p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
+    print(
+        f"language {args.language}: {transcript.duration:.0f} s call, {len(transcript.segments)} segments, "
+        f"{words} words, {args.runs} runs"
+    )
+    print(f"p50 {statistics.median(times):.3f} s   p95 {p95:.3f} s   (target < 0.200 s)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,283 @@
+"""Transcription bench: WER, real-time factor, memory, stereo attribution and pipeline overhead.
+
+.venv/bin/python bench/transcription.py --data /work/shared/data [--model base] [--limit N] [--jobs 50]
+
+- WER (jiwer, normalised: lowercase, apostrophes/hyphens unified, punctuation stripped, numbers kept) per
+  language over `wer/<lang>/<stem>.txt` references, the per-channel references of stereo calls and the timed
+  words of the pyannote call; language detection accuracy (chosen among fr/en on speech, as the pipeline does).
+- RTF = processing seconds / audio seconds of the whole pipeline, p50/p95; peak RSS.
+- Stereo calls: share of words given to the right party. Truth per word = the channel that is louder by 6 dB
+  during that word (words where neither dominates are "overlap" and left out); measured for the stereo
+  pipeline and for the same call mixed to mono and diarized, for comparison.
+- Overhead: whole pipeline (decode, VAD, language on speech, transcribe, guards, merge, metrics) vs bare
+  `WhisperModel.transcribe` on the same files with the same settings, interleaved, as one ratio (target < 1.10).
+- --jobs N: N consecutive transcriptions in this process, RSS after each (first / last / max).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import resource
+import statistics
+import sys
+import time
+import unicodedata
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from app.transcription.audio import load_audio  # noqa: E402
+from app.transcription.engines import get_engine  # noqa: E402
+from app.transcription.pipeline import transcribe_file  # noqa: E402
+from app.transcription.settings import TranscriptionSettings  # noqa: E402
+
+DOMINANCE_DB = 6.0
+
+
+def normalise(text: str) -> str:
+    """WER normalisation for French and English: case, apostrophes, hyphens and punctuation; numbers kept."""
+    text = unicodedata.normalize("NFC", text.lower())
+    text = re.sub(r"[’‘`´]", "'", text)
+    text = re.sub(r"[-‐‑–—_/]", " ", text)
+    text = re.sub(r"(?<=\w)'(?=\w)", "'", text)
+    text = re.sub(r"[^\w' ]+", " ", text)
+    text = re.sub(r"(^|\s)'|'(\s|$)", " ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def rss_mb() -> float:
+    """Current resident set size in MiB."""
+    with open("/proc/self/statm") as fh:
+        return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def pct(values: list[float], q: float) -> float:
+    return float(np.percentile(values, q)) if values else float("nan")
+
+
+def manifest(data: Path) -> list[dict]:
+    return json.loads((data / "manifest.json").read_text())["items"]
+
+
+def stm_reference(path: Path) -> str:
+    rows = [line.split(maxsplit=5) for line in path.read_text().splitlines() if line.strip()]
+    rows.sort(key=lambda r: float(r[3]))
+    return " ".join(r[5] for r in rows if len(r) > 5)
+
+
+def wer_items(data: Path, limit: int | None) -> list[tuple[str, Path, str, str | None]]:
+    """(group, audio, reference text, channels) for every recording with an exact reference."""
+    items, per_group = [], {}
+    for item in manifest(data):
+        path = data / item["path"]
+        if item["kind"] == "wer" and item.get("reference"):
+            group, ref, channels = f"wer-{item['language']}", (data / item["reference"]).read_text(), None
+        elif item.get("reference_by_channel"):
+            group, ref, channels = "call-stereo", " ".join(item["reference_by_channel"]), "agent,customer"
+        elif item.get("reference", "").endswith(".stm"):
+            group, ref, channels = "call-mono", stm_reference(data / item["reference"]), "mono"
+        else:
+            continue
+        if limit is None or per_group.get(group, 0) < limit:
+            per_group[group] = per_group.get(group, 0) + 1
+            items.append((group, path, ref, channels))
+    return items
+
+
+def run_wer(items: list, settings: TranscriptionSettings, data: Path) -> tuple[list[dict], list[float]]:
+    import jiwer
+
+    rows, rtfs = [], []
+    for group, path, ref, channels in items:
+        start = time.perf_counter()
+        transcript = transcribe_file(path, channels=channels, settings=settings)
+        elapsed = time.perf_counter() - start
+        rtf = elapsed / transcript.duration
+        rtfs.append(rtf)
+        hyp = " ".join(s.text for s in transcript.segments)
+        if group == "call-stereo":  # the reference is per channel: compare channel by channel, in order
+            hyp = " ".join(" ".join(s.text for s in transcript.by_speaker(p)) for p in ("agent", "customer"))
+        expected = "fr" if group.endswith("fr") else "en"
+        rows.append(
+            {
+                "group": group,
+                "file": str(path.relative_to(data)),
+                "ref": normalise(ref),
+                "hyp": normalise(hyp),
+                "wer": jiwer.wer(normalise(ref), normalise(hyp) or "<empty>"),
+                "rtf": rtf,
+                "lang_ok": transcript.language == expected,
+                "dropped": len(transcript.info["dropped"]),
+            }
+        )
+        print(
+            f"  {rows[-1]['file']}: WER {rows[-1]['wer']:.3f} RTF {rtf:.3f} lang {transcript.language}", file=sys.stderr
+        )
+    return rows, rtfs
+
+
+def word_truth(audio: np.ndarray, start: float, end: float) -> str | None:
+    """'agent' (left) or 'customer' (right) when one channel is louder by DOMINANCE_DB during the word."""
+    a, b = int(start * 16000), max(int(end * 16000), int(start * 16000) + 160)
+    left, right = (float(np.mean(audio[c, a:b] ** 2)) + 1e-10 for c in (0, 1))
+    diff = 10 * np.log10(left / right)
+    return "agent" if diff >= DOMINANCE_DB else "customer" if diff <= -DOMINANCE_DB else None
+
+
+def attribution_share(transcript, audio: np.ndarray) -> tuple[int, int, int]:  # noqa: ANN001
+    """(right, judged, overlap) word counts against the channel-energy truth."""
+    right = judged = overlap = 0
+    for seg in transcript.segments:
+        for w in seg.words:
+            truth = word_truth(audio, w.start, w.end)
+            if truth is None:
+                overlap += 1
+                continue
+            judged += 1
+            right += seg.speaker == truth
+    return right, judged, overlap
+
+
+def run_stereo(data: Path, settings: TranscriptionSettings, limit: int | None) -> tuple[list[dict], list[float]]:
+    rows, rtfs = [], []
+    calls = [i for i in manifest(data) if i["kind"] == "call" and i["channels"] == 2 and i["duration"] > 30]
+    for item in calls[:limit]:
+        path = data / item["path"]
+        audio = load_audio(path)
+        row = {"file": item["path"]}
+        for mode, channels in (("stereo", "agent,customer"), ("mono mix + diarization", "mono")):
+            start = time.perf_counter()
+            transcript = transcribe_file(path, channels=channels, settings=settings)
+            elapsed = time.perf_counter() - start
+            if mode == "stereo":
+                rtfs.append(elapsed / transcript.duration)
+            right, judged, overlap = attribution_share(transcript, audio)
+            row[mode] = (right, judged, overlap, elapsed / transcript.duration, transcript.info["swap_suspected"])
+            print(f"  {item['path']} {mode}: {right}/{judged} right, {overlap} overlap", file=sys.stderr)
+        rows.append(row)
+    return rows, rtfs
+
+
+def bare_transcribe(model, path: Path, kwargs: dict, stereo: bool) -> None:  # noqa: ANN001
+    """What a plain faster-whisper user would run: decode, then transcribe each channel, consuming segments."""
+    from faster_whisper import decode_audio
+
+    tracks = decode_audio(str(path), split_stereo=True) if stereo else [decode_audio(str(path))]
+    for track in tracks:
+        segments, _ = model.transcribe(track, **kwargs)
+        list(segments)
+
+
+def run_overhead(items: list[tuple[Path, bool]], settings: TranscriptionSettings) -> tuple[float, float, float]:
+    """Interleaved pipeline vs bare faster-whisper on the same files: (pipeline s, bare s, ratio)."""
+    engine = get_engine(settings)
+    kwargs = engine.transcribe_kwargs(None)  # bare: let faster-whisper detect the language itself
+    pipe_total = bare_total = 0.0
+    for path, stereo in items:
+        start = time.perf_counter()
+        bare_transcribe(engine.model, path, kwargs, stereo)
+        bare_total += time.perf_counter() - start
+        start = time.perf_counter()
+        transcribe_file(path, channels="agent,customer" if stereo else "mono", settings=settings)
+        pipe_total += time.perf_counter() - start
+        print(f"  overhead {path.name}: pipeline {pipe_total:.1f}s bare {bare_total:.1f}s", file=sys.stderr)
+    return pipe_total, bare_total, pipe_total / bare_total
+
+
+def run_jobs(n: int, files: list[Path], settings: TranscriptionSettings) -> list[float]:
+    rss = []
+    for i in range(n):
+        transcribe_file(files[i % len(files)], settings=settings)
+        rss.append(rss_mb())
+    return rss
+
+
+def print_wer(rows: list[dict], rtfs: list[float]) -> None:
+    import jiwer
+
+    print("| set | files | WER (corpus) | WER median | language right | dropped segs | RTF p50 | RTF p95 |")
+    print("|---|---|---|---|---|---|---|---|")
+    for group in sorted({r["group"] for r in rows}):
+        sel = [r for r in rows if r["group"] == group]
+        corpus = jiwer.wer([r["ref"] for r in sel], [r["hyp"] or "<empty>" for r in sel])
+        r_rtf = [r["rtf"] for r in sel]
+        print(
+            f"| {group} | {len(sel)} | {corpus:.3f} | {statistics.median(r['wer'] for r in sel):.3f} "
+            f"| {sum(r['lang_ok'] for r in sel)}/{len(sel)} | {sum(r['dropped'] for r in sel)} "
+            f"| {pct(r_rtf, 50):.3f} | {pct(r_rtf, 95):.3f} |"
+        )
+    print(f"\nAll WER files: RTF p50 {pct(rtfs, 50):.3f}, p95 {pct(rtfs, 95):.3f}")
+
+
+def print_stereo(rows: list[dict]) -> None:
+    print("\n| stereo call | mode | words right / judged | share | overlap words | RTF | swap flagged |")
+    print("|---|---|---|---|---|---|---|")
+    for row in rows:
+        for mode in ("stereo", "mono mix + diarization"):
+            right, judged, overlap, rtf, swap = row[mode]
+            share = right / judged if judged else float("nan")
+            print(f"| {row['file']} | {mode} | {right}/{judged} | {share:.1%} | {overlap} | {rtf:.3f} | {swap} |")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, required=True)
+    parser.add_argument("--model", default="base")
+    parser.add_argument("--limit", type=int, default=None, help="at most N recordings per set")
+    parser.add_argument("--jobs", type=int, default=0, help="memory flatness: N consecutive transcriptions")
+    parser.add_argument("--cache", default="instance/models")
+    parser.add_argument("--skip", default="", help="comma list of sections to skip: wer,stereo,overhead")
+    args = parser.parse_args()
+    skip = set(args.skip.split(","))
+    settings = TranscriptionSettings(model=args.model, model_cache_dir=args.cache, diarize=True)
+    load_start = time.perf_counter()
+    engine = get_engine(settings)
+    print(
+        f"# model {args.model} ({engine.plan.source}, {engine.plan.device}/{engine.plan.compute_type}, "
+        f"{settings.cpu_threads} threads), loaded in {time.perf_counter() - load_start:.2f}s, "
+        f"RSS {rss_mb():.0f} MiB, load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs\n"
+    )
+    items = wer_items(args.data, args.limit)
+    # Warm-up, untimed: one-off loads (diarization encoder, VAD session) belong to worker start, not to a job.
+    transcribe_file(next(p for _, p, _, ch in items if ch is None), settings=settings)
+    if "wer" not in skip:
+        rows, rtfs = run_wer(items, settings, args.data)
+        print_wer(rows, rtfs)
+    if "stereo" not in skip:
+        stereo_rows, _ = run_stereo(args.data, settings, args.limit)
+        print_stereo(stereo_rows)
+    if "overhead" not in skip:
+        firsts: dict[str, int] = {}
+        sample = []
+        for group, p, _, ch in items:  # three per set keeps the run short; the long call dominates anyway
+            if ch != "mono" and firsts.setdefault(group, 0) < 3:
+                firsts[group] += 1
+                sample.append((p, ch == "agent,customer"))
+        calls = [i for i in manifest(args.data) if i["kind"] == "call" and i["channels"] == 2 and i["duration"] > 30]
+        sample += [(args.data / c["path"], True) for c in calls[:1]]
+        pipe, bare, ratio = run_overhead(sample, settings)
+        print(
+            f"\nOverhead: pipeline {pipe:.1f}s vs bare faster-whisper {bare:.1f}s on {len(sample)} files: "
+            f"ratio {ratio:.3f} (target < 1.10)"
+        )
+    if args.jobs:
+        durations = {i["path"]: i.get("duration") or 0 for i in manifest(args.data)}
+        mono = [p for _, p, _, ch in items if ch is None]
+        files = sorted(mono, key=lambda p: durations.get(str(p.relative_to(args.data))) or 10)[:5]
+        rss = run_jobs(args.jobs, files, settings.replace(diarize=False))
+        print(f"\n--jobs {args.jobs}: RSS first {rss[0]:.0f} MiB, last {rss[-1]:.0f} MiB, max {max(rss):.0f} MiB")
+    load = os.getloadavg()[0]
+    print(f"\nPeak RSS: {peak_rss_mb():.0f} MiB; load average at the end {load:.1f} on {os.cpu_count()} CPUs")
+
+
+if __name__ == "__main__":
+    main()

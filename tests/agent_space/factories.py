@@ -1,0 +1,81 @@
+"""Rows for coaching tests, built directly: calls without audio, final evaluations, issued sheets (dummy sha)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+from app.calls.models import Call, Recording
+from app.coaching.models import CoachingSheet
+from app.extensions import db
+from app.scoring.models import CriterionScore, Evaluation, EvaluationStatus
+from app.scoring.services import current_version
+
+SCORES = {"active_listening": (80.0, 70.0), "jargon": (60.0, 65.0), "empathy": (40.0, 75.0)}
+
+
+def bare_call(agent, when: datetime | None = None) -> Call:
+    """A scored call with a placeholder recording: enough for reports and sheets, no audio involved."""
+    recording = Recording(sha256=uuid.uuid4().hex * 2, size=1, format="wav", codec="pcm_s16le", duration=60.0,
+                          channels=2, sample_rate=16000, extension="wav")
+    call = Call(recording=recording, agent_id=agent.id, team_id=agent.team_id, status="scored",
+                call_date=when or datetime(2026, 11, 2, 10, 0, tzinfo=UTC), original_filename="call.wav")
+    db.session.add(call)
+    db.session.flush()
+    return call
+
+
+def final_evaluation(call: Call, scores: dict[str, tuple[float | None, float | None]] | None = None, *,
+                     total: float | None = None, parent: Evaluation | None = None, na: tuple[str, ...] = (),
+                     actions: tuple[tuple[str, bool], ...] = ()):
+    """A final review of the call: criterion -> (final score, automatic score); action items (text, done)."""
+    from app.review.models import ActionItem
+
+    scores = scores or SCORES
+    evaluation = Evaluation(
+        call_id=call.id, rubric_version_id=current_version(db.session, "hotline_fr").id, kind="review",
+        status=EvaluationStatus.DRAFT, revision=parent.revision + 1 if parent else 1,
+        parent_id=parent.id if parent else None, finalized_at=datetime.now(UTC),
+        total=total if total is not None else sum(s for s, _ in scores.values() if s is not None) / len(scores))
+    evaluation.criteria = [CriterionScore(position=i, criterion_key=k, score=s, auto_score=a, weight=1.0,
+                                          na=k in na) for i, (k, (s, a)) in enumerate(scores.items())]
+    db.session.add(evaluation)
+    db.session.flush()
+    # Action items are written with the draft: a final evaluation refuses new ones.
+    db.session.add_all(ActionItem(evaluation_id=evaluation.id, text=text, done=done) for text, done in actions)
+    db.session.flush()
+    evaluation.status = EvaluationStatus.FINAL
+    db.session.flush()
+    return evaluation
+
+
+def issue(evaluation: Evaluation, created_at: datetime | None = None) -> CoachingSheet:
+    """A coaching sheet row for the evaluation, as the render job would leave it (no PDF written)."""
+    sheet = CoachingSheet(evaluation_id=evaluation.id, agent_id=evaluation.call.agent_id, language="fr",
+                          sha256="0" * 64, created_at=created_at or datetime.now(UTC))
+    db.session.add(sheet)
+    db.session.commit()
+    return sheet
+
+
+def sheet_for(agent, when: datetime | None = None, *, issued_at: datetime | None = None, **kwargs) -> CoachingSheet:
+    """A sheet for a new call of the agent on `when`, issued at `issued_at` (now by default)."""
+    return issue(final_evaluation(bare_call(agent, when), **kwargs), issued_at)
+
+
+def matrix_objects(world: dict, template: str) -> dict[str, int]:
+    """For the access matrix: a dispute and a notification of the world's agent, when the URL needs them."""
+    from sqlalchemy import select
+
+    from app.agent_space.models import Notification
+    from app.coaching.models import Dispute
+
+    if "{dispute}" not in template and "{notification}" not in template:
+        return {}
+    agent_user = world["users"]["agent"]
+    sheet = sheet_for(agent_user.agent)  # notifies the agent
+    dispute = Dispute(sheet_id=sheet.id, criterion_key="empathy", reason="unfair", raised_by_id=agent_user.id)
+    db.session.add(dispute)
+    db.session.commit()
+    notification = db.session.scalars(select(Notification).where(Notification.user_id == agent_user.id)).first()
+    return {"dispute": dispute.id, "notification": notification.id}

@@ -1,0 +1,186 @@
+"""The agent space: own sheets only, acknowledge once, comment, dispute within the window, resolution both ways."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from app.audit.models import AuditEvent
+from app.coaching.models import CoachingSheet, Comment, Dispute
+from app.extensions import db
+from app.scoring.models import Evaluation
+from tests.agent_space.factories import bare_call, final_evaluation, issue, sheet_for
+from tests.conftest import csrf_token, login
+
+
+def _post(client, url, **data):
+    return client.post(url, data={"csrf_token": csrf_token(client, "/me/coaching"), **data})
+
+
+@pytest.fixture
+def two_agents(make):
+    """Two agents of the same team, each signed up, each with a sheet."""
+    team = make.team()
+    mine, theirs = make.agent(team), make.agent(team)
+    me, other = make.user("agent", agent=mine), make.user("agent", agent=theirs)
+    return {"me": me, "other": other, "my_sheet": sheet_for(mine), "their_sheet": sheet_for(theirs)}
+
+
+def test_my_coaching_lists_own_sheets_newest_first_and_marks_new_ones(client, make):
+    agent = make.agent()
+    user = make.user("agent", agent=agent)
+    old = sheet_for(agent, issued_at=datetime(2026, 10, 1, 9, tzinfo=UTC))
+    old.acknowledged_at = datetime.now(UTC)
+    new = sheet_for(agent, issued_at=datetime(2026, 11, 3, 9, tzinfo=UTC))
+    others = sheet_for(make.agent())
+    login(client, user)
+    page = client.get("/me/coaching").get_data(as_text=True)
+    assert page.index(f"/me/coaching/{new.id}\"") < page.index(f"/me/coaching/{old.id}\"")
+    assert f"/me/coaching/{others.id}\"" not in page
+    assert "1 new sheet" in page and f'/sheets/{new.id}.pdf"' in page and f'/sheets/{new.id}"' in page
+
+
+def test_my_coaching_shows_a_trend_per_criterion_and_open_action_items(client, make):
+    agent = make.agent()
+    user = make.user("agent", agent=agent)
+    final_evaluation(bare_call(agent, datetime(2026, 10, 1, tzinfo=UTC)), actions=(("From an older call", False),))
+    final_evaluation(bare_call(agent, datetime(2026, 10, 8, tzinfo=UTC)),
+                     {"empathy": (55.0, 50.0), "jargon": (70.0, 70.0)},
+                     actions=(("Reformulate before answering", False), ("Already done", True)))
+    db.session.commit()
+    login(client, user)
+    page = client.get("/me/coaching").get_data(as_text=True)
+    assert page.count('<svg class="chart"') == 3  # active listening, jargon, empathy
+    assert "<title>Empathy: 40</title>" in page and "<title>Empathy: 55</title>" in page
+    assert "Reformulate before answering" in page and "From an older call" in page
+    assert "Already done" not in page
+
+
+@pytest.mark.parametrize("action", ["history", "comment", "dispute", "acknowledge"])
+def test_an_agent_can_never_reach_another_agents_sheet(client, two_agents, action):
+    login(client, two_agents["me"])
+    sheet = two_agents["their_sheet"]
+    if action == "history":
+        response = client.get(f"/me/coaching/{sheet.id}")
+    else:
+        response = _post(client, f"/me/coaching/{sheet.id}/{action}", body="hello", criterion="empathy",
+                         reason="unfair")
+    assert response.status_code == 404
+    assert db.session.scalar(select(func.count(Comment.id))) == 0
+    assert db.session.scalar(select(func.count(Dispute.id))) == 0
+    assert db.session.get(CoachingSheet, sheet.id).acknowledged_at is None
+
+
+def test_a_trainer_cannot_open_a_sheet_history(client, make, two_agents):
+    login(client, make.user("trainer"))
+    assert client.get(f"/me/coaching/{two_agents['my_sheet'].id}").status_code == 403
+
+
+def test_an_agent_acknowledges_a_sheet_once(client, two_agents):
+    login(client, two_agents["me"])
+    sheet = two_agents["my_sheet"]
+    _post(client, f"/me/coaching/{sheet.id}/acknowledge")
+    first = db.session.get(CoachingSheet, sheet.id).acknowledged_at
+    page = client.post(f"/me/coaching/{sheet.id}/acknowledge", follow_redirects=True,
+                       data={"csrf_token": csrf_token(client, f"/me/coaching/{sheet.id}")}).get_data(as_text=True)
+    assert first is not None and db.session.get(CoachingSheet, sheet.id).acknowledged_at == first
+    assert "already acknowledged" in page
+    acks = select(func.count(AuditEvent.id)).where(AuditEvent.action == "sheet.acknowledged")
+    assert db.session.scalar(acks) == 1
+
+
+def test_a_manager_cannot_acknowledge_for_the_agent(client, make, two_agents):
+    login(client, make.user("qa_manager"))
+    sheet = two_agents["my_sheet"]
+    assert _post(client, f"/me/coaching/{sheet.id}/acknowledge").status_code == 403
+    assert db.session.get(CoachingSheet, sheet.id).acknowledged_at is None
+
+
+def _signed_in(app, user):
+    client = app.test_client()
+    login(client, user)
+    return client
+
+
+def test_comments_and_disputes_stay_in_the_sheet_history(app, client, make, two_agents):
+    login(client, two_agents["me"])
+    sheet = two_agents["my_sheet"]
+    _post(client, f"/me/coaching/{sheet.id}/comment", body="Thanks, useful.")
+    _post(client, f"/me/coaching/{sheet.id}/dispute", criterion="empathy", reason="The customer was rude first.")
+    manager = _signed_in(app, make.user("qa_manager"))
+    _post(manager, f"/me/coaching/{sheet.id}/comment", body="Let us talk on Monday.")
+    dispute = db.session.scalars(select(Dispute)).one()
+    manager.post(f"/disputes/{dispute.id}/resolve", data={
+        "csrf_token": csrf_token(manager, "/disputes/"), "decision": "reject", "resolution": "Blame is never ok."})
+    for viewer in (manager, client):
+        page = viewer.get(f"/me/coaching/{sheet.id}").get_data(as_text=True)
+        for text in ("Thanks, useful.", "Let us talk on Monday.", "The customer was rude first.",
+                     "rejected the dispute on Empathy", "Blame is never ok."):
+            assert text in page, text
+
+
+def test_a_dispute_needs_a_reason_and_a_criterion_of_the_evaluation(client, two_agents):
+    login(client, two_agents["me"])
+    sheet = two_agents["my_sheet"]
+    _post(client, f"/me/coaching/{sheet.id}/dispute", criterion="empathy", reason="  ")
+    _post(client, f"/me/coaching/{sheet.id}/dispute", criterion="not_a_criterion", reason="because")
+    assert db.session.scalar(select(func.count(Dispute.id))) == 0
+
+
+def test_the_dispute_window_is_enforced(app, client, make):
+    agent = make.agent()
+    user = make.user("agent", agent=agent)
+    app.config["DISPUTE_WINDOW_DAYS"] = 7
+    try:
+        late = sheet_for(agent, issued_at=datetime.now(UTC) - timedelta(days=8))
+        in_time = sheet_for(agent, issued_at=datetime.now(UTC) - timedelta(days=6))
+        login(client, user)
+        page = client.get(f"/me/coaching/{late.id}").get_data(as_text=True)
+        assert "The time to dispute this sheet ended" in page
+        _post(client, f"/me/coaching/{late.id}/dispute", criterion="empathy", reason="too late?")
+        _post(client, f"/me/coaching/{in_time.id}/dispute", criterion="empathy", reason="in time")
+    finally:
+        app.config["DISPUTE_WINDOW_DAYS"] = 14
+    assert [d.sheet_id for d in db.session.scalars(select(Dispute))] == [in_time.id]
+
+
+def test_a_rejected_dispute_needs_a_reason_and_is_resolved_once(client, make, two_agents):
+    dispute = Dispute(sheet_id=two_agents["my_sheet"].id, criterion_key="empathy", reason="unfair",
+                      raised_by_id=two_agents["me"].id)
+    db.session.add(dispute)
+    db.session.commit()
+    login(client, make.user("qa_manager"))
+    url = f"/disputes/{dispute.id}/resolve"
+    client.post(url, data={"csrf_token": csrf_token(client, "/disputes/"), "decision": "reject", "resolution": ""})
+    assert db.session.get(Dispute, dispute.id).status == "open"
+    client.post(url, data={"csrf_token": csrf_token(client, "/disputes/"), "decision": "reject",
+                           "resolution": "Scores match the evidence."})
+    client.post(url, data={"csrf_token": csrf_token(client, "/disputes/"), "decision": "accept", "new_score": "90",
+                           "resolution": "Changed my mind."})
+    resolved = db.session.get(Dispute, dispute.id)
+    assert (resolved.status, resolved.resolution) == ("rejected", "Scores match the evidence.")
+    assert db.session.scalar(select(func.count(Evaluation.id))) == 2  # no revision came of it
+
+
+def test_an_accepted_dispute_creates_a_new_revision_and_a_new_sheet(client, make):
+    agent = make.agent()
+    user = make.user("agent", agent=agent)
+    evaluation = final_evaluation(bare_call(agent))
+    sheet = issue(evaluation)
+    dispute = Dispute(sheet_id=sheet.id, criterion_key="empathy", reason="I apologised twice.",
+                      raised_by_id=user.id)
+    db.session.add(dispute)
+    db.session.commit()
+    login(client, make.user("qa_manager"))
+    client.post(f"/disputes/{dispute.id}/resolve", data={
+        "csrf_token": csrf_token(client, "/disputes/"), "decision": "accept", "new_score": "72",
+        "resolution": "The apology is at 0:41."})
+    assert db.session.get(Dispute, dispute.id).status == "accepted"
+    revision = db.session.scalars(select(Evaluation).where(Evaluation.parent_id == evaluation.id)).one()
+    assert revision.revision == 2 and revision.status == "final"
+    assert next(c.score for c in revision.criteria if c.criterion_key == "empathy") == 72
+    assert next(c.score for c in evaluation.criteria if c.criterion_key == "empathy") == 40  # the old one stays
+    sheets = db.session.scalars(select(CoachingSheet).order_by(CoachingSheet.id)).all()
+    assert [s.evaluation_id for s in sheets] == [evaluation.id, revision.id]

@@ -1,0 +1,60 @@
+"""Who may open a sheet: its agent, QA managers and admins; never another agent, never a trainer."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.coaching.services import issue_sheet
+from app.extensions import db
+from tests.coaching.conftest import final_evaluation
+
+
+@pytest.fixture
+def sheet(make):
+    evaluation = final_evaluation(make)
+    issued = issue_sheet(db.session, evaluation)
+    db.session.commit()
+    return issued
+
+
+@pytest.mark.parametrize("suffix", ["", ".pdf"])
+def test_agent_cannot_open_another_agents_sheet(client, make, login_as, sheet, suffix):
+    login_as("agent", agent=make.agent())
+    assert client.get(f"/sheets/{sheet.id}{suffix}").status_code == 404
+
+
+@pytest.mark.parametrize("suffix", ["", ".pdf"])
+def test_a_trainer_cannot_open_sheets(client, login_as, sheet, suffix):
+    login_as("trainer")
+    assert client.get(f"/sheets/{sheet.id}{suffix}").status_code == 403
+
+
+def test_the_agent_opens_their_own_sheet_as_a_page_in_their_language(client, login_as, sheet):
+    from app.teams.models import Agent
+
+    login_as("agent", agent=db.session.get(Agent, sheet.agent_id))
+    page = client.get(f"/sheets/{sheet.id}")
+    assert page.status_code == 200 and "Fiche de coaching" in page.get_data(as_text=True)
+
+
+def test_the_agent_downloads_exactly_the_stored_pdf(client, login_as, sheet):
+    from app.coaching.services import sheet_path
+    from app.teams.models import Agent
+
+    login_as("agent", agent=db.session.get(Agent, sheet.agent_id))
+    response = client.get(f"/sheets/{sheet.id}.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert response.data == sheet_path(sheet).read_bytes()
+    assert "attachment" in response.headers["Content-Disposition"]
+
+
+@pytest.mark.parametrize("role", ["qa_manager", "admin"])
+def test_reviewers_open_any_sheet(client, login_as, sheet, role):
+    login_as(role)
+    assert client.get(f"/sheets/{sheet.id}").status_code == 200
+    assert client.get(f"/sheets/{sheet.id}.pdf").status_code == 200
+
+
+def test_an_unknown_sheet_is_not_found(client, login_as, app):
+    login_as("qa_manager")
+    assert client.get("/sheets/987654").status_code == 404

@@ -1,0 +1,185 @@
+"""Fixtures shared by the whole suite: an app on SQLite or on DATABASE_URL, a client, factories."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import shutil
+import wave
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import text
+
+from app import create_app
+from app.extensions import db
+
+PASSWORD = "correct-horse-battery"
+
+
+def database_url(tmp_path_factory) -> str:
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        return url.replace("postgresql://", "postgresql+psycopg://", 1) if url.startswith("postgresql://") else url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+class FreshContextClient(FlaskClient):
+    """Each request runs in its own app context, as in production, so `g` and the db session don't
+    leak from the test (which holds an app context) into the request. The test's session is
+    expired afterwards so it reads what the request committed."""
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        db.session.expire_all()
+        return response
+
+
+@pytest.fixture(scope="session")
+def _app(tmp_path_factory):
+    instance = tmp_path_factory.mktemp("instance")
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=database_url(tmp_path_factory), INSTANCE_PATH=instance,
+                     RECORDINGS_DIR=instance / "recordings", MODEL_CACHE_DIR=Path(os.environ.get(
+                         "MODEL_CACHE_DIR", instance / "models")))
+    app.test_client_class = FreshContextClient
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.drop_all()
+
+
+def _empty_tables() -> None:
+    """Delete every row, children first: fast, and works the same on SQLite and PostgreSQL."""
+    with db.engine.begin() as conn:
+        if db.engine.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in reversed(db.metadata.sorted_tables):
+                conn.execute(table.delete())
+
+
+@pytest.fixture
+def app(_app):
+    from app.extensions import limiter
+
+    shutil.rmtree(_app.config["RECORDINGS_DIR"], ignore_errors=True)
+    with _app.app_context():
+        _empty_tables()
+        limiter.reset()
+        yield _app
+        db.session.remove()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+def csrf_token(client, url: str = "/login") -> str:
+    """Fetch a page like a browser would and read the CSRF token from its form."""
+    html = client.get(url).get_data(as_text=True)
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or re.search(
+        r'name="csrf_token" value="([^"]+)"', html)
+    assert match, f"no CSRF token on {url}"
+    return match.group(1)
+
+
+class Factory:
+    """Builds teams, agents, users and calls directly through the services."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+        self._n = 0
+
+    def _next(self) -> int:
+        self._n += 1
+        return self._n
+
+    def team(self, name: str | None = None, language: str = "fr"):
+        from app.teams.services import create_team
+
+        team = create_team(db.session, name=name or f"Team {self._next()}", language=language, domain="telecom")
+        db.session.commit()
+        return team
+
+    def agent(self, team=None, name: str | None = None):
+        from app.teams.services import create_agent
+
+        n = self._next()
+        agent = create_agent(db.session, team=team or self.team(), name=name or f"Agent {n}", external_ref=f"A{n}")
+        db.session.commit()
+        return agent
+
+    def user(self, role: str, agent=None, email: str | None = None):
+        from app.auth.services import create_user
+
+        if role == "agent" and agent is None:
+            agent = self.agent()
+        user = create_user(db.session, email=email or f"{role}{self._next()}@example.org", name=f"{role} user",
+                           password=PASSWORD, role=role, agent=agent)
+        db.session.commit()
+        return user
+
+    def call(self, agent=None, *, seconds: float = 2.0, channels: int = 2, seed: int | None = None):
+        from app.calls.services import CallMeta, ingest
+
+        agent = agent or self.agent()
+        data = wav_bytes(seconds=seconds, channels=channels, seed=seed if seed is not None else self._next())
+        call = ingest(db.session, io.BytesIO(data), "call.wav",
+                      CallMeta(agent=agent, call_date=datetime(2026, 11, 2, 10, 0, tzinfo=UTC)))
+        db.session.commit()
+        return call
+
+
+@pytest.fixture
+def make(app):
+    return Factory(app)
+
+
+def login(client, user_or_email, password: str = PASSWORD):
+    email = getattr(user_or_email, "email", user_or_email)
+    token = csrf_token(client, "/login")
+    return client.post("/login", data={"email": email, "password": password, "csrf_token": token})
+
+
+@pytest.fixture
+def login_as(client, make):
+    """Sign the test client in with a fresh user of the given role; returns the user."""
+
+    def sign_in(role: str, agent=None):
+        user = make.user(role, agent=agent)
+        response = login(client, user)
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return user
+
+    return sign_in
+
+
+def wav_bytes(*, seconds: float = 2.0, channels: int = 2, rate: int = 16000, seed: int = 1) -> bytes:
+    """A valid PCM WAV: tone bursts (speech-like energy) alternating between channels, unique per seed."""
+    t = np.arange(int(seconds * rate)) / rate
+    tracks = []
+    for ch in range(channels):
+        on = (np.floor(t * 2 + ch) % 2) == 0
+        tracks.append(np.where(on, 8000 * np.sin(2 * np.pi * (220 + 40 * ch + seed) * t), 0))
+    frames = np.stack(tracks, axis=1).astype("<i2").tobytes()
+    buf = io.BytesIO()
+    with wave.open(buf, "wb") as w:
+        w.setnchannels(channels)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes(frames)
+    return buf.getvalue()

@@ -1,0 +1,97 @@
+"""Greeting, hold etiquette, closing, forbidden phrases and the recording disclaimer."""
+
+from __future__ import annotations
+
+from tests.scoring.conftest import criterion
+
+A, C = "agent", "customer"
+
+
+def _rules(result, criterion_id):
+    return [(e.rule, e.sign) for e in criterion(result, criterion_id).evidence]
+
+
+def test_a_full_greeting_scores_full_marks(score):
+    result = score("en", [(A, "Good morning, Skyline Broadband, my name is Dev, how can I help?"), (C, "Hi there.")])
+    assert criterion(result, "greeting").score == 100
+
+
+def test_an_unannounced_long_silence_is_dead_air(score):
+    result = score(
+        "fr",
+        [
+            (A, "Bonjour, service client, Paul à l'appareil."),
+            (C, "Bonjour, ma facture a doublé ce mois-ci."),
+            (A, "Alors, votre facture a doublé à cause d'une régularisation.", 40.0),
+        ],
+    )
+    assert ("dead_air", -1) in _rules(result, "hold_etiquette")
+    assert criterion(result, "hold_etiquette").score < 70
+
+
+def test_an_announced_hold_with_thanks_is_good_etiquette(score):
+    result = score(
+        "fr",
+        [
+            (A, "Bonjour, service client, Paul à l'appareil."),
+            (C, "Bonjour, ma facture a doublé ce mois-ci."),
+            (A, "Je vous mets en attente une minute le temps de vérifier, ne quittez pas."),
+            (A, "Merci d'avoir patienté. Votre facture a doublé à cause d'une régularisation.", 40.0),
+        ],
+    )
+    rules = _rules(result, "hold_etiquette")
+    assert ("announced_hold", 1) in rules and ("thanked_after_hold", 1) in rules
+    assert criterion(result, "hold_etiquette").score == 100
+
+
+def test_a_call_without_any_hold_marks_hold_etiquette_not_applicable(score):
+    result = score(
+        "en",
+        [
+            (A, "Hello, this is Ben from support, how can I help?"),
+            (C, "Hi, what time do you open?"),
+            (A, "We open at nine every morning, including Saturdays. Anything else? Have a good day."),
+        ],
+    )
+    assert criterion(result, "hold_etiquette").na
+
+
+def test_closing_with_next_steps_anything_else_and_goodbye(score):
+    result = score(
+        "en",
+        [
+            (A, "Hello, this is Ben from support, how can I help?"),
+            (C, "My parcel hasn't arrived."),
+            (
+                A,
+                "I've reordered it, you'll get a text with the tracking link tomorrow. "
+                "Is there anything else I can help with? Have a great day.",
+            ),
+        ],
+    )
+    rules = _rules(result, "closing")
+    assert {("next_steps", 1), ("anything_else", 1), ("farewell", 1)} <= set(rules)
+
+
+def test_a_forbidden_phrase_costs_points(score):
+    result = score(
+        "en",
+        [
+            (A, "Hello, support, Ben speaking."),
+            (C, "Why is my bill so high?"),
+            (A, "No idea, mate, that's how the system works, nothing else I can tell you about it."),
+        ],
+    )
+    assert ("forbidden_phrase", -1) in _rules(result, "forbidden_phrases")
+    assert criterion(result, "forbidden_phrases").score < 100
+
+
+def test_the_recording_disclaimer_in_the_first_seconds_is_found(score):
+    result = score(
+        "fr",
+        [
+            (A, "Bonjour, service client, cet appel est susceptible d'être enregistré, Paul à l'appareil."),
+            (C, "Bonjour."),
+        ],
+    )
+    assert criterion(result, "recording_disclaimer").score == 100

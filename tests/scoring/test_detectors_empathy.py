@@ -1,0 +1,121 @@
+"""Empathy: acknowledging the situation counts; 'je comprends, mais c'est votre faute' does not."""
+
+from __future__ import annotations
+
+from tests.scoring.conftest import criterion
+
+A, C = "agent", "customer"
+OPEN = (A, "Bonjour, service client Netéo, Karim à l'appareil.")
+HARDSHIP = (C, "Bonjour, ça fait trois jours que j'ai plus internet et je télétravaille, j'en ai vraiment marre.")
+
+
+def _rules(result):
+    return [(e.rule, e.sign) for e in criterion(result, "empathy").evidence]
+
+
+def test_je_comprends_mais_cest_votre_faute_does_not_count_as_empathy(score):
+    result = score("fr", [OPEN, HARDSHIP, (A, "Je comprends, mais c'est votre faute, vous avez débranché la box.")])
+    rules = _rules(result)
+    assert ("mechanical_understanding", -1) in rules and ("blaming", -1) in rules
+    assert not [r for r in rules if r[1] > 0 and r[0] in ("empathy_statement", "acknowledges_situation")]
+    assert criterion(result, "empathy").score < 30
+
+
+def test_restating_the_hardship_with_an_evaluative_word_counts_without_stock_phrases(score):
+    result = score(
+        "fr",
+        [
+            OPEN,
+            HARDSHIP,
+            (
+                A,
+                (
+                    "Trois jours sans internet alors que vous télétravaillez, c'est vraiment pénible. "
+                    "Je m'en occupe tout de suite."
+                ),
+            ),
+        ],
+    )
+    rules = _rules(result)
+    assert ("acknowledges_situation", 1) in rules and ("responds_to_feelings", 1) in rules
+    assert ("ownership", 1) in rules
+    assert criterion(result, "empathy").score >= 70
+
+
+def test_i_understand_but_thats_the_policy_is_a_mechanical_understanding(score):
+    result = score(
+        "en",
+        [
+            (A, "Hello, billing, this is Tom."),
+            (C, "I've been charged twice and I'm really worried, I can't afford this."),
+            (A, "I understand, but that's the policy, refunds take thirty days."),
+        ],
+    )
+    assert ("mechanical_understanding", -1) in _rules(result)
+    assert criterion(result, "empathy").score < 40
+
+
+def test_ignoring_a_frustrated_customer_counts_against(score):
+    warm = score(
+        "en",
+        [
+            (A, "Hello, billing, this is Tom."),
+            (C, "This is the third time I'm calling, I'm so fed up with this."),
+            (A, "Three calls for the same thing, that's really frustrating, I'm sorry. I'll fix it myself now."),
+        ],
+    )
+    cold = score(
+        "en",
+        [
+            (A, "Hello, billing, this is Tom."),
+            (C, "This is the third time I'm calling, I'm so fed up with this."),
+            (A, "Account number? I need the account number and the postcode before we go any further."),
+        ],
+    )
+    assert ("ignores_feelings", -1) in _rules(cold)
+    assert criterion(warm, "empathy").score > criterion(cold, "empathy").score
+
+
+def test_an_empathy_phrase_cancelled_by_a_but_does_not_count(score):
+    result = score(
+        "en",
+        [
+            (A, "Hello, billing, this is Tom."),
+            (C, "I've been charged twice and I'm really worried, I can't afford this."),
+            (A, "I hear you, but refunds take thirty days, there's no way round it."),
+        ],
+    )
+    rules = _rules(result)
+    assert ("mechanical_understanding", -1) in rules
+    assert ("empathy_statement", 1) not in rules
+
+
+def test_je_comprends_followed_by_a_real_restatement_is_not_mechanical(score):
+    result = score(
+        "fr",
+        [
+            OPEN,
+            HARDSHIP,
+            (
+                A,
+                "Je comprends, trois jours sans internet en télétravail c'est vraiment pénible. "
+                "Je vous envoie un technicien demain matin.",
+            ),
+        ],
+    )
+    rules = _rules(result)
+    assert ("mechanical_understanding", -1) not in rules
+    assert ("acknowledges_situation", 1) in rules
+
+
+def test_je_comprends_then_straight_to_the_file_number_is_mechanical(score):
+    result = score(
+        "fr",
+        [
+            OPEN,
+            (C, "Bonjour, c'est vraiment embêtant, ma box ne marche plus et je travaille de chez moi."),
+            (A, "Je comprends, votre numéro de contrat s'il vous plaît, et l'adresse de la ligne ?"),
+        ],
+    )
+    rules = _rules(result)
+    assert ("mechanical_understanding", -1) in rules and ("ignores_feelings", -1) in rules

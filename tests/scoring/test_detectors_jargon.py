@@ -1,0 +1,97 @@
+"""Jargon: unexplained terms and acronyms count against; a term explained right after it does not."""
+
+from __future__ import annotations
+
+from tests.scoring.conftest import criterion
+
+A, C = "agent", "customer"
+
+
+def _rules(result):
+    return [(e.rule, e.sign, e.text) for e in criterion(result, "jargon").evidence]
+
+
+def test_unexplained_acronyms_lower_the_plain_language_score(score):
+    result = score(
+        "fr",
+        [
+            (A, "Bonjour, assistance Fibrea, Thomas à l'appareil."),
+            (C, "Bonjour, j'ai plus internet depuis ce matin."),
+            (
+                A,
+                (
+                    "Ok, je vois une désynchro sur le DSLAM, je vous ouvre un ticket N2 avec un SLA de "
+                    "quarante-huit heures, ça part au back-office."
+                ),
+            ),
+        ],
+    )
+    unexplained = [t for rule, sign, t in _rules(result) if rule == "unexplained_term"]
+    assert {"DSLAM", "N2", "SLA"} <= set(unexplained)
+    assert criterion(result, "jargon").score < 50
+
+
+def test_a_term_explained_in_plain_words_counts_for_the_agent(score):
+    explained = score(
+        "fr",
+        [
+            (A, "Bonjour, assistance Fibrea, Thomas à l'appareil."),
+            (C, "Bonjour, j'ai plus internet depuis ce matin."),
+            (
+                A,
+                (
+                    "Regardez l'ONT, c'est-à-dire le petit boîtier blanc où arrive la fibre, près de "
+                    "la prise. Vous voyez un voyant rouge dessus ?"
+                ),
+            ),
+        ],
+    )
+    bare = score(
+        "fr",
+        [
+            (A, "Bonjour, assistance Fibrea, Thomas à l'appareil."),
+            (C, "Bonjour, j'ai plus internet depuis ce matin."),
+            (A, "Regardez l'ONT, près de la prise. Vous voyez un voyant rouge dessus ?"),
+        ],
+    )
+    assert ("explained_term", 1, "ONT") in _rules(explained)
+    assert ("unexplained_term", -1, "ONT") in _rules(bare)
+    assert criterion(explained, "jargon").score > criterion(bare, "jargon").score
+
+
+def test_an_apposition_counts_as_an_explanation_in_english(score):
+    result = score(
+        "en",
+        [
+            (A, "Hi, claims, this is Sam."),
+            (C, "Hi, I need to claim for my car, someone hit me."),
+            (A, "Your excess, the part of any claim you pay yourself, is two hundred pounds."),
+        ],
+    )
+    assert ("explained_term", 1, "excess") in _rules(result)
+
+
+def test_a_term_the_customer_used_first_is_not_jargon(score):
+    result = score(
+        "en",
+        [
+            (A, "Service desk, this is Amira."),
+            (C, "Hi, my VPN won't connect from the hotel."),
+            (A, "Okay, let's get the VPN working: open your browser first."),
+        ],
+    )
+    assert not [r for r in _rules(result) if r[0] == "unexplained_term"]
+    assert criterion(result, "jargon").score == 100
+
+
+def test_the_customer_not_understanding_counts_against(score):
+    result = score(
+        "en",
+        [
+            (A, "Hi, broadband support, this is Dev."),
+            (C, "Hi, my internet is really slow."),
+            (A, "Your SNR margin is low on the DSLAM port."),
+            (C, "Sorry, what does that mean?"),
+        ],
+    )
+    assert any(rule == "customer_confused" for rule, _, _ in _rules(result))

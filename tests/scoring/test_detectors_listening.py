@@ -1,0 +1,115 @@
+"""Active listening detectors on hand-written mini-calls."""
+
+from __future__ import annotations
+
+from tests.scoring.conftest import criterion
+
+A, C = "agent", "customer"
+OPEN_FR = (A, "Bonjour, service client, Inès à l'appareil, je vous écoute.")
+PROBLEM_FR = (
+    C,
+    (
+        "Bonjour, euh, c'est monsieur Petit, mon lave-linge livré mardi fait un bruit énorme à l'essorage, "
+        "et il fuit un peu par la porte, j'ai mis des serpillières."
+    ),
+)
+
+
+def _rules(result, criterion_id):
+    return [(e.rule, e.sign) for e in criterion(result, criterion_id).evidence]
+
+
+def test_playing_back_the_customers_words_counts_as_reformulation(score):
+    result = score(
+        "fr",
+        [
+            OPEN_FR,
+            PROBLEM_FR,
+            (
+                A,
+                (
+                    "D'accord, donc le lave-linge livré mardi fait un bruit énorme à l'essorage et fuit "
+                    "par la porte. Le bruit, c'est plutôt un claquement ou un grondement ?"
+                ),
+            ),
+            (C, "Un claquement, comme si quelque chose tapait."),
+        ],
+    )
+    assert ("reformulation", 1) in _rules(result, "active_listening")
+    assert ("clarifying_question", 1) in _rules(result, "active_listening")
+
+
+def test_asking_again_for_a_name_already_given_counts_against_listening(score):
+    good = score(
+        "en",
+        [
+            (A, "Hi, this is Sam, how can I help?"),
+            (C, "Hi Sam, it's Maria Lopez, my internet keeps dropping every evening since Monday."),
+            (A, "Okay Maria, so it drops every evening since Monday. Does it come back by itself?"),
+        ],
+    )
+    bad = score(
+        "en",
+        [
+            (A, "Hi, this is Sam, how can I help?"),
+            (C, "Hi Sam, it's Maria Lopez, my internet keeps dropping every evening since Monday."),
+            (A, "Okay. Can I take your name please?"),
+            (C, "Maria Lopez. I just told you."),
+        ],
+    )
+    assert ("asked_again", -1) in _rules(bad, "active_listening")
+    assert criterion(good, "active_listening").score > criterion(bad, "active_listening").score
+
+
+def test_the_customer_having_to_repeat_themselves_counts_against_listening(score):
+    result = score(
+        "fr",
+        [
+            OPEN_FR,
+            PROBLEM_FR,
+            (A, "D'accord. Et c'est quoi le souci exactement ?"),
+            (
+                C,
+                (
+                    "Ben le lave-linge, il fait un bruit énorme à l'essorage et il fuit par la porte, "
+                    "je viens de vous le dire."
+                ),
+            ),
+        ],
+    )
+    rules = _rules(result, "active_listening")
+    assert ("customer_repeated", -1) in rules or ("asked_again", -1) in rules
+
+
+def test_talking_over_the_customer_is_evidence_against(score):
+    result = score(
+        "en",
+        [
+            (A, "Hello, support, how can I help?"),
+            (C, "Hi, my order hasn't arrived and the tracking has said out for delivery for three days"),
+            (A, "Yeah so you need to wait for the courier, there is nothing else we can do today.", -2.0),
+        ],
+    )
+    assert ("talked_over", -1) in _rules(result, "active_listening")
+
+
+def test_a_recap_before_closing_counts_as_a_summary(score):
+    result = score(
+        "en",
+        [
+            (A, "Hello, support, this is Kim, how can I help?"),
+            (C, "My printer on the third floor jams every time I print double-sided."),
+            (A, "Does it jam with single-sided too?"),
+            (C, "No, only double-sided, and only with the thick paper."),
+            (A, "Okay, try the normal paper tray."),
+            (C, "That works."),
+            (
+                A,
+                (
+                    "So to recap: the third-floor printer jams on double-sided with thick paper, "
+                    "and the normal paper works. Anything else?"
+                ),
+            ),
+        ],
+    )
+    assert ("summary", 1) in _rules(result, "active_listening")

@@ -1,0 +1,22 @@
+"""spaCy pipelines are configuration and loaded once per process."""
+
+from __future__ import annotations
+
+from app.scoring.nlp import get_nlp, model_name_for, normalise
+
+
+def test_model_names_come_from_the_argument_then_the_environment_then_the_default(monkeypatch):
+    monkeypatch.delenv("SPACY_MODEL_FR", raising=False)
+    assert model_name_for("fr") == "fr_core_news_sm"
+    monkeypatch.setenv("SPACY_MODEL_FR", "fr_core_news_md")
+    assert model_name_for("fr") == "fr_core_news_md"
+    assert model_name_for("fr", "my_model") == "my_model"
+
+
+def test_a_pipeline_is_loaded_once_per_process():
+    assert get_nlp("en") is get_nlp("en")
+
+
+def test_normalising_keeps_the_text_length_so_spans_stay_valid():
+    text = "J\u2019ai l\u2019ONT"
+    assert len(normalise(text)) == len(text) and "'" in normalise(text)

@@ -1,0 +1,151 @@
+"""Every route x every role (and anonymous): who gets in, who is refused.
+
+A new route fails `test_every_route_is_in_the_matrix` until its expected access is written here.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.agent_space.factories import matrix_objects
+from tests.conftest import csrf_token, login
+
+ROLES = ("anonymous", "agent", "trainer", "qa_manager", "admin")
+ALL = set(ROLES) - {"anonymous"}
+CALL_VIEWERS = {"agent", "trainer", "qa_manager", "admin"}  # an agent only for their own call
+SHEET_READERS = {"agent", "qa_manager", "admin"}  # an agent only for their own sheet
+
+# endpoint -> (method, url template, roles allowed)
+MATRIX: dict[str, tuple[str, str, set[str]]] = {
+    "main.index": ("GET", "/", ALL),
+    "main.healthz": ("GET", "/healthz", set(ROLES)),
+    "auth.login": ("GET", "/login", set(ROLES)),
+    "auth.logout": ("POST", "/logout", ALL),
+    "auth.language": ("POST", "/language", set(ROLES)),
+    "calls.index": ("GET", "/calls/", CALL_VIEWERS),
+    "calls.upload": ("GET", "/calls/upload", {"qa_manager", "admin"}),
+    "calls.show": ("GET", "/calls/{call}", CALL_VIEWERS),
+    "calls.audio": ("GET", "/calls/{call}/audio", CALL_VIEWERS),
+    "calls.retry": ("POST", "/calls/{call}/jobs/{job}/retry", {"qa_manager", "admin"}),
+    "transcription.export": ("GET", "/calls/{call}/transcript.json", CALL_VIEWERS),
+    "transcription.swap_channels": ("POST", "/calls/{call}/swap-channels", {"qa_manager", "admin"}),
+    "scoring.rescore": ("POST", "/calls/{call}/rescore", {"qa_manager", "admin"}),
+    "scoring.rubrics": ("GET", "/rubrics/", {"trainer", "qa_manager", "admin"}),
+    "scoring.rubric": ("GET", "/rubrics/hotline_fr", {"trainer", "qa_manager", "admin"}),
+    "teams.teams": ("GET", "/admin/teams", {"admin"}),
+    "teams.users": ("GET", "/admin/users", {"admin"}),
+    "teams.toggle_user": ("POST", "/admin/users/{user}/toggle", {"admin"}),
+    "api.calls": ("GET", "/api/calls", CALL_VIEWERS),
+    "api.call": ("GET", "/api/calls/{call}", CALL_VIEWERS),
+    "api.progress": ("GET", "/api/calls/{call}/progress", CALL_VIEWERS),
+    "static": ("GET", "/static/css/app.css", set(ROLES)),
+    "review.queue_page": ("GET", "/review/", {"qa_manager", "admin"}),
+    "review.create_plan": ("POST", "/review/plans", {"qa_manager", "admin"}),
+    "review.draw": ("POST", "/review/draw", {"qa_manager", "admin"}),
+    "review.screen": ("GET", "/review/calls/{call}", {"qa_manager", "admin"}),
+    "review.revise": ("GET", "/review/calls/{call}/revise", {"qa_manager", "admin"}),
+    "review.calibrations": ("GET", "/review/calibration/", {"qa_manager", "admin"}),
+    "review.calibration_page": ("GET", "/review/calls/{call}/calibration", {"qa_manager", "admin"}),
+    "review.reveal": ("POST", "/review/calls/{call}/calibration/reveal", {"qa_manager", "admin"}),
+    "coaching.show": ("GET", "/sheets/{sheet}", SHEET_READERS),
+    "coaching.pdf": ("GET", "/sheets/{sheet}.pdf", SHEET_READERS),
+    "agent_space.my_coaching": ("GET", "/me/coaching", {"agent", "admin"}),
+    "agent_space.sheet": ("GET", "/me/coaching/{sheet}", SHEET_READERS),
+    "agent_space.acknowledge_sheet": ("POST", "/me/coaching/{sheet}/acknowledge", {"agent"}),
+    "agent_space.comment": ("POST", "/me/coaching/{sheet}/comment", SHEET_READERS),
+    "agent_space.dispute": ("POST", "/me/coaching/{sheet}/dispute", {"agent"}),
+    "agent_space.disputes": ("GET", "/disputes/", {"qa_manager", "admin"}),
+    "agent_space.resolve": ("POST", "/disputes/{dispute}/resolve", {"qa_manager", "admin"}),
+    "agent_space.notifications": ("GET", "/notifications/", ALL),
+    "agent_space.read": ("POST", "/notifications/{notification}/read", {"agent"}),
+    "agent_space.read_all": ("POST", "/notifications/read-all", ALL),
+    "reports.team": ("GET", "/reports/team", {"qa_manager", "admin"}),
+    "reports.evaluations_csv": ("GET", "/reports/evaluations.csv", {"qa_manager", "admin"}),
+}
+
+
+def test_every_route_is_in_the_matrix(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    assert endpoints - set(MATRIX) == set(), "add the new routes to MATRIX with who may use them"
+
+
+@pytest.fixture
+def world(make):
+    """An agent who owns the call, and the objects the URLs point at."""
+    agent = make.agent()
+    call = make.call(agent)
+    users = {role: make.user(role, agent=agent if role == "agent" else None) for role in ROLES[1:]}
+    return {"call": call, "job": call.jobs[0], "users": users, "target_user": make.user("trainer")}
+
+
+def issued_sheet(call):
+    """Finalise the call's automatic evaluation and issue its sheet (only for routes that need one)."""
+    from sqlalchemy import select
+
+    from app.coaching.services import issue_sheet
+    from app.db import utcnow
+    from app.extensions import db
+    from app.scoring.models import Evaluation
+
+    evaluation = db.session.scalars(select(Evaluation).where(Evaluation.call_id == call.id)).one()
+    evaluation.status, evaluation.kind, evaluation.finalized_at = "final", "review", utcnow()
+    sheet = issue_sheet(db.session, evaluation)
+    db.session.commit()
+    return sheet
+
+
+def _request(client, method: str, url: str, signed_in: bool):
+    if method == "GET":
+        return client.get(url)
+    # A valid CSRF token, so what is tested is the role check, not the token check.
+    return client.post(url, data={"csrf_token": csrf_token(client, "/" if signed_in else "/login")})
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("endpoint", sorted(MATRIX))
+def test_route_access(app, client, world, endpoint, role):
+    method, template, allowed = MATRIX[endpoint]
+    sheet = issued_sheet(world["call"]).id if "{sheet}" in template else 0
+    extra = matrix_objects(world, template)  # {dispute}, {notification}
+    url = template.format(call=world["call"].id, job=world["job"].id, user=world["target_user"].id, sheet=sheet,
+                          **extra)
+    if role != "anonymous":
+        assert login(client, world["users"][role]).status_code == 302
+    response = _request(client, method, url, signed_in=role != "anonymous")
+    if role in allowed:
+        assert response.status_code in (200, 302), f"{role} refused on {endpoint}: {response.status_code}"
+        if response.status_code == 302 and endpoint != "auth.logout":
+            assert "/login?" not in response.headers["Location"]
+    elif role == "anonymous":
+        assert response.status_code in (302, 401)
+        if response.status_code == 302:
+            assert "/login" in response.headers["Location"]
+    else:
+        assert response.status_code in (403, 404), f"{role} let into {endpoint}: {response.status_code}"
+
+
+@pytest.mark.parametrize("url", ["/calls/{call}", "/calls/{call}/audio", "/calls/{call}/transcript.txt",
+                                 "/api/calls/{call}",
+                                 "/api/calls/{call}/progress"])
+def test_agent_cannot_open_another_agents_call(client, make, login_as, url):
+    others_call = make.call(make.agent())
+    login_as("agent")
+    response = client.get(url.format(call=others_call.id))
+    assert response.status_code == 404
+
+
+def test_agent_lists_only_their_own_calls(client, make, login_as):
+    mine = make.agent()
+    own = make.call(mine)
+    theirs = make.call(make.agent())
+    login_as("agent", agent=mine)
+    listed = {item["id"] for item in client.get("/api/calls").get_json()["items"]}
+    assert listed == {own.id}
+    page = client.get("/calls/").get_data(as_text=True)
+    assert f"/calls/{own.id}\"" in page and f"/calls/{theirs.id}\"" not in page
+
+
+def test_api_without_sign_in_answers_401_json(client, make):
+    call = make.call()
+    response = client.get(f"/api/calls/{call.id}")
+    assert response.status_code == 401 and response.get_json() == {"error": "authentication required"}
