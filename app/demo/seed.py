@@ -1,9 +1,10 @@
-"""Demo data: a French and an English team, agents, one login per role, and three synthesised calls."""
+"""Demo data: a French and an English team, agents, one login per role, a sampling plan per team, and three
+synthesised calls dated in the days before the seed, so this week's draw and the team view find them."""
 
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 from sqlalchemy import select
@@ -12,6 +13,8 @@ from sqlalchemy.orm import Session
 from app.auth.services import create_user, find_user
 from app.calls.models import Call
 from app.calls.services import CallMeta, ingest
+from app.review.models import SamplingPlan
+from app.review.queue import create_plan
 from app.teams.models import Agent, Team
 from app.teams.services import create_agent, create_team, find_agent
 
@@ -49,7 +52,25 @@ def seed_people(session: Session) -> list[tuple[str, str, str]]:
             agent = find_agent(session, agent_ref) if agent_ref else None
             create_user(session, email=email, name=name, password=DEMO_PASSWORD, role=role, agent=agent,
                         locale="fr" if agent is not None and agent.team.language == "fr" else None)
+    seed_plans(session)
     return [(role, email, DEMO_PASSWORD) for role, email, _, _ in LOGINS]
+
+
+def seed_plans(session: Session) -> None:
+    """A weekly sampling plan per team, a quarter of it from the lowest automatic scores."""
+    for name, _, _, _ in TEAMS:
+        team = session.scalars(select(Team).where(Team.name == name)).one()
+        if session.scalars(select(SamplingPlan).where(SamplingPlan.team_id == team.id)).first() is None:
+            create_plan(session, team=team, name=f"{name} · 2/week", calls_per_agent=2, period="week",
+                        strata={"lowest_scores": 0.25}, min_duration=30.0)
+
+
+def demo_call_date(item: dict, today: date | None = None) -> datetime:
+    """A demo call's date: `days_ago` days before the seed day, at its `time`, but never before the week's
+    Monday, so the weekly plan's draw for the current week finds every demo call."""
+    today = today or datetime.now(UTC).date()
+    day = max(today - timedelta(days=item["days_ago"]), today - timedelta(days=today.weekday()))
+    return datetime.combine(day, time.fromisoformat(item["time"]), tzinfo=UTC)
 
 
 def seed_calls(session: Session) -> int:
@@ -60,7 +81,7 @@ def seed_calls(session: Session) -> int:
         if session.scalars(select(Call).where(Call.external_id == item["name"])).first():
             continue
         agent = find_agent(session, item["agent"])
-        meta = CallMeta(agent=agent, call_date=datetime.fromisoformat(item["date"]).replace(tzinfo=UTC),
+        meta = CallMeta(agent=agent, call_date=demo_call_date(item),
                         external_id=item["name"], channel_layout="agent,customer")
         with (CALLS_DIR / f"{item['name']}.ogg").open("rb") as fh:
             ingest(session, fh, f"{item['name']}.ogg", meta)
