@@ -59,4 +59,6 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
 
 
 def set_locale(session: Session, user: User, locale: str) -> None:
+    if user.locale != locale:
+        record(session, "user.locale_changed", target=user, actor_id=user.id, old=user.locale, new=locale)
     user.locale = locale

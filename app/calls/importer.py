@@ -1,8 +1,10 @@
 """Bulk import: a folder of recordings described by a CSV manifest.
 
 Manifest columns: file, agent (telephony id or exact name), call_date (ISO 8601), and optionally
-direction, external_id, channels (agent,customer | customer,agent | mono). Every row is checked
-before anything is stored; the caller then ingests rows one by one (see `flask qa import`).
+direction, external_id, channels ("agent,customer" | "customer,agent" | mono: quote the values with a
+comma). Every row's file, agent, date, direction and channels are checked before anything is stored; the
+caller then ingests rows one by one, and a recording refused there (corrupt audio, a duplicate) is listed
+without stopping the others (see `flask qa import`).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from app.calls.services import CallMeta
+from app.calls.services import CallMeta, IngestError, check_choices
 from app.teams.services import find_agent
 
 REQUIRED_COLUMNS = ("file", "agent", "call_date")
@@ -72,4 +74,8 @@ def _rows(session: Session, folder: Path, reader: csv.DictReader) -> Iterator[Ro
                         direction=(raw.get("direction") or "inbound").strip(),
                         external_id=(raw.get("external_id") or "").strip() or None,
                         channel_layout=(raw.get("channels") or "").strip() or None)
+        try:
+            check_choices(meta)
+        except IngestError as exc:
+            raise ManifestError(f"line {line}: {exc}") from None
         yield Row(line=line, path=_resolve(folder, raw["file"], line), meta=meta)

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from flask_babel import format_decimal, gettext
 from flask_babel import lazy_gettext as _l
 
+from app.calls.services import MSG_UNSUPPORTED
 from app.transcription import audio
 
 _EXACT = {
@@ -22,6 +23,7 @@ _EXACT = {
     audio.MSG_CORRUPT: _l("The recording is truncated or corrupt."),
     audio.MSG_SILENT_EMPTY: _l("The recording contains no sound (zero length)."),
     "The audio file does not exist.": _l("The audio file does not exist."),
+    MSG_UNSUPPORTED: _l("This audio format is not accepted: use WAV, MP3, M4A, OGG, FLAC or WebM."),
 }
 
 _PATTERNS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [

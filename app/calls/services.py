@@ -24,6 +24,9 @@ class IngestError(ValueError):
     """A recording refused at the door; the message is for the person who sent it."""
 
 
+MSG_UNSUPPORTED = "This audio format is not accepted: use WAV, MP3, M4A, OGG, FLAC or WebM."
+
+
 @dataclass(frozen=True)
 class CallMeta:
     agent: Agent
@@ -41,11 +44,16 @@ def display_name(filename: str | None) -> str:
     return name[:255] or "recording"
 
 
-def _check_meta(session: Session, meta: CallMeta) -> None:
+def check_choices(meta: CallMeta) -> None:
+    """Direction and channel layout are known values; IngestError otherwise."""
     if meta.direction not in DIRECTIONS:
         raise IngestError(f"Unknown direction {meta.direction!r}.")
     if meta.channel_layout and meta.channel_layout not in CHANNEL_LAYOUTS:
         raise IngestError(f"Unknown channel layout {meta.channel_layout!r}.")
+
+
+def _check_meta(session: Session, meta: CallMeta) -> None:
+    check_choices(meta)
     if meta.external_id and session.scalars(
         select(Call.id).where(Call.team_id == meta.agent.team_id, Call.external_id == meta.external_id)
     ).first():
@@ -68,6 +76,8 @@ def ingest(session: Session, stream: BinaryIO, filename: str | None, meta: CallM
         if size == 0:
             raise AudioError("The file is empty.")
         info = probe_audio(tmp, max_duration=current_app.config["MAX_CALL_MINUTES"] * 60)
+        if not storage.is_accepted(info.format):
+            raise IngestError(MSG_UNSUPPORTED)
     except (AudioError, IngestError):
         tmp.unlink(missing_ok=True)
         raise

@@ -25,6 +25,11 @@ class TooLargeError(ValueError):
     """The upload is over the configured size limit."""
 
 
+def is_accepted(container_format: str) -> bool:
+    """Only the formats a browser's player and the pipeline both handle (WAV, MP3, M4A, OGG, FLAC, WebM)."""
+    return container_format in FORMAT_EXTENSIONS
+
+
 def extension_for(container_format: str) -> str:
     return FORMAT_EXTENSIONS.get(container_format, "bin")
 

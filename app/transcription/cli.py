@@ -56,12 +56,14 @@ def transcribe_command(
     no_progress: bool,
 ) -> None:
     """Transcribe FILE and print the transcript (interchange JSON plus "metrics" with --json)."""
+    from app.transcription.audio import probe_audio
     from app.transcription.pipeline import transcribe_file
 
     if not os.path.isfile(file):
         raise click.ClickException(f"{file}: no such file.")
     settings: TranscriptionSettings = settings_from_config(_config()).replace(engine=engine_name, model=model)
     try:
+        probe_audio(file, max_duration=settings.max_duration)  # bad input: one error line, before any bar
         if no_progress:
             transcript = transcribe_file(file, channels=channels, language=language, settings=settings)
         else:

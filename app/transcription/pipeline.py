@@ -59,7 +59,8 @@ def transcribe_file(
     lang, probability, method = _language(engine, tracks, regions, configured, settings)
     report(0.05)
     segments, dropped, fallback = _transcribe_tracks(engine, tracks, regions, roles, lang, report, log)
-    probability = probability if probability is not None else fallback
+    if method != "configured":  # a forced language decodes with probability 1: that says nothing
+        probability = probability if probability is not None else fallback
     attribution = "stereo" if roles else "single"
     if not roles and settings.diarize:
         segments, attribution = _diarize(tracks[0], segments)
@@ -157,7 +158,10 @@ def _diarize(audio: np.ndarray, segments: list[Segment]) -> tuple[list[Segment],
     if not turns:
         return segments, "single"
     roles = diarization.assign_roles(turns, segments)
-    return diarization.attribute_segments(segments, turns, roles), "diarized"
+    attributed = diarization.attribute_segments(segments, turns, roles)
+    # Turns found but no party recognised: say the speakers were not told apart rather than "diarized".
+    told_apart = any(s.speaker != "unknown" for s in attributed)
+    return attributed, "diarized" if told_apart else "single"
 
 
 def _metrics(transcript: Transcript) -> dict[str, Any] | None:
@@ -181,7 +185,7 @@ def _info(
     return {
         "engine": engine.name,
         "model": engine.model_name,
-        "settings": {**settings.as_info(), "engine": engine.name},
+        "settings": {**settings.as_info(), **getattr(engine, "runtime", {}), "engine": engine.name},
         "language_probability": None if probability is None else round(float(probability), 4),
         "language_method": method,
         "attribution": attribution,

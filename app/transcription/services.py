@@ -94,14 +94,16 @@ def store_transcript(session: Session, call: Call, result: interchange.Transcrip
 
 
 def to_interchange(row: Transcript, *, redacted: bool = False) -> interchange.Transcript:
-    """A stored transcript back in the interchange shape (for scoring and exports)."""
+    """A stored transcript back in the interchange shape (for scoring and exports); `redacted` masks personal
+    data in the text and in the word timings alike (a masked span becomes one labelled word)."""
     segments = tuple(
         interchange.Segment(
-            speaker=s.speaker, start=s.start, end=s.end, text=s.redacted_text if redacted else s.text,
-            words=() if redacted else tuple(interchange.Word(w["start"], w["end"], w["word"]) for w in s.words),
+            speaker=s.speaker, start=s.start, end=s.end, text=s.text,
+            words=tuple(interchange.Word(w["start"], w["end"], w["word"]) for w in s.words),
         )
         for s in row.segments
     )
     info = {"engine": row.engine, "model": row.model, "metrics": row.metrics,
             "language_probability": row.language_probability}
-    return interchange.Transcript(language=row.language, duration=row.duration, segments=segments, info=info)
+    transcript = interchange.Transcript(language=row.language, duration=row.duration, segments=segments, info=info)
+    return redact_transcript(transcript)[0] if redacted else transcript

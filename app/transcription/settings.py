@@ -59,7 +59,8 @@ _KEYS: dict[str, tuple[str, Any]] = {
     "WHISPER_BEAM_SIZE": ("beam_size", int),
     "TRANSCRIPTION_LANGUAGE": ("language", lambda v: str(v).lower() or None),
     "TRANSCRIPTION_LANGUAGES": ("languages", lambda v: tuple(x.strip() for x in str(v).split(",") if x.strip())),
-    "MAX_AUDIO_SECONDS": ("max_duration", float),
+    "MAX_CALL_MINUTES": ("max_duration", lambda v: float(v) * 60),
+    "MAX_AUDIO_SECONDS": ("max_duration", float),  # finer-grained override of MAX_CALL_MINUTES
     "WHISPER_MAX_NEW_TOKENS": ("max_new_tokens", int),
     "TRANSCRIPTION_DIARIZE": ("diarize", lambda v: str(v).lower() in ("1", "true", "yes", "on")),
 }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, url_for
+from flask import Blueprint, Response, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -28,12 +28,19 @@ FORMATS = {
 @bp.route("/<int:call_id>/transcript.<fmt>")
 @require(Permission.VIEW_ALL_CALLS, Permission.VIEW_OWN_CALLS)
 def export(call_id: int, fmt: str):
-    """Download the transcript as JSON (interchange), SRT, WebVTT or text; redacted unless allowed."""
+    """Download the transcript as JSON (interchange), SRT, WebVTT or text.
+
+    Exports leave the building more easily than pages, so they are redacted by default; a user allowed to
+    read the words as spoken asks for them explicitly with ?unredacted=1 (and the download is audited)."""
     call = get_call_or_404(call_id)
     if fmt not in FORMATS or call.transcript is None:
         abort(404)
     mimetype, render = FORMATS[fmt]
-    transcript = to_interchange(call.transcript, redacted=not sees_unredacted(current_user))
+    unredacted = request.args.get("unredacted") == "1" and sees_unredacted(current_user)
+    if unredacted:
+        record(db.session, "transcript.exported_unredacted", target=call, actor_id=current_user.id, format=fmt)
+        db.session.commit()
+    transcript = to_interchange(call.transcript, redacted=not unredacted)
     return Response(render(transcript), mimetype=f"{mimetype}; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="call-{call.id}.{fmt}"'})
 

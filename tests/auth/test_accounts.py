@@ -117,8 +117,20 @@ def test_admin_creates_a_user_from_the_page_and_it_is_audited(client, make):
     assert event.actor_id == admin.id
 
 
-def test_the_language_switch_is_saved_on_the_account(client, make):
+def test_the_language_switch_is_saved_on_the_account_and_audited(client, make):
     user = make.user("trainer")
     login(client, user)
     client.post("/language", data={"csrf_token": csrf_token(client, "/"), "locale": "fr", "next": "/"})
     assert db.session.get(User, user.id).locale == "fr"
+    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "user.locale_changed")).one()
+    assert event.target_id == user.id and event.details == {"old": None, "new": "fr"}
+
+
+def test_every_automatic_score_is_audited_with_its_rubric_version(make):
+    from tests.review.conftest import scored_call
+
+    call = scored_call(make)
+    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "evaluation.scored")
+                               .order_by(AuditEvent.id.desc())).first()
+    assert event.details["call"] == call.id and event.details["rubric"] == "hotline_fr"
+    assert event.details["version"] == 1 and event.details["total"] is not None

@@ -89,3 +89,13 @@ def test_seed_demo_creates_two_teams_and_a_login_per_role(runner):
     assert db.session.scalar(select(func.count(User.id))) == 5
     again = runner.invoke(args=["qa", "seed-demo", "--without-calls"])
     assert again.exit_code == 0 and db.session.scalar(select(func.count(User.id))) == 5
+
+
+def test_a_manifest_with_an_unknown_channel_layout_imports_nothing(runner, make, tmp_path):
+    agent = make.agent()
+    rows = [f"a.wav,{agent.external_ref},2026-11-20T09:12,inbound,,mono",
+            f"b.wav,{agent.external_ref},2026-11-20T09:14,inbound,,agent,customer"]  # unquoted: splits in two
+    folder = _folder(tmp_path, rows, {"a.wav": wav_bytes(seed=21), "b.wav": wav_bytes(seed=22)})
+    result = runner.invoke(args=["qa", "import", str(folder)])
+    assert result.exit_code != 0 and "line 3: Unknown channel layout 'agent'." in result.output
+    assert db.session.scalar(select(func.count(Call.id))) == 0

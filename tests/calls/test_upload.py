@@ -138,3 +138,30 @@ def test_upload_is_audited(client, make, login_as):
     _upload(client, make.agent(), [("a.wav", wav_bytes())])
     event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "call.uploaded")).one()
     assert event.actor_id == user.id
+
+
+def _aiff_bytes() -> bytes:
+    """Real, playable audio in a container Écoute does not take (AIFF), encoded with PyAV."""
+    import av
+    import numpy as np
+
+    buf = io.BytesIO()
+    with av.open(buf, "w", format="aiff") as out:
+        stream = out.add_stream("pcm_s16be", rate=16000, layout="mono")
+        frame = av.AudioFrame.from_ndarray((np.sin(np.arange(16000) / 8) * 8000).astype("<i2")[None, :],
+                                           format="s16", layout="mono")
+        frame.sample_rate = 16000
+        for packet in stream.encode(frame):
+            out.mux(packet)
+        for packet in stream.encode(None):
+            out.mux(packet)
+    return buf.getvalue()
+
+
+def test_audio_in_a_format_outside_the_accepted_list_is_refused_and_nothing_is_stored(app, client, make,
+                                                                                         login_as):
+    login_as("qa_manager")
+    response = _upload(client, make.agent(), [("message.aiff", _aiff_bytes())])
+    page = response.get_data(as_text=True)
+    assert "This audio format is not accepted: use WAV, MP3, M4A, OGG, FLAC or WebM." in page
+    assert _nothing_stored(app)

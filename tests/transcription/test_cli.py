@@ -57,7 +57,8 @@ def test_a_missing_file_is_one_clear_error_line(qa: click.Group, tmp_path: Path)
 def test_corrupt_audio_exits_non_zero_with_the_audio_message(qa: click.Group, speech_fixtures: dict[str, Path]) -> None:
     result = run(qa, str(speech_fixtures["text"]), "--json")
     assert result.exit_code == 1
-    assert "not a readable audio recording" in result.stderr
+    assert result.stderr.strip().splitlines() == [
+        f"Error: {speech_fixtures['text']}: This file is not a readable audio recording."]
     assert result.stdout == ""
 
 

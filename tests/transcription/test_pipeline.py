@@ -76,6 +76,7 @@ def test_the_team_language_is_used_when_configured(speech_fixtures: dict[str, Pa
     settings = FAKE.replace(language="fr")
     transcript = transcribe_file(speech_fixtures["en"], settings=settings, engine=FakeEngine(settings))
     assert transcript.language == "fr" and transcript.info["language_method"] == "configured"
+    assert transcript.info["language_probability"] is None  # forced, not detected: no confidence to show
 
 
 def test_the_result_carries_engine_settings_and_metrics(speech_fixtures: dict[str, Path]) -> None:
@@ -108,6 +109,8 @@ def test_english_speech_comes_out_as_english_words(speech_fixtures: dict[str, Pa
     assert transcript.language == "en"
     assert {"thank", "calling", "help"} <= set(text.replace(",", " ").replace(".", " ").split())
     assert transcript.segments[0].words, "word timings are on"
+    settings = transcript.info["settings"]  # what "auto" resolved to on this machine, not "auto"
+    assert settings["device"] == "cpu" and settings["compute_type"] == "int8" and settings["model_source"] == "bundled"
 
 
 def test_french_speech_is_detected_as_french(french_customer_wav: Path, whisper_settings) -> None:

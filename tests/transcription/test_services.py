@@ -43,11 +43,21 @@ def test_a_trainer_sees_the_transcript_with_the_card_number_redacted(client, mak
         assert CARD not in client.get(f"/calls/{call.id}/transcript.{fmt}").get_data(as_text=True)
 
 
-def test_a_qa_manager_sees_the_words_as_spoken(client, make, login_as):
+def test_a_qa_manager_sees_the_words_as_spoken_and_exports_them_only_when_asking(client, make, login_as):
+    from app.audit.models import AuditEvent
+
     call = _call_with_card(make)
     login_as("qa_manager")
     assert CARD in client.get(f"/calls/{call.id}").get_data(as_text=True)
-    assert CARD in client.get(f"/calls/{call.id}/transcript.txt").get_data(as_text=True)
+    assert CARD not in client.get(f"/calls/{call.id}/transcript.txt").get_data(as_text=True)
+    assert CARD in client.get(f"/calls/{call.id}/transcript.txt?unredacted=1").get_data(as_text=True)
+    assert db.session.scalars(select(AuditEvent.action)).all().count("transcript.exported_unredacted") == 1
+
+
+def test_a_trainer_asking_for_the_unmasked_export_still_gets_it_masked(client, make, login_as):
+    call = _call_with_card(make)
+    login_as("trainer")
+    assert CARD not in client.get(f"/calls/{call.id}/transcript.txt?unredacted=1").get_data(as_text=True)
 
 
 def test_a_trainer_hears_the_redacted_audio_copy(client, make, login_as):

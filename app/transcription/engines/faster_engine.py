@@ -87,6 +87,11 @@ class FasterWhisperEngine:
         clone.settings, clone.plan, clone.model, clone.model_name = settings, self.plan, self.model, settings.model
         return clone
 
+    @property
+    def runtime(self) -> dict[str, str]:
+        """What "auto" resolved to on this machine, for the call page's "settings used"."""
+        return {"device": self.plan.device, "compute_type": self.plan.compute_type, "model_source": self.plan.source}
+
     def transcribe_kwargs(self, language: str | None) -> dict:
         """The exact keyword arguments given to WhisperModel.transcribe (the bench reuses them)."""
         s = self.settings

@@ -76,6 +76,10 @@ class OpenAIWhisperEngine:
         clone.settings, clone.model_name, clone.device, clone.model = settings, settings.model, self.device, self.model
         return clone
 
+    @property
+    def runtime(self) -> dict[str, str]:
+        return {"device": self.device, "compute_type": "float16" if self.device == "cuda" else "float32"}
+
     def transcribe(
         self, audio: np.ndarray, *, language: str | None = None, progress: Progress | None = None
     ) -> EngineResult:
