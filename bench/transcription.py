@@ -11,7 +11,11 @@
   pipeline and for the same call mixed to mono and diarized, for comparison.
 - Overhead: whole pipeline (decode, VAD, language on speech, transcribe, guards, merge, metrics) vs bare
   `WhisperModel.transcribe` on the same files with the same settings, interleaved, as one ratio (target < 1.10).
-- --jobs N: N consecutive transcriptions in this process, RSS after each (first / last / max).
+- Downmixed stereo calls: diarization error rate (collar 0.25 s) of the mono pipeline's speaker turns against
+  each channel's voice activity, the channel truth.
+- --jobs N: worker memory. N consecutive jobs through the real worker path in this process (a temporary SQLite
+  database, Job rows, the transcribe stage with redaction and the redacted audio copy, then the score stage
+  with spaCy), RSS after each (first / last / max).
 """
 
 from __future__ import annotations
@@ -161,10 +165,23 @@ def run_stereo(data: Path, settings: TranscriptionSettings, limit: int | None) -
             if mode == "stereo":
                 rtfs.append(elapsed / transcript.duration)
             right, judged, overlap = attribution_share(transcript, audio)
-            row[mode] = (right, judged, overlap, elapsed / transcript.duration, transcript.info["swap_suspected"])
+            row[mode] = (right, judged, overlap, elapsed / transcript.duration, transcript.info["swap_suspected"],
+                         None if mode == "stereo" else downmix_der(path, transcript))
             print(f"  {item['path']} {mode}: {right}/{judged} right, {overlap} overlap", file=sys.stderr)
         rows.append(row)
     return rows, rtfs
+
+
+def downmix_der(path: Path, transcript) -> float:  # noqa: ANN001
+    """DER of the mono pipeline's turns (by attributed speaker) against the channels' voice activity."""
+    from diarization import channel_turns, load  # bench/diarization.py, beside this script
+
+    from app.transcription.diarization import Turn, diarization_error_rate
+
+    audio, rate = load(path)
+    truth = channel_turns(audio[:, 0], rate, "agent") + channel_turns(audio[:, 1], rate, "customer")
+    hyp = [Turn(s.start, s.end, s.speaker) for s in transcript.segments]
+    return diarization_error_rate(truth, hyp)
 
 
 def bare_transcribe(model, path: Path, kwargs: dict, stereo: bool) -> None:  # noqa: ANN001
@@ -193,11 +210,39 @@ def run_overhead(items: list[tuple[Path, bool]], settings: TranscriptionSettings
     return pipe_total, bare_total, pipe_total / bare_total
 
 
-def run_jobs(n: int, files: list[Path], settings: TranscriptionSettings) -> list[float]:
+def run_jobs(n: int, files: list[Path], cache: str) -> list[float]:
+    """N jobs through the worker's code path (queue inline in this process, as one worker thread runs them)."""
+    import tempfile
+    from datetime import UTC, datetime
+
+    from app import create_app
+    from app.calls.services import CallMeta, ingest
+    from app.extensions import db
+    from app.jobs.services import create_job
+    from app.teams.services import create_agent, create_team
+
+    os.environ.setdefault("LOG_LEVEL", "WARNING")  # one line per job would bury the table
+    tmp = Path(tempfile.mkdtemp(prefix="ecoute-bench-"))
+    app = create_app("production", SECRET_KEY="bench-only", INSTANCE_PATH=tmp, QUEUE_IMMEDIATE=True,
+                     SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp / 'bench.db'}", RECORDINGS_DIR=tmp / "recordings",
+                     MODEL_CACHE_DIR=Path(cache).resolve())
     rss = []
-    for i in range(n):
-        transcribe_file(files[i % len(files)], settings=settings)
-        rss.append(rss_mb())
+    with app.app_context():
+        db.create_all()
+        agent = create_agent(db.session, team=create_team(db.session, name="Bench", language="en",
+                                                           domain="telecom"), name="Bench Agent", external_ref="B1")
+        db.session.commit()
+        calls = []
+        for path in files:  # each ingest runs transcribe then score inline: the first jobs
+            with path.open("rb") as fh:
+                calls.append(ingest(db.session, fh, path.name, CallMeta(agent=agent, call_date=datetime.now(UTC))))
+            db.session.commit()
+            rss.append(rss_mb())
+        for i in range(max(0, n - len(files))):  # then the same calls again: a job re-run replaces its result
+            create_job(db.session, "transcribe", call_id=calls[i % len(calls)].id)
+            db.session.commit()
+            db.session.expire_all()
+            rss.append(rss_mb())
     return rss
 
 
@@ -219,13 +264,15 @@ def print_wer(rows: list[dict], rtfs: list[float]) -> None:
 
 
 def print_stereo(rows: list[dict]) -> None:
-    print("\n| stereo call | mode | words right / judged | share | overlap words | RTF | swap flagged |")
-    print("|---|---|---|---|---|---|---|")
+    print("\n| stereo call | mode | words right / judged | share | overlap words | RTF | swap flagged | DER |")
+    print("|---|---|---|---|---|---|---|---|")
     for row in rows:
         for mode in ("stereo", "mono mix + diarization"):
-            right, judged, overlap, rtf, swap = row[mode]
+            right, judged, overlap, rtf, swap, der = row[mode]
             share = right / judged if judged else float("nan")
-            print(f"| {row['file']} | {mode} | {right}/{judged} | {share:.1%} | {overlap} | {rtf:.3f} | {swap} |")
+            shown = "-" if der is None else f"{der:.3f}"
+            print(f"| {row['file']} | {mode} | {right}/{judged} | {share:.1%} | {overlap} | {rtf:.3f} | {swap} "
+                  f"| {shown} |")
 
 
 def main() -> None:
@@ -273,8 +320,10 @@ def main() -> None:
         durations = {i["path"]: i.get("duration") or 0 for i in manifest(args.data)}
         mono = [p for _, p, _, ch in items if ch is None]
         files = sorted(mono, key=lambda p: durations.get(str(p.relative_to(args.data))) or 10)[:5]
-        rss = run_jobs(args.jobs, files, settings.replace(diarize=False))
-        print(f"\n--jobs {args.jobs}: RSS first {rss[0]:.0f} MiB, last {rss[-1]:.0f} MiB, max {max(rss):.0f} MiB")
+        rss = run_jobs(args.jobs, files, args.cache)
+        tenth = max(1, len(rss) // 10)
+        print(f"\n--jobs {len(rss)} (transcribe + score each, worker path): RSS first {rss[0]:.0f} MiB, "
+              f"after {tenth} {rss[tenth - 1]:.0f} MiB, last {rss[-1]:.0f} MiB, max {max(rss):.0f} MiB")
     load = os.getloadavg()[0]
     print(f"\nPeak RSS: {peak_rss_mb():.0f} MiB; load average at the end {load:.1f} on {os.cpu_count()} CPUs")
 
