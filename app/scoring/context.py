@@ -184,9 +184,12 @@ DATE_WORDS = re.compile(
     r"\d{1,2}/\d{1,2}(?:/\d{2,4})?)\b",
     re.IGNORECASE,
 )
-# Detectors need tags, morphology and lemmas only: names come from proper nouns and sentences from punctuation,
-# which keeps a 10-minute call well inside the scoring budget.
-SKIPPED_COMPONENTS = ("parser", "ner")
+# Components left out of scoring, measured with bench/scoring_speed.py (10-minute call, 2 shared cores). NER
+# costs about +0.10 s and names come well enough from runs of proper nouns, so it is always off. The parser
+# (+0.04 s) gives French its sentence boundaries and dependency structure (negation, appositions explaining a
+# term); the English small pipeline's slower tagging leaves no room for it under 0.2 s, and the English rules read
+# word order rather than dependencies, with sentences from punctuation.
+SKIPPED_COMPONENTS = {"fr": ("ner",), "en": ("parser", "ner")}
 WH_WORDS = {
     "fr": {
         "comment",
@@ -276,6 +279,12 @@ class DetectorContext:
         """Content lemmas and numbers of one sentence."""
         found = {re.sub(r"\D", "", m.group()) for m in DIGITS.finditer(span.text)}
         return frozenset(content_lemmas(span, self.language)) | {n for n in found if n}
+
+    def related(self, theirs: frozenset[str] | set[str], ours: frozenset[str] | set[str]) -> dict[str, tuple[str, str]]:
+        """Which of `theirs` lemmas `ours` echo: same lemma, synonym (lexicon) or close word vectors."""
+        from app.scoring.semantics import related
+
+        return related(self.nlp, self.lexicons.get("synonyms"), theirs, ours)
 
     def numbers(self, index: int) -> frozenset[str]:
         """Numbers said in a segment, spelled-out digits joined ("4 4 7 1 2" -> "44712")."""
@@ -388,5 +397,7 @@ def build_context(
     from app.scoring.nlp import parse_texts
 
     if docs is None:
-        docs = parse_texts(nlp, [s.text for s in transcript.segments], disable=SKIPPED_COMPONENTS)
+        docs = parse_texts(
+            nlp, [s.text for s in transcript.segments], disable=SKIPPED_COMPONENTS.get(language, ("ner",))
+        )
     return DetectorContext(transcript, tuple(docs), nlp, lexicons, language, compute(transcript.segments))

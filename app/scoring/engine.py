@@ -102,7 +102,7 @@ def _criterion(ctx: DetectorContext, crit: Criterion, cache: dict) -> CriterionS
     if not scored and crit.na.allowed:
         return _na(crit)
     score = round(sum(w * s for w, s in scored) / sum(w for w, _ in scored), 1) if scored else 0.0
-    evidence = tuple(_with_tip(e, crit, ctx.language) for _, r in results for e in r.evidence)
+    evidence = _unquote_absences(tuple(_with_tip(e, crit, ctx.language) for _, r in results for e in r.evidence))
     observations = sum(r.observations for _, r in results if r.score is not None)
     return CriterionScore(
         crit.id,
@@ -120,9 +120,27 @@ def _na(crit: Criterion) -> CriterionScore:
 
 
 def _with_tip(evidence: Evidence, crit: Criterion, language: str) -> Evidence:
+    """Negative evidence gets the tip that answers it; positive evidence the tip it reinforces (the one for its
+    rule, else the criterion's general tip), so no evidence shows an empty tip."""
     from dataclasses import replace
 
-    return replace(evidence, tip=crit.tip_for(evidence.rule, language, fallback=evidence.sign < 0))
+    return replace(evidence, tip=crit.tip_for(evidence.rule, language))
+
+
+def _unquote_absences(evidence: tuple[Evidence, ...]) -> tuple[Evidence, ...]:
+    """Something missing ('no_farewell') is pinned to the segment where it was due; when that segment also holds a
+    strength of the same criterion, quoting its words as an area to improve would contradict it, so the absence
+    keeps its place and explanation but quotes nothing."""
+    from dataclasses import replace
+
+    strengths = [e for e in evidence if e.sign > 0]
+
+    def overlaps(e: Evidence) -> bool:
+        return any(s.segment == e.segment and s.span[0] < e.span[1] and e.span[0] < s.span[1] for s in strengths)
+
+    return tuple(
+        replace(e, text="") if e.sign < 0 and e.rule.startswith("no_") and overlaps(e) else e for e in evidence
+    )
 
 
 def _confidence(ctx: DetectorContext, agent_words: int, observations: int, evidence: int) -> float:

@@ -29,6 +29,7 @@ class Lexicon:
     language: str
     description: str
     entries: tuple[LexiconEntry, ...]
+    by_lemma: bool = False  # `match: lemma`: single words also match their inflections ("compliquer" ~ "complique")
 
     @property
     def terms(self) -> tuple[str, ...]:
@@ -42,7 +43,8 @@ def merge(ref: str, lexicons: list[Lexicon]) -> Lexicon:
         for entry in lex.entries:
             seen.setdefault(entry.term, entry)
     language = lexicons[0].language if lexicons else ""
-    return Lexicon(ref=ref, language=language, description="", entries=tuple(seen.values()))
+    by_lemma = any(lex.by_lemma for lex in lexicons)
+    return Lexicon(ref=ref, language=language, description="", entries=tuple(seen.values()), by_lemma=by_lemma)
 
 
 def _entry(raw: Any, source: str, where: str) -> LexiconEntry:
@@ -70,7 +72,11 @@ def parse_lexicon(data: Any, source: str, ref: str) -> Lexicon:
     for i, entry in enumerate(entries):
         if not entry.term:
             raise RubricError(source, f"entries[{i}]", "empty phrase")
-    return Lexicon(ref=ref, language=language, description=str(data.get("description") or ""), entries=entries)
+    match = data.get("match", "words")
+    if match not in ("words", "lemma"):
+        raise RubricError(source, "match", f"must be 'words' or 'lemma', got {match!r}")
+    description = str(data.get("description") or "")
+    return Lexicon(ref=ref, language=language, description=description, entries=entries, by_lemma=match == "lemma")
 
 
 @functools.lru_cache(maxsize=512)

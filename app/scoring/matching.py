@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from app.scoring.lexicons import Lexicon, LexiconEntry
+from app.scoring.semantics import stem
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -32,6 +33,7 @@ def is_case_sensitive(term: str) -> bool:
 class _Matchers:
     lower: PhraseMatcher
     orth: PhraseMatcher
+    lemma: dict[str, str]
     entries: dict[str, LexiconEntry]
 
 
@@ -57,7 +59,30 @@ def _build(nlp: Language, lexicon: Lexicon) -> _Matchers:
         entries[key] = entry
         pattern = nlp.make_doc(entry.term.replace("\u2019", "'"))
         (orth if is_case_sensitive(entry.term) else lower).add(key, [pattern])
-    return _Matchers(lower, orth, entries)
+    return _Matchers(lower, orth, _lemma_index(nlp, lexicon) if lexicon.by_lemma else {}, entries)
+
+
+def _lemma_index(nlp: Language, lexicon: Lexicon) -> dict[str, str]:
+    """Lemma -> entry key for one-word entries, so a listed verb or adjective matches every inflection of it."""
+    single = [(f"{lexicon.ref}#{i}", e.term) for i, e in enumerate(lexicon.entries) if " " not in e.term.strip()]
+    index: dict[str, str] = {}
+    for (key, term), doc in zip(
+        single, nlp.pipe((t.lower() for _, t in single), disable=["parser", "ner"]), strict=True
+    ):
+        for lemma in {term.lower(), doc[0].lemma_.lower() if len(doc) == 1 else ""} - {""}:
+            index.setdefault(lemma, key)
+            index.setdefault(stem(lemma, nlp.lang), key)
+    return index
+
+
+def _lemma_key(index: dict[str, str], tok) -> str | None:
+    """The entry a token matches by lemma or by stem (taggers mislabel spoken verbs: 'complique' as ADJ)."""
+    for form in (tok.lemma_.lower(), tok.lower_):
+        if form in index:
+            return index[form]
+        if stem(form, tok.lang_) in index:
+            return index[stem(form, tok.lang_)]
+    return None
 
 
 def find(nlp: Language, lexicon: Lexicon | None, doc: Doc) -> list[Match]:
@@ -66,6 +91,9 @@ def find(nlp: Language, lexicon: Lexicon | None, doc: Doc) -> list[Match]:
         return []
     m = _matchers(nlp, lexicon)
     raw = [(s, e, m.entries[nlp.vocab.strings[k]]) for k, s, e in m.lower(doc) + m.orth(doc)]
+    if m.lemma:
+        keys = [(t.i, _lemma_key(m.lemma, t)) for t in doc if t.is_alpha]
+        raw += [(i, i + 1, m.entries[k]) for i, k in keys if k is not None]
     raw.sort(key=lambda item: (-(item[1] - item[0]), item[0]))
     taken: set[int] = set()
     found = []

@@ -21,7 +21,7 @@ class Evidence:
     text: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data = {
             "segment": self.segment,
             "span": list(self.span),
             "start": round(self.start, 3),
@@ -32,6 +32,9 @@ class Evidence:
             "tip": self.tip,
             "text": self.text,
         }
+        if not self.tip:
+            del data["tip"]  # a rubric without a general tip has nothing to reinforce: omitted, not ''
+        return data
 
 
 @dataclass(frozen=True, slots=True)

@@ -40,6 +40,7 @@ def _metrics(m: dict[str, Any]) -> list[tuple[Any, str]]:
     rows = [
         (_l("Agent talk time"), _seconds(talk.get("agent", 0))),
         (_l("Customer talk time"), _seconds(talk.get("customer", 0))),
+        *([(_l("Speech not attributed to a party"), _seconds(talk["unknown"]))] if talk.get("unknown") else []),
         (_l("Talk/listen ratio"), format_decimal(round(ratio, 2)) if ratio is not None else "–"),
         (_l("Silences"), _l("%(count)d, %(total)s in all, longest %(longest)s", count=silence.get("count", 0),
                             total=_seconds(silence.get("total", 0)), longest=_seconds(silence.get("longest", 0)))),

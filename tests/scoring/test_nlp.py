@@ -7,9 +7,9 @@ from app.scoring.nlp import get_nlp, model_name_for, normalise
 
 def test_model_names_come_from_the_argument_then_the_environment_then_the_default(monkeypatch):
     monkeypatch.delenv("SPACY_MODEL_FR", raising=False)
-    assert model_name_for("fr") == "fr_core_news_sm"
-    monkeypatch.setenv("SPACY_MODEL_FR", "fr_core_news_md")
     assert model_name_for("fr") == "fr_core_news_md"
+    monkeypatch.setenv("SPACY_MODEL_FR", "fr_core_news_sm")
+    assert model_name_for("fr") == "fr_core_news_sm"
     assert model_name_for("fr", "my_model") == "my_model"
 
 

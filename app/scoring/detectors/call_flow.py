@@ -187,15 +187,18 @@ def closing(ctx: DetectorContext, params: Mapping[str, Any]) -> DetectorResult:
     tail = [i for i in agent if ctx.segments[i].end >= end * (1 - params["tail"])] or agent[-3:]
     tail = sorted(set(tail) | set(agent[-3:]))
     evidence, score = [], 0.0
-    for role, rule, fr, en in _CLOSING_PARTS:
+    parts = [(part, params[part[1] if part[1] != "recap" else "summary"]) for part in _CLOSING_PARTS]
+    parts = [(part, points) for part, points in parts if points > 0]  # a part weighted 0 belongs elsewhere
+    for (role, rule, fr, en), points in parts:
         hit = _first_hit(ctx, (role,), tail)
         if hit is not None:
             i, m = hit
-            score += params[rule if rule != "recap" else "summary"]
+            score += points
             evidence.append(ctx.evidence(i, (m.start_char, m.end_char), rule, +1, fr, en))
         elif rule != "recap":
             evidence.append(ctx.evidence(tail[-1], ctx.whole(tail[-1]), f"no_{rule}", -1, *_MISSING[rule]))
-    return DetectorResult(clamp(score), tuple(evidence), len(tail))
+    total = sum(points for _, points in parts)
+    return DetectorResult(clamp(100.0 * score / total) if total else 100.0, tuple(evidence), len(tail))
 
 
 _CLOSING_PARTS = (

@@ -82,7 +82,7 @@ def identity_check(ctx: DetectorContext, params: Mapping[str, Any]) -> DetectorR
     """Account details may only be disclosed after an identity check (N/A when none are disclosed)."""
     checked = None
     for a in ctx.indexes("agent"):
-        check, details = ctx.find("identity_check", a), ctx.find("account_details", a)
+        check, details = ctx.find("identity_check", a), _disclosures(ctx, a)
         if check and (not details or check[0].start < details[0].start):
             checked = checked or (a, check[0])
         if details and checked is None:
@@ -108,3 +108,17 @@ def identity_check(ctx: DetectorContext, params: Mapping[str, Any]) -> DetectorR
             )
             return DetectorResult(100.0, (ev,), 1)
     return NOT_APPLICABLE
+
+
+def _disclosures(ctx: DetectorContext, a: int) -> list[Any]:
+    """Account-detail phrases said as information: a question or a hypothetical without any figure ('si vous
+    aviez gardé une marge sur votre compte', 'is it on your account?') discloses nothing."""
+    found = []
+    for m in ctx.find("account_details", a):
+        sent = ctx.docs[a][m.start].sent
+        words = {t.lower_ for t in sent}
+        figure = any(t.like_num and t.lower_ not in ("un", "une", "one") for t in sent)
+        if not figure and (sent.text.strip().endswith("?") or words & {"si", "s'", "if"}):
+            continue
+        found.append(m)
+    return found

@@ -6,13 +6,21 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from app.scoring import structure
 from app.scoring.context import DetectorContext
 from app.scoring.detectors._common import clamp, next_agent, previous_customer
 from app.scoring.detectors.registry import detector
 from app.scoring.types import NOT_APPLICABLE, DetectorResult, Evidence
 
 UNDERSTAND = {
-    "fr": ("je comprends", "je vous comprends", "je comprends bien"),
+    "fr": (
+        "je comprends",
+        "je vous comprends",
+        "je comprends bien",
+        "j'entends bien",
+        "je vous entends",
+        "je vois bien",
+    ),
     "en": (
         "i understand",
         "i do understand",
@@ -21,6 +29,9 @@ UNDERSTAND = {
         "understood",
         "i get it",
         "i get that",
+        "i hear you",
+        "i hear what you're saying",
+        "i appreciate that",
     ),
 }
 SECOND_PERSON = {"fr": {"vous", "votre", "vos", "vôtre"}, "en": {"you", "your", "you're", "yours", "yourself"}}
@@ -32,11 +43,13 @@ def _sentences(ctx: DetectorContext, a: int) -> list[Any]:
 
 
 def _mechanical(ctx: DetectorContext, a: int, sent: Any, window: int) -> tuple[tuple[int, int], bool] | None:
-    """'Je comprends' / 'I understand' (or any empathy phrase) cancelled by a 'but' or a reproach; or a bare
-    'I understand.' that goes straight on to business. Returns (span, cancelled)."""
+    """'Je comprends' / 'I understand' (or any empathy phrase) cancelled by a 'but', a page-turning connector
+    ('Cela dit, ...', 'Still, ...') or a reproach in the same turn; or a bare 'I understand.' that goes straight
+    on to business. Returns (span, cancelled)."""
     for start, end in _understanding_phrases(ctx, a, sent):
         tail_end = _tail_end(ctx, a, end, window)
-        if ctx.find_in("contradiction", a, end, tail_end) or ctx.find("blaming", a):
+        turn = _turn_page(ctx, a, end, tail_end)
+        if _reproaches(ctx, a) or (turn is not None and not _reassures(ctx, a, turn)):
             return (start, tail_end), True
         if ctx.segments[a].text[start:end].lower() not in UNDERSTAND.get(ctx.language, ()):
             continue
@@ -47,13 +60,98 @@ def _mechanical(ctx: DetectorContext, a: int, sent: Any, window: int) -> tuple[t
     return None
 
 
+def _turn_page(ctx: DetectorContext, a: int, start: int, end: int) -> int | None:
+    """Where a 'but' or a clause-opening contrast connector ('Après, ...', 'Anyway, ...') starts, if any."""
+    for m in ctx.find_in("contradiction", a, start, end):
+        return m.start_char
+    doc = ctx.docs[a]
+    for m in ctx.find_in("contrast_openers", a, start, end):
+        if structure.opens_clause(doc[m.start]):
+            return m.start_char
+    return None
+
+
+def _reassures(ctx: DetectorContext, a: int, at: int) -> bool:
+    """'Je comprends, mais je vais ...': what follows the connector is a personal commitment or an apology."""
+    doc = ctx.docs[a]
+    sent = next((s for s in doc.sents if s.start_char <= at < s.end_char), None)
+    if sent is None:
+        return False
+    after = doc.char_span(at, sent.end_char, alignment_mode="expand")
+    return after is not None and (_commits(ctx, after) or bool(ctx.find_in("apology", a, at, sent.end_char)))
+
+
+def _reproaches(ctx: DetectorContext, a: int) -> list[tuple[tuple[int, int], str, str]]:
+    """Blame in an agent turn: listed phrases, and reproaches recognised by their grammar (cached)."""
+    key = ("reproaches", a)
+    if key in ctx._cache:
+        return ctx._cache[key]
+    found = [((m.start_char, m.end_char), *_BLAME_TEXT["phrase"]) for m in ctx.find("blaming", a)]
+    nouns = _responsibility_nouns(ctx)
+    for sent in ctx.docs[a].sents:
+        if any(sent.start_char <= s < sent.end_char for (s, _), *_ in found):
+            continue
+        for kind, span in (
+            ("counterfactual", structure.counterfactual_blame(sent, ctx.language)),
+            ("should_have", structure.should_have(sent, ctx.language)),
+            ("responsibility", structure.responsibility_shift(sent, ctx.language, nouns)),
+            ("comparison", _dismissive_comparison(ctx, a, sent)),
+        ):
+            if span is not None:
+                found.append((span, *_BLAME_TEXT[kind]))
+                break
+    ctx._cache[key] = found
+    return found
+
+
+_BLAME_TEXT = {
+    "phrase": (
+        "Formule de reproche ou de rejet envers le client.",
+        "Blaming or dismissive phrase towards the customer.",
+    ),
+    "counterfactual": (
+        "Reproche au client ce qu'il aurait dû faire (« si vous aviez…, vous auriez… »).",
+        "Blames the customer for what they should have done ('if you had..., you would have...').",
+    ),
+    "should_have": (
+        "Reproche au client ce qu'il aurait dû faire.",
+        "Tells the customer what they should have done.",
+    ),
+    "responsibility": (
+        "Renvoie la responsabilité du problème au client.",
+        "Pushes the responsibility for the problem onto the customer.",
+    ),
+    "comparison": (
+        "Minimise le problème en le comparant aux autres clients.",
+        "Belittles the problem by comparing the customer with others.",
+    ),
+}
+
+
+def _responsibility_nouns(ctx: DetectorContext) -> set[str]:
+    lexicon = ctx.lexicons.get("responsibility")
+    return {e.term.lower() for e in lexicon.entries} if lexicon is not None else set()
+
+
+def _dismissive_comparison(ctx: DetectorContext, a: int, sent: Any) -> tuple[int, int] | None:
+    """'La plupart des clients règlent ça tout seuls', 'nobody else has complained' (not as a question)."""
+    if sent.text.strip().endswith("?"):
+        return None
+    hits = ctx.find_in("dismissive_comparison", a, sent.start_char, sent.end_char)
+    tags = {m.entry.tag for m in hits}
+    if "none" in tags or {"group", "alone"} <= tags:
+        return hits[0].start_char, hits[-1].end_char
+    return None
+
+
 def _understanding_phrases(ctx: DetectorContext, a: int, sent: Any) -> list[tuple[int, int]]:
     text, found = sent.text.lower(), []
     for phrase in UNDERSTAND.get(ctx.language, ()):
         pos = text.find(phrase)
         if pos >= 0 and not (pos and text[pos - 1].isalpha()):
             found.append((sent.start_char + pos, sent.start_char + pos + len(phrase)))
-    found += [(m.start_char, m.end_char) for m in ctx.find_in("empathy", a, sent.start_char, sent.end_char)]
+    for role in ("empathy", "apology"):  # "I'm sorry, but that's how it is" is as hollow as "I understand, but"
+        found += [(m.start_char, m.end_char) for m in ctx.find_in(role, a, sent.start_char, sent.end_char)]
     return sorted(found)
 
 
@@ -65,19 +163,30 @@ def _tail_end(ctx: DetectorContext, a: int, end: int, window: int) -> int:
 
 
 def _genuine(ctx: DetectorContext, a: int, sent: Any, recent: frozenset[str]) -> tuple[str, tuple[int, int]] | None:
-    """An empathy/apology phrase or an evaluative restatement of the customer's situation."""
+    """An empathy/apology phrase, or the customer's situation restated (same or related words) with an
+    evaluative word that is not negated ('ça vous complique la vie', 'no wonder you've had enough')."""
     span = (sent.start_char, sent.end_char)
     for role, rule in (("empathy", "empathy_statement"), ("apology", "apology")):
         hits = ctx.find_in(role, a, *span)
         if hits:
             return rule, (hits[0].start_char, sent.end_char)
-    evaluative = ctx.find_in("evaluative", a, *span)
-    if evaluative:
-        shared = recent & ctx.content_of(sent)
+    if _evaluative(ctx, a, sent) and not sent.text.strip().endswith("?"):
+        shared = ctx.related(recent, ctx.content_of(sent))
         you = {t.lower_ for t in sent} & SECOND_PERSON.get(ctx.language, set())
         if len(shared) >= 2 or (shared and you):
             return "acknowledges_situation", span
     return None
+
+
+def _evaluative(ctx: DetectorContext, a: int, sent: Any) -> bool:
+    """An evaluative word in the sentence that no negation turns around ('ce n'est pas grave' is a brush-off)."""
+    doc = ctx.docs[a]
+    for m in ctx.find_in("evaluative", a, sent.start_char, sent.end_char):
+        if structure.is_negated(doc[m.start : m.end]) or not structure.is_negated(
+            doc[max(sent.start, m.start - 3) : m.start]
+        ):
+            return True
+    return False
 
 
 @detector(
@@ -87,7 +196,7 @@ def _genuine(ctx: DetectorContext, a: int, sent: Any, recent: frozenset[str]) ->
         "statement": 15.0,
         "response": 15.0,
         "no_response": 12.0,
-        "ownership": 6.0,
+        "ownership": 4.0,
         "blame": 25.0,
         "mechanical": 15.0,
         "window": 8,
@@ -128,20 +237,8 @@ def _agent_turn(
     ctx: DetectorContext, a: int, recent: frozenset[str], params: Mapping[str, Any]
 ) -> list[tuple[Evidence, float]]:
     found = []
-    for m in ctx.find("blaming", a):
-        found.append(
-            (
-                ctx.evidence(
-                    a,
-                    (m.start_char, m.end_char),
-                    "blaming",
-                    -1,
-                    "Formule de reproche ou de rejet envers le client.",
-                    "Blaming or dismissive phrase towards the customer.",
-                ),
-                -params["blame"],
-            )
-        )
+    for span, fr, en in _reproaches(ctx, a):
+        found.append((ctx.evidence(a, span, "blaming", -1, fr, en), -params["blame"]))
     sentences = _sentences(ctx, a)
     warm = any(_genuine(ctx, a, sent, recent) for sent in sentences)
     for sent in sentences:
@@ -204,8 +301,8 @@ def _responses(
         a = reply[0]
         cue = ctx.find("distress", c) or ctx.find("evaluative", c)
         cue_text = ctx.segments[c].text[cue[0].start_char : cue[0].end_char] if cue else "!"
-        restated = ctx.content(c) & ctx.content(a)
-        if a in acknowledged or len(restated) >= 3:
+        restated = ctx.related(ctx.content(c), ctx.content(a))
+        if (a in acknowledged or len(restated) >= 3) and not _reproaches(ctx, a):
             found.append(
                 (
                     ctx.evidence(

@@ -11,6 +11,7 @@ from typing import Any
 from app.scoring.context import DetectorContext
 from app.scoring.detectors._common import clamp
 from app.scoring.detectors.registry import detector
+from app.scoring.semantics import stem
 from app.scoring.types import NOT_APPLICABLE, DetectorResult, Evidence
 
 # All-caps tokens (DSLAM, ONT, LEDs) and letter-digit mixes (N2, J+0); not CamelCase brand names.
@@ -26,7 +27,7 @@ class Term:
     plain: str
 
 
-def _terms(ctx: DetectorContext, a: int, detect_acronyms: bool) -> list[Term]:
+def _terms(ctx: DetectorContext, a: int, detect_acronyms: bool, rare: Mapping[str, Any] | None = None) -> list[Term]:
     doc = ctx.docs[a]
     terms = [Term(a, m.start, m.end, doc[m.start : m.end].text, m.entry.plain) for m in ctx.find("jargon", a)]
     taken = {i for t in terms for i in range(t.start, t.end)}
@@ -39,7 +40,78 @@ def _terms(ctx: DetectorContext, a: int, detect_acronyms: bool) -> list[Term]:
             if opening and tok.i < 6:  # the company's own name in the greeting
                 continue
             terms.append(Term(a, tok.i, tok.i + 1, tok.text, ""))
+            taken.add(tok.i)
+    if rare:
+        terms += [Term(a, t.i, t.i + 1, t.text, "") for t in _rare_words(ctx, a, taken | plain, rare)]
     return sorted(terms, key=lambda t: t.start)
+
+
+# Lexicons whose words are everyday language by definition (a rare word listed there is never jargon).
+PLAIN_ROLES = ("plain_words", "synonyms", "evaluative", "empathy", "distress", "apology", "explanation_words")
+
+
+def _rare_words(ctx: DetectorContext, a: int, taken: set[int], rare: Mapping[str, Any]) -> list[Any]:
+    """Words outside the lexicons that are rare in the call's language (wordfreq Zipf frequency of the word and of
+    its lemma below `rare_zipf`): technical vocabulary such as "transpondeur" or "multicast". Names (proper
+    nouns, capitalised words inside a sentence), short words and numbers are left out."""
+    zipf = _zipf()
+    if zipf is None:
+        return []
+    found = []
+    plain = _plain_vocabulary(ctx)
+    for tok in ctx.docs[a]:
+        if tok.i in taken or not tok.is_alpha or len(tok) < rare["min_length"] or tok.pos_ not in RARE_POS:
+            continue
+        if tok.text[:1].isupper() and not tok.is_sent_start or tok.is_upper:
+            continue
+        forms = {tok.lower_, tok.lemma_.lower()}
+        if forms & plain or {stem(f, ctx.language) for f in forms} & plain:
+            continue
+        if max(zipf(f, ctx.language) for f in forms) < rare["zipf"] and not _derived_from_common(
+            zipf, forms, ctx.language
+        ):
+            found.append(tok)
+    return found
+
+
+PREFIXES = {"fr": ("re", "ré", "r", "dé", "dés"), "en": ("re", "un", "dis", "de")}
+
+
+def _derived_from_common(zipf, forms: set[str], language: str) -> bool:
+    """'rebrancher' (brancher), 'unplug' (plug): a prefix on an everyday word keeps it plain."""
+    for form in forms:
+        for prefix in PREFIXES.get(language, ()):
+            base = form[len(prefix) :]
+            if form.startswith(prefix) and len(base) >= 4 and zipf(base, language) >= COMMON_ZIPF:
+                return True
+    return False
+
+
+COMMON_ZIPF = 3.4
+
+
+RARE_POS = {"NOUN", "VERB", "ADJ", "X"}
+
+
+def _zipf():
+    try:
+        from wordfreq import zipf_frequency
+    except ImportError:  # optional: without wordfreq only lexicon terms and acronyms count
+        return None
+    return zipf_frequency
+
+
+def _plain_vocabulary(ctx: DetectorContext) -> set[str]:
+    """Words (and their stems) of the lexicons that list everyday language (cached per call)."""
+    key = ("plain_vocabulary",)
+    if key not in ctx._cache:
+        words = set()
+        for role in PLAIN_ROLES:
+            lexicon = ctx.lexicons.get(role)
+            for entry in lexicon.entries if lexicon is not None else ():
+                words.update(entry.term.lower().split())
+        ctx._cache[key] = words | {stem(w, ctx.language) for w in words}
+    return ctx._cache[key]
 
 
 def _explained(ctx: DetectorContext, term: Term, window: int) -> str:
@@ -56,6 +128,12 @@ def _explained(ctx: DetectorContext, term: Term, window: int) -> str:
     after = doc[term.end : term.end + 2]
     if len(after) == 2 and after[0].text in (",", "(", ":", "-", "–", "—") and after[1].pos_ == "DET":
         return "apposition"
+    if (
+        len(after) == 2
+        and after[0].text in (",", "(", ":", "-", "–", "—")
+        and _plain_phrase(ctx, doc[term.end + 1 : hi])
+    ):
+        return "apposition"
     if term.plain:
         plain_words = {t.lower_ for t in ctx.nlp.make_doc(term.plain) if t.is_alpha and not t.is_stop and len(t) > 2}
         nearby = {t.lemma_.lower() for t in doc[term.end : hi]} | {t.lower_ for t in doc[term.end : hi]}
@@ -64,13 +142,49 @@ def _explained(ctx: DetectorContext, term: Term, window: int) -> str:
     return ""
 
 
+def _heard(ctx: DetectorContext, term: str, heard: str) -> bool:
+    """The customer said the term first (or an inflection of it: "clignote" / "clignoter")."""
+    if re.search(rf"(?<!\w){re.escape(term)}(?!\w)", heard):
+        return True
+    root = stem(term, ctx.language)
+    return " " not in term and len(root) >= 5 and re.search(rf"(?<!\w){re.escape(root)}", heard) is not None
+
+
+def _plain_phrase(ctx: DetectorContext, tokens: Any) -> bool:
+    """A noun phrase in everyday words right after a term ('l'ONT, boîtier blanc de la fibre'): its first content
+    words are nouns and adjectives common in the call's language (no parse needed, so English works too)."""
+    zipf = _zipf()
+    words = []
+    for tok in tokens:
+        if tok.is_punct:
+            break
+        if tok.pos_ in ("NOUN", "ADJ"):
+            words.append(tok)
+        elif tok.pos_ not in ("DET", "ADP"):
+            break
+    if zipf is None or not words or words[0].pos_ not in ("NOUN", "ADJ"):
+        return False
+    plain = _plain_vocabulary(ctx)
+    return all(t.lower_ in plain or zipf(t.lower_, ctx.language) >= EVERYDAY_ZIPF for t in words[:3])
+
+
+EVERYDAY_ZIPF = 3.0  # well clear of the rare-word threshold: "boîtier" 3.4, "transpondeur" 2.6
+
+
 def _customer_vocabulary(ctx: DetectorContext, before: int) -> str:
     return " ".join(ctx.segments[i].text.lower() for i in ctx.indexes("customer") if i < before)
 
 
 @detector(
     "jargon",
-    params={"penalty": 12.0, "window": 14, "detect_acronyms": True},
+    params={
+        "penalty": 12.0,
+        "window": 14,
+        "detect_acronyms": True,
+        "detect_rare": True,
+        "rare_zipf": 2.6,
+        "rare_min_length": 7,
+    },
     lexicons=("jargon", "plain_acronyms", "explanation_markers", "confusion"),
     rules=("unexplained_term", "explained_term", "customer_confused"),
 )
@@ -83,12 +197,13 @@ def jargon(ctx: DetectorContext, params: Mapping[str, Any]) -> DetectorResult:
     evidence: list[Evidence] = []
     explained_terms: set[str] = set()
     unexplained = 0
+    rare = {"zipf": params["rare_zipf"], "min_length": params["rare_min_length"]} if params["detect_rare"] else None
     for a in agent:
         heard = _customer_vocabulary(ctx, a)
-        found = _terms(ctx, a, params["detect_acronyms"])
+        found = _terms(ctx, a, params["detect_acronyms"], rare)
         for term in found:
             key = term.text.lower()
-            if key in explained_terms or re.search(rf"(?<!\w){re.escape(key)}(?!\w)", heard):
+            if key in explained_terms or _heard(ctx, key, heard):
                 continue
             ev, is_plain = _judge(ctx, term, params["window"])
             evidence.append(ev)

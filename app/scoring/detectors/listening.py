@@ -25,28 +25,29 @@ def _substantive_customer(ctx: DetectorContext, min_words: int) -> list[int]:
 
 @detector(
     "reformulation",
-    params={"min_overlap": 3, "window": 2, "target": 2, "min_customer_words": 8},
+    params={"min_overlap": 3, "window": 2, "target": 2, "min_customer_words": 8, "min_related": 2},
     lexicons=("reformulation_markers",),
     rules=("reformulation",),
 )
 def reformulation(ctx: DetectorContext, params: Mapping[str, Any]) -> DetectorResult:
-    """The agent plays back the customer's own content words in one of the next agent turns."""
+    """The agent plays back what the customer said in one of the next agent turns: their own content words, or
+    the same ideas in other words (synonyms, word vectors) when the agent signposts it or echoes enough."""
     evidence, used = [], set()
     customer = _substantive_customer(ctx, params["min_customer_words"])
     for c in customer:
         for a in next_agent(ctx, c, params["window"]):
-            shared = ctx.content(c) & ctx.content(a)
-            marked = bool(ctx.find("reformulation_markers", a))
-            if a not in used and (len(shared) >= params["min_overlap"] or (marked and len(shared) >= 2)):
+            echoed = _played_back(ctx, c, a, params)
+            if a not in used and echoed:
                 used.add(a)
+                ours = {mine for mine, _ in echoed.values()}
                 evidence.append(
                     ctx.evidence(
                         a,
-                        token_span(ctx, a, set(shared)),
+                        token_span(ctx, a, ours),
                         "reformulation",
                         +1,
-                        f"Reformule ce que le client a dit ({listing(shared)}).",
-                        f"Plays back what the customer said ({listing(shared)}).",
+                        f"Reformule ce que le client a dit ({_pairs(echoed)}).",
+                        f"Plays back what the customer said ({_pairs(echoed)}).",
                     )
                 )
                 break
@@ -54,6 +55,41 @@ def reformulation(ctx: DetectorContext, params: Mapping[str, Any]) -> DetectorRe
         return NOT_APPLICABLE
     target = min(params["target"], max(1, len(customer) // 2))
     return DetectorResult(ratio_score(len(evidence), target), tuple(evidence), len(customer))
+
+
+def _played_back(ctx: DetectorContext, c: int, a: int, params: Mapping[str, Any]) -> dict[str, tuple[str, str]]:
+    """Customer lemmas the agent's statements (not the form-filling questions) echo; {} when it is too thin. A
+    signposted sentence ('si je résume, ...', 'so if I've got this right, ...') needs fewer echoes, in itself."""
+    sents = [s for s in ctx.docs[a].sents if _plays_back(ctx, a, s)]
+    echoed = _echoes(ctx, c, sents)
+    same = sum(1 for _, how in echoed.values() if how == "same")
+    if same >= params["min_overlap"] or (same >= 1 and len(echoed) >= params["min_overlap"] + 1):
+        return echoed
+    marked = [s for s in sents if ctx.find_in("reformulation_markers", a, s.start_char, s.end_char)]
+    in_marked = _echoes(ctx, c, marked) if marked else {}
+    return in_marked if len(in_marked) >= params["min_related"] else {}
+
+
+def _echoes(ctx: DetectorContext, c: int, sents: list[Any]) -> dict[str, tuple[str, str]]:
+    echoed = ctx.related(ctx.content(c), frozenset().union(*(ctx.content_of(s) for s in sents)))
+    return {theirs: (mine, how) for theirs, (mine, how) in echoed.items() if _first_for(echoed, theirs, mine)}
+
+
+def _plays_back(ctx: DetectorContext, a: int, sent: Any) -> bool:
+    """A sentence that can play the problem back: not form-filling, and not an empathic restatement (naming how
+    hard it is belongs to the empathy criterion, so one sentence does not earn points twice)."""
+    span = (sent.start_char, sent.end_char)
+    return not any(ctx.find_in(role, a, *span) for role in ("slot_requests", "evaluative", "empathy", "apology"))
+
+
+def _first_for(echoed: dict[str, tuple[str, str]], theirs: str, mine: str) -> bool:
+    """One agent word echoes one customer word ('parcel' and 'arrive' both ~ 'package' count once)."""
+    rank = {"same": 0, "synonym": 1, "vector": 2}
+    return theirs == min((t for t, (m, _) in echoed.items() if m == mine), key=lambda t: (rank[echoed[t][1]], t))
+
+
+def _pairs(echoed: dict[str, tuple[str, str]]) -> str:
+    return listing([theirs if mine == theirs else f"{theirs} → {mine}" for theirs, (mine, _) in echoed.items()])
 
 
 def _topic(ctx: DetectorContext, before: int) -> frozenset[str]:
