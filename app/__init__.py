@@ -74,13 +74,15 @@ def register_blueprints(app: Flask) -> None:
     from app.coaching.views import bp as coaching_bp
     from app.main.views import bp as main_bp
     from app.review.views import bp as review_bp
+    from app.roleplay.views import bp as roleplay_bp
     from app.scoring import pages as scoring_pages  # noqa: F401  (call-page section)
     from app.scoring.views import bp as scoring_bp
     from app.teams.views import bp as teams_bp
     from app.transcription import context as transcription_context  # noqa: F401  (call-page section)
     from app.transcription.views import bp as transcription_bp
 
-    for bp in (main_bp, auth_bp, calls_bp, transcription_bp, scoring_bp, teams_bp, api_bp, coaching_bp, review_bp):
+    for bp in (main_bp, auth_bp, calls_bp, transcription_bp, scoring_bp, teams_bp, api_bp, coaching_bp, review_bp,
+               roleplay_bp):
         app.register_blueprint(bp)
     register_feedback(app)
 

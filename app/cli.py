@@ -164,9 +164,11 @@ def serve_command(host: str, port: int, threads: int, worker: bool) -> None:
 def register_stage_commands() -> None:
     """Commands contributed by the pipeline stages (transcribe, score, rubrics...)."""
     from app.coaching.cli import register as register_coaching
+    from app.roleplay.cli import register as register_roleplay
     from app.scoring.cli import register as register_scoring
     from app.transcription.cli import register as register_transcription
 
     register_transcription(qa)
     register_scoring(qa)
     register_coaching(qa)
+    register_roleplay(qa)

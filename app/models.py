@@ -14,13 +14,24 @@ from app.review.models import (
     ReviewAssignment,
     SamplingPlan,
 )
+from app.roleplay.models import (
+    Collection,
+    CollectionItem,
+    Moment,
+    MomentSource,
+    Practice,
+    RoleplayAssignment,
+    Scenario,
+    ScenarioVersion,
+)
 from app.scoring.models import CriterionScore, Evaluation, Evidence, Rubric, RubricVersion
 from app.teams.models import Agent, Team
 from app.transcription.models import Transcript, TranscriptSegment
 
 __all__ = [
     "ActionItem", "Agent", "AuditEvent", "CalibrationParticipant", "CalibrationScore", "CalibrationSession",
-    "Call", "CoachingSheet", "Comment", "CriterionScore", "Dispute",
-    "Evaluation", "Evidence", "Job", "Notification", "Recording", "ReviewAssignment", "Rubric", "RubricVersion",
-    "SamplingPlan", "Team", "Transcript", "TranscriptSegment", "User",
+    "Call", "CoachingSheet", "Collection", "CollectionItem", "Comment", "CriterionScore", "Dispute",
+    "Evaluation", "Evidence", "Job", "Moment", "MomentSource", "Notification", "Practice", "Recording",
+    "ReviewAssignment", "RoleplayAssignment", "Rubric", "RubricVersion", "SamplingPlan", "Scenario",
+    "ScenarioVersion", "Team", "Transcript", "TranscriptSegment", "User",
 ]

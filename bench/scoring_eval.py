@@ -45,7 +45,8 @@ def evaluate(pairs_dir: Path, epsilon: float, rubric_path: str | None, verbose: 
         row["pairs_with_side_effects"] += int(bool(moved))
         if verbose:
             print(
-                f"{path.name:40s} {crit:18s} good {g} bad {b} {'OK' if g is not None and b is not None and g > b else 'FAIL'}"
+                f"{path.name:40s} {crit:18s} good {g} bad {b} "
+                f"{'OK' if g is not None and b is not None and g > b else 'FAIL'}"
                 f"  moved: {', '.join(f'{k} {good[k]}/{bad[k]}' for k in moved) or '-'}"
             )
     return stats
@@ -60,7 +61,8 @@ def _moved(a: float | None, b: float | None, epsilon: float) -> bool:
 def print_table(stats: dict) -> None:
     """Markdown table, one row per language and criterion."""
     print(
-        "| lang | criterion | pairs | good > bad | other criteria moved (pairs) | other criteria moved (criterion-pairs) |"
+        "| lang | criterion | pairs | good > bad | other criteria moved (pairs) "
+        "| other criteria moved (criterion-pairs) |"
     )
     print("|---|---|---|---|---|---|")
     totals = defaultdict(int)
@@ -73,8 +75,9 @@ def print_table(stats: dict) -> None:
             totals[k] += v
     if totals["pairs"]:
         print(
-            f"| all | all | {totals['pairs']} | {totals['wins']}/{totals['pairs']} ({totals['wins'] / totals['pairs']:.0%}) "
-            f"| {totals['pairs_with_side_effects']}/{totals['pairs']} | {totals['others_moved']}/{totals['others_checked']} |"
+            f"| all | all | {totals['pairs']} | {totals['wins']}/{totals['pairs']} "
+            f"({totals['wins'] / totals['pairs']:.0%}) | {totals['pairs_with_side_effects']}/{totals['pairs']} "
+            f"| {totals['others_moved']}/{totals['others_checked']} |"
         )
 
 

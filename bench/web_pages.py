@@ -82,7 +82,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=50)
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="ecoute-bench-"))
-    url = os.environ.get("DATABASE_URL", f"sqlite:///{tmp / 'bench.db'}").replace("postgresql://", "postgresql+psycopg://", 1)
+    url = os.environ.get("DATABASE_URL", f"sqlite:///{tmp / 'bench.db'}")
+    url = url.replace("postgresql://", "postgresql+psycopg://", 1)
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=url, INSTANCE_PATH=tmp, QUEUE_IMMEDIATE=True,
                      LOGIN_RATE_LIMIT="1000 per minute")
     with app.app_context():
@@ -102,7 +103,7 @@ def main() -> None:
         for page in pages:
             p50, p95 = time_page(client, page, args.runs)
             rows.append((who, page, p50, p95))
-    print(f"\n| role | page | p50 ms | p95 ms | target p95 < 100 ms |\n|---|---|---|---|---|")
+    print("\n| role | page | p50 ms | p95 ms | target p95 < 100 ms |\n|---|---|---|---|---|")
     for who, page, p50, p95 in rows:
         print(f"| {who} | `{page}` | {p50:.1f} | {p95:.1f} | {'ok' if p95 < 100 else 'OVER'} |")
 

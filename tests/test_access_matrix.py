@@ -9,11 +9,14 @@ import pytest
 
 from tests.agent_space.factories import matrix_objects
 from tests.conftest import csrf_token, login
+from tests.roleplay.factories import roleplay_objects
 
 ROLES = ("anonymous", "agent", "trainer", "qa_manager", "admin")
 ALL = set(ROLES) - {"anonymous"}
 CALL_VIEWERS = {"agent", "trainer", "qa_manager", "admin"}  # an agent only for their own call
 SHEET_READERS = {"agent", "qa_manager", "admin"}  # an agent only for their own sheet
+BUILDERS = {"trainer", "admin"}  # role-play material: redacted, anonymised moments and scenarios
+OBSERVERS = {"trainer", "qa_manager", "admin"}  # who records a practice
 
 # endpoint -> (method, url template, roles allowed)
 MATRIX: dict[str, tuple[str, str, set[str]]] = {
@@ -61,6 +64,24 @@ MATRIX: dict[str, tuple[str, str, set[str]]] = {
     "agent_space.read_all": ("POST", "/notifications/read-all", ALL),
     "reports.team": ("GET", "/reports/team", {"qa_manager", "admin"}),
     "reports.evaluations_csv": ("GET", "/reports/evaluations.csv", {"qa_manager", "admin"}),
+    "roleplay.moments": ("GET", "/roleplay/moments", BUILDERS),
+    "roleplay.moment": ("GET", "/roleplay/moments/{moment}", BUILDERS),
+    "roleplay.moment_audio": ("GET", "/roleplay/moments/{moment}/audio", BUILDERS),
+    "roleplay.collections": ("GET", "/roleplay/collections", BUILDERS),
+    "roleplay.collection": ("GET", "/roleplay/collections/{collection}", BUILDERS),
+    "roleplay.pin": ("POST", "/roleplay/collections/pin", BUILDERS),
+    "roleplay.unpin": ("POST", "/roleplay/collections/{collection}/unpin", BUILDERS),
+    "roleplay.scenarios": ("GET", "/roleplay/scenarios", OBSERVERS),
+    "roleplay.new_scenario": ("GET", "/roleplay/scenarios/new", BUILDERS),
+    "roleplay.scenario": ("GET", "/roleplay/scenarios/{scenario}", OBSERVERS),
+    "roleplay.edit_scenario": ("GET", "/roleplay/scenarios/{scenario}/edit", BUILDERS),
+    "roleplay.add_excerpt": ("POST", "/roleplay/scenarios/excerpts", BUILDERS),
+    "roleplay.pack": ("GET", "/roleplay/scenarios/{scenario}/pack.pdf", BUILDERS),
+    "roleplay.assign": ("POST", "/roleplay/scenarios/{scenario}/assign", BUILDERS),
+    "roleplay.practice": ("GET", "/roleplay/scenarios/{scenario}/practice", OBSERVERS),
+    "roleplay.my_roleplays": ("GET", "/me/roleplays", {"agent", "admin"}),
+    "roleplay.my_roleplay": ("GET", "/me/roleplays/{scenario}", {"agent"}),  # only when assigned to them
+    "roleplay.my_pack": ("GET", "/me/roleplays/{scenario}/pack.pdf", {"agent"}),
 }
 
 
@@ -106,7 +127,7 @@ def _request(client, method: str, url: str, signed_in: bool):
 def test_route_access(app, client, world, endpoint, role):
     method, template, allowed = MATRIX[endpoint]
     sheet = issued_sheet(world["call"]).id if "{sheet}" in template else 0
-    extra = matrix_objects(world, template)  # {dispute}, {notification}
+    extra = matrix_objects(world, template) | roleplay_objects(world, template)  # {dispute}, {scenario}...
     url = template.format(call=world["call"].id, job=world["job"].id, user=world["target_user"].id, sheet=sheet,
                           **extra)
     if role != "anonymous":

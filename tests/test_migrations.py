@@ -13,6 +13,7 @@ from sqlalchemy import create_engine, text
 
 from app import create_app
 from app.extensions import db
+from app.roleplay.search import include_name
 
 
 @pytest.fixture
@@ -42,7 +43,9 @@ def test_migrations_upgrade_an_empty_database_to_exactly_the_models(empty_databa
     with app.app_context():
         upgrade()
         with db.engine.connect() as conn:
-            diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), db.metadata)
+            # The moments' full-text index (FTS5 tables, GIN index) is DDL the models cannot describe.
+            context = MigrationContext.configure(conn, opts={"compare_type": True, "include_name": include_name})
+            diff = compare_metadata(context, db.metadata)
         assert diff == [], f"models and migrations disagree: {diff}"
         downgrade(revision="base")
         with db.engine.connect() as conn:

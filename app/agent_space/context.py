@@ -100,12 +100,21 @@ def action_items(session: Session, agent_id: int) -> list[dict[str, Any]]:
              "overdue": item.due_date is not None and item.due_date < today} for item, call_date in rows]
 
 
+def practice_results(session: Session, agent_id: int) -> list[dict[str, Any]]:
+    """Role-play practices of the agent: shown apart from call scores."""
+    from app.roleplay.context import practice_rows
+    from app.roleplay.services import agent_practices
+
+    return practice_rows(session, agent_practices(session, agent_id))
+
+
 def my_coaching(session: Session, agent_id: int | None) -> dict[str, Any]:
     if agent_id is None:
-        return {"sheets": [], "trends": [], "actions": [], "new_count": 0}
+        return {"sheets": [], "trends": [], "actions": [], "new_count": 0, "practices": []}
     sheets = sheet_rows(session, agent_id)
     return {"sheets": sheets, "trends": criterion_trends(session, agent_id),
-            "actions": action_items(session, agent_id), "new_count": sum(s["new"] for s in sheets)}
+            "actions": action_items(session, agent_id), "new_count": sum(s["new"] for s in sheets),
+            "practices": practice_results(session, agent_id)}
 
 
 def _names(session: Session, ids: set[int]) -> dict[int, str]:

@@ -23,6 +23,9 @@ class Permission(StrEnum):
     REVIEW_CALLS = "review_calls"
     VIEW_RUBRICS = "view_rubrics"
     VIEW_JOBS = "view_jobs"
+    BUILD_ROLEPLAY = "build_roleplay"
+    OBSERVE_PRACTICE = "observe_practice"
+    PRACTISE_ROLEPLAY = "practise_roleplay"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -35,9 +38,12 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.REVIEW_CALLS,
             Permission.VIEW_RUBRICS,
             Permission.VIEW_JOBS,
+            Permission.OBSERVE_PRACTICE,
         }
     ),
     # Trainers work from redacted material only: they see calls, never unredacted text.
-    Role.TRAINER: frozenset({Permission.VIEW_ALL_CALLS, Permission.VIEW_RUBRICS}),
-    Role.AGENT: frozenset({Permission.VIEW_OWN_CALLS, Permission.VIEW_UNREDACTED}),
+    Role.TRAINER: frozenset({Permission.VIEW_ALL_CALLS, Permission.VIEW_RUBRICS, Permission.BUILD_ROLEPLAY,
+                             Permission.OBSERVE_PRACTICE}),
+    # Agents see only the role-plays assigned to them, in their trainee version.
+    Role.AGENT: frozenset({Permission.VIEW_OWN_CALLS, Permission.VIEW_UNREDACTED, Permission.PRACTISE_ROLEPLAY}),
 }

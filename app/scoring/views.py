@@ -8,12 +8,12 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
-from app.auth.choices import Permission
 from app.audit.services import record
+from app.auth.choices import Permission
 from app.auth.permissions import get_call_or_404, require
 from app.calls.forms import ActionForm
-from app.jobs.services import active_job, create_job
 from app.extensions import db
+from app.jobs.services import active_job, create_job
 from app.main.templating import nav_item
 from app.scoring.errors import RubricError
 from app.scoring.forms import RubricUploadForm

@@ -12,6 +12,8 @@ from app.auth.permissions import sees_unredacted
 from app.calls.models import Call
 from app.calls.sections import call_section
 
+SETTINGS_SHOWN = ("device", "compute_type", "model_source", "beam_size", "vad_filter", "condition_on_previous_text",
+                  "cpu_threads")
 SPEAKER_LABELS = {"agent": _l("Agent"), "customer": _l("Customer"), "unknown": _l("Unknown speaker")}
 ATTRIBUTION_LABELS = {
     "stereo": _l("one channel per party"),
@@ -80,8 +82,7 @@ def transcript_section(call: Call, user: User):
         "engine": row.engine,
         "model": row.model,
         "attribution": ATTRIBUTION_LABELS.get(row.attribution, row.attribution),
-        "settings": {k: settings[k] for k in ("device", "compute_type", "model_source", "beam_size",
-                                              "vad_filter", "condition_on_previous_text", "cpu_threads") if k in settings},
+        "settings": {k: settings[k] for k in SETTINGS_SHOWN if k in settings},
         "dropped": len(row.dropped or []),
         "swap_suspected": call.swap_suspected,
         "unknown_speakers": any(s.speaker == "unknown" for s in row.segments),

@@ -417,7 +417,7 @@ def _apply(text: str, spans: Sequence[Span], language: str) -> str:
     return "".join([*out, text[cursor:]])
 
 
-def _word_char_ranges(text: str, words: Sequence[Word]) -> list[tuple[int, int] | None]:
+def word_char_ranges(text: str, words: Sequence[Word]) -> list[tuple[int, int] | None]:
     """Where each timed word sits in the segment text (None when it cannot be found)."""
     ranges: list[tuple[int, int] | None] = []
     lower, cursor = text.lower(), 0
@@ -436,7 +436,7 @@ def _redact_segment(index: int, seg: Segment, language: str, min_digits: int) ->
     spans = find_pii(seg.text, language, min_digits=min_digits)
     if not spans:
         return seg, []
-    ranges = _word_char_ranges(seg.text, seg.words)
+    ranges = word_char_ranges(seg.text, seg.words)
     redacted: list[RedactedSpan] = []
     hidden: dict[int, Span] = {}
     for span in spans:
@@ -491,10 +491,7 @@ def redact_audio(
     if mode not in ("beep", "silence"):
         raise ValueError(f"mode must be 'beep' or 'silence', got {mode!r}")
     out = np.array(samples, copy=True)
-    if np.issubdtype(out.dtype, np.integer):
-        amplitude = 0.3 * np.iinfo(out.dtype).max
-    else:
-        amplitude = 0.3
+    amplitude = 0.3 * np.iinfo(out.dtype).max if np.issubdtype(out.dtype, np.integer) else 0.3
     for span in spans_in_seconds:
         start, end = _seconds(span)
         lo = max(0, int((start - padding) * sample_rate))

@@ -1,0 +1,1 @@
+"""Role-play material for trainers: the moment library, anonymised excerpts, scenarios, packs and practice."""
