@@ -58,10 +58,11 @@ def seed_people(session: Session) -> list[tuple[str, str, str]]:
 
 def seed_plans(session: Session) -> None:
     """A weekly sampling plan per team, a quarter of it from the lowest automatic scores."""
-    for name, _, _, _ in TEAMS:
+    for name, language, _, _ in TEAMS:
         team = session.scalars(select(Team).where(Team.name == name)).one()
         if session.scalars(select(SamplingPlan).where(SamplingPlan.team_id == team.id)).first() is None:
-            create_plan(session, team=team, name=f"{name} · 2/week", calls_per_agent=2, period="week",
+            per_week = "2 par semaine" if language == "fr" else "2 per week"
+            create_plan(session, team=team, name=f"{name} · {per_week}", calls_per_agent=2, period="week",
                         strata={"lowest_scores": 0.25}, min_duration=30.0)
 
 
