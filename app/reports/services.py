@@ -46,38 +46,111 @@ def _utc(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=UTC)
 
 
-_CACHE: OrderedDict[tuple, tuple] = OrderedDict()
+@dataclass(frozen=True)
+class Aggregates:
+    """The heavy team-view aggregates of one filter, as of the final evaluations finalised up to `upto`.
+
+    Final evaluations never change, so when new ones appear the figures are brought up to date by adding
+    the new current finals and taking away the finals they replaced, instead of aggregating everything again."""
+
+    count: int
+    upto: datetime | None
+    criteria: dict[tuple, tuple]  # (team, agent, week, criterion) -> (sum, count, gap sum, pairs, close)
+    evaluations: dict[tuple, tuple]  # (team, agent, week) -> (total sum, count)
+    distribution: tuple[int, ...]
+
+    def rows(self) -> tuple[list, list, list[int]]:
+        return ([(*k, *v) for k, v in self.criteria.items()], [(*k, *v) for k, v in self.evaluations.items()],
+                list(self.distribution))
+
+    def plus(self, other: Aggregates, sign: int, count: int, upto: datetime | None) -> Aggregates:
+        return Aggregates(count, upto, _merge(self.criteria, other.criteria, sign, count_at=1),
+                          _merge(self.evaluations, other.evaluations, sign, count_at=1),
+                          tuple(a + sign * b for a, b in zip(self.distribution, other.distribution, strict=True)))
+
+
+def _merge(base: dict[tuple, tuple], delta: dict[tuple, tuple], sign: int, *, count_at: int) -> dict[tuple, tuple]:
+    out = dict(base)
+    for key, values in delta.items():
+        old = out.get(key, (0,) * len(values))
+        merged = tuple((a or 0) + sign * (b or 0) for a, b in zip(old, values, strict=True))
+        if merged[count_at]:
+            out[key] = merged
+        else:
+            out.pop(key, None)  # the group's last evaluation was replaced
+    return out
+
+
+_CACHE: OrderedDict[tuple, Aggregates] = OrderedDict()
 _CACHE_SIZE = 32
 
 
-def data_version(session: Session) -> tuple:
-    """Changes whenever a final evaluation appears (finalised or revised); final ones never change after."""
-    row = session.execute(
-        select(func.count(Evaluation.id), func.max(Evaluation.id), func.max(Evaluation.finalized_at))
+def finals_version(session: Session) -> tuple[int, datetime | None]:
+    """How many final evaluations exist, and the latest finalisation: what a cached aggregate is as of."""
+    count, upto = session.execute(
+        select(func.count(Evaluation.id), func.max(Evaluation.finalized_at))
         .where(Evaluation.status == EvaluationStatus.FINAL)
     ).one()
-    return str(session.get_bind().url), *row
+    return count, upto
+
+
+def _aggregate(session: Session, flt: TeamFilter, counted, count: int, upto: datetime | None) -> Aggregates:
+    criteria = {tuple(r[:4]): tuple(r[4:]) for r in criterion_groups(session, flt, counted)}
+    evaluations = {tuple(r[:3]): tuple(r[3:]) for r in evaluation_groups(session, flt, counted)}
+    return Aggregates(count, upto, criteria, evaluations, tuple(score_distribution(session, flt, counted)))
+
+
+_MAX_CATCH_UP = 1000  # more new finals than this since the last view (a bulk import): recount instead
+
+
+def _caught_up(session: Session, flt: TeamFilter, cached: Aggregates, count: int,
+               upto: datetime | None) -> Aggregates | None:
+    """The cached aggregates plus what was finalised since; None when only a full recount is safe.
+
+    The few evaluations involved are found by id first, so the aggregate queries only ever look them up by
+    primary key: no plan depends on the planner's statistics (a freshly loaded PostgreSQL has none)."""
+    if cached.upto is None or upto is None:
+        return None
+    final = Evaluation.status == EvaluationStatus.FINAL
+    new = dict(session.execute(select(Evaluation.id, Evaluation.parent_id)
+                               .where(final, Evaluation.finalized_at > cached.upto)).all())
+    if cached.count + len(new) != count or len(new) > _MAX_CATCH_UP:
+        return None  # a final evaluation without a date, or one gone, or too many: start again
+    parents = {p for p in new.values() if p is not None} - new.keys()
+    children = session.execute(select(Evaluation.parent_id, Evaluation.finalized_at)
+                               .where(final, Evaluation.parent_id.in_(new.keys() | parents))).all()
+    added = new.keys() - {p for p, _ in children}
+    counted_parents = set(session.scalars(select(Evaluation.id).where(
+        final, Evaluation.id.in_(parents), Evaluation.finalized_at <= cached.upto)))
+    removed = counted_parents - {p for p, at in children if at is not None and at <= cached.upto}
+    result = cached
+    for ids, sign in ((added, +1), (removed, -1)):
+        if ids:
+            result = result.plus(_aggregate(session, flt, Evaluation.id.in_(ids), count, upto), sign, count, upto)
+    return Aggregates(count, upto, result.criteria, result.evaluations, result.distribution)
 
 
 def score_aggregates(session: Session, flt: TeamFilter) -> tuple[list, list, list[int]]:
-    """The three heavy aggregates (criterion, evaluation, distribution), cached per filter until the data moves."""
-    key = (data_version(session), flt)
-    if key in _CACHE:
-        _CACHE.move_to_end(key)
-        return _CACHE[key]
-    value = ([tuple(r) for r in criterion_groups(session, flt)], [tuple(r) for r in evaluation_groups(session, flt)],
-             score_distribution(session, flt))
-    _CACHE[key] = value
+    """The three heavy aggregates (criterion, evaluation, distribution), cached per filter and brought up to
+    date incrementally when new final evaluations appear."""
+    key = (str(session.get_bind().url), flt)
+    count, upto = finals_version(session)
+    cached = _CACHE.get(key)
+    if cached is None or (cached.count, cached.upto) != (count, upto):
+        fresh = _caught_up(session, flt, cached, count, upto) if cached is not None else None
+        cached = fresh or _aggregate(session, flt, current_final(), count, upto)
+    _CACHE[key] = cached  # replaced, never mutated: threads may be reading the old one
+    _CACHE.move_to_end(key)
     while len(_CACHE) > _CACHE_SIZE:
         _CACHE.popitem(last=False)
-    return value
+    return cached.rows()
 
 
 def _avg(total: float, count: int) -> float | None:
     return total / count if count else None
 
 
-def criterion_groups(session: Session, flt: TeamFilter) -> list:
+def criterion_groups(session: Session, flt: TeamFilter, counted=None) -> list:
     """Per team, agent, week and criterion: score sum and count, and automatic-versus-final agreement sums."""
     # The evaluations that count, with their week, are worked out once each (a materialised CTE) and only then
     # joined to their nine-odd criterion rows: computing the week per criterion row cost twice the time.
@@ -85,7 +158,7 @@ def criterion_groups(session: Session, flt: TeamFilter) -> list:
         select(Evaluation.id.label("evaluation_id"), Call.team_id, Call.agent_id,
                week_start(Call.call_date, session.get_bind().dialect.name).label("week"))
         .select_from(Evaluation).join(Call, Call.id == Evaluation.call_id)
-        .where(current_final(), flt.where())
+        .where(current_final() if counted is None else counted, flt.where())
         .cte("counted").prefix_with("MATERIALIZED")
     )
     both = and_(CriterionScore.score.is_not(None), CriterionScore.auto_score.is_not(None))
@@ -103,25 +176,26 @@ def criterion_groups(session: Session, flt: TeamFilter) -> list:
     return session.execute(query).all()
 
 
-def evaluation_groups(session: Session, flt: TeamFilter) -> list:
+def evaluation_groups(session: Session, flt: TeamFilter, counted=None) -> list:
     """Per team, agent and week: total sum and count of the final evaluations."""
     week = week_start(Call.call_date, session.get_bind().dialect.name)
     query = (
         select(Call.team_id, Call.agent_id, week.label("week"), func.sum(Evaluation.total),
                func.count(Evaluation.total))
         .select_from(Evaluation).join(Call, Call.id == Evaluation.call_id)
-        .where(current_final(), flt.where())
+        .where(current_final() if counted is None else counted, flt.where())
         .group_by(Call.team_id, Call.agent_id, week)
     )
     return session.execute(query).all()
 
 
-def score_distribution(session: Session, flt: TeamFilter) -> list[int]:
+def score_distribution(session: Session, flt: TeamFilter, counted=None) -> list[int]:
     """How many final evaluations fall in each 10-point bucket of the total (100 counts in 90-100)."""
     bucket = case((Evaluation.total >= 90, 9), else_=cast(func.floor(Evaluation.total / 10), Integer))
     rows = session.execute(
         select(bucket, func.count()).select_from(Evaluation).join(Call, Call.id == Evaluation.call_id)
-        .where(current_final(), flt.where(), Evaluation.total.is_not(None)).group_by(bucket)
+        .where(current_final() if counted is None else counted, flt.where(), Evaluation.total.is_not(None))
+        .group_by(bucket)
     ).all()
     counts = [0] * 10
     for index, count in rows:

@@ -7,6 +7,7 @@ import io
 from datetime import UTC, date, datetime
 
 import pytest
+from sqlalchemy import select, update
 
 from app.coaching.models import Dispute
 from app.extensions import db
@@ -14,6 +15,7 @@ from app.reports import services
 from app.reports.context import team_page
 from app.reports.services import TeamFilter
 from app.review.models import ReviewAssignment
+from app.scoring.models import Evaluation
 from tests.agent_space.factories import bare_call, final_evaluation, issue
 from tests.conftest import login
 
@@ -111,3 +113,41 @@ def test_an_agent_cannot_see_the_team_view_or_export(client, make, dataset):
     login(client, make.user("agent", agent=dataset["alice"]))
     assert client.get("/reports/team").status_code == 403
     assert client.get("/reports/evaluations.csv").status_code == 403
+
+
+def _same_figures(incremental, full) -> None:
+    for index, width in ((0, 4), (1, 3)):
+        mine = {tuple(r[:width]): tuple(r[width:]) for r in incremental[index]}
+        theirs = {tuple(r[:width]): tuple(r[width:]) for r in full[index]}
+        assert mine.keys() == theirs.keys()
+        for key, values in mine.items():
+            assert values == pytest.approx(theirs[key])
+    assert incremental[2] == full[2]
+
+
+def test_new_final_reviews_update_the_cached_figures_as_a_full_recount_would(dataset):
+    services._CACHE.clear()
+    services.score_aggregates(db.session, NOV)  # cached as of now
+    before = next(iter(services._CACHE.values()))
+    final_evaluation(bare_call(dataset["alice"], _on(12)), {"active_listening": (40.0, 45.0)}, total=40.0)
+    bobs_current = db.session.scalars(select(Evaluation).where(Evaluation.total == 30.0)).one()
+    final_evaluation(bobs_current.call, {"active_listening": (55.0, 10.0)}, total=55.0,
+                     parent=bobs_current)  # replaces Bob's current figure
+    db.session.commit()
+
+    assert services._caught_up(db.session, NOV, before, *services.finals_version(db.session)) is not None
+    incremental = services.score_aggregates(db.session, NOV)
+    services._CACHE.clear()
+    _same_figures(incremental, services.score_aggregates(db.session, NOV))
+    assert sum(incremental[2]) == 5  # Alice x3, Bob's revision, Chloé
+
+
+def test_a_final_review_without_a_date_makes_the_figures_recount_from_scratch(dataset):
+    services._CACHE.clear()
+    services.score_aggregates(db.session, NOV)
+    undated = final_evaluation(bare_call(dataset["bob"], _on(20)), {"active_listening": (90.0, 90.0)}, total=90.0)
+    db.session.commit()
+    # Rows written before finalisation dates were kept (a final evaluation itself refuses any change).
+    db.session.execute(update(Evaluation).where(Evaluation.id == undated.id).values(finalized_at=None))
+    db.session.commit()
+    assert sum(services.score_aggregates(db.session, NOV)[2]) == 5
