@@ -51,6 +51,14 @@ def _scenario_or_404(scenario_id: int) -> Scenario:
     return db.session.get(Scenario, scenario_id) or abort(404)
 
 
+def _asked_version(item: Scenario):
+    """The version named by ?version= (the newest without it); 404 for a version that does not exist."""
+    try:
+        return services.scenario_version(item, request.args.get("version", type=int))
+    except services.RoleplayError:
+        abort(404)
+
+
 def _span(name: str) -> int:
     """Turns before or after a moment, from the query string or the form (0 to 6)."""
     return max(0, min(request.values.get(name, 2, type=int), 6))
@@ -255,10 +263,7 @@ def new_scenario():
 def scenario(scenario_id: int):
     """A scenario version (the newest unless asked), its history, exports and assignments."""
     item = _scenario_or_404(scenario_id)
-    try:
-        version = services.scenario_version(item, request.args.get("version", type=int))
-    except services.RoleplayError:
-        abort(404)
+    version = _asked_version(item)
     assign_form = AssignForm()
     assign_form.agent_id.choices = [(0, "–"), *context.agent_choices(db.session)]
     assign_form.team_id.choices = [(0, "–"), *context.team_choices(db.session)]
@@ -318,10 +323,7 @@ def add_excerpt():
 def pack(scenario_id: int):
     """The scenario pack as PDF: trainer version, or the trainee version with ?trainee=1."""
     item = _scenario_or_404(scenario_id)
-    try:
-        version = services.scenario_version(item, request.args.get("version", type=int))
-    except services.RoleplayError:
-        abort(404)
+    version = _asked_version(item)
     trainee = request.args.get("trainee") == "1"
     return _pdf(services.pack_pdf(version, trainee=trainee), item.id, version.version, trainee)
 
