@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from app.scoring.nlp import normalise
 from app.transcription.interchange import Word
-from app.transcription.redaction import Span, find_pii, label, word_char_ranges
+from app.transcription.redaction import Span, find_pii, label, merge_spans, word_char_ranges
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -78,18 +78,6 @@ def name_spans(text: str, names: Iterable[str]) -> list[Span]:
     return spans
 
 
-def _merge(spans: Iterable[Span]) -> list[Span]:
-    """Sorted, overlaps joined (the earlier span's kind wins: personal data first)."""
-    merged: list[Span] = []
-    for span in sorted(spans, key=lambda s: (s.start, -s.end)):
-        if merged and span.start < merged[-1].end:
-            last = merged[-1]
-            merged[-1] = Span(last.start, max(last.end, span.end), last.kind)
-        else:
-            merged.append(span)
-    return merged
-
-
 def hidden_spans_many(texts: Sequence[str], language: str, nlp: Language, names: Iterable[str] = ()) -> list[
         list[Span]]:
     """What must be hidden in each text: personal data, named entities, the given names."""
@@ -99,7 +87,7 @@ def hidden_spans_many(texts: Sequence[str], language: str, nlp: Language, names:
     for text, doc in zip(texts, docs, strict=True):
         entities = [Span(e.start_char, e.end_char, ENTITY_KINDS[e.label_]) for e in doc.ents
                     if e.label_ in ENTITY_KINDS]
-        out.append(_merge([*find_pii(text, language), *entities, *name_spans(text, names)]))
+        out.append(merge_spans([*find_pii(text, language), *entities, *name_spans(text, names)]))  # personal data first
     return out
 
 

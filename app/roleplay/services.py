@@ -31,8 +31,8 @@ from app.roleplay.models import (
 )
 from app.roleplay.scenario import ScenarioDraft, finalise, from_content, to_content
 from app.scoring.models import CriterionScore, Evaluation, EvaluationStatus, Evidence
-from app.scoring.nlp import get_nlp
 from app.scoring.rubrics import Rubric, bundled_rubrics
+from app.scoring.services import nlp_for
 from app.teams.models import Agent
 from app.transcription.interchange import Word
 
@@ -52,11 +52,6 @@ def score_band(total: float | None) -> str:
     if total is None:
         return "none"
     return next(name for name, floor in BANDS if total >= floor)
-
-
-def _nlp(language: str):
-    config = current_app.config
-    return get_nlp(language, config.get("SPACY_MODEL_FR") if language == "fr" else config.get("SPACY_MODEL_EN"))
 
 
 def source_segments(call: Call) -> list[excerpts.SourceSegment]:
@@ -114,7 +109,7 @@ def sync_moments(session: Session) -> int:
 def _index_call(session: Session, call: Call, evaluation_ids: list[int]) -> int:
     items = _new_evidence(session, evaluation_ids)
     segments = source_segments(call)
-    language, nlp, names = _call_language(call), _nlp(_call_language(call)), [call.agent.name]
+    language, nlp, names = _call_language(call), nlp_for(_call_language(call)), [call.agent.name]
     items = [item for item in items if 0 <= item[0].segment_index < len(segments)]
     wanted = sorted({e.segment_index for e, _, _ in items})
     hidden = dict(zip(wanted, excerpts.hidden_spans_many([segments[i].text for i in wanted], language, nlp, names),
@@ -185,7 +180,7 @@ def moment_excerpt(session: Session, moment: Moment, *, before: int = 2, after: 
     """The anonymised turns around a moment."""
     call = session.get(Call, moment.call_id)
     language = _call_language(call)
-    return excerpts.build_excerpt(source_segments(call), moment.segment_index, language, _nlp(language),
+    return excerpts.build_excerpt(source_segments(call), moment.segment_index, language, nlp_for(language),
                                   before=before, after=after, names=[call.agent.name])
 
 
@@ -231,7 +226,7 @@ def moment_clip(session: Session, moment: Moment) -> bytes:
     clip, rate = _read_clip(path, start, end)
     around = [s for s in source_segments(call) if s.end > start and s.start < end]
     language = _call_language(call)
-    hidden = excerpts.hidden_spans_many([s.text for s in around], language, _nlp(language), [call.agent.name])
+    hidden = excerpts.hidden_spans_many([s.text for s in around], language, nlp_for(language), [call.agent.name])
     times = [(a - start, b - start) for s, spans in zip(around, hidden, strict=True)
              for a, b in excerpts.hidden_times(s, spans)]
     buffer = io.BytesIO()

@@ -113,7 +113,7 @@ def score_call(session: Session, call: Call, *, rubric_key: str | None = None) -
         raise ScoringError(f"call {call.id} has no transcript yet")
     version = current_version(session, rubric_key or rubric_key_for(call))
     spec = spec_of(version)
-    result = engine.score_transcript(to_interchange(call.transcript), spec, nlp=_nlp_for(spec.language))
+    result = engine.score_transcript(to_interchange(call.transcript), spec, nlp=nlp_for(spec.language))
     session.execute(
         delete(Evaluation).where(
             Evaluation.call_id == call.id,
@@ -139,7 +139,8 @@ def score_call(session: Session, call: Call, *, rubric_key: str | None = None) -
     return evaluation
 
 
-def _nlp_for(language: str):
+def nlp_for(language: str):
+    """The spaCy pipeline configured for a language (SPACY_MODEL_FR / SPACY_MODEL_EN), loaded once."""
     config = current_app.config
     name = config.get("SPACY_MODEL_FR") if language == "fr" else config.get("SPACY_MODEL_EN")
     return get_nlp(language, name)

@@ -394,14 +394,19 @@ def find_pii(text: str, language: str, *, min_digits: int = 4) -> list[Span]:
     for span in found:
         masked[span.start : span.end] = "#" * (span.end - span.start)
     found += _numbers("".join(masked), language, min_digits)
-    spans: list[Span] = []
-    for span in sorted(found, key=lambda s: (s.start, -s.end)):
-        if spans and span.start < spans[-1].end:
-            if span.end > spans[-1].end:
-                spans[-1] = replace(spans[-1], end=span.end)
+    return merge_spans(found)
+
+
+def merge_spans(spans: Iterable[Span]) -> list[Span]:
+    """Sorted, overlapping spans joined; where two overlap, the earlier one's kind is kept."""
+    merged: list[Span] = []
+    for span in sorted(spans, key=lambda s: (s.start, -s.end)):
+        if merged and span.start < merged[-1].end:
+            if span.end > merged[-1].end:
+                merged[-1] = replace(merged[-1], end=span.end)
             continue
-        spans.append(span)
-    return spans
+        merged.append(span)
+    return merged
 
 
 def redact_text(text: str, language: str, *, min_digits: int = 4) -> str:
