@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from app.scoring.lexicons import Lexicon, LexiconEntry
-from app.scoring.semantics import stem
+from app.scoring.semantics import stem, word_forms
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -66,12 +66,9 @@ def _lemma_index(nlp: Language, lexicon: Lexicon) -> dict[str, str]:
     """Lemma -> entry key for one-word entries, so a listed verb or adjective matches every inflection of it."""
     single = [(f"{lexicon.ref}#{i}", e.term) for i, e in enumerate(lexicon.entries) if " " not in e.term.strip()]
     index: dict[str, str] = {}
-    for (key, term), doc in zip(
-        single, nlp.pipe((t.lower() for _, t in single), disable=["parser", "ner"]), strict=True
-    ):
-        for lemma in {term.lower(), doc[0].lemma_.lower() if len(doc) == 1 else ""} - {""}:
-            index.setdefault(lemma, key)
-            index.setdefault(stem(lemma, nlp.lang), key)
+    for (key, _), forms in zip(single, word_forms(nlp, [t for _, t in single]), strict=True):
+        for form in forms:  # an earlier entry keeps a form both share
+            index.setdefault(form, key)
     return index
 
 

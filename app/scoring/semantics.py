@@ -34,6 +34,15 @@ def stem(word: str, language: str = "fr") -> str:
     return word
 
 
+def word_forms(nlp: Language, terms: list[str]) -> list[set[str]]:
+    """For each one-word lexicon term: the word, its lemma and their crude stems, the forms a token may meet it in."""
+    forms_of = []
+    for term, doc in zip(terms, nlp.pipe((t.lower() for t in terms), disable=["parser", "ner"]), strict=True):
+        forms = {term.lower(), doc[0].lemma_.lower() if len(doc) == 1 else ""} - {""}
+        forms_of.append(forms | {stem(f, nlp.lang) for f in forms})
+    return forms_of
+
+
 def related(
     nlp: Language, synonyms: Lexicon | None, theirs: Iterable[str], ours: Iterable[str]
 ) -> dict[str, tuple[str, str]]:
@@ -101,11 +110,8 @@ def _groups(nlp: Language, synonyms: Lexicon) -> dict[str, tuple[str, ...]]:
     if key not in _GROUPS:
         index: dict[str, set[str]] = {}
         words = [e for e in synonyms.entries if " " not in e.term.strip()]
-        docs = nlp.pipe((e.term.lower() for e in words), disable=["parser", "ner"])
-        for entry, doc in zip(words, docs, strict=True):
-            group = entry.tag or entry.term.lower()
-            forms = {entry.term.lower(), doc[0].lemma_.lower() if len(doc) else ""} - {""}
-            for form in forms | {stem(f, nlp.lang) for f in forms}:
-                index.setdefault(form, set()).add(group)
+        for entry, forms in zip(words, word_forms(nlp, [e.term for e in words]), strict=True):
+            for form in forms:
+                index.setdefault(form, set()).add(entry.tag or entry.term.lower())
         _GROUPS[key] = (synonyms, {w: tuple(sorted(g)) for w, g in index.items()})
     return _GROUPS[key][1]
