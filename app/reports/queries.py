@@ -9,14 +9,14 @@ from app.extensions import db
 from app.scoring.models import Evaluation, EvaluationStatus
 
 
-def current_final(dialect: str | None = None) -> ColumnElement[bool]:
+def current_final() -> ColumnElement[bool]:
     """Final evaluations that no later final revision replaces: the figures that count.
 
     Each engine gets the anti-join its planner does well. SQLite: NOT IN over an uncorrelated list, built once
     per query (a correlated NOT EXISTS falls back to a scan per row once ANALYZE sees parent_id is mostly NULL:
     7 s at 10,000 rows). PostgreSQL: NOT EXISTS, planned as a hash anti-join (its NOT IN over a subquery it has
     no statistics for re-scans the subquery per row: 6 s at 10,000 rows)."""
-    dialect = dialect or db.session.get_bind().dialect.name
+    dialect = db.session.get_bind().dialect.name
     newer = aliased(Evaluation)
     is_final = Evaluation.status == EvaluationStatus.FINAL
     if dialect == "postgresql":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import OrderedDict, defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import Integer, and_, case, cast, func, select
@@ -63,18 +63,21 @@ class Aggregates:
         return ([(*k, *v) for k, v in self.criteria.items()], [(*k, *v) for k, v in self.evaluations.items()],
                 list(self.distribution))
 
-    def plus(self, other: Aggregates, sign: int, count: int, upto: datetime | None) -> Aggregates:
-        return Aggregates(count, upto, _merge(self.criteria, other.criteria, sign, count_at=1),
-                          _merge(self.evaluations, other.evaluations, sign, count_at=1),
-                          tuple(a + sign * b for a, b in zip(self.distribution, other.distribution, strict=True)))
+    def plus(self, other: Aggregates, sign: int) -> Aggregates:
+        """These figures with another set's groups added (sign +1) or taken away (-1)."""
+        return replace(self, criteria=_merge(self.criteria, other.criteria, sign),
+                       evaluations=_merge(self.evaluations, other.evaluations, sign),
+                       distribution=tuple(a + sign * b for a, b in zip(self.distribution, other.distribution,
+                                                                      strict=True)))
 
 
-def _merge(base: dict[tuple, tuple], delta: dict[tuple, tuple], sign: int, *, count_at: int) -> dict[tuple, tuple]:
+def _merge(base: dict[tuple, tuple], delta: dict[tuple, tuple], sign: int) -> dict[tuple, tuple]:
+    """Group sums added or taken away; a group's second value is its count."""
     out = dict(base)
     for key, values in delta.items():
         old = out.get(key, (0,) * len(values))
         merged = tuple((a or 0) + sign * (b or 0) for a, b in zip(old, values, strict=True))
-        if merged[count_at]:
+        if merged[1]:
             out[key] = merged
         else:
             out.pop(key, None)  # the group's last evaluation was replaced
@@ -94,7 +97,7 @@ def finals_version(session: Session) -> tuple[int, datetime | None]:
     return count, upto
 
 
-def _aggregate(session: Session, flt: TeamFilter, counted, count: int, upto: datetime | None) -> Aggregates:
+def _aggregate(session: Session, flt: TeamFilter, counted, count: int = 0, upto: datetime | None = None) -> Aggregates:
     criteria = {tuple(r[:4]): tuple(r[4:]) for r in criterion_groups(session, flt, counted)}
     evaluations = {tuple(r[:3]): tuple(r[3:]) for r in evaluation_groups(session, flt, counted)}
     return Aggregates(count, upto, criteria, evaluations, tuple(score_distribution(session, flt, counted)))
@@ -123,11 +126,11 @@ def _caught_up(session: Session, flt: TeamFilter, cached: Aggregates, count: int
     counted_parents = set(session.scalars(select(Evaluation.id).where(
         final, Evaluation.id.in_(parents), Evaluation.finalized_at <= cached.upto)))
     removed = counted_parents - {p for p, at in children if at is not None and at <= cached.upto}
-    result = cached
+    result = replace(cached, count=count, upto=upto)
     for ids, sign in ((added, +1), (removed, -1)):
         if ids:
-            result = result.plus(_aggregate(session, flt, Evaluation.id.in_(ids), count, upto), sign, count, upto)
-    return Aggregates(count, upto, result.criteria, result.evaluations, result.distribution)
+            result = result.plus(_aggregate(session, flt, Evaluation.id.in_(ids)), sign)
+    return result
 
 
 def score_aggregates(session: Session, flt: TeamFilter) -> tuple[list, list, list[int]]:
