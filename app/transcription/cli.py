@@ -6,6 +6,7 @@ import json
 import os
 import sys
 from collections.abc import Mapping
+from contextlib import ExitStack
 from typing import Any
 
 import click
@@ -27,8 +28,17 @@ def _config() -> Mapping[str, Any] | None:
         return None
 
 
-def _progress_bar():
-    return click.progressbar(length=1000, label="Transcribing", file=sys.stderr)
+class _LazyBar:
+    """A progress bar on stderr drawn from the first progress report on, so that a file refused while it is
+    probed (before any report) gives exactly one error line and no half-drawn bar."""
+
+    def __init__(self, stack: ExitStack) -> None:
+        self.stack, self.bar = stack, None
+
+    def __call__(self, p: float) -> None:
+        if self.bar is None:
+            self.bar = self.stack.enter_context(click.progressbar(length=1000, label="Transcribing", file=sys.stderr))
+        self.bar.update(int(p * 1000) - self.bar.pos)
 
 
 @click.command("transcribe")
@@ -56,25 +66,15 @@ def transcribe_command(
     no_progress: bool,
 ) -> None:
     """Transcribe FILE and print the transcript (interchange JSON plus "metrics" with --json)."""
-    from app.transcription.audio import probe_audio
     from app.transcription.pipeline import transcribe_file
 
     if not os.path.isfile(file):
         raise click.ClickException(f"{file}: no such file.")
     settings: TranscriptionSettings = settings_from_config(_config()).replace(engine=engine_name, model=model)
     try:
-        probe_audio(file, max_duration=settings.max_duration)  # bad input: one error line, before any bar
-        if no_progress:
-            transcript = transcribe_file(file, channels=channels, language=language, settings=settings)
-        else:
-            with _progress_bar() as bar:
-
-                def advance(p: float) -> None:
-                    bar.update(int(p * 1000) - bar.pos)
-
-                transcript = transcribe_file(
-                    file, channels=channels, language=language, settings=settings, progress=advance
-                )
+        with ExitStack() as stack:
+            transcript = transcribe_file(file, channels=channels, language=language, settings=settings,
+                                         progress=None if no_progress else _LazyBar(stack))
     except (AudioError, ChannelLayoutError, ModelUnavailableError, UnknownEngineError) as exc:
         raise click.ClickException(f"{file}: {exc}") from None
     if as_json or fmt == "json":
