@@ -11,7 +11,7 @@ from app.extensions import db
 from app.jobs.models import Job, JobStatus
 from app.transcription.interchange import Segment, Transcript
 from app.transcription.services import store_transcript
-from tests.browser.test_upload_flow import sign_in
+from tests.browser.pages import sign_in
 
 pytestmark = pytest.mark.timeout(120)
 

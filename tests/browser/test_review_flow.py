@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.test_upload_flow import save_screenshot, sign_in
+from tests.browser.pages import save_screenshot, sign_in
 from tests.review.conftest import scored_call
 
 pytestmark = pytest.mark.timeout(180)

@@ -2,33 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 
-from tests.conftest import PASSWORD, wav_bytes
+from tests.browser.pages import save_screenshot, sign_in
+from tests.conftest import wav_bytes
 
 pytestmark = pytest.mark.timeout(120)
-
-
-def sign_in(page, email: str) -> None:
-    from playwright.sync_api import expect
-
-    page.goto("/login")
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
-
-
-def save_screenshot(page, name: str) -> None:
-    """Kept for humans when ECOUTE_SCREENSHOTS names a folder."""
-    folder = os.environ.get("ECOUTE_SCREENSHOTS")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
 
 
 def test_manager_uploads_a_recording_listens_to_it_and_finds_it_in_the_list(new_page, make, tmp_path):
