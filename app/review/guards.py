@@ -1,5 +1,5 @@
-"""Final evaluations are immutable: any flush that would change one (or its scores, evidence or
-action items) raises, whichever code path tried. Corrections are new revisions."""
+"""Final evaluations are immutable: any flush that would change one (or its scores, evidence, verdicts on
+evidence or action items) raises, whichever code path tried. Corrections are new revisions."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ def _was_final(evaluation: Evaluation | None) -> bool:
 
 
 def _owner(session: Session, obj) -> Evaluation | None:
-    from app.review.models import ActionItem
+    from app.review.models import ActionItem, EvidenceVerdict
 
     if isinstance(obj, Evaluation):
         return obj
@@ -31,7 +31,7 @@ def _owner(session: Session, obj) -> Evaluation | None:
         return obj.evaluation or session.get(Evaluation, obj.evaluation_id)
     if isinstance(obj, Evidence):
         return _owner(session, obj.criterion_score) if obj.criterion_score else None
-    if isinstance(obj, ActionItem):
+    if isinstance(obj, ActionItem | EvidenceVerdict):
         return session.get(Evaluation, obj.evaluation_id) if obj.evaluation_id else None
     return None
 

@@ -5,14 +5,49 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import UTCDateTime, utcnow
 from app.extensions import db
+from app.scoring.models import Evaluation
 
 if TYPE_CHECKING:
     from app.scoring.models import RubricVersion
+
+
+# One review per call and revision number: two reviewers finalising at once cannot both write revision 1.
+# Partial, because a call keeps one automatic evaluation per rubric version, all of them revision 1.
+Index("uq_evaluations_review_revision", Evaluation.call_id, Evaluation.kind, Evaluation.revision, unique=True,
+      sqlite_where=Evaluation.kind == "review", postgresql_where=Evaluation.kind == "review")
+
+
+class EvidenceVerdict(db.Model):
+    """A reviewer's confirmation or rejection of one automatic evidence item in a review.
+
+    Also a labelled example for the behaviour models: the turn, the rule, its direction and the
+    reviewer's answer are copied here so the label outlives re-scoring. Rows carried into a later
+    revision say so (`carried`), so each decision counts once.
+    """
+
+    __tablename__ = "evidence_verdicts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    evidence_id: Mapped[int] = mapped_column(ForeignKey("evidence.id", ondelete="CASCADE"), unique=True)
+    evaluation_id: Mapped[int] = mapped_column(ForeignKey("evaluations.id", ondelete="CASCADE"), index=True)
+    call_id: Mapped[int] = mapped_column(ForeignKey("calls.id"), index=True)
+    criterion_key: Mapped[str] = mapped_column(String(80))
+    segment_index: Mapped[int]
+    char_start: Mapped[int]
+    char_end: Mapped[int]
+    rule: Mapped[str] = mapped_column(String(80))
+    sign: Mapped[int]
+    # confirmed | rejected
+    verdict: Mapped[str] = mapped_column(String(10))
+    reason: Mapped[str | None] = mapped_column(Text)
+    reviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    carried: Mapped[bool] = mapped_column(default=False)
 
 
 class SamplingPlan(db.Model):

@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session
 
 from app.auth.models import User
 from app.calls.models import Call
-from app.review import calibration, queue
+from app.review import calibration, confidence, queue
 from app.review.models import CalibrationSession, ReviewAssignment, SamplingPlan
-from app.review.services import action_items, reason_needed
+from app.review.services import action_items, evidence_key, reason_needed, verdicts_of
 from app.scoring.models import Evaluation
 from app.scoring.pages import evaluation_view
 from app.scoring.services import spec_of
@@ -58,27 +58,55 @@ def queue_page(session: Session, user: User, today: date) -> dict[str, Any]:
     }
 
 
-def review_criteria(evaluation: Evaluation, user: User) -> list[dict[str, Any]]:
+def _judged(session: Session, evaluation: Evaluation) -> dict[str, Any]:
+    """The reviewer's verdicts on this evaluation's evidence, by evidence key."""
+    verdicts = verdicts_of(session, evaluation)
+    return {evidence_key(c.criterion_key, e): verdicts[e.id] for c in evaluation.criteria for e in c.evidence
+            if e.id in verdicts}
+
+
+def review_criteria(evaluation: Evaluation, user: User, session: Session | None = None) -> list[dict[str, Any]]:
     """The scores with their evidence, plus what the review form needs per criterion."""
     view = evaluation_view(evaluation, user)
     rows = {c.criterion_key: c for c in evaluation.criteria}
+    judged = _judged(session, evaluation) if session is not None and evaluation.kind == "review" else {}
     for c in view["criteria"]:
         row = rows[c["id"]]
         c["reason"] = row.reason
         c["needs_reason"] = reason_needed(evaluation, row)
         c["difference"] = None if row.score is None or row.auto_score is None else row.score - row.auto_score
+        for e in c["positive"] + c["negative"]:
+            e["key"] = f"{c['id']}:{e['segment']}:{e['char_start']}:{e['char_end']}:{e['sign']}:{e['rule']}"
+            verdict = judged.get(e["key"])
+            e["verdict"] = verdict.verdict if verdict else ""
+            e["verdict_reason"] = verdict.reason if verdict else ""
     return view["criteria"]
+
+
+def transcript_lines(call: Call, lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The transcript lines with their uncertain words marked, so the page can show them faintly."""
+    threshold = confidence.configured_threshold()
+    segments = {s.position: s for s in call.transcript.segments} if call.transcript else {}
+    for line in lines:
+        segment = segments.get(line["index"])
+        if segment is not None and line["text"] == segment.text:  # unredacted text: words line up
+            pieces = confidence.pieces(segment.text, confidence.as_words(segment.words), threshold)
+            if any(unsure for _, unsure in pieces):
+                line["pieces"] = pieces
+    return lines
 
 
 def review_page(session: Session, call: Call, evaluation: Evaluation, user: User) -> dict[str, Any]:
     transcript = transcript_section(call, user)
+    if transcript:
+        transcript[1]["lines"] = transcript_lines(call, transcript[1]["lines"])
     spec = spec_of(evaluation.rubric_version)
     view = evaluation_view(evaluation, user)
     return {
         "call": call,
         "evaluation": evaluation,
         "summary": {k: view[k] for k in ("status", "total", "auto_failed", "threshold", "rubric")},
-        "criteria": review_criteria(evaluation, user),
+        "criteria": review_criteria(evaluation, user, session),
         "threshold": spec.threshold,
         "transcript": transcript[1] if transcript else None,
         "actions": action_items(session, evaluation) if evaluation.kind == "review" else [],

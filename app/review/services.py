@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.audit.services import record
@@ -18,7 +18,7 @@ from app.auth.models import User
 from app.calls.models import Call
 from app.db import utcnow
 from app.jobs.services import create_job
-from app.review.models import ActionItem
+from app.review.models import ActionItem, EvidenceVerdict
 from app.review.queue import complete_assignments
 from app.scoring.models import CriterionScore, Evaluation, EvaluationStatus, Evidence
 from app.scoring.services import spec_of
@@ -36,6 +36,17 @@ class ReviewError(ValueError):
 
 class ImmutableEvaluation(ReviewError):
     """A final evaluation was about to change: corrections are new revisions."""
+
+
+class AlreadyFinalised(ImmutableEvaluation):
+    """Another reviewer finalised this review while this one was working on it."""
+
+    def __init__(self, by: str | None) -> None:
+        super().__init__(f"already finalised by {by or 'another reviewer'}")
+        self.by = by
+
+
+VERDICTS = ("confirmed", "rejected")
 
 
 @dataclass(frozen=True)
@@ -60,6 +71,15 @@ class NewEvidence:
 
 
 @dataclass(frozen=True)
+class Judgement:
+    """A reviewer's answer on one automatic evidence item, named by `evidence_key`; "" takes it back."""
+
+    key: str
+    verdict: str
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
 class ActionDraft:
     text: str
     due_date: date | None = None
@@ -78,6 +98,20 @@ def latest_review(session: Session, call: Call) -> Evaluation | None:
         select(Evaluation).where(Evaluation.call_id == call.id, Evaluation.kind == "review")
         .order_by(Evaluation.revision.desc(), Evaluation.id.desc())
     ).first()
+
+
+def evidence_key(criterion_key: str, evidence: Evidence) -> str:
+    """Names an evidence item alike in the automatic evaluation and in every review copied from it."""
+    e = evidence
+    return f"{criterion_key}:{e.segment_index}:{e.char_start}:{e.char_end}:{e.sign}:{e.rule}"
+
+
+def verdicts_of(session: Session, evaluation: Evaluation) -> dict[int, EvidenceVerdict]:
+    """The reviewer's verdicts on this evaluation's evidence, by evidence id."""
+    if evaluation.id is None:
+        return {}
+    rows = session.scalars(select(EvidenceVerdict).where(EvidenceVerdict.evaluation_id == evaluation.id))
+    return {v.evidence_id: v for v in rows}
 
 
 def _copy_criteria(source: Evaluation) -> list[CriterionScore]:
@@ -203,6 +237,61 @@ def _add_evidence(session: Session, evaluation: Evaluation, items: Sequence[NewE
                criterion=item.criterion_key, segment=item.segment_index, span=[item.char_start, item.char_end])
 
 
+def _judge(session: Session, evaluation: Evaluation, judgements: Sequence[Judgement], who: User) -> None:
+    """Record each confirmation or rejection of automatic evidence (a labelled example once final)."""
+    items = {evidence_key(c.criterion_key, e): (c, e) for c in evaluation.criteria for e in c.evidence}
+    existing = verdicts_of(session, evaluation)
+    for j in judgements:
+        if j.key not in items or j.verdict not in ("", *VERDICTS):
+            raise ReviewError("the evidence to confirm or reject is not in this review")
+        row, ev = items[j.key]
+        if ev.source != "auto":
+            raise ReviewError("only automatic evidence is confirmed or rejected")
+        reason, current = (j.reason or "").strip()[:2000] or None, existing.get(ev.id)
+        if current is not None and (current.verdict, current.reason) == (j.verdict, reason):
+            continue
+        if not j.verdict:
+            if current is not None:
+                session.delete(current)
+            continue
+        if current is None:
+            current = EvidenceVerdict(evidence_id=ev.id, evaluation_id=evaluation.id, call_id=evaluation.call_id,
+                                      criterion_key=row.criterion_key, segment_index=ev.segment_index,
+                                      char_start=ev.char_start, char_end=ev.char_end, rule=ev.rule, sign=ev.sign,
+                                      verdict=j.verdict, reviewer_id=who.id)
+            session.add(current)
+        current.verdict, current.reason, current.reviewer_id = j.verdict, reason, who.id
+        current.decided_at, current.carried = utcnow(), False
+        record(session, "evaluation.evidence_judged", target=evaluation, actor_id=who.id, criterion=row.criterion_key,
+               rule=ev.rule, sign=ev.sign, segment=ev.segment_index, verdict=j.verdict, reason=reason)
+
+
+def _carry_verdicts(session: Session, source: Evaluation, target: Evaluation) -> None:
+    """A revision keeps the verdicts of the evaluation it corrects (marked carried: one decision, one label)."""
+    old = verdicts_of(session, source)
+    by_key = {evidence_key(c.criterion_key, e): e for c in target.criteria for e in c.evidence}
+    for c in source.criteria:
+        for e in c.evidence:
+            verdict, copy = old.get(e.id), by_key.get(evidence_key(c.criterion_key, e))
+            if verdict is None or copy is None:
+                continue
+            session.add(EvidenceVerdict(
+                evidence_id=copy.id, evaluation_id=target.id, call_id=target.call_id,
+                criterion_key=verdict.criterion_key, segment_index=verdict.segment_index,
+                char_start=verdict.char_start, char_end=verdict.char_end, rule=verdict.rule, sign=verdict.sign,
+                verdict=verdict.verdict, reason=verdict.reason, reviewer_id=verdict.reviewer_id,
+                decided_at=verdict.decided_at, carried=True))
+
+
+def labelled_examples(session: Session) -> list[EvidenceVerdict]:
+    """Every reviewer decision on automatic evidence in a final review, once each, oldest first."""
+    return list(session.scalars(
+        select(EvidenceVerdict).join(Evaluation, Evaluation.id == EvidenceVerdict.evaluation_id)
+        .where(Evaluation.status == EvaluationStatus.FINAL, EvidenceVerdict.carried.is_(False))
+        .order_by(EvidenceVerdict.decided_at, EvidenceVerdict.id)
+    ))
+
+
 def action_items(session: Session, evaluation: Evaluation) -> list[ActionItem]:
     return list(session.scalars(
         select(ActionItem).where(ActionItem.evaluation_id == evaluation.id).order_by(ActionItem.id)
@@ -221,13 +310,38 @@ def _ensure_draft(evaluation: Evaluation) -> None:
         raise ImmutableEvaluation("a final evaluation cannot change; create a revision")
 
 
+def finalised_by(session: Session, evaluation_id: int) -> str | None:
+    """Who finalised this evaluation, read from the database rather than from this session's copy."""
+    return session.scalar(select(User.name).join(Evaluation, Evaluation.reviewer_id == User.id)
+                          .where(Evaluation.id == evaluation_id))
+
+
+def _claim(session: Session, evaluation: Evaluation) -> None:
+    """Take the draft for this transaction, or fail if another reviewer finalised it meanwhile.
+
+    A conditional UPDATE: on PostgreSQL it locks the row and re-reads its status once a concurrent
+    finaliser commits; on SQLite it takes the write lock, so the status it reads is the latest.
+    """
+    _ensure_draft(evaluation)
+    if evaluation.id is None:
+        return
+    claimed = session.execute(
+        update(Evaluation).where(Evaluation.id == evaluation.id, Evaluation.status == EvaluationStatus.DRAFT)
+        .values(status=EvaluationStatus.DRAFT).execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed != 1:
+        raise AlreadyFinalised(finalised_by(session, evaluation.id))
+    session.refresh(evaluation)
+
+
 def save_draft(session: Session, evaluation: Evaluation, reviewer: User, *,
                changes: Mapping[str, CriterionChange] | None = None, strengths: str | None = None,
                improvements: str | None = None, actions: Sequence[ActionDraft] | None = None,
-               evidence: Sequence[NewEvidence] = ()) -> Evaluation:
+               evidence: Sequence[NewEvidence] = (), judgements: Sequence[Judgement] = ()) -> Evaluation:
     """Store the reviewer's work so far; a changed score must come with its reason."""
-    _ensure_draft(evaluation)
+    _claim(session, evaluation)
     _apply(session, evaluation, changes or {}, reviewer)
+    _judge(session, evaluation, judgements, reviewer)
     _add_evidence(session, evaluation, evidence, reviewer)
     if strengths is not None:
         evaluation.strengths = strengths.strip() or None
@@ -246,7 +360,7 @@ def _enqueue_sheet(session: Session, evaluation: Evaluation) -> None:
 
 def finalise(session: Session, evaluation: Evaluation, reviewer: User) -> Evaluation:
     """Make a draft final (immutable from now on), close its assignments and queue its coaching sheet."""
-    _ensure_draft(evaluation)
+    _claim(session, evaluation)
     missing = missing_reasons(evaluation)
     if missing:
         raise ReviewError("some criteria need a reason before finalising", missing)
@@ -298,6 +412,7 @@ def create_revision(session: Session, evaluation: Evaluation, changes: Mapping[s
     session.flush()
     session.add_all(ActionItem(evaluation_id=revision.id, text=a.text, due_date=a.due_date, done=a.done)
                     for a in action_items(session, evaluation))
+    _carry_verdicts(session, evaluation, revision)
     session.flush()
     revision.status = EvaluationStatus.FINAL  # written whole first, then made immutable
     record(session, "evaluation.revised", target=revision, actor_id=who.id, parent=evaluation.id,

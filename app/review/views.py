@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from app.auth.choices import Permission, Role
 from app.auth.models import User
@@ -32,11 +33,14 @@ from app.review.forms import (
 from app.review.models import CalibrationSession, SamplingPlan
 from app.review.services import (
     ActionDraft,
+    AlreadyFinalised,
     CriterionChange,
+    Judgement,
     NewEvidence,
     ReviewError,
     create_revision,
     finalise,
+    finalised_by,
     latest_auto_evaluation,
     latest_review,
     save_draft,
@@ -146,6 +150,25 @@ def _new_evidence(raw: str | None) -> list[NewEvidence]:
         raise ReviewError("the evidence selection could not be read") from exc
 
 
+def _judgements(form) -> list[Judgement]:
+    """The confirm/reject radio of each automatic evidence item, with its optional reason."""
+    return [Judgement(name.removeprefix("verdict-"), value, form.get("verdict_reason-" + name.removeprefix("verdict-")))
+            for name, value in form.items() if name.startswith("verdict-")]
+
+
+def _lost_race(call, by: str | None = None):
+    """Another reviewer finalised (or started) this review between this page's reading and its saving."""
+    db.session.rollback()
+    head = latest_review(db.session, call)
+    if head is not None and head.status == EvaluationStatus.FINAL:
+        flash(_("This review was already finalised by %(name)s: your changes were not saved.",
+                name=by or finalised_by(db.session, head.id) or "?"), "error")
+    else:
+        flash(_("Another reviewer saved this review at the same moment: your changes were not saved. "
+                "Check their version and try again."), "error")
+    return redirect(url_for("review.screen", call_id=call.id))
+
+
 def _show_errors(form_criteria, exc: ReviewError) -> None:
     for entry in form_criteria:
         message = exc.errors.get(entry.form.key.data)
@@ -163,7 +186,8 @@ def screen(call_id: int):
     current = latest_review(db.session, call)
     if current is not None and current.status == EvaluationStatus.FINAL:
         if request.method == "POST":
-            flash(_("This review is final and cannot change; create a revision instead."), "error")
+            flash(_("This review was already finalised by %(name)s; create a revision to correct it.",
+                    name=current.reviewer.name if current.reviewer else "?"), "error")
             return redirect(url_for("review.screen", call_id=call.id))
         return render_template("review/final.html", **pages.review_page(db.session, call, current, current_user))
     shown = current or latest_auto_evaluation(db.session, call)
@@ -185,13 +209,17 @@ def screen(call_id: int):
             save_draft(db.session, draft, current_user, changes=_changes(form.criteria),
                        strengths=form.strengths.data, improvements=form.improvements.data,
                        actions=[ActionDraft(a.form.text.data or "", a.form.due_date.data) for a in form.actions],
-                       evidence=_new_evidence(form.new_evidence.data))
+                       evidence=_new_evidence(form.new_evidence.data), judgements=_judgements(request.form))
             if form.finalise.data:
                 finalise(db.session, draft, current_user)
             db.session.commit()
             flash(_("Review finalised; the coaching sheet is being prepared.") if form.finalise.data
                   else _("Draft saved."), "success")
             return redirect(url_for("review.screen", call_id=call.id))
+        except AlreadyFinalised as exc:
+            return _lost_race(call, exc.by)
+        except IntegrityError:
+            return _lost_race(call)
         except ReviewError as exc:
             db.session.rollback()
             _show_errors(form.criteria, exc)
@@ -220,6 +248,11 @@ def revise(call_id: int):
             create_revision(db.session, head, changes, current_user, form.why.data)
             db.session.commit()
             flash(_("Revision saved; a new coaching sheet is being prepared."), "success")
+            return redirect(url_for("review.screen", call_id=call.id))
+        except IntegrityError:
+            db.session.rollback()
+            flash(_("Another reviewer corrected this review at the same moment: your revision was not saved."),
+                  "error")
             return redirect(url_for("review.screen", call_id=call.id))
         except ReviewError as exc:
             db.session.rollback()
