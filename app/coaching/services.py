@@ -16,12 +16,23 @@ from sqlalchemy.orm import Session
 from app.audit.services import record
 from app.calls import storage
 from app.calls.models import Call
-from app.coaching.models import CoachingSheet
+from app.coaching.models import CoachingSheet, Dispute
 from app.coaching.pdf import render_pdf
-from app.coaching.sheet import ActionLine, CriterionLine, Moment, SheetInput, TrendPoint, sheet_context
+from app.coaching.sheet import (
+    LABELS,
+    ActionLine,
+    CriterionLine,
+    Moment,
+    RevisionNote,
+    ScoreChange,
+    SheetInput,
+    TrendPoint,
+    sheet_context,
+)
 from app.db import utcnow
-from app.review.models import ActionItem
-from app.scoring.models import Evaluation, EvaluationStatus
+from app.review import confidence
+from app.review.models import ActionItem, EvidenceVerdict
+from app.scoring.models import CriterionScore, Evaluation, EvaluationStatus, Evidence
 from app.scoring.services import spec_of
 
 log = logging.getLogger(__name__)
@@ -107,11 +118,12 @@ def sheet_input(session: Session, evaluation: Evaluation, *, issued_on: date) ->
         auto_failed=evaluation.auto_failed,
         issued_on=issued_on,
         criteria=tuple(_criterion_lines(evaluation, spec, lang)),
-        moments=tuple(_moments(evaluation, spec, lang)),
+        moments=tuple(_moments(session, evaluation, spec, lang)),
         strengths_note=evaluation.strengths or "",
         improvements_note=evaluation.improvements or "",
         actions=tuple(ActionLine(a.text, a.due_date) for a in actions),
         trend=tuple(_trend(session, evaluation)),
+        revision=_revision_note(session, evaluation, spec, lang),
     )
 
 
@@ -129,26 +141,79 @@ def _criterion_lines(evaluation: Evaluation, spec, lang: str):
         )
 
 
-def _moments(evaluation: Evaluation, spec, lang: str):
-    """Evidence on the agent's own lines, with the rubric tip for what went wrong."""
+def quotable(row: CriterionScore, ev: Evidence, verdict: str | None, threshold: float) -> bool:
+    """What the final review says about one evidence item: never rejected evidence, never an automatic
+    area to improve on a criterion the reviewer passed (or judged not applicable)."""
+    if ev.source == "reviewer":
+        return True
+    if verdict == "rejected" or row.na:
+        return False
+    passed = row.score is not None and row.score >= threshold
+    return ev.sign > 0 or not passed
+
+
+def _verdicts(session: Session, evaluation: Evaluation) -> dict[int, str]:
+    rows = session.execute(select(EvidenceVerdict.evidence_id, EvidenceVerdict.verdict)
+                           .where(EvidenceVerdict.evaluation_id == evaluation.id))
+    return dict(rows.all())
+
+
+def _moments(session: Session, evaluation: Evaluation, spec, lang: str):
+    """Evidence the final review kept or added on the agent's own lines, with the rubric tip for what
+    went wrong; uncertain words are marked, and evidence resting on them is left out unless vouched for."""
     transcript = evaluation.call.transcript
     segments = transcript.segments if transcript else []
     same_language = (transcript.language if transcript else lang).startswith(lang)
+    verdicts = _verdicts(session, evaluation)
+    threshold = confidence.configured_threshold()
     for row in evaluation.criteria:
         crit = next((c for c in spec.criteria if c.id == row.criterion_key), None)
         for ev in row.evidence:
+            if not quotable(row, ev, verdicts.get(ev.id), spec.threshold):
+                continue
             if not 0 <= ev.segment_index < len(segments) or segments[ev.segment_index].speaker != "agent":
+                continue
+            segment = segments[ev.segment_index]
+            words = confidence.as_words(segment.words)
+            vouched = ev.source == "reviewer" or verdicts.get(ev.id) == "confirmed"
+            share = confidence.uncertain_share(segment.text, words, ev.char_start, ev.char_end, threshold)
+            if share >= confidence.MOSTLY_UNCERTAIN and not vouched:
                 continue
             yield Moment(
                 criterion=crit.title.get(lang) if crit else row.criterion_key,
-                segment_text=segments[ev.segment_index].text,
+                segment_text=segment.text,
                 char_start=ev.char_start,
                 char_end=ev.char_end,
                 start=ev.start,
                 positive=ev.sign > 0,
-                explanation=ev.explanation if same_language else "",
+                explanation=ev.explanation if same_language or ev.source == "reviewer" else "",
                 tip=crit.tip_for(ev.rule, lang) if crit else "",
+                uncertain=tuple((s.start, s.end) for s in confidence.uncertain_spans(segment.text, words, threshold)),
+                by_reviewer=ev.source == "reviewer",
             )
+
+
+def _revision_note(session: Session, evaluation: Evaluation, spec, lang: str) -> RevisionNote | None:
+    """For a corrected evaluation: its number, each score the correction moved, why, and the dispute if any."""
+    if evaluation.parent_id is None:
+        return None
+    parent = session.get(Evaluation, evaluation.parent_id)
+    before = {c.criterion_key: None if c.na else c.score for c in parent.criteria}
+    titles = {c.id: c.title.get(lang) for c in spec.criteria}
+    changes = [ScoreChange(titles.get(c.criterion_key, c.criterion_key), before.get(c.criterion_key),
+                           None if c.na else c.score)
+               for c in evaluation.criteria if before.get(c.criterion_key) != (None if c.na else c.score)]
+    if changes and parent.total != evaluation.total:
+        changes.append(ScoreChange(LABELS[lang]["total"], parent.total, evaluation.total))
+    dispute = session.scalars(
+        select(Dispute).join(CoachingSheet, CoachingSheet.id == Dispute.sheet_id)
+        .join(Evaluation, Evaluation.id == CoachingSheet.evaluation_id)
+        .where(Evaluation.call_id == evaluation.call_id, Dispute.status == "accepted",
+               Dispute.resolution == evaluation.revision_reason)
+        .order_by(Dispute.resolved_at.desc())
+    ).first()
+    return RevisionNote(number=evaluation.revision, changes=tuple(changes), reason=evaluation.revision_reason or "",
+                        disputed_on=dispute.created_at.date() if dispute else None)
 
 
 def _trend(session: Session, evaluation: Evaluation):

@@ -13,7 +13,7 @@ from typing import Any
 
 from babel.dates import format_date
 
-from app.transcription.redaction import find_pii, redact_text
+from app.transcription.redaction import Span, find_pii, label, merge_spans
 
 LABELS: dict[str, dict[str, str]] = {
     "fr": {
@@ -51,6 +51,14 @@ LABELS: dict[str, dict[str, str]] = {
         "comments": "Commentaires",
         "issued": "Fiche émise le",
         "redacted": "Les données personnelles sont masquées dans les citations.",
+        "revision": "Révision",
+        "replaces": "remplace la fiche précédente de cet appel",
+        "changed": "Ce qui a changé",
+        "why": "Pourquoi\u00a0:",
+        "after_dispute": "Suite à votre contestation du",
+        "uncertain": "[inaudible]",
+        "uncertain_note": "[inaudible]\u00a0: mots que la transcription n'a pas pu établir avec certitude.",
+        "na_short": "n/a",
     },
     "en": {
         "title": "Coaching sheet",
@@ -87,6 +95,14 @@ LABELS: dict[str, dict[str, str]] = {
         "comments": "Comments",
         "issued": "Sheet issued on",
         "redacted": "Personal data is hidden in quotes.",
+        "revision": "Revision",
+        "replaces": "replaces the previous sheet of this call",
+        "changed": "What changed",
+        "why": "Why:",
+        "after_dispute": "Following your dispute of",
+        "uncertain": "[inaudible]",
+        "uncertain_note": "[inaudible]: words the transcription could not make out with certainty.",
+        "na_short": "n/a",
     },
 }
 
@@ -117,6 +133,9 @@ class Moment:
     positive: bool
     explanation: str = ""
     tip: str = ""
+    # Character spans of words the recogniser was unsure of: never quoted as if they were said.
+    uncertain: tuple[tuple[int, int], ...] = ()
+    by_reviewer: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +149,25 @@ class TrendPoint:
     when: date
     total: float
     current: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreChange:
+    """One criterion (or the total) as the previous revision had it and as this one has it."""
+
+    title: str
+    before: float | None
+    after: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class RevisionNote:
+    """What a corrected sheet says about the correction: its number, what changed and why."""
+
+    number: int
+    changes: tuple[ScoreChange, ...] = ()
+    reason: str = ""
+    disputed_on: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,11 +191,14 @@ class SheetInput:
     improvements_note: str = ""
     actions: tuple[ActionLine, ...] = ()
     trend: tuple[TrendPoint, ...] = field(default_factory=tuple)
+    revision: RevisionNote | None = None
 
 
 def sheet_context(data: SheetInput) -> dict[str, Any]:
     """Everything the sheet template shows, formatted in the agent's language."""
     lang = "fr" if data.language.startswith("fr") else "en"
+    strengths = _moments(data.moments, lang, positive=True)
+    areas = _moments(data.moments, lang, positive=False)
     return {
         "lang": lang,
         "t": LABELS[lang],
@@ -175,8 +216,10 @@ def sheet_context(data: SheetInput) -> dict[str, Any]:
         "threshold": _round(data.threshold),
         "auto_failed": data.auto_failed,
         "criteria": [_criterion(c, data.threshold) for c in data.criteria],
-        "strengths": _moments(data.moments, lang, positive=True),
-        "areas": _moments(data.moments, lang, positive=False),
+        "strengths": strengths,
+        "areas": areas,
+        "any_uncertain": any(LABELS[lang]["uncertain"] in m["quote"] for m in strengths + areas),
+        "revision": _revision(data.revision, lang),
         "strengths_note": _lines(data.strengths_note),
         "improvements_note": _lines(data.improvements_note),
         "actions": [{"text": a.text, "due": _date(a.due, lang) if a.due else None} for a in data.actions],
@@ -200,8 +243,10 @@ def timestamp(seconds: float) -> str:
     return f"{minutes:02d}:{secs:02d}"
 
 
-def quote(text: str, char_start: int, char_end: int, language: str) -> str:
-    """The evidence words with some context, trimmed to a sentence-sized window, personal data redacted.
+def quote(text: str, char_start: int, char_end: int, language: str,
+          uncertain: tuple[tuple[int, int], ...] = ()) -> str:
+    """The evidence words with some context, trimmed to a sentence-sized window, personal data redacted,
+    words the recogniser was unsure of shown as a mark.
 
     The window never cuts through a personal data span, so no half card number survives the trim.
     """
@@ -209,14 +254,28 @@ def quote(text: str, char_start: int, char_end: int, language: str) -> str:
     if end - start < QUOTE_CHARS:
         pad = (QUOTE_CHARS - (end - start)) // 2
         start, end = max(0, start - pad), min(len(text), end + pad)
-    for span in find_pii(text, language):
+    pii = find_pii(text, language)
+    for span in pii:
         if span.start < start < span.end:
             start = span.start
         if span.start < end < span.end:
             end = span.end
     start, end = _word_edge(text, start, backwards=True), _word_edge(text, end, backwards=False)
-    words = redact_text(text[start:end].strip(), language)
+    hidden = merge_spans([*pii, *(Span(a, b, "uncertain") for a, b in uncertain)])  # personal data first
+    words = _hide(text, hidden, start, end, "fr" if language.startswith("fr") else "en").strip()
     return ("…" if start > 0 else "") + words + ("…" if end < len(text) else "")
+
+
+def _hide(text: str, spans: list[Span], start: int, end: int, lang: str) -> str:
+    out, cursor = [], start
+    for span in spans:
+        if span.end <= start or span.start >= end:
+            continue
+        mark = LABELS[lang]["uncertain"] if span.kind == "uncertain" else label(span.kind, lang)
+        out += [text[cursor:max(cursor, span.start)], mark]
+        cursor = max(cursor, span.end)
+    out.append(text[cursor:end])
+    return "".join(out)
 
 
 def _word_edge(text: str, pos: int, *, backwards: bool) -> int:
@@ -237,7 +296,7 @@ def _moments(moments: tuple[Moment, ...], lang: str, *, positive: bool) -> list[
             if len(merged) == MAX_MOMENTS:
                 continue
             merged[key] = {
-                "quote": quote(m.segment_text, m.char_start, m.char_end, lang),
+                "quote": quote(m.segment_text, m.char_start, m.char_end, lang, m.uncertain),
                 "at": timestamp(m.start),
                 "criteria": [],
                 "notes": [],
@@ -254,13 +313,30 @@ def _moments(moments: tuple[Moment, ...], lang: str, *, positive: bool) -> list[
 
 
 def _one_per_criterion_first(moments: list[Moment]) -> list[Moment]:
-    """Spread the few quotes a page holds over the criteria instead of one criterion's many."""
+    """What the reviewer added first, then the few quotes a page holds spread over the criteria instead of
+    one criterion's many."""
     rank: dict[str, int] = {}
     keyed = []
     for order, moment in enumerate(moments):
         rank[moment.criterion] = rank.get(moment.criterion, -1) + 1
-        keyed.append((rank[moment.criterion], order, moment))
-    return [m for _, _, m in sorted(keyed, key=lambda k: k[:2])]
+        keyed.append((not moment.by_reviewer, rank[moment.criterion], order, moment))
+    return [m for *_, m in sorted(keyed, key=lambda k: k[:3])]
+
+
+def _revision(note: RevisionNote | None, lang: str) -> dict[str, Any] | None:
+    """The correction block of a revised sheet: number, each score before and after, the reason."""
+    if note is None or note.number <= 1:
+        return None
+
+    def shown(value: float | None) -> str:
+        return LABELS[lang]["na_short"] if value is None else str(_round(value))
+
+    return {
+        "number": note.number,
+        "changes": [{"title": c.title, "before": shown(c.before), "after": shown(c.after)} for c in note.changes],
+        "reason": note.reason,
+        "disputed_on": _date(note.disputed_on, lang) if note.disputed_on else None,
+    }
 
 
 def _criterion(line: CriterionLine, threshold: float) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from app.review.confidence import LOW_CONFIDENCE, UNCERTAIN, uncertain_spans
 from app.scoring.nlp import normalise
 from app.transcription.interchange import Word
 from app.transcription.redaction import Span, find_pii, label, merge_spans, word_char_ranges
@@ -20,8 +21,8 @@ if TYPE_CHECKING:
     from spacy.language import Language
 
 PLACEHOLDERS = {
-    "fr": {"name": "[NOM]", "place": "[LIEU]", "company": "[SOCIÉTÉ]"},
-    "en": {"name": "[NAME]", "place": "[PLACE]", "company": "[COMPANY]"},
+    "fr": {"name": "[NOM]", "place": "[LIEU]", "company": "[SOCIÉTÉ]", UNCERTAIN: "[inaudible]"},
+    "en": {"name": "[NAME]", "place": "[PLACE]", "company": "[COMPANY]", UNCERTAIN: "[inaudible]"},
 }
 # spaCy labels of both pipelines (French: PER/LOC/ORG; English: OntoNotes) -> what they become.
 ENTITY_KINDS = {"PER": "name", "PERSON": "name", "LOC": "place", "GPE": "place", "FAC": "place", "ORG": "company"}
@@ -91,6 +92,12 @@ def hidden_spans_many(texts: Sequence[str], language: str, nlp: Language, names:
     return out
 
 
+def with_uncertain(segment: SourceSegment, spans: Sequence[Span], threshold: float = LOW_CONFIDENCE) -> list[Span]:
+    """What a trainer's text leaves out: the hidden spans plus the words the recogniser was unsure of
+    (text only: the audio keeps them, nothing personal is in them)."""
+    return merge_spans([*spans, *uncertain_spans(segment.text, segment.words, threshold)])
+
+
 def render(text: str, spans: Sequence[Span], language: str, start: int = 0, end: int | None = None) -> str:
     """The text between start and end with each hidden span as its placeholder (never half a span)."""
     end = len(text) if end is None else end
@@ -120,7 +127,8 @@ def speaker_of(speaker: str) -> str:
 
 
 def build_excerpt(segments: Sequence[SourceSegment], focus: int, language: str, nlp: Language, *,
-                  before: int = 2, after: int = 2, names: Iterable[str] = ()) -> Excerpt:
+                  before: int = 2, after: int = 2, names: Iterable[str] = (),
+                  threshold: float = LOW_CONFIDENCE) -> Excerpt:
     """The turns around the focus segment (the span clamped to the call), anonymised."""
     if not segments:
         return Excerpt(_lang(language))
@@ -129,7 +137,8 @@ def build_excerpt(segments: Sequence[SourceSegment], focus: int, language: str, 
     last = min(len(segments) - 1, focus + max(0, min(after, MAX_TURNS_AROUND)))
     chosen = segments[first:last + 1]
     hidden = hidden_spans_many([s.text for s in chosen], language, nlp, names)
-    turns = tuple(Turn(s.index, speaker_of(s.speaker), s.start, s.end, render(s.text, spans, language),
+    turns = tuple(Turn(s.index, speaker_of(s.speaker), s.start, s.end,
+                       render(s.text, with_uncertain(s, spans, threshold), language),
                        focus=s.index == segments[focus].index) for s, spans in zip(chosen, hidden, strict=True))
     return Excerpt(_lang(language), turns, first, last)
 

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from app.audit.services import record
 from app.auth.models import User
 from app.calls.models import Call
+from app.review.confidence import as_words, configured_threshold
 from app.roleplay import excerpts, search
 from app.roleplay.models import (
     Collection,
@@ -34,7 +35,6 @@ from app.scoring.models import CriterionScore, Evaluation, EvaluationStatus, Evi
 from app.scoring.rubrics import Rubric, bundled_rubrics
 from app.scoring.services import nlp_for
 from app.teams.models import Agent
-from app.transcription.interchange import Word
 
 log = logging.getLogger(__name__)
 
@@ -58,8 +58,7 @@ def source_segments(call: Call) -> list[excerpts.SourceSegment]:
     """The call's lines for the excerpt builder (the only place original words are read)."""
     if call.transcript is None:
         return []
-    return [excerpts.SourceSegment(i, s.speaker, s.start, s.end, s.text,
-                                   tuple(Word(w["start"], w["end"], w["word"]) for w in s.words or ()))
+    return [excerpts.SourceSegment(i, s.speaker, s.start, s.end, s.text, as_words(s.words))
             for i, s in enumerate(call.transcript.segments)]
 
 
@@ -122,7 +121,8 @@ def _index_call(session: Session, call: Call, evaluation_ids: list[int]) -> int:
         if dedup in seen:
             continue
         seen.add(dedup)
-        segment, spans = segments[evidence.segment_index], hidden[evidence.segment_index]
+        segment = segments[evidence.segment_index]
+        spans = excerpts.with_uncertain(segment, hidden[evidence.segment_index], configured_threshold())
         rows.append(Moment(
             call_id=call.id, team_id=call.team_id, criterion_key=key, sign=evidence.sign, source=evidence.source,
             rule=evidence.rule, language=language, call_type=call.direction, score_band=score_band(total),
@@ -181,7 +181,8 @@ def moment_excerpt(session: Session, moment: Moment, *, before: int = 2, after: 
     call = session.get(Call, moment.call_id)
     language = _call_language(call)
     return excerpts.build_excerpt(source_segments(call), moment.segment_index, language, nlp_for(language),
-                                  before=before, after=after, names=[call.agent.name])
+                                  before=before, after=after, names=[call.agent.name],
+                                  threshold=configured_threshold())
 
 
 def _read_clip(path, start: float, end: float) -> tuple[np.ndarray, int]:
