@@ -1,41 +1,23 @@
-"""Simple timing metrics computed from transcript segments (talk share, overlaps, silences, turns)."""
+"""The timing facts detectors read, taken from the transcription stage's word-based metrics (one source)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.transcription.interchange import Segment
+from app.transcription import metrics
+from app.transcription.interchange import Segment, Transcript
+from app.transcription.metrics import Interruption, Silence, Turn
 
-
-@dataclass(frozen=True, slots=True)
-class Turn:
-    """Consecutive segments of one speaker."""
-
-    speaker: str
-    segments: tuple[int, ...]
-    start: float
-    end: float
-
-
-@dataclass(frozen=True, slots=True)
-class Gap:
-    before: int  # segment index
-    after: int
-    start: float
-    end: float
-
-    @property
-    def seconds(self) -> float:
-        return self.end - self.start
+__all__ = ["Interruption", "Metrics", "Silence", "Turn", "compute"]
 
 
 @dataclass(frozen=True, slots=True)
 class Metrics:
     turns: tuple[Turn, ...]
-    talk_time: dict[str, float]
+    talk_time: dict[str, float]  # seconds each party spends saying words
     words: dict[str, int]
-    overlaps: tuple[tuple[int, int, float], ...]  # (earlier segment, overlapping segment, seconds)
-    gaps: tuple[Gap, ...]  # silences between segments, longest first not guaranteed
+    silences: tuple[Silence, ...]  # nobody says a word, in time order
+    interruptions: tuple[Interruption, ...]  # every overlap, however short: detectors apply their own minimum
 
     @property
     def agent_share(self) -> float | None:
@@ -43,33 +25,17 @@ class Metrics:
         return self.talk_time.get("agent", 0.0) / talk if talk > 0 else None
 
 
-def turns_of(segments: tuple[Segment, ...]) -> tuple[Turn, ...]:
-    """Group consecutive segments of the same speaker into turns."""
-    turns: list[Turn] = []
-    for i, seg in enumerate(segments):
-        if turns and turns[-1].speaker == seg.speaker:
-            last = turns[-1]
-            turns[-1] = Turn(last.speaker, last.segments + (i,), last.start, max(last.end, seg.end))
-        else:
-            turns.append(Turn(seg.speaker, (i,), seg.start, seg.end))
-    return tuple(turns)
-
-
-def compute(segments: tuple[Segment, ...], min_gap: float = 2.0) -> Metrics:
-    """Talk time and words per speaker, cross-speaker overlaps and silences longer than `min_gap`."""
-    talk: dict[str, float] = {}
+def compute(segments: tuple[Segment, ...], min_gap: float = 1.0) -> Metrics:
+    """Turns, talk time, words per party, silences of at least `min_gap` s and interruptions, from word times."""
+    transcript = Transcript(language="", duration=max((s.end for s in segments), default=0.0), segments=segments)
+    intervals = metrics.talk_intervals(transcript)
     words: dict[str, int] = {}
-    overlaps, gaps = [], []
-    latest_end, latest_index = 0.0, -1
-    for i, seg in enumerate(segments):
-        talk[seg.speaker] = talk.get(seg.speaker, 0.0) + seg.duration
+    for seg in segments:
         words[seg.speaker] = words.get(seg.speaker, 0) + len(seg.text.split())
-        if i and latest_index >= 0:
-            prev = segments[latest_index]
-            if seg.start < latest_end and prev.speaker != seg.speaker:
-                overlaps.append((latest_index, i, latest_end - seg.start))
-            elif seg.start - latest_end >= min_gap:
-                gaps.append(Gap(latest_index, i, latest_end, seg.start))
-        if seg.end >= latest_end:
-            latest_end, latest_index = seg.end, i
-    return Metrics(turns_of(segments), talk, words, tuple(overlaps), tuple(gaps))
+    return Metrics(
+        turns=tuple(metrics.turns(transcript)),
+        talk_time={party: sum(e - s for s, e in spans) for party, spans in intervals.items() if spans},
+        words=words,
+        silences=tuple(metrics.silences(transcript, min_gap)),
+        interruptions=tuple(metrics.interruptions(transcript, min_overlap=0.0)),
+    )

@@ -1,24 +1,29 @@
-"""Conversation metrics computed from a transcript's timed segments (pure, no Flask or DB).
+"""Conversation timing from word times: the one source for the call page, the review queue and the scorer.
 
-Every figure is derived from segment times (and word lists when present), so it works the same for a
-stereo call (one channel per party) and for a diarized mono call. Times are seconds, rounded to the
-millisecond in the output; the result is a plain JSON-serialisable dict (see `compute_metrics`).
+Times come from words, never from segment spans: a party speaks exactly while one of its words is being said,
+so a segment that runs over a pause (imported, or from an engine that groups words loosely) cannot create
+overtalk or hide a silence. A segment without words counts as one word over its span. Pure: no Flask or DB.
 """
 
 from __future__ import annotations
 
+import bisect
 import itertools
-import logging
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from app.transcription.interchange import Segment, Transcript
-
-logger = logging.getLogger(__name__)
 
 PARTIES = ("agent", "customer", "unknown")
 
 Interval = tuple[float, float]
+
+# Inside one phrase, a gap shorter than this between two words is still "speaking" (an interruption starts
+# inside the other party's phrase, not in a breath between words).
+PHRASE_GAP_S = 0.5
+# Overtalk pieces closer than this are one episode of talking over each other.
+OVERTALK_JOIN_S = 1.0
 
 # A long silence right after the agent announced a hold is an announced hold, not dead air.
 _HOLD_ANNOUNCEMENT = re.compile(
@@ -30,11 +35,44 @@ _HOLD_ANNOUNCEMENT = re.compile(
 )
 
 
-def merge_intervals(intervals: Iterable[Interval]) -> list[Interval]:
-    """Sort and merge overlapping or touching intervals."""
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """Consecutive segments of one party (in time order), timed from their words."""
+
+    speaker: str
+    segments: tuple[int, ...]  # indexes into transcript.segments
+    start: float
+    end: float
+
+
+@dataclass(frozen=True, slots=True)
+class Silence:
+    """A stretch where nobody says a word, between the segment said last before it and the one said after."""
+
+    start: float
+    end: float
+    before: int  # segment whose word ends at `start`
+    after: int  # segment whose word starts at `end`
+
+    @property
+    def seconds(self) -> float:
+        return self.end - self.start
+
+
+@dataclass(frozen=True, slots=True)
+class Interruption:
+    """The agent starts inside the customer's phrase, overlaps it and the customer stops first."""
+
+    segment: int  # the agent's segment
+    time: float
+    overlap: float
+
+
+def merge_intervals(intervals: Iterable[Interval], join: float = 0.0) -> list[Interval]:
+    """Sort and merge overlapping or touching intervals (and those less than `join` s apart)."""
     merged: list[list[float]] = []
     for start, end in sorted(i for i in intervals if i[1] > i[0]):
-        if merged and start <= merged[-1][1]:
+        if merged and start <= merged[-1][1] + join:
             merged[-1][1] = max(merged[-1][1], end)
         else:
             merged.append([start, end])
@@ -64,6 +102,118 @@ def _r(value: float | None) -> float | None:
     return None if value is None else round(value, 3)
 
 
+def word_spans(segment: Segment) -> list[Interval]:
+    """When the segment's party is speaking: its words, or its whole span when it has no words."""
+    if segment.words:
+        return [(w.start, w.end) for w in segment.words if w.end > w.start]
+    return [(segment.start, segment.end)]
+
+
+def spoken_span(segment: Segment) -> Interval:
+    """First word start to last word end (the segment's own span without words)."""
+    spans = word_spans(segment)
+    if not spans:  # only zero-length words: their instant
+        return segment.words[0].start, segment.words[-1].end
+    return min(s for s, _ in spans), max(e for _, e in spans)
+
+
+def time_order(transcript: Transcript) -> list[int]:
+    """Segment indexes ordered by when their first word is said."""
+    spans = [spoken_span(s) for s in transcript.segments]
+    return sorted(range(len(spans)), key=lambda i: (spans[i][0], spans[i][1], i))
+
+
+def talk_intervals(transcript: Transcript) -> dict[str, list[Interval]]:
+    """Merged word intervals per party (agent, customer, unknown)."""
+    return {
+        party: merge_intervals(i for s in transcript.segments if s.speaker == party for i in word_spans(s))
+        for party in PARTIES
+    }
+
+
+def silences(transcript: Transcript, min_silence: float = 1.0) -> list[Silence]:
+    """Gaps of at least `min_silence` s where no party says a word; leading and trailing silence excluded."""
+    words = sorted((s, e, i) for i, seg in enumerate(transcript.segments) for s, e in word_spans(seg))
+    found: list[Silence] = []
+    last_end, last_index = None, -1
+    for start, end, index in words:
+        if last_end is not None and start - last_end >= min_silence:
+            found.append(Silence(last_end, start, last_index, index))
+        if last_end is None or end >= last_end:
+            last_end, last_index = end, index
+    return found
+
+
+def turns(transcript: Transcript) -> list[Turn]:
+    """Runs of consecutive segments of one party in time order; unknown segments neither join nor break them."""
+    runs: list[Turn] = []
+    for index in time_order(transcript):
+        seg = transcript.segments[index]
+        if seg.speaker == "unknown":
+            continue
+        start, end = spoken_span(seg)
+        if runs and runs[-1].speaker == seg.speaker:
+            last = runs[-1]
+            runs[-1] = Turn(last.speaker, (*last.segments, index), last.start, max(last.end, end))
+        else:
+            runs.append(Turn(seg.speaker, (index,), start, end))
+    return runs
+
+
+def interruptions(transcript: Transcript, min_overlap: float = 0.5) -> list[Interruption]:
+    """Agent segments whose first word falls inside a customer phrase that then stops first."""
+    customer = talk_intervals(transcript)["customer"]
+    phrases = merge_intervals(customer, join=PHRASE_GAP_S)
+    starts = [p[0] for p in phrases]
+    events = []
+    for index in time_order(transcript):
+        seg = transcript.segments[index]
+        if seg.speaker != "agent":
+            continue
+        begin, end = spoken_span(seg)
+        k = bisect.bisect_right(starts, begin) - 1
+        if k < 0 or not phrases[k][0] < begin < phrases[k][1]:
+            continue
+        overlap = _total(intersect_intervals(merge_intervals(word_spans(seg)), customer))
+        # The customer must yield: an agent "mm-hmm" inside the customer's phrase is a backchannel.
+        if overlap >= min_overlap and phrases[k][1] <= end:
+            events.append(Interruption(index, begin, overlap))
+    return events
+
+
+def hold_announced_before(transcript: Transcript, time: float) -> bool:
+    """Whether the agent's last segment before `time` announces a hold."""
+    before = [s for s in transcript.segments if s.speaker == "agent" and spoken_span(s)[1] <= time + 1e-6]
+    if not before:
+        return False
+    last = max(before, key=lambda s: spoken_span(s)[1])
+    return bool(_HOLD_ANNOUNCEMENT.search(last.text))
+
+
+def _silence_summary(transcript: Transcript, gaps: list[Silence], long_silence: float) -> dict:
+    long_ones = []
+    for gap in gaps:
+        if gap.seconds <= long_silence:
+            continue
+        announced = hold_announced_before(transcript, gap.start)
+        long_ones.append(
+            {
+                "start": _r(gap.start),
+                "end": _r(gap.end),
+                "duration": _r(gap.seconds),
+                "hold_announced": announced,
+                "possible_unannounced_hold": not announced,
+            }
+        )
+    return {
+        "count": len(gaps),
+        "total": _r(sum(g.seconds for g in gaps)),
+        "longest": _r(max((g.seconds for g in gaps), default=0.0)),
+        "long_threshold": long_silence,
+        "long": long_ones,
+    }
+
+
 def _word_count(segment: Segment) -> int:
     return len(segment.words) if segment.words else len(segment.text.split())
 
@@ -77,69 +227,6 @@ def _percentile(values: Sequence[float], q: float) -> float:
     return ordered[low] + (ordered[high] - ordered[low]) * (pos - low)
 
 
-def _ordered(transcript: Transcript) -> list[tuple[int, Segment]]:
-    return sorted(enumerate(transcript.segments), key=lambda p: (p[1].start, p[1].end, p[0]))
-
-
-def talk_intervals(transcript: Transcript) -> dict[str, list[Interval]]:
-    """Merged speech intervals per party (agent, customer, unknown)."""
-    return {
-        party: merge_intervals((s.start, s.end) for s in transcript.segments if s.speaker == party) for party in PARTIES
-    }
-
-
-def _silences(transcript: Transcript, speech: list[Interval], long_silence: float, min_silence: float) -> dict:
-    """Gaps between speech where nobody talks; leading and trailing silence (ringing, hang-up) is ignored."""
-    gaps = [(a[1], b[0]) for a, b in itertools.pairwise(speech) if b[0] - a[1] >= min_silence]
-    long_ones = []
-    for start, end in gaps:
-        if end - start <= long_silence:
-            continue
-        announced = _hold_announced_before(transcript, start)
-        long_ones.append(
-            {
-                "start": _r(start),
-                "end": _r(end),
-                "duration": _r(end - start),
-                "hold_announced": announced,
-                "possible_unannounced_hold": not announced,
-            }
-        )
-    return {
-        "count": len(gaps),
-        "total": _r(_total(gaps)),
-        "longest": _r(max((e - s for s, e in gaps), default=0.0)),
-        "long_threshold": long_silence,
-        "long": long_ones,
-    }
-
-
-def _hold_announced_before(transcript: Transcript, gap_start: float) -> bool:
-    """Whether the last agent segment ending at the gap announces a hold."""
-    before = [s for s in transcript.segments if s.speaker == "agent" and s.end <= gap_start + 1e-6]
-    if not before:
-        return False
-    last = max(before, key=lambda s: s.end)
-    return bool(_HOLD_ANNOUNCEMENT.search(last.text))
-
-
-def _interruptions(transcript: Transcript, customer: list[Interval], min_overlap: float) -> list[dict]:
-    """Agent segments that start inside customer speech, overlap it long enough, and outlast it."""
-    events = []
-    for index, seg in _ordered(transcript):
-        if seg.speaker != "agent":
-            continue
-        for c_start, c_end in customer:
-            if not c_start < seg.start < c_end:
-                continue
-            overlap = min(seg.end, c_end) - seg.start
-            # The customer must yield: an agent "mm-hmm" inside the customer's turn is a backchannel.
-            if overlap >= min_overlap and c_end <= seg.end:
-                events.append({"time": _r(seg.start), "overlap": _r(overlap), "segment": index})
-            break
-    return events
-
-
 def _speech_rates(transcript: Transcript, talk: dict[str, float]) -> dict[str, float | None]:
     rates: dict[str, float | None] = {}
     for party in PARTIES:
@@ -148,56 +235,27 @@ def _speech_rates(transcript: Transcript, talk: dict[str, float]) -> dict[str, f
     return rates
 
 
-def _longest_agent_monologue(transcript: Transcript) -> dict | None:
-    """Longest stretch of agent speech with no customer segment starting inside it."""
-    best: dict | None = None
-    run: list[tuple[int, Segment]] = []
-
-    def close() -> None:
-        nonlocal best
-        if not run:
-            return
-        start, end = run[0][1].start, max(s.end for _, s in run)
-        if best is None or end - start > best["duration"]:
-            best = {
-                "duration": end - start,
-                "start": start,
-                "end": end,
-                "first_segment": run[0][0],
-                "last_segment": run[-1][0],
-            }
-
-    for index, seg in _ordered(transcript):
-        if seg.speaker == "agent":
-            run.append((index, seg))
-        elif seg.speaker == "customer":
-            close()
-            run = []
-    close()
-    if best is not None:
-        best.update(duration=_r(best["duration"]), start=_r(best["start"]), end=_r(best["end"]))
-    return best
+def _longest_agent_monologue(runs: list[Turn]) -> dict | None:
+    """Longest agent turn (no customer segment in between), from its first word to its last."""
+    agent = [t for t in runs if t.speaker == "agent"]
+    if not agent:
+        return None
+    best = max(agent, key=lambda t: t.end - t.start)
+    return {
+        "duration": _r(best.end - best.start),
+        "start": _r(best.start),
+        "end": _r(best.end),
+        "first_segment": best.segments[0],
+        "last_segment": best.segments[-1],
+    }
 
 
-def _known_runs(transcript: Transcript) -> list[list[Segment]]:
-    """Consecutive segments of the same known party (unknown segments are skipped)."""
-    runs: list[list[Segment]] = []
-    for _, seg in _ordered(transcript):
-        if seg.speaker == "unknown":
-            continue
-        if runs and runs[-1][0].speaker == seg.speaker:
-            runs[-1].append(seg)
-        else:
-            runs.append([seg])
-    return runs
-
-
-def _response_latency(runs: list[list[Segment]]) -> dict:
-    """Gap between the end of a customer turn and the start of the agent turn that follows it."""
+def _response_latency(runs: list[Turn]) -> dict:
+    """Gap between the customer's last word of a turn and the agent's first word of the next turn."""
     latencies = [
-        max(0.0, nxt[0].start - max(s.end for s in cur))
+        max(0.0, nxt.start - cur.end)
         for cur, nxt in itertools.pairwise(runs)
-        if cur[0].speaker == "customer" and nxt[0].speaker == "agent"
+        if cur.speaker == "customer" and nxt.speaker == "agent"
     ]
     if not latencies:
         return {"count": 0, "mean": None, "median": None, "p90": None}
@@ -209,6 +267,11 @@ def _response_latency(runs: list[list[Segment]]) -> dict:
     }
 
 
+def overtalk(intervals: dict[str, list[Interval]]) -> list[Interval]:
+    """Episodes where agent and customer words overlap (pieces closer than OVERTALK_JOIN_S are one episode)."""
+    return intersect_intervals(intervals["agent"], intervals["customer"])
+
+
 def compute_metrics(
     transcript: Transcript,
     *,
@@ -218,37 +281,41 @@ def compute_metrics(
 ) -> dict:
     """Talk, silence, overtalk, interruption, rate, monologue, turn and latency metrics as a JSON dict.
 
-    - ``talk_time``: seconds of speech per party (agent, customer, unknown) from merged segment intervals.
+    Every figure comes from word times (a segment without words counts as one word over its span):
+    - ``talk_time``: seconds during which each party (agent, customer, unknown) is saying a word.
     - ``talk_listen_ratio``: agent talk / customer talk (None when the customer never speaks).
-    - ``silence``: gaps of at least ``min_silence`` s between any speech (leading/trailing silence excluded):
+    - ``silence``: gaps of at least ``min_silence`` s where nobody says a word (leading/trailing excluded):
       count, total, longest, and ``long`` = gaps over ``long_silence`` s, each flagged
-      ``possible_unannounced_hold`` unless the agent's last words before it announce a hold.
-    - ``overtalk``: pieces of time where agent and customer speak at once (count, total seconds).
-    - ``interruptions``: the agent starts while the customer is speaking, overlaps them by at least
-      ``interruption_min_overlap`` s and the customer stops first (backchannels inside a customer turn
-      are overtalk, not interruptions).
+      ``possible_unannounced_hold`` unless the agent's last segment before it announces a hold.
+    - ``overtalk``: episodes where agent and customer words overlap (count, total seconds of overlap).
+    - ``interruptions``: the agent's first word falls inside a customer phrase, the agent's words overlap the
+      customer's by at least ``interruption_min_overlap`` s and the customer stops first (backchannels inside a
+      customer phrase are overtalk, not interruptions).
     - ``speech_rate_wpm``: words per minute of talk per party (word lists when present, else whitespace tokens).
     - ``longest_agent_monologue``: longest run of agent segments with no customer segment in between
       (seconds, times and first/last segment index in ``transcript.segments``); None without agent speech.
-    - ``turns``: runs of consecutive same-party segments (unknown skipped); ``speaker_changes`` = turns - 1.
-    - ``response_latency``: seconds from the end of a customer turn to the start of the next turn when it is
-      the agent's (negative gaps, i.e. overlaps, count as 0): count, mean, median, p90.
+    - ``turns``: runs of consecutive same-party segments in time order (unknown skipped);
+      ``speaker_changes`` = turns - 1.
+    - ``response_latency``: seconds from a customer turn's last word to the first word of the next turn when it
+      is the agent's (overlaps count as 0): count, mean, median, p90.
     """
     intervals = talk_intervals(transcript)
     talk = {party: _total(intervals[party]) for party in PARTIES}
-    speech = merge_intervals(i for party in PARTIES for i in intervals[party])
-    overlap = intersect_intervals(intervals["agent"], intervals["customer"])
-    interruptions = _interruptions(transcript, intervals["customer"], interruption_min_overlap)
-    runs = _known_runs(transcript)
+    overlap = overtalk(intervals)
+    events = interruptions(transcript, interruption_min_overlap)
+    runs = turns(transcript)
     return {
         "duration": _r(transcript.duration),
         "talk_time": {party: _r(talk[party]) for party in PARTIES},
         "talk_listen_ratio": _r(talk["agent"] / talk["customer"]) if talk["customer"] > 0 else None,
-        "silence": _silences(transcript, speech, long_silence, min_silence),
-        "overtalk": {"count": len(overlap), "total": _r(_total(overlap))},
-        "interruptions": {"count": len(interruptions), "events": interruptions},
+        "silence": _silence_summary(transcript, silences(transcript, min_silence), long_silence),
+        "overtalk": {"count": len(merge_intervals(overlap, join=OVERTALK_JOIN_S)), "total": _r(_total(overlap))},
+        "interruptions": {
+            "count": len(events),
+            "events": [{"time": _r(e.time), "overlap": _r(e.overlap), "segment": e.segment} for e in events],
+        },
         "speech_rate_wpm": _speech_rates(transcript, talk),
-        "longest_agent_monologue": _longest_agent_monologue(transcript),
+        "longest_agent_monologue": _longest_agent_monologue(runs),
         "turns": len(runs),
         "speaker_changes": max(0, len(runs) - 1),
         "response_latency": _response_latency(runs),

@@ -24,6 +24,8 @@ from app.transcription.engines import (
 )
 from app.transcription.guards import Dropped, choose_language, filter_segments
 from app.transcription.interchange import Segment, Transcript, Word
+from app.transcription.recovery import placeholder, recover, unheard_regions, without_heard
+from app.transcription.segmentation import split_all
 from app.transcription.settings import TranscriptionSettings
 from app.transcription.vad import Region, first_speech, speech_regions
 
@@ -59,6 +61,8 @@ def transcribe_file(
     lang, probability, method = _language(engine, tracks, regions, configured, settings)
     report(0.05)
     segments, dropped, fallback = _transcribe_tracks(engine, tracks, regions, roles, lang, report, log)
+    if roles:
+        segments += _unheard(engine, tracks, regions, roles, lang, segments, dropped, log)
     if method != "configured":  # a forced language decodes with probability 1: that says nothing
         probability = probability if probability is not None else fallback
     attribution = "stereo" if roles else "single"
@@ -96,9 +100,40 @@ def _transcribe_tracks(
         dropped.extend(lost)
         if log is not None:
             log.extend(d.as_dict() for d in lost)
-        segments.extend(_to_segment(seg, speaker) for seg in kept)
+        # Cut at pauses: a segment spanning a silence would start before what it answers (see segmentation).
+        segments.extend(split_all(_to_segment(seg, speaker) for seg in kept))
         probability = probability if probability is not None else result.language_probability
     return segments, dropped, probability
+
+
+def _unheard(
+    engine: Engine,
+    tracks: list[np.ndarray],
+    regions: list[list[Region]],
+    roles: tuple[str, ...],
+    language: str,
+    segments: list[Segment],
+    dropped: list[Dropped],
+    log: list[dict] | None,
+) -> list[Segment]:
+    """Stereo: what a party's channel says the engine skipped, transcribed again or kept as untranscribed."""
+    words = {role: [(w.start, w.end) for s in segments if s.speaker == role for w in s.words] for role in roles}
+    added: list[Segment] = []
+    for i, role in enumerate(roles):
+        other = roles[1 - i]
+        for region in unheard_regions(regions[i], tracks[i], tracks[1 - i], words[role], words[other]):
+            kept, lost = recover(engine, tracks[i], region, language=language, speaker=role)
+            dropped.extend(lost)
+            if log is not None:
+                log.extend(d.as_dict() for d in lost)
+            pieces = split_all(_to_segment(seg, role) for seg in kept if seg.words)
+            if not pieces:
+                added.append(placeholder(region, role))
+                continue
+            added.extend(p for p in (without_heard(piece, words[role]) for piece in pieces) if p is not None)
+    if added:
+        logger.info("%d stretch(es) of speech the engine skipped were transcribed again", len(added))
+    return added
 
 
 def _monotonic(progress: Progress | None) -> Progress:

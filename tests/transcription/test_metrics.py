@@ -88,13 +88,15 @@ def test_overtalk_and_interruption_of_the_customer():
     assert compute_metrics(t, interruption_min_overlap=0.1)["interruptions"]["count"] == 2
 
 
-def test_speech_rate_uses_word_lists_when_present():
+def test_speech_rate_counts_the_time_spent_saying_words_not_the_segment_span():
     words = tuple(Word(start=i * 0.5, end=i * 0.5 + 0.4, word=w) for i, w in enumerate(["a", "b", "c", "d", "e"]))
     t = call(
-        seg("agent", 0, 30, "un deux trois", words=words),  # 5 timed words over 30 s
-        seg("customer", 30, 90, " ".join(["mot"] * 40)),  # 40 words over 60 s
+        seg("agent", 0, 30, "a b c d e", words=words),  # 5 words said in 2.0 s, in a segment stretched to 30 s
+        seg("customer", 30, 90, " ".join(["mot"] * 40)),  # 40 words over 60 s, no word times
     )
-    assert compute_metrics(t)["speech_rate_wpm"] == {"agent": 10.0, "customer": 40.0, "unknown": None}
+    m = compute_metrics(t)
+    assert m["talk_time"]["agent"] == 2.0
+    assert m["speech_rate_wpm"] == {"agent": 150.0, "customer": 40.0, "unknown": None}
 
 
 def test_longest_agent_monologue_spans_consecutive_agent_segments(simple_call):
@@ -148,3 +150,53 @@ def test_metrics_of_an_empty_or_one_sided_call_are_defined_and_serialisable():
         assert m["talk_listen_ratio"] is None
         assert m["response_latency"]["mean"] is None
     assert compute_metrics(call())["longest_agent_monologue"] is None
+
+
+def timed(*items: tuple[str, float, float]) -> tuple[Word, ...]:
+    return tuple(Word(start=s, end=e, word=w) for w, s, e in items)
+
+
+def test_a_segment_stretched_over_a_pause_does_not_make_the_agent_talk_over_the_customer():
+    # The engine grouped "Yes." and the answer 14 s later into one span; the agent asked in between.
+    t = call(
+        seg("customer", 64.18, 88.37, "Yes. A 2018 Tesla.", words=timed(
+            ("Yes.", 64.18, 64.5), ("A", 78.05, 78.3), ("2018", 78.3, 79.0), ("Tesla.", 87.0, 88.37))),
+        seg("agent", 66.0, 73.4, "Could I check the make and model?", words=timed(
+            ("Could", 66.0, 66.3), ("I", 66.3, 66.4), ("check", 66.4, 67.0), ("model?", 72.8, 73.4))),
+    )
+    m = compute_metrics(t)
+    assert m["overtalk"] == {"count": 0, "total": 0.0}
+    assert m["interruptions"]["count"] == 0
+    assert m["talk_time"] == {"agent": 1.6, "customer": 2.64, "unknown": 0.0}
+
+
+def test_silences_are_measured_between_words_even_inside_one_segment():
+    t = call(
+        seg("agent", 0.0, 20.0, "Let me look. Right.", words=timed(("Let", 0.0, 0.3), ("look.", 0.3, 1.0),
+                                                                   ("Right.", 19.0, 20.0))),
+        seg("customer", 20.5, 22.0, "Okay", words=timed(("Okay", 20.5, 22.0))),
+    )
+    long = compute_metrics(t)["silence"]["long"]
+    assert [(x["start"], x["end"], x["possible_unannounced_hold"]) for x in long] == [(1.0, 19.0, True)]
+
+
+def test_no_silence_is_flagged_while_the_customer_answers_inside_a_long_agent_segment():
+    t = call(
+        seg("agent", 0.0, 30.0, "What is your number? Thanks.", words=timed(
+            ("What", 0.0, 0.2), ("number?", 0.2, 1.0), ("Thanks.", 29.0, 30.0))),
+        *[seg("customer", 2.0 + 4 * i, 5.0 + 4 * i, "four four", words=timed(("four", 2.0 + 4 * i, 5.0 + 4 * i)))
+          for i in range(7)],
+    )
+    assert compute_metrics(t)["silence"]["long"] == []
+
+
+def test_the_agent_cutting_into_the_customers_phrase_is_an_interruption_measured_on_words():
+    t = call(
+        seg("customer", 0.0, 4.0, "my box has been down since monday", words=timed(
+            ("my", 0.0, 0.5), ("box", 0.6, 1.2), ("down", 1.3, 2.4), ("monday", 2.5, 3.0))),
+        seg("agent", 2.0, 6.0, "yes yes we know that", words=timed(("yes", 2.0, 2.6), ("we", 2.6, 3.2),
+                                                                   ("know", 3.2, 6.0))),
+    )
+    m = compute_metrics(t)
+    assert m["interruptions"]["events"] == [{"time": 2.0, "overlap": 0.9, "segment": 1}]
+    assert m["overtalk"] == {"count": 1, "total": 0.9}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -11,6 +10,7 @@ from app.scoring.context import DetectorContext
 from app.scoring.detectors._common import clamp, next_agent
 from app.scoring.detectors.registry import detector
 from app.scoring.types import NOT_APPLICABLE, DetectorResult, Evidence
+from app.transcription.metrics import spoken_span
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,23 +86,28 @@ def _named(ctx: DetectorContext, indexes: list[int]) -> tuple[int, Any] | None:
     rules=("announced_hold", "thanked_after_hold", "dead_air", "no_thanks_after_hold"),
 )
 def hold_etiquette(ctx: DetectorContext, params: Mapping[str, Any]) -> DetectorResult:
-    """Silences longer than `dead_air_s` must be announced, and the customer thanked afterwards."""
+    """Silences longer than `dead_air_s` must be announced, and the customer thanked afterwards.
+
+    A silence is a stretch where neither party says a word (word times, not segment spans), so a customer
+    answering a question is never dead air, however the engine grouped their words.
+    """
     evidence: list[Evidence] = []
     score = 100.0
-    gaps = [(g.before, g.after, g.seconds) for g in ctx.metrics.gaps if g.seconds >= params["dead_air_s"]]
-    gaps += _word_gaps(ctx, params["dead_air_s"])
-    for before, after, seconds in gaps:
-        announced = _announcement(ctx, before)
+    gaps = [g for g in ctx.metrics.silences if g.seconds >= params["dead_air_s"]]
+    for gap in gaps:
+        announced = _announcement(ctx, gap.start)
         if announced is None:
             score -= params["unannounced"]
+            pinned = _last_agent_before(ctx, gap.start)
+            pinned = gap.before if pinned is None else pinned
             evidence.append(
                 ctx.evidence(
-                    before,
-                    ctx.whole(before),
+                    pinned,
+                    ctx.whole(pinned),
                     "dead_air",
                     -1,
-                    f"Silence de {seconds:.0f} s sans annonce.",
-                    f"{seconds:.0f}-second silence with no hold announced.",
+                    f"Silence de {gap.seconds:.0f} s sans annonce.",
+                    f"{gap.seconds:.0f}-second silence with no hold announced.",
                 )
             )
             continue
@@ -117,30 +122,30 @@ def hold_etiquette(ctx: DetectorContext, params: Mapping[str, Any]) -> DetectorR
                 "Announces the hold.",
             )
         )
-        evidence.extend(_thanks(ctx, after, params, seconds))
+        evidence.extend(_thanks(ctx, gap.after, params, gap.seconds))
     score -= params["no_thanks"] * sum(1 for e in evidence if e.rule == "no_thanks_after_hold")
     if not gaps:
         return NOT_APPLICABLE  # no silence long enough to be a hold: nothing to judge
     return DetectorResult(clamp(score), tuple(evidence), len(gaps))
 
 
-def _word_gaps(ctx: DetectorContext, threshold: float) -> list[tuple[int, int, float]]:
-    found = []
-    for i in ctx.indexes("agent"):
-        words = ctx.segments[i].words
-        for w1, w2 in itertools.pairwise(words):
-            if w2.start - w1.end >= threshold:
-                found.append((i, i, w2.start - w1.end))
-    return found
+def _agent_before(ctx: DetectorContext, time: float) -> list[int]:
+    """Agent segments said before `time`, latest last (by their last word)."""
+    ends = {i: spoken_span(ctx.segments[i])[1] for i in ctx.indexes("agent")}
+    return sorted((i for i, end in ends.items() if end <= time + 1e-6), key=lambda i: ends[i])
 
 
-def _announcement(ctx: DetectorContext, before: int) -> tuple[int, Any] | None:
-    """A hold announcement in the agent segment before the silence (or the one just before it)."""
-    for i in (before, before - 1):
-        if i >= 0 and ctx.segments[i].speaker == "agent":
-            hits = ctx.find("hold_announce", i)
-            if hits:
-                return i, hits[-1]
+def _last_agent_before(ctx: DetectorContext, time: float) -> int | None:
+    before = _agent_before(ctx, time)
+    return before[-1] if before else None
+
+
+def _announcement(ctx: DetectorContext, time: float) -> tuple[int, Any] | None:
+    """A hold announcement in the agent's last segment before the silence (or the one just before it)."""
+    for i in reversed(_agent_before(ctx, time)[-2:]):
+        hits = ctx.find("hold_announce", i)
+        if hits:
+            return i, hits[-1]
     return None
 
 

@@ -349,24 +349,21 @@ def previous_agent_text(ctx: DetectorContext, c: int) -> int | None:
 
 @detector("interruptions", params={"min_overlap_s": 0.4, "penalty": 30.0}, rules=("talked_over",))
 def interruptions(ctx: DetectorContext, params: Mapping[str, Any]) -> DetectorResult:
-    """Against: the agent starts talking while the customer is still speaking."""
+    """Against: the agent starts inside the customer's phrase and talks on until the customer gives up."""
     evidence = []
-    for earlier, later, seconds in ctx.metrics.overlaps:
-        if (
-            ctx.segments[later].speaker == "agent"
-            and ctx.segments[earlier].speaker == "customer"
-            and seconds >= params["min_overlap_s"]
-        ):
-            evidence.append(
-                ctx.evidence(
-                    later,
-                    ctx.whole(later),
-                    "talked_over",
-                    -1,
-                    f"Coupe la parole au client ({seconds:.1f} s de chevauchement).",
-                    f"Talks over the customer ({seconds:.1f} s overlap).",
-                )
+    for event in ctx.metrics.interruptions:  # from word times: a segment's span never counts as speech
+        if event.overlap < params["min_overlap_s"]:
+            continue
+        evidence.append(
+            ctx.evidence(
+                event.segment,
+                ctx.whole(event.segment),
+                "talked_over",
+                -1,
+                f"Coupe la parole au client ({event.overlap:.1f} s de chevauchement).",
+                f"Talks over the customer ({event.overlap:.1f} s overlap).",
             )
+        )
     if not ctx.indexes("customer"):
         return NOT_APPLICABLE
     return DetectorResult(
@@ -376,7 +373,7 @@ def interruptions(ctx: DetectorContext, params: Mapping[str, Any]) -> DetectorRe
 
 @detector("monologue", params={"max_s": 60.0, "penalty": 30.0}, rules=("monologue",))
 def monologue(ctx: DetectorContext, params: Mapping[str, Any]) -> DetectorResult:
-    """Against: agent turns that run on without letting the customer speak."""
+    """Against: agent turns that run on without letting the customer speak (first word to last word)."""
     evidence = []
     for turn in ctx.metrics.turns:
         if turn.speaker == "agent" and turn.end - turn.start > params["max_s"]:
@@ -399,7 +396,7 @@ def monologue(ctx: DetectorContext, params: Mapping[str, Any]) -> DetectorResult
 
 @detector("talk_ratio", params={"low": 0.25, "high": 0.75}, rules=("talk_ratio",))
 def talk_ratio(ctx: DetectorContext, params: Mapping[str, Any]) -> DetectorResult:
-    """The agent's share of talk time should stay within the norm (neither silent nor dominating)."""
+    """The agent's share of talk time (time spent saying words) should stay within the norm."""
     share = ctx.metrics.agent_share
     if share is None or not ctx.indexes("customer") or not ctx.indexes("agent"):
         return NOT_APPLICABLE
