@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from markupsafe import Markup, escape
+from sqlalchemy.exc import IntegrityError
 
 from app.agent_space import context
 from app.agent_space.forms import CommentForm, DisputeForm, ResolveForm
@@ -106,6 +107,10 @@ def _run(action, success: str):
     except CoachingError as exc:
         db.session.rollback()
         flash(str(exc), "error")
+    except IntegrityError:  # two managers accepting at once: the revision number is taken (one review per revision)
+        db.session.rollback()
+        flash(_("Someone else answered at the same moment: nothing was changed. Reload to see their answer."),
+              "error")
 
 
 @bp.route("/me/coaching/<int:sheet_id>/acknowledge", methods=["POST"])

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import threading
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy import event
 
 from app.extensions import db
 from app.scoring.services import score_call
@@ -40,3 +43,22 @@ def scored(make):
 
 
 NOV = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)
+
+
+@contextmanager
+def both_read_before_either_writes(threads: int = 2):
+    """Hold each request thread at its first INSERT or UPDATE until every one of them has got there."""
+    gate, waited = threading.Barrier(threads, timeout=60), set()
+
+    def hold(conn, cursor, statement, parameters, context, executemany):
+        me = threading.get_ident()
+        if threading.current_thread() is not threading.main_thread() and me not in waited and \
+                statement.lstrip().upper().startswith(("INSERT", "UPDATE")):
+            waited.add(me)
+            gate.wait()
+
+    event.listen(db.engine, "before_cursor_execute", hold)
+    try:
+        yield
+    finally:
+        event.remove(db.engine, "before_cursor_execute", hold)

@@ -8,9 +8,8 @@ review, which is exactly the window in which both used to win.
 from __future__ import annotations
 
 import threading
-from contextlib import contextmanager
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from app.coaching.models import CoachingSheet
 from app.extensions import db
@@ -18,25 +17,7 @@ from app.jobs.models import Job
 from app.review.services import latest_auto_evaluation, latest_review
 from app.scoring.models import Evaluation
 from tests.conftest import csrf_token, login
-
-
-@contextmanager
-def both_read_before_either_writes(threads: int = 2):
-    """Hold each request thread at its first INSERT or UPDATE until every one of them has got there."""
-    gate, waited = threading.Barrier(threads, timeout=60), set()
-
-    def hold(conn, cursor, statement, parameters, context, executemany):
-        me = threading.get_ident()
-        if threading.current_thread() is not threading.main_thread() and me not in waited and \
-                statement.lstrip().upper().startswith(("INSERT", "UPDATE")):
-            waited.add(me)
-            gate.wait()
-
-    event.listen(db.engine, "before_cursor_execute", hold)
-    try:
-        yield
-    finally:
-        event.remove(db.engine, "before_cursor_execute", hold)
+from tests.review.conftest import both_read_before_either_writes
 
 
 def _manager(app, make, name):
