@@ -190,6 +190,7 @@ def _moments(session: Session, evaluation: Evaluation, spec, lang: str):
                 tip=crit.tip_for(ev.rule, lang) if crit else "",
                 uncertain=tuple((s.start, s.end) for s in confidence.uncertain_spans(segment.text, words, threshold)),
                 by_reviewer=ev.source == "reviewer",
+                segment=ev.segment_index,
             )
 
 

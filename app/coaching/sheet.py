@@ -136,6 +136,7 @@ class Moment:
     # Character spans of words the recogniser was unsure of: never quoted as if they were said.
     uncertain: tuple[tuple[int, int], ...] = ()
     by_reviewer: bool = False
+    segment: int | None = None  # evidence on one line is one quote, whatever its words' times
 
 
 @dataclass(frozen=True, slots=True)
@@ -289,9 +290,9 @@ def _word_edge(text: str, pos: int, *, backwards: bool) -> int:
 
 def _moments(moments: tuple[Moment, ...], lang: str, *, positive: bool) -> list[dict[str, Any]]:
     """Quotes for one column; evidence on the same words is one quote with each reason under it."""
-    merged: dict[tuple[str, int], dict[str, Any]] = {}
+    merged: dict[tuple[str, float], dict[str, Any]] = {}
     for m in _one_per_criterion_first([m for m in moments if m.positive == positive]):
-        key = (m.segment_text, m.start)
+        key = (m.segment_text, m.start if m.segment is None else m.segment)
         if key not in merged:
             if len(merged) == MAX_MOMENTS:
                 continue
