@@ -18,10 +18,11 @@ def create_app(config: type[Config] | str | None = None, **overrides) -> Flask:
     app = Flask(__name__, instance_path=str(overrides.get("INSTANCE_PATH", config.INSTANCE_PATH)))
     app.config.from_object(config)
     app.config.update(overrides)
+    _private_instance(app)
     _ensure_secret_key(app)
-    os.makedirs(app.instance_path, exist_ok=True)
     _configure_logging()
     register_extensions(app)
+    register_security(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)
@@ -35,12 +36,22 @@ def _configure_logging() -> None:
     logging.getLogger("app").setLevel(os.environ.get("LOG_LEVEL", "INFO"))
 
 
+def _private_instance(app: Flask) -> None:
+    """The instance folder and the SQLite database hold personal data: readable by this user only."""
+    os.makedirs(app.instance_path, mode=0o700, exist_ok=True)
+    url = str(app.config.get("SQLALCHEMY_DATABASE_URI") or "")
+    path = url.removeprefix("sqlite:///").split("?", 1)[0] if url.startswith("sqlite:///") else None
+    if path and path != ":memory:" and not path.startswith("file:"):
+        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+        # Created empty with 0600 before SQLite first opens it; its -wal and -shm files take the same mode.
+        os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+
+
 def _ensure_secret_key(app: Flask) -> None:
     """Use SECRET_KEY from the environment, else a per-instance key generated once and kept out of git."""
     if app.config.get("SECRET_KEY"):
         return
     key_file = os.path.join(app.instance_path, "secret_key")
-    os.makedirs(app.instance_path, exist_ok=True)
     if not os.path.exists(key_file):
         fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as fh:
@@ -100,6 +111,14 @@ def register_errorhandlers(app: Flask) -> None:
     from app.main.errors import register
 
     register(app)
+
+
+def register_security(app: Flask) -> None:
+    from app.main import inputs, security
+
+    inputs.register_converters(app)
+    security.register(app)
+    inputs.register(app)
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -46,10 +46,15 @@ def create_user_command(email: str, name: str, role: str, agent_ref: str | None,
 
 @qa.command("seed-demo")
 @click.option("--with-calls/--without-calls", default=True, help="Also import the bundled demo recordings.")
-def seed_demo_command(with_calls: bool) -> None:
+@click.option("--force", is_flag=True, help="Seed even outside development (the demo passwords are public).")
+def seed_demo_command(with_calls: bool, force: bool) -> None:
     """Create demo teams, agents, one login per role and demo calls (idempotent)."""
     from app.demo import seed
 
+    env = current_app.config.get("ENV_NAME", "production")
+    if env not in ("development", "testing") and not force:
+        raise _fail(f"refusing to create demo accounts with published passwords in {env} "
+                    "(set ECOUTE_ENV=development, or pass --force on a throw-away database)")
     logins = seed.seed_people(db.session)
     db.session.commit()
     imported = seed.seed_calls(db.session) if with_calls else 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -24,6 +25,8 @@ def _database_url(instance: Path) -> str:
 
 class Config:
     """Production-safe defaults; every value can be overridden from the environment."""
+
+    ENV_NAME = "production"
 
     INSTANCE_PATH = Path(os.environ.get("ECOUTE_INSTANCE", BASE_DIR / "instance"))
     SECRET_KEY = os.environ.get("SECRET_KEY")  # required outside development; see create_app
@@ -67,10 +70,16 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "1") == "1"
     REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    REMEMBER_COOKIE_DURATION = timedelta(days=_env_int("REMEMBER_DAYS", 14))
     PASSWORD_HASH_METHOD = "scrypt"
     WTF_CSRF_TIME_LIMIT = None  # tied to the session instead, so long review forms don't expire
+    # Failed sign-ins per account, and per client address (higher: an office shares one address).
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "5 per minute;20 per hour")
+    LOGIN_IP_RATE_LIMIT = os.environ.get("LOGIN_IP_RATE_LIMIT", "30 per minute;200 per hour")
+    # Behind a reverse proxy: how many proxies set X-Forwarded-For/-Proto (0: none, use the peer address).
+    TRUSTED_PROXIES = _env_int("TRUSTED_PROXIES", 0)
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
     RATELIMIT_HEADERS_ENABLED = True
 
@@ -78,12 +87,16 @@ class Config:
 class DevelopmentConfig(Config):
     """Local runs: plain-HTTP cookies on localhost."""
 
+    ENV_NAME = "development"
+
     SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "0") == "1"
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
 
 class TestingConfig(Config):
     """The test suite: jobs run inline, CSRF on (tests fetch tokens like a browser would)."""
+
+    ENV_NAME = "testing"
 
     TESTING = True
     SECRET_KEY = "testing-only-not-a-secret"

@@ -25,6 +25,7 @@ MATRIX: dict[str, tuple[str, str, set[str]]] = {
     "auth.login": ("GET", "/login", set(ROLES)),
     "auth.logout": ("POST", "/logout", ALL),
     "auth.language": ("POST", "/language", set(ROLES)),
+    "auth.password": ("GET", "/account/password", ALL),
     "calls.index": ("GET", "/calls/", CALL_VIEWERS),
     "calls.upload": ("GET", "/calls/upload", {"qa_manager", "admin"}),
     "calls.show": ("GET", "/calls/{call}", CALL_VIEWERS),

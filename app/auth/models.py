@@ -21,7 +21,6 @@ if TYPE_CHECKING:
 # scrypt is werkzeug's strongest built-in; the parameters are stored in each hash. The test suite
 # sets a cheaper method through PASSWORD_HASH_METHOD so that hundreds of sign-ins stay fast.
 DEFAULT_PASSWORD_METHOD = "scrypt"
-MIN_PASSWORD_LENGTH = 10
 
 
 class User(UserMixin, db.Model):
@@ -37,12 +36,21 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Part of every session and remember-me cookie: bumping it (sign-out, new password) ends them all.
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     agent: Mapped[Agent | None] = relationship(back_populates="user")
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
         return self.active
+
+    def get_id(self) -> str:
+        return f"{self.id}.{self.session_version}"
+
+    def end_sessions(self) -> None:
+        """Every session and remember-me cookie issued so far stops working."""
+        self.session_version = (self.session_version or 0) + 1
 
     def set_password(self, password: str) -> None:
         method = current_app.config.get("PASSWORD_HASH_METHOD", DEFAULT_PASSWORD_METHOD)
@@ -59,8 +67,13 @@ class User(UserMixin, db.Model):
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+def load_user(session_id: str) -> User | None:
+    """The user a session or remember-me cookie names, if that cookie has not been ended since."""
+    user_id, _, version = session_id.partition(".")
+    if not (user_id.isdigit() and version.isdigit() and len(user_id) < 10 and len(version) < 10):
+        return None
+    user = db.session.get(User, int(user_id))
+    return user if user is not None and user.session_version == int(version) else None
 
 
 @login_manager.unauthorized_handler

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.audit.services import record
 from app.auth.choices import Role
-from app.auth.models import MIN_PASSWORD_LENGTH, User
+from app.auth.models import User
+from app.auth.passwords import password_problem
 from app.db import utcnow
 from app.teams.models import Agent
 
@@ -31,8 +33,9 @@ def create_user(session: Session, *, email: str, name: str, password: str, role:
         raise AccountError(f"unknown role {role!r} (choose from {', '.join(r.value for r in Role)})")
     if "@" not in email:
         raise AccountError(f"{email!r} is not an e-mail address")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
+    problem = password_problem(password, email=email, name=name)
+    if problem is not None:
+        raise AccountError(str(problem))
     if find_user(session, email):
         raise AccountError(f"a user with e-mail {email} already exists")
     if role == Role.AGENT and agent is None:
@@ -56,6 +59,25 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
     user.last_login_at = utcnow()
     record(session, "auth.login", target=user, actor_id=user.id)
     return user
+
+
+def change_password(session: Session, user: User, current: str, new: str) -> None:
+    """A new password, checked against the policy; every other session and remember-me cookie ends."""
+    if not user.check_password(current):
+        record(session, "user.password_change_refused", target=user, actor_id=user.id)
+        raise AccountError(str(_l("The current password is wrong.")))
+    problem = password_problem(new, email=user.email, name=user.name)
+    if problem is not None:
+        raise AccountError(str(problem))
+    user.set_password(new)
+    user.end_sessions()
+    record(session, "user.password_changed", target=user, actor_id=user.id)
+
+
+def end_sessions(session: Session, user: User) -> None:
+    """Sign out everywhere: the cookies issued to this user so far stop working."""
+    user.end_sessions()
+    record(session, "auth.logout", target=user, actor_id=user.id)
 
 
 def set_locale(session: Session, user: User, locale: str) -> None:

@@ -1,4 +1,4 @@
-"""Sign in, sign out, interface language."""
+"""Sign in, sign out, password change, interface language."""
 
 from __future__ import annotations
 
@@ -6,11 +6,12 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
-from app.audit.services import record
-from app.auth.forms import LanguageForm, LoginForm
-from app.auth.services import authenticate, set_locale
+from app.auth.forms import ChangePasswordForm, LanguageForm, LoginForm
+from app.auth.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
+from app.auth.services import AccountError, authenticate, change_password, end_sessions, normalise_email, set_locale
 from app.extensions import db, limiter
 
 bp = Blueprint("auth", __name__)
@@ -28,8 +29,16 @@ def _login_failed(response) -> bool:
     return request.method == "POST" and response.status_code == 200
 
 
+def _account_key() -> str:
+    """Failed sign-ins are counted per account too, so rotating addresses gives no more guesses."""
+    return "account:" + normalise_email(request.form.get("email", ""))[:254]
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"], deduct_when=_login_failed)
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"], deduct_when=_login_failed,
+               key_func=_account_key, scope="login-account")
+@limiter.limit(lambda: current_app.config["LOGIN_IP_RATE_LIMIT"], methods=["POST"], deduct_when=_login_failed,
+               key_func=get_remote_address, scope="login-ip")
 def login():
     """Sign-in form."""
     if current_user.is_authenticated:
@@ -49,13 +58,37 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
-    """Sign out (POST with CSRF token, so a link elsewhere cannot sign you out)."""
-    record(db.session, "auth.logout", target=current_user._get_current_object())
+    """Sign out (POST with CSRF token): this session and every remember-me cookie of the account end."""
+    end_sessions(db.session, current_user._get_current_object())
     db.session.commit()
     logout_user()
     session.clear()
     flash(_("You are signed out."), "info")
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def password():
+    """Change one's own password; other sessions end, this one continues under a new cookie."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        try:
+            change_password(db.session, user, form.current.data, form.new.data)
+        except AccountError as exc:
+            db.session.commit()  # the refusal stays audited
+            form.new.errors = [*form.new.errors, str(exc)]
+        else:
+            db.session.commit()
+            remember = "_remember" in session or request.cookies.get(current_app.config.get(
+                "REMEMBER_COOKIE_NAME", "remember_token")) is not None
+            session.clear()
+            login_user(user, remember=remember)
+            flash(_("Your password was changed; you were signed out everywhere else."), "success")
+            return redirect(url_for("main.index"))
+    return render_template("auth/password.html", form=form, min_length=MIN_PASSWORD_LENGTH,
+                           max_length=MAX_PASSWORD_LENGTH)
 
 
 @bp.route("/language", methods=["POST"])

@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
-from app.auth.models import MIN_PASSWORD_LENGTH
+from app.auth.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 
 LANGUAGE_CHOICES = [("fr", "Français"), ("en", "English")]
 DOMAIN_CHOICES = [
@@ -41,5 +41,6 @@ class UserForm(FlaskForm):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(check_deliverability=False)])
     role = SelectField(_l("Role"), choices=ROLE_CHOICES)
     agent_id = SelectField(_l("Agent record (for agents)"), coerce=int)
-    password = PasswordField(_l("Initial password"), validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH)])
+    password = PasswordField(_l("Initial password"), validators=[
+        DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=MAX_PASSWORD_LENGTH)])
     submit = SubmitField(_l("Create user"))

@@ -1,3 +1,9 @@
+// Controls that submit their form as soon as they change (the language switch); no inline handlers, so the
+// Content-Security-Policy can forbid inline script.
+document.querySelectorAll("[data-submit-on-change]").forEach((el) => {
+  el.addEventListener("change", () => el.form.submit());
+});
+
 // Progress bars poll the API while a call is being processed, so the page updates without reloading.
 (function () {
   "use strict";
