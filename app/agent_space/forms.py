@@ -7,9 +7,11 @@ from flask_wtf import FlaskForm
 from wtforms import FloatField, RadioField, SelectField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+MAX_COMMENT = 4000
+
 
 class CommentForm(FlaskForm):
-    body = TextAreaField(_l("Comment"), validators=[DataRequired(), Length(max=4000)])
+    body = TextAreaField(_l("Comment"), validators=[DataRequired(), Length(max=MAX_COMMENT)])
     submit = SubmitField(_l("Add comment"))
 
 

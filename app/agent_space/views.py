@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -10,7 +11,7 @@ from markupsafe import Markup, escape
 from sqlalchemy.exc import IntegrityError
 
 from app.agent_space import context
-from app.agent_space.forms import CommentForm, DisputeForm, ResolveForm
+from app.agent_space.forms import MAX_COMMENT, CommentForm, DisputeForm, ResolveForm
 from app.agent_space.models import Notification
 from app.agent_space.notifications import mark_read, notification_text, unread_count, user_notifications
 from app.agent_space.services import (
@@ -132,6 +133,9 @@ def comment(sheet_id: int):
     form = CommentForm()
     if form.validate_on_submit():
         _run(lambda: add_comment(db.session, sheet, current_user, form.body.data), _("Comment added."))
+    elif len(form.body.data or "") > MAX_COMMENT:
+        flash(_("A comment can have at most %(max)s characters; this one has %(n)s.",
+                max=format_decimal(MAX_COMMENT), n=format_decimal(len(form.body.data))), "error")
     else:
         flash(_("Write a comment first."), "error")
     return redirect(url_for("agent_space.sheet", sheet_id=sheet.id))

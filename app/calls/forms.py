@@ -8,6 +8,8 @@ from flask_wtf.file import FileRequired, MultipleFileField
 from wtforms import DateField, DateTimeLocalField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional
 
+from app.validators import InCalendar
+
 DIRECTION_CHOICES = [("inbound", _l("Inbound")), ("outbound", _l("Outbound"))]
 LAYOUT_CHOICES = [
     ("", _l("Team default")),
@@ -21,7 +23,8 @@ ACCEPT = ".wav,.mp3,.m4a,.ogg,.oga,.opus,.flac,.webm,audio/*"
 class UploadForm(FlaskForm):
     files = MultipleFileField(_l("Recordings"), validators=[FileRequired()], render_kw={"accept": ACCEPT})
     agent_id = SelectField(_l("Agent"), coerce=int, validators=[DataRequired()])
-    call_date = DateTimeLocalField(_l("Call date"), format="%Y-%m-%dT%H:%M", validators=[DataRequired()])
+    call_date = DateTimeLocalField(_l("Call date"), format="%Y-%m-%dT%H:%M",
+                                   validators=[DataRequired(), InCalendar()])
     direction = SelectField(_l("Direction"), choices=DIRECTION_CHOICES)
     external_id = StringField(_l("External id (optional)"), validators=[Optional(), Length(max=120)])
     channel_layout = SelectField(_l("Channels"), choices=LAYOUT_CHOICES, validators=[Optional()])
@@ -35,8 +38,8 @@ class CallFilterForm(FlaskForm):
     team = SelectField(_l("Team"), coerce=int, validators=[Optional()])
     agent = SelectField(_l("Agent"), coerce=int, validators=[Optional()])
     status = SelectField(_l("Status"), validators=[Optional()])
-    date_from = DateField(_l("From"), validators=[Optional()])
-    date_to = DateField(_l("To"), validators=[Optional()])
+    date_from = DateField(_l("From"), validators=[Optional(), InCalendar()])
+    date_to = DateField(_l("To"), validators=[Optional(), InCalendar()])
     submit = SubmitField(_l("Filter"))
 
 

@@ -365,6 +365,9 @@ TOP_FIELDS = {
 }
 
 
+MAX_VERSION = 1_000_000  # stored as a 32-bit integer; no rubric gets anywhere near
+
+
 def parse_rubric(data: Any, source: str, lexicon_dir: Path = LEXICON_DIR) -> Rubric:
     """Validate a parsed rubric document and return a Rubric, or raise RubricError."""
     reader = _Reader(source)
@@ -374,8 +377,8 @@ def parse_rubric(data: Any, source: str, lexicon_dir: Path = LEXICON_DIR) -> Rub
     if language not in LANGUAGES:
         raise reader.fail("language", f"must be one of {', '.join(LANGUAGES)}, got {language!r}")
     version = data.get("version")
-    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-        raise reader.fail("version", f"expected a positive whole number, got {version!r}")
+    if isinstance(version, bool) or not isinstance(version, int) or not 1 <= version <= MAX_VERSION:
+        raise reader.fail("version", f"expected a whole number from 1 to {MAX_VERSION:,}, got {version!r}")
     sections = _sections(reader, data.get("sections"))
     lexicons = _lexicons(reader, data.get("lexicons"), language, lexicon_dir)
     scale = _scale(reader, data["scale"], "scale") if "scale" in data else DEFAULT_SCALE
@@ -429,8 +432,12 @@ def load_rubric_text(text: str, source_name: str = "<text>", lexicon_dir: Path =
     """Parse and validate rubric YAML text; errors name `source_name`."""
     import yaml
 
+    from app.safe_yaml import YamlLimitError, load
+
     try:
-        data = yaml.safe_load(text)
+        data = load(text)
+    except YamlLimitError as exc:
+        raise RubricError(source_name, f"line {exc.line}" if exc.line else "", exc.reason) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         field = f"line {mark.line + 1}" if mark is not None else ""
