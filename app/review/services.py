@@ -132,8 +132,8 @@ def start_review(session: Session, call: Call, reviewer: User) -> Evaluation:
     current = latest_review(session, call)
     if current is not None and current.status == EvaluationStatus.DRAFT:
         return current
-    if current is not None:
-        raise ImmutableEvaluation("this call already has a final review; correct it with a new revision")
+    if current is not None:  # final: corrections are revisions
+        raise AlreadyFinalised(finalised_by(session, current.id))
     auto = latest_auto_evaluation(session, call)
     if auto is None:
         raise ReviewError("the call has no automatic evaluation to review yet")
