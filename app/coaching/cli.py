@@ -1,7 +1,9 @@
-"""`qa sheet EVALUATION_ID --out FILE.pdf`: issue (or fetch) the coaching sheet of a final evaluation."""
+"""`qa sheet EVALUATION_ID --out FILE.pdf`: issue (or fetch) the coaching sheet of a final evaluation.
+`qa labelled-examples --out FILE.jsonl`: reviewers' verdicts on evidence, for training the behaviour models."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -13,6 +15,7 @@ from app.extensions import db
 def register(group: click.Group) -> None:
     """Add the coaching commands to the `qa` command group."""
     group.add_command(sheet_command)
+    group.add_command(labelled_examples_command)
 
 
 @click.command("sheet")
@@ -38,3 +41,18 @@ def sheet_command(evaluation_id: int, out: Path) -> None:
     except OSError as exc:
         raise click.ClickException(f"cannot write {out}: {exc.strerror}") from None
     click.echo(f"sheet {sheet.id} ({sheet.language}, sha256 {sheet.sha256[:12]}) written to {out}")
+
+
+@click.command("labelled-examples")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the JSON lines.")
+def labelled_examples_command(out: Path) -> None:
+    """Write each reviewer confirmation or rejection of evidence in a final review as one JSON line."""
+    from app.review.labels import example_rows
+
+    rows = example_rows(db.session)
+    try:
+        out.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows), encoding="utf-8")
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {out}: {exc.strerror}") from None
+    click.echo(f"{len(rows)} labelled examples written to {out}")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from sqlalchemy import select
 
@@ -124,3 +126,20 @@ def test_the_review_screen_shows_uncertain_words_faintly(client, scored, login_a
     login_as("qa_manager")
     page = client.get(f"/review/calls/{call.id}").get_data(as_text=True)
     assert '<span class="uncertain"' in page and ">DSLAM</span>" in page
+
+
+def test_the_labelled_examples_export_gives_the_turn_the_rule_and_the_answer_without_personal_data(scored, make,
+                                                                                                   runner, tmp_path):
+    call, reviewer = scored(), make.user("qa_manager")
+    draft = start_review(db.session, call, reviewer)
+    save_draft(db.session, draft, reviewer, changes=_all_reasons(draft),
+               judgements=[Judgement(_first_negative(draft), "confirmed", "Clear blame")])
+    finalise(db.session, draft, reviewer)
+    db.session.commit()
+    out = tmp_path / "labels.jsonl"
+    result = runner.invoke(args=["qa", "labelled-examples", "--out", str(out)])
+    assert result.exit_code == 0 and "1 labelled examples" in result.output
+    [row] = [json.loads(line) for line in out.read_text().splitlines()]
+    assert (row["criterion"], row["sign"], row["label"], row["reason"]) == ("empathy", -1, 1, "Clear blame")
+    assert "votre faute" in row["turn"] and "box ne marche plus" in row["customer_before"]
+    assert row["reviewer_id"] == reviewer.id and row["rule"] and row["decided_at"]

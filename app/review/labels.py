@@ -1,0 +1,29 @@
+"""Reviewers' verdicts on evidence as labelled examples for the behaviour models (one JSON object each)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from app.calls.models import Call
+from app.review.services import labelled_examples
+
+
+def example_rows(session: Session) -> list[dict[str, Any]]:
+    """Each decision with the agent's turn and the customer's turn before it, personal data masked."""
+    rows, calls = [], {}
+    for v in labelled_examples(session):
+        call = calls.setdefault(v.call_id, session.get(Call, v.call_id))
+        segments = call.transcript.segments if call.transcript else []
+        if not 0 <= v.segment_index < len(segments):
+            continue
+        before = next((s.redacted_text for s in reversed(segments[:v.segment_index]) if s.speaker == "customer"), "")
+        rows.append({
+            "call_id": v.call_id, "language": call.transcript.language, "segment": v.segment_index,
+            "speaker": segments[v.segment_index].speaker, "turn": segments[v.segment_index].redacted_text,
+            "customer_before": before, "criterion": v.criterion_key, "rule": v.rule,
+            "sign": v.sign, "label": 1 if v.verdict == "confirmed" else 0, "verdict": v.verdict,
+            "reason": v.reason, "reviewer_id": v.reviewer_id, "decided_at": v.decided_at.isoformat(),
+        })
+    return rows
