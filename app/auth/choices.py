@@ -20,6 +20,8 @@ class Permission(StrEnum):
     VIEW_ALL_CALLS = "view_all_calls"
     VIEW_OWN_CALLS = "view_own_calls"
     VIEW_UNREDACTED = "view_unredacted"
+    # Card numbers and bank details as spoken (PCI DSS: masked unless there is a business need).
+    VIEW_PAYMENT_DATA = "view_payment_data"
     REVIEW_CALLS = "review_calls"
     VIEW_RUBRICS = "view_rubrics"
     VIEW_JOBS = "view_jobs"
@@ -35,6 +37,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.UPLOAD_CALLS,
             Permission.VIEW_ALL_CALLS,
             Permission.VIEW_UNREDACTED,
+            Permission.VIEW_PAYMENT_DATA,
             Permission.REVIEW_CALLS,
             Permission.VIEW_RUBRICS,
             Permission.VIEW_JOBS,
@@ -44,6 +47,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     # Trainers work from redacted material only: they see calls, never unredacted text.
     Role.TRAINER: frozenset({Permission.VIEW_ALL_CALLS, Permission.VIEW_RUBRICS, Permission.BUILD_ROLEPLAY,
                              Permission.OBSERVE_PRACTICE}),
-    # Agents see only the role-plays assigned to them, in their trainee version.
+    # Agents see only the role-plays assigned to them, in their trainee version; their own calls as spoken,
+    # except card numbers and bank details.
     Role.AGENT: frozenset({Permission.VIEW_OWN_CALLS, Permission.VIEW_UNREDACTED, Permission.PRACTISE_ROLEPLAY}),
 }

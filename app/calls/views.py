@@ -10,6 +10,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
+from app.audit.services import record
 from app.auth.choices import Permission
 from app.auth.permissions import get_call_or_404, require, sees_unredacted, visible_calls
 from app.calls import context
@@ -105,7 +106,11 @@ def _ingest_all(files, meta: CallMeta) -> tuple[list[int], list[tuple[str, str]]
 def show(call_id: int):
     """One call: details, audio player, progress, transcript and scores."""
     call = get_call_or_404(call_id)
-    return render_template("calls/show.html", **context.call_page(call, current_user), action_form=ActionForm())
+    page = render_template("calls/show.html", **context.call_page(call, current_user), action_form=ActionForm())
+    if call.transcript is not None and sees_unredacted(current_user):
+        record(db.session, "transcript.viewed_unmasked", target=call)
+        db.session.commit()
+    return page
 
 
 @bp.route("/<int:call_id>/audio")
@@ -113,16 +118,20 @@ def show(call_id: int):
 def audio(call_id: int):
     """The recording, with range requests so the player can seek; the redacted copy for trainers."""
     call = get_call_or_404(call_id)
-    path, extension = recording_path(call), call.recording.extension
+    path, extension, as_spoken = recording_path(call), call.recording.extension, True
     if not sees_unredacted(current_user):
         if call.transcript is None:
             abort(404)  # nothing is known to be safe to hear before the transcript is redacted
         redacted = redacted_audio_path(call.transcript)
         if redacted is not None:
-            path, extension = redacted, "flac"
+            path, extension, as_spoken = redacted, "flac", False
     if not path.exists():
         abort(404)
-    return send_file(path, mimetype=context.audio_mimetype(extension), conditional=True, max_age=3600,
+    if as_spoken:
+        # Each read of the recording as spoken is audited, range requests of the player included.
+        record(db.session, "audio.played_unredacted", target=call, range=request.headers.get("Range", "")[:40])
+        db.session.commit()
+    return send_file(path, mimetype=context.audio_mimetype(extension), conditional=True,
                      download_name=f"call-{call.id}.{extension}")
 
 

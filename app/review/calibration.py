@@ -69,7 +69,14 @@ def submit(session: Session, cal: CalibrationSession, reviewer: User, scores: Ma
     record(session, "calibration.scored", target=cal, actor_id=reviewer.id)
 
 
+def may_reveal(cal: CalibrationSession, user: User) -> bool:
+    """Only whoever opened the calibration (or an admin) ends its blindness."""
+    return cal.created_by_id == user.id or user.can(Permission.MANAGE_USERS)
+
+
 def reveal(session: Session, cal: CalibrationSession, who: User) -> None:
+    if not may_reveal(cal, who):
+        raise ReviewError("only the reviewer who opened this calibration (or an admin) can reveal the scores")
     if cal.revealed_at is None:
         cal.revealed_at = utcnow()
         record(session, "calibration.revealed", target=cal, actor_id=who.id)

@@ -13,6 +13,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from app.audit.services import record
 from app.auth.choices import Permission, Role
 from app.auth.models import User
 from app.auth.permissions import get_call_or_404, require
@@ -183,6 +184,9 @@ def _show_errors(form_criteria, exc: ReviewError) -> None:
 def screen(call_id: int):
     """The review screen: listen, read, confirm or change each score, save a draft, finalise."""
     call = get_call_or_404(call_id)
+    if request.method == "GET":  # the screen shows the transcript as spoken
+        record(db.session, "review.screen_viewed", target=call)
+        db.session.commit()
     current = latest_review(db.session, call)
     if current is not None and current.status == EvaluationStatus.FINAL:
         if request.method == "POST":
@@ -334,6 +338,8 @@ def reveal(call_id: int):
     """Show every participant's scores side by side; the session is closed to new scores."""
     call, cal = _calibration_or_redirect(call_id)
     if cal is not None and ActionForm().validate_on_submit():
+        if not calibration.may_reveal(cal, current_user):
+            abort(403)
         calibration.reveal(db.session, cal, current_user)
         db.session.commit()
         return redirect(url_for("review.calibration_page", call_id=call.id, session=cal.id))

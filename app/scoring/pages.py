@@ -7,6 +7,7 @@ from typing import Any
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
+from app import privacy
 from app.auth.models import User
 from app.auth.permissions import sees_unredacted
 from app.calls.models import Call
@@ -23,11 +24,11 @@ def _ui_language() -> str:
     return str(get_locale() or "en")[:2]
 
 
-def _evidence(ev, segments, redacted: bool) -> dict[str, Any]:
+def _evidence(ev, segments, redacted: bool, user: User, language: str) -> dict[str, Any]:
     segment = segments[ev.segment_index] if 0 <= ev.segment_index < len(segments) else None
     quote = ""
     if segment is not None and not redacted:
-        quote = segment.text[ev.char_start : ev.char_end]
+        quote = privacy.quote(user, segment, language, ev.char_start, ev.char_end)
     elif segment is not None:
         quote = segment.redacted_text
     return {
@@ -54,7 +55,8 @@ def evaluation_view(evaluation: Evaluation, user: User) -> dict[str, Any]:
     criteria = []
     for row in evaluation.criteria:
         crit = next((c for c in spec.criteria if c.id == row.criterion_key), None)
-        evidence = [_evidence(e, segments, redacted) for e in row.evidence]
+        evidence = [_evidence(e, segments, redacted, user, evaluation.call.transcript.language)
+                    for e in row.evidence]
         criteria.append(
             {
                 "id": row.criterion_key,

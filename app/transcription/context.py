@@ -7,6 +7,7 @@ from typing import Any
 from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 
+from app import privacy
 from app.auth.models import User
 from app.auth.permissions import sees_unredacted
 from app.calls.models import Call
@@ -68,7 +69,7 @@ def transcript_section(call: Call, user: User):
     redacted = not sees_unredacted(user)
     lines = [
         {"index": s.position, "speaker": s.speaker, "label": SPEAKER_LABELS.get(s.speaker, s.speaker),
-         "start": s.start, "end": s.end, "text": s.redacted_text if redacted else s.text}
+         "start": s.start, "end": s.end, "text": privacy.segment_text(user, s, row.language, redacted=redacted)}
         for s in row.segments
     ]
     settings = row.settings or {}

@@ -12,6 +12,7 @@ from app.auth.permissions import get_call_or_404, require, sees_unredacted
 from app.calls.forms import ActionForm
 from app.extensions import db
 from app.jobs.services import active_job, create_job
+from app.privacy import sees_payment_data
 from app.transcription import exports
 from app.transcription.services import to_interchange
 
@@ -36,7 +37,9 @@ def export(call_id: int, fmt: str):
     if fmt not in FORMATS or call.transcript is None:
         abort(404)
     mimetype, render = FORMATS[fmt]
-    unredacted = request.args.get("unredacted") == "1" and sees_unredacted(current_user)
+    # Words timed one by one would give a card number away: without payment data rights, the export is redacted.
+    unredacted = (request.args.get("unredacted") == "1" and sees_unredacted(current_user)
+                  and sees_payment_data(current_user))
     if unredacted:
         record(db.session, "transcript.exported_unredacted", target=call, actor_id=current_user.id, format=fmt)
         db.session.commit()

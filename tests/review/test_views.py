@@ -119,6 +119,8 @@ def test_calibration_is_blind_until_reveal(client, scored, make):
     score_as(second, 77)  # before the reveal, each reviewer sees only their own scores
     page = client.get(f"/review/calls/{call.id}/calibration").get_data(as_text=True)
     assert 'value="77' in page and 'value="41' not in page and ">41<" not in page
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    login(client, lead)  # only whoever opened the calibration reveals it
     client.post(f"/review/calls/{call.id}/calibration/reveal",
                 data={"csrf_token": csrf_token(client, f"/review/calls/{call.id}/calibration")})
     page = client.get(f"/review/calls/{call.id}/calibration").get_data(as_text=True)
