@@ -102,13 +102,16 @@ def import_command(folder: Path, manifest: Path | None) -> None:
 @click.option("--worker-type", default="thread", type=click.Choice(["thread", "process"]), show_default=True)
 def worker_command(workers: int, worker_type: str) -> None:
     """Run a job worker (transcription, scoring...) until stopped."""
+    from app.calls.storage import remove_orphans
     from app.jobs.queue import get_queue
     from app.jobs.runner import recover_jobs
 
     queue = get_queue()
     requeued = recover_jobs(requeue_waiting=True)
+    orphans = remove_orphans(Path(current_app.config["RECORDINGS_DIR"]))
     click.echo(f"worker on {queue.backend} queue {current_app.config['QUEUE_NAME']!r}, "
-               f"{workers} {worker_type}(s); {requeued} job(s) (re)queued", err=True)
+               f"{workers} {worker_type}(s); {requeued} job(s) (re)queued, {orphans} unfinished upload(s) "
+               "removed", err=True)
     consumer = queue.huey.create_consumer(workers=workers, worker_type=worker_type, periodic=True,
                                           check_worker_health=True)
     consumer.run()

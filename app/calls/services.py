@@ -10,6 +10,7 @@ from typing import BinaryIO
 
 from flask import current_app
 from sqlalchemy import Select, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from app.audit.services import record
@@ -88,8 +89,17 @@ def ingest(session: Session, stream: BinaryIO, filename: str | None, meta: CallM
                 direction=meta.direction, external_id=meta.external_id or None,
                 original_filename=display_name(filename), channel_layout=meta.channel_layout or None,
                 status=CallStatus.UPLOADED, uploaded_by_id=uploaded_by_id)
-    session.add(call)
-    session.flush()
+    try:
+        with session.begin_nested():  # a savepoint: losing a race to the same file undoes only this call
+            session.add(call)
+            session.flush()
+    except IntegrityError:
+        tmp.unlink(missing_ok=True)
+        winner = session.scalars(select(Call.id).join(Recording).where(Recording.sha256 == sha256)).first()
+        if winner is None:  # the other unique key: the same reference, uploaded at the same moment
+            _check_meta(session, meta)
+            raise
+        raise IngestError(f"This recording was already uploaded (call #{winner}).") from None
     storage.store(tmp, root, recording.relative_path)
     record(session, "call.uploaded", target=call, actor_id=uploaded_by_id, sha256=sha256,
            filename=call.original_filename)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+import time
 from pathlib import Path
 from typing import BinaryIO
 
@@ -52,6 +53,20 @@ def spool(stream: BinaryIO, root: Path, *, max_bytes: int) -> tuple[Path, str, i
         os.unlink(name)
         raise
     return Path(name), digest.hexdigest(), size
+
+
+def remove_orphans(root: Path, *, older_than: float = 3600.0) -> int:
+    """Delete spooled uploads left by a process killed mid-ingest; a spool still being written is recent."""
+    cutoff = time.time() - older_than
+    removed = 0
+    for path in (root / "tmp").glob("upload-*"):
+        try:
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
+                removed += 1
+        except FileNotFoundError:  # another process cleaned it first
+            continue
+    return removed
 
 
 def store(tmp_path: Path, root: Path, relative_path: str) -> Path:
