@@ -13,6 +13,11 @@
   `WhisperModel.transcribe` on the same files with the same settings, interleaved, as one ratio (target < 1.10).
 - Downmixed stereo calls: diarization error rate (collar 0.25 s) of the mono pipeline's speaker turns against
   each channel's voice activity, the channel truth.
+- Timing on the stereo calls (the channels are the truth for who speaks): overtalk and silences of the pipeline's
+  metrics against a reference built from each channel's own word timings (bare faster-whisper on that channel
+  alone), per-channel Silero voice activity (its 0.4 s padding removed) as a cross-check (8 kHz channels carry some crosstalk, so VAD
+  overtalk is an upper bound), what the old segment-span figures would have said, the seconds of speech (by
+  either reference) under the long silences flagged, and the longest pause between two words of one segment.
 - --jobs N: worker memory. N consecutive jobs through the real worker path in this process (a temporary SQLite
   database, Job rows, the transcribe stage with redaction and the redacted audio copy, then the score stage
   with spaCy), RSS after each (first / last / max).
@@ -184,6 +189,64 @@ def downmix_der(path: Path, transcript) -> float:  # noqa: ANN001
     return diarization_error_rate(truth, hyp)
 
 
+def _overlap_total(a: list, b: list) -> float:
+    from app.transcription.metrics import intersect_intervals, merge_intervals
+
+    return sum(e - s for s, e in intersect_intervals(merge_intervals(a), merge_intervals(b)))
+
+
+def run_timing(data: Path, settings: TranscriptionSettings, limit: int | None) -> list[dict]:
+    """Overtalk and flagged silences of the stereo pipeline against per-channel word and VAD references."""
+    from app.transcription.vad import speech_regions
+
+    engine = get_engine(settings)
+    rows = []
+    calls = [i for i in manifest(data) if i["kind"] == "call" and i["channels"] == 2 and i["duration"] > 30]
+    for item in calls[:limit]:
+        path = data / item["path"]
+        audio = load_audio(path)
+        words, spans = [], []
+        for channel in (0, 1):  # the reference: each channel transcribed alone, its words as they come
+            segments, _ = engine.model.transcribe(audio[channel], **engine.transcribe_kwargs(item["language"]))
+            segments = list(segments)
+            words.append([(w.start, w.end) for seg in segments for w in seg.words or ()])
+            spans.append([(seg.start, seg.end) for seg in segments])
+        # Silero pads each region by 0.4 s on both sides (speech_pad_ms): measure on the speech itself.
+        vad = [[(s + 0.4, e - 0.4) for s, e in speech_regions(audio[channel]) if e - s > 0.8] for channel in (0, 1)]
+        transcript = transcribe_file(path, channels="agent,customer", language=item["language"], settings=settings)
+        metrics = transcript.info["metrics"]
+        flagged = [(x["start"], x["end"]) for x in metrics["silence"]["long"]]
+        gaps = [b.start - a.end for seg in transcript.segments for a, b in zip(seg.words, seg.words[1:])]
+        rows.append({
+            "file": item["path"],
+            "overtalk": metrics["overtalk"]["total"],
+            "episodes": metrics["overtalk"]["count"],
+            "word_ref": _overlap_total(words[0], words[1]),
+            "vad_ref": _overlap_total(vad[0], vad[1]),
+            "old_spans": _overlap_total(spans[0], spans[1]),
+            "flagged": len(flagged),
+            "holds": sum(1 for x in metrics["silence"]["long"] if x["possible_unannounced_hold"]),
+            "speech_under_flagged_words": _overlap_total(flagged, words[0] + words[1]),
+            "speech_under_flagged_vad": _overlap_total(flagged, vad[0] + vad[1]),
+            "max_gap": max(gaps, default=0.0),
+        })
+        print(f"  timing {item['path']}: overtalk {rows[-1]['overtalk']:.2f}s vs words {rows[-1]['word_ref']:.2f}s",
+              file=sys.stderr)
+    return rows
+
+
+def print_timing(rows: list[dict]) -> None:
+    print("\n| stereo call | overtalk (episodes) | word-timing reference | difference | per-channel VAD "
+          "| old segment spans | long silences flagged (unannounced) | speech under them: words / VAD "
+          "| longest pause inside a segment |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for r in rows:
+        print(f"| {r['file']} | {r['overtalk']:.2f} s ({r['episodes']}) | {r['word_ref']:.2f} s "
+              f"| {r['overtalk'] - r['word_ref']:+.2f} s | {r['vad_ref']:.2f} s | {r['old_spans']:.2f} s "
+              f"| {r['flagged']} ({r['holds']}) | {r['speech_under_flagged_words']:.2f} s / "
+              f"{r['speech_under_flagged_vad']:.2f} s | {r['max_gap']:.2f} s |")
+
+
 def bare_transcribe(model, path: Path, kwargs: dict, stereo: bool) -> None:  # noqa: ANN001
     """What a plain faster-whisper user would run: decode, then transcribe each channel, consuming segments."""
     from faster_whisper import decode_audio
@@ -282,7 +345,7 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=None, help="at most N recordings per set")
     parser.add_argument("--jobs", type=int, default=0, help="memory flatness: N consecutive transcriptions")
     parser.add_argument("--cache", default="instance/models")
-    parser.add_argument("--skip", default="", help="comma list of sections to skip: wer,stereo,overhead")
+    parser.add_argument("--skip", default="", help="comma list of sections to skip: wer,stereo,timing,overhead")
     args = parser.parse_args()
     skip = set(args.skip.split(","))
     settings = TranscriptionSettings(model=args.model, model_cache_dir=args.cache, diarize=True)
@@ -302,6 +365,8 @@ def main() -> None:
     if "stereo" not in skip:
         stereo_rows, _ = run_stereo(args.data, settings, args.limit)
         print_stereo(stereo_rows)
+    if "timing" not in skip:
+        print_timing(run_timing(args.data, settings, args.limit))
     if "overhead" not in skip:
         firsts: dict[str, int] = {}
         sample = []

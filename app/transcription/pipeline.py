@@ -24,7 +24,7 @@ from app.transcription.engines import (
 )
 from app.transcription.guards import Dropped, choose_language, filter_segments
 from app.transcription.interchange import Segment, Transcript, Word
-from app.transcription.recovery import placeholder, recover, unheard_regions, without_heard
+from app.transcription.recovery import recover, unheard_regions
 from app.transcription.segmentation import split_all
 from app.transcription.settings import TranscriptionSettings
 from app.transcription.vad import Region, first_speech, speech_regions
@@ -122,15 +122,11 @@ def _unheard(
     for i, role in enumerate(roles):
         other = roles[1 - i]
         for region in unheard_regions(regions[i], tracks[i], tracks[1 - i], words[role], words[other]):
-            kept, lost = recover(engine, tracks[i], region, language=language, speaker=role)
+            found, lost = recover(engine, tracks[i], region, language=language, speaker=role, heard=words[role])
+            added.extend(found)
             dropped.extend(lost)
             if log is not None:
                 log.extend(d.as_dict() for d in lost)
-            pieces = split_all(_to_segment(seg, role) for seg in kept if seg.words)
-            if not pieces:
-                added.append(placeholder(region, role))
-                continue
-            added.extend(p for p in (without_heard(piece, words[role]) for piece in pieces) if p is not None)
     if added:
         logger.info("%d stretch(es) of speech the engine skipped were transcribed again", len(added))
     return added

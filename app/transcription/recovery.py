@@ -19,14 +19,14 @@ import numpy as np
 from app.transcription.engines import SAMPLE_RATE, Engine, EngineSegment, EngineWord
 from app.transcription.guards import Dropped, filter_segments
 from app.transcription.interchange import Segment, Word
+from app.transcription.segmentation import split_all
 from app.transcription.vad import Region
 
 UNTRANSCRIBED = "…"
-MIN_UNHEARD_S = 0.8  # shorter voice activity without words is breath, clicks or a cough
-MAX_HEARD_SHARE = 0.2  # a region this much covered by the party's own words was heard
+VAD_PAD_S = 0.4  # Silero pads each speech region by this much on both sides (speech_pad_ms)
+MIN_UNHEARD_S = 0.8  # shorter voice activity without words (padding included) is breath, clicks or a cough
 MAX_CROSSTALK_SHARE = 0.5  # a region this much covered by the other party's words is their voice leaking
 DOMINANCE_DB = 6.0  # the party's own channel must be this much louder than the other during the region
-PAD_S = 0.2
 
 
 def covered(region: Region, intervals: Sequence[Region]) -> float:
@@ -48,32 +48,52 @@ def unheard_regions(
     own_words: Sequence[Region],
     other_words: Sequence[Region],
 ) -> list[Region]:
-    """Voice-activity regions of one channel where its party speaks but has no words."""
+    """Stretches of a channel's voice activity (padding included) where its party speaks but has no words."""
     found = []
-    for region in regions:
-        if region[1] - region[0] < MIN_UNHEARD_S or covered(region, own_words) > MAX_HEARD_SHARE:
+    for piece in (p for region in regions for p in uncovered(region, own_words)):
+        if piece[1] - piece[0] < MIN_UNHEARD_S or covered(piece, other_words) > MAX_CROSSTALK_SHARE:
             continue
-        if covered(region, other_words) > MAX_CROSSTALK_SHARE:
+        if level_db(own, piece) - level_db(other, piece) < DOMINANCE_DB:
             continue
-        if level_db(own, region) - level_db(other, region) < DOMINANCE_DB:
-            continue
-        found.append(region)
+        found.append(piece)
     return found
 
 
+def uncovered(region: Region, words: Sequence[Region]) -> list[Region]:
+    """The parts of a region that none of the words cover."""
+    pieces, cursor = [], region[0]
+    for start, end in sorted(w for w in words if w[1] > region[0] and w[0] < region[1]):
+        if start > cursor:
+            pieces.append((cursor, start))
+        cursor = max(cursor, end)
+    if cursor < region[1]:
+        pieces.append((cursor, region[1]))
+    return [(round(s, 3), round(e, 3)) for s, e in pieces]
+
+
 def recover(
-    engine: Engine, track: np.ndarray, region: Region, *, language: str, speaker: str
-) -> tuple[list[EngineSegment], list[Dropped]]:
-    """The region transcribed on its own, times shifted back to the call; guarded like any other segment."""
-    offset = max(0.0, region[0] - PAD_S)
-    clip = track[int(offset * SAMPLE_RATE) : int((region[1] + PAD_S) * SAMPLE_RATE)]
+    engine: Engine, track: np.ndarray, region: Region, *, language: str, speaker: str, heard: Sequence[Region]
+) -> tuple[list[Segment], list[Dropped]]:
+    """The region transcribed on its own (guarded like any segment, cut at pauses, words already heard left
+    out); what still has voice but no words becomes an untranscribed line."""
+    offset = region[0]  # the region already carries the voice detector's padding
+    clip = track[int(offset * SAMPLE_RATE) : int(region[1] * SAMPLE_RATE)]
     result = engine.transcribe(clip, language=language)
-    shifted = [_shift(seg, offset) for seg in result.segments]
-    return filter_segments(shifted, [region], speaker=speaker)
+    kept, dropped = filter_segments([_shift(seg, offset) for seg in result.segments], [region], speaker=speaker)
+    pieces = split_all(_segment(seg, speaker) for seg in kept if seg.words)
+    pieces = [p for p in (without_heard(piece, heard) for piece in pieces) if p is not None]
+    said = [(w.start, w.end) for piece in pieces for w in piece.words]
+    rest = [placeholder(gap, speaker) for gap in uncovered(region, said) if gap[1] - gap[0] >= MIN_UNHEARD_S]
+    return pieces + rest, dropped
+
+
+def _segment(seg: EngineSegment, speaker: str) -> Segment:
+    words = tuple(Word(float(w.start), float(w.end), w.word, w.probability) for w in seg.words if w.word.strip())
+    return Segment(speaker, float(seg.start), float(max(seg.end, seg.start)), seg.text.strip(), words)
 
 
 def without_heard(segment: Segment, heard: Sequence[Region]) -> Segment | None:
-    """A recovered segment less the words its party was already heard saying (the region's edges)."""
+    """A recovered segment less the words its party was already heard saying (at the region's edges)."""
     words = [w for w in segment.words if not any(min(w.end, e) > max(w.start, s) for s, e in heard)]
     if len(words) == len(segment.words):
         return segment
@@ -84,8 +104,9 @@ def without_heard(segment: Segment, heard: Sequence[Region]) -> Segment | None:
 
 
 def placeholder(region: Region, speaker: str) -> Segment:
-    """A line saying that the party speaks here, with one zero-confidence word over the region."""
-    start, end = round(region[0], 3), round(region[1], 3)
+    """A line saying that the party speaks here, with one zero-confidence word over the region's speech."""
+    pad = min(VAD_PAD_S, max(0.0, (region[1] - region[0] - 0.2) / 2))  # the voice detector's padding, off
+    start, end = round(region[0] + pad, 3), round(region[1] - pad, 3)
     return Segment(speaker, start, end, UNTRANSCRIBED, (Word(start, end, UNTRANSCRIBED, 0.0),))
 
 
