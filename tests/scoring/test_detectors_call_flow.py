@@ -95,3 +95,30 @@ def test_the_recording_disclaimer_in_the_first_seconds_is_found(score):
         ],
     )
     assert criterion(result, "recording_disclaimer").score == 100
+
+
+def test_a_misheard_but_recognisable_disclaimer_still_counts(score):
+    # Whisper base on the synthesised French demo call ("Cet appel peut être enregistré. Que puis-je faire...").
+    result = score(
+        "fr",
+        [
+            (A, "Bonjour, c'est une liste d'enfants plus, je lis à la parée, c'est appel peut-être enregistré "
+                "que plus c'est pour vous."),
+            (C, "Bonjour. Ma box ne marche plus depuis trois jours."),
+        ],
+    )
+    disclaimer = criterion(result, "recording_disclaimer")
+    assert disclaimer.score == 100
+    assert [e.text for e in disclaimer.evidence] == ["c'est appel peut-être enregistré"]
+    assert ("offers_help", 1) in _rules(result, "greeting")
+
+
+def test_a_call_without_any_disclaimer_is_still_missing_one(score):
+    result = score(
+        "fr",
+        [
+            (A, "Bonjour, service client, Paul à l'appareil, votre appel a bien été transféré, que puis-je faire ?"),
+            (C, "Bonjour, je voudrais enregistrer une réclamation."),
+        ],
+    )
+    assert criterion(result, "recording_disclaimer").score == 0

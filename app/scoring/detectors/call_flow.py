@@ -11,6 +11,7 @@ from app.scoring.detectors._common import clamp, next_agent
 from app.scoring.detectors.registry import detector
 from app.scoring.types import NOT_APPLICABLE, DetectorResult, Evidence
 from app.transcription.metrics import spoken_span
+from app.transcription.tolerant import find_any
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,12 +31,17 @@ def _first_hit(ctx: DetectorContext, roles: tuple[str, ...], indexes: list[int])
 
 @detector(
     "greeting",
-    params={"greet": 40.0, "identify": 40.0, "offer": 20.0, "opening_s": 30.0},
+    params={"greet": 40.0, "identify": 40.0, "offer": 20.0, "opening_s": 30.0, "tolerant_min_key": 12},
     lexicons=("greeting", "identification", "help_offer"),
     rules=("greets", "no_greeting", "identifies", "no_identification", "offers_help"),
 )
 def greeting(ctx: DetectorContext, params: Mapping[str, Any]) -> DetectorResult:
-    """The agent's opening greets, gives a name or service, and offers help."""
+    """The agent's opening greets, gives a name or service, and offers help.
+
+    Identification and offers of help the engine misheard but that still sound like the lexicon's ("que plus
+    c'est pour vous" for "que puis-je faire pour vous") count too: the longer phrases are also looked for
+    tolerantly (sound keys, a few edits; shorter ones matched everyday speech in French dialogues).
+    """
     agent = ctx.indexes("agent")
     if not agent:
         return NOT_APPLICABLE
@@ -63,6 +69,8 @@ def greeting(ctx: DetectorContext, params: Mapping[str, Any]) -> DetectorResult:
     )
     for roles, weight, good, bad, yes, no in parts:
         hit = _first_hit(ctx, roles, opening) or (_named(ctx, opening) if weight == "identify" else None)
+        if hit is None and weight != "greet":  # "bonjour" is never missed; near-greetings ("bonne journée") are
+            hit = _heard(ctx, roles[0], opening, int(params["tolerant_min_key"]))
         if hit is not None:
             i, m = hit
             score += params[weight]
@@ -70,6 +78,18 @@ def greeting(ctx: DetectorContext, params: Mapping[str, Any]) -> DetectorResult:
         elif no is not None:
             evidence.append(ctx.evidence(opening[0], ctx.whole(opening[0]), bad, -1, *no))
     return DetectorResult(clamp(score), tuple(evidence), len(opening))
+
+
+def _heard(ctx: DetectorContext, role: str, indexes: list[int], min_key: int) -> tuple[int, _Span] | None:
+    lexicon = ctx.lexicons.get(role)
+    if lexicon is None:
+        return None
+    phrases = [e.term for e in lexicon.entries]
+    for i in indexes:
+        hit = find_any(phrases, ctx.segments[i].text, min_key=min_key)
+        if hit is not None:
+            return i, _Span(hit.start_char, hit.end_char)
+    return None
 
 
 def _named(ctx: DetectorContext, indexes: list[int]) -> tuple[int, Any] | None:

@@ -9,6 +9,7 @@ from app.scoring.context import DetectorContext
 from app.scoring.detectors._common import clamp
 from app.scoring.detectors.registry import detector
 from app.scoring.types import NOT_APPLICABLE, DetectorResult
+from app.transcription.tolerant import find_any
 
 
 @detector("forbidden_phrases", params={"penalty": 50.0}, lexicons=("forbidden",), rules=("forbidden_phrase",))
@@ -36,31 +37,35 @@ def forbidden_phrases(ctx: DetectorContext, params: Mapping[str, Any]) -> Detect
 
 @detector(
     "recording_disclaimer",
-    params={"within_s": 30.0},
+    params={"within_s": 30.0, "tolerant_min_key": 14},
     lexicons=("recording_disclaimer",),
     rules=("disclaimer_given", "disclaimer_missing"),
 )
 def recording_disclaimer(ctx: DetectorContext, params: Mapping[str, Any]) -> DetectorResult:
-    """The agent says the call is recorded within the first `within_s` seconds of their speech."""
+    """The agent says the call is recorded within the first `within_s` seconds of their speech.
+
+    A disclaimer the engine misheard but that still sounds like one ("c'est appel peut-être enregistré")
+    counts: the lexicon's longer phrases are also looked for tolerantly (sound keys, a few edits).
+    """
     agent = ctx.indexes("agent")
     if not agent:
         return NOT_APPLICABLE
     limit = ctx.segments[agent[0]].start + params["within_s"]
-    for a in agent:
-        if ctx.segments[a].start > limit:
-            break
-        hits = ctx.find("recording_disclaimer", a)
-        if hits:
-            m = hits[0]
-            ev = ctx.evidence(
-                a,
-                (m.start_char, m.end_char),
-                "disclaimer_given",
-                +1,
-                "Annonce que l'appel est enregistré.",
-                "States that the call is recorded.",
-            )
-            return DetectorResult(100.0, (ev,), 1)
+    opening = [a for a in agent if ctx.segments[a].start <= limit]
+    found = _exact_disclaimer(ctx, opening) or _heard_disclaimer(ctx, opening, int(params["tolerant_min_key"]))
+    if found is not None:
+        a, span, approx = found
+        fr = f" (reconnu malgré la transcription : « {approx} »)" if approx else ""
+        en = f" (recognised despite the transcription: '{approx}')" if approx else ""
+        ev = ctx.evidence(
+            a,
+            span,
+            "disclaimer_given",
+            +1,
+            f"Annonce que l'appel est enregistré{fr}.",
+            f"States that the call is recorded{en}.",
+        )
+        return DetectorResult(100.0, (ev,), 1)
     ev = ctx.evidence(
         agent[0],
         ctx.whole(agent[0]),
@@ -70,6 +75,29 @@ def recording_disclaimer(ctx: DetectorContext, params: Mapping[str, Any]) -> Det
         f"No recording disclaimer in the first {params['within_s']:.0f} seconds.",
     )
     return DetectorResult(0.0, (ev,), 1)
+
+
+def _exact_disclaimer(ctx: DetectorContext, opening: list[int]) -> tuple[int, tuple[int, int], str] | None:
+    for a in opening:
+        hits = ctx.find("recording_disclaimer", a)
+        if hits:
+            return a, (hits[0].start_char, hits[0].end_char), ""
+    return None
+
+
+def _heard_disclaimer(
+    ctx: DetectorContext, opening: list[int], min_key: int
+) -> tuple[int, tuple[int, int], str] | None:
+    """A disclaimer heard approximately in one of the opening segments, with the lexicon phrase it sounds like."""
+    lexicon = ctx.lexicons.get("recording_disclaimer")
+    if lexicon is None:
+        return None
+    phrases = [e.term for e in lexicon.entries]
+    for a in opening:
+        hit = find_any(phrases, ctx.segments[a].text, min_key=min_key)
+        if hit is not None:
+            return a, (hit.start_char, hit.end_char), hit.phrase
+    return None
 
 
 @detector(
