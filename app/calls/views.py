@@ -28,7 +28,7 @@ from app.calls.services import (
 )
 from app.extensions import db
 from app.jobs.models import Job, JobStatus
-from app.jobs.services import retry_job
+from app.jobs.services import queue_was_unreachable, retry_job
 from app.teams.models import Agent
 from app.transcription.audio import AudioError
 from app.transcription.services import redacted_audio_path
@@ -77,9 +77,16 @@ def upload():
         stored, refused = _ingest_all(form.files.data, meta)
         for name, message in refused:
             flash(_("%(name)s was refused: %(reason)s", name=name, reason=message), "error")
-        if stored:
+        if stored and queue_was_unreachable(db.session):
+            flash(ngettext("%(num)d recording stored. The job queue cannot be reached right now: transcription "
+                           "starts by itself once it is back, there is no need to upload again.",
+                           "%(num)d recordings stored. The job queue cannot be reached right now: transcription "
+                           "starts by itself once it is back, there is no need to upload again.", len(stored)),
+                  "info")
+        elif stored:
             flash(ngettext("%(num)d recording uploaded; transcription has started.",
                            "%(num)d recordings uploaded; transcription has started.", len(stored)), "success")
+        if stored:
             return redirect(url_for("calls.show", call_id=stored[0]) if len(stored) == 1 else url_for("calls.index"))
     return render_template("calls/upload.html", form=form, max_mb=current_app.config["MAX_UPLOAD_MB"])
 

@@ -45,6 +45,13 @@ class Queue:
         else:
             self._run(job_id)
 
+    def waiting_job_ids(self) -> set[int]:
+        """The job ids whose message is on the queue now, due or scheduled for a retry."""
+        if self.huey.immediate:
+            return set()
+        tasks = [*self.huey.pending(), *self.huey.scheduled()]
+        return {task.args[0] for task in tasks if task.args}
+
     def _run_in_app(self, job_id: int) -> None:
         from app.jobs.runner import run_job
 

@@ -142,9 +142,17 @@ def recover_jobs(*, requeue_waiting: bool) -> int:
         else:
             job.status = JobStatus.QUEUED
     db.session.commit()
-    to_send = [j.id for j in stale if j.status == JobStatus.QUEUED]
+    queued = db.session.scalars(select(Job.id).where(Job.status == JobStatus.QUEUED).order_by(Job.id)).all()
     if requeue_waiting:
-        to_send = db.session.scalars(select(Job.id).where(Job.status == JobStatus.QUEUED).order_by(Job.id)).all()
+        to_send = queued
+    else:
+        # Queued in the database but on no queue: the message was lost (the queue was down when the job was
+        # saved, or its storage was wiped). A duplicate is harmless: only one worker can claim a queued job.
+        waiting = queue.waiting_job_ids()
+        to_send = [job_id for job_id in queued if job_id not in waiting]
+        lost = set(to_send) - {j.id for j in stale}
+        if lost:
+            log.warning("job(s) %s were queued without a message on the queue; sending them again", sorted(lost))
     for job_id in to_send:
         queue.dispatch(job_id)
     return len(to_send)

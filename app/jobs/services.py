@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
@@ -9,6 +11,8 @@ from app.extensions import db
 from app.jobs.models import Job, JobStatus
 
 _PENDING_KEY = "ecoute_jobs_to_dispatch"
+_UNREACHABLE_KEY = "ecoute_queue_unreachable"
+log = logging.getLogger(__name__)
 
 
 def create_job(session: Session, kind: str, *, call_id: int | None = None, target_id: int | None = None,
@@ -46,7 +50,17 @@ def _dispatch_pending(session: Session) -> None:
     from app.jobs.queue import get_queue
 
     for job_id in session.info.pop(_PENDING_KEY, []):
-        get_queue().dispatch(job_id)
+        try:
+            get_queue().dispatch(job_id)
+        except Exception:  # noqa: BLE001 - the job row is committed; recovery sends it once the queue is back
+            log.warning("job %s is saved but the queue is unreachable; it will be sent again", job_id,
+                        exc_info=True)
+            session.info[_UNREACHABLE_KEY] = True
+
+
+def queue_was_unreachable(session: Session) -> bool:
+    """Whether a job committed in this session could not be handed to the queue (and waits for recovery)."""
+    return bool(session.info.pop(_UNREACHABLE_KEY, False))
 
 
 def _forget_pending(session: Session) -> None:
