@@ -82,7 +82,7 @@ def store_transcript(session: Session, call: Call, result: interchange.Transcrip
     row.segments = [
         TranscriptSegment(position=i, speaker=seg.speaker, start=seg.start, end=seg.end, text=seg.text,
                           redacted_text=red.text,
-                          words=[{"start": w.start, "end": w.end, "word": w.word} for w in seg.words])
+                          words=[_stored_word(w) for w in seg.words])
         for i, (seg, red) in enumerate(zip(result.segments, redacted.segments, strict=True))
     ]
     session.add(row)
@@ -93,13 +93,21 @@ def store_transcript(session: Session, call: Call, result: interchange.Transcrip
     return row
 
 
+def _stored_word(word: interchange.Word) -> dict[str, Any]:
+    """A word as stored: its times, its text and, when the engine gave one, its probability (confidence)."""
+    stored: dict[str, Any] = {"start": word.start, "end": word.end, "word": word.word}
+    if word.probability is not None:
+        stored["probability"] = round(float(word.probability), 3)
+    return stored
+
+
 def to_interchange(row: Transcript, *, redacted: bool = False) -> interchange.Transcript:
     """A stored transcript back in the interchange shape (for scoring and exports); `redacted` masks personal
     data in the text and in the word timings alike (a masked span becomes one labelled word)."""
     segments = tuple(
         interchange.Segment(
             speaker=s.speaker, start=s.start, end=s.end, text=s.text,
-            words=tuple(interchange.Word(w["start"], w["end"], w["word"]) for w in s.words),
+            words=tuple(interchange.Word(w["start"], w["end"], w["word"], w.get("probability")) for w in s.words),
         )
         for s in row.segments
     )

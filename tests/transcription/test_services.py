@@ -109,3 +109,16 @@ def test_a_suspected_swap_is_one_click_away_and_transcribes_again(client, make, 
     db.session.expire_all()
     assert call.channel_layout == "customer,agent" and not call.swap_suspected
     assert [j.kind for j in call.jobs].count("transcribe") == 2 and call.transcript is not None
+
+
+def test_the_engines_confidence_in_each_word_is_kept_and_exported(client, make, login_as):
+    call = make.call(seconds=2)
+    sure, unsure = Word(0.0, 0.4, "Hello", 0.97), Word(0.5, 0.9, "Fibra", 0.21)
+    transcript = Transcript(language="en", duration=2.0, segments=(
+        Segment("agent", 0.0, 0.9, "Hello Fibra", (sure, unsure)),
+    ), info={"engine": "test", "model": "test", "attribution": "stereo"})
+    store_transcript(db.session, call, transcript)
+    db.session.commit()
+    login_as("qa_manager")
+    words = client.get(f"/calls/{call.id}/transcript.json").get_json()["segments"][0]["words"]
+    assert [(w["word"], w["probability"]) for w in words] == [("Hello", 0.97), ("Fibra", 0.21)]
