@@ -112,9 +112,7 @@ def worker_command(workers: int, worker_type: str) -> None:
     click.echo(f"worker on {queue.backend} queue {current_app.config['QUEUE_NAME']!r}, "
                f"{workers} {worker_type}(s); {requeued} job(s) (re)queued, {orphans} unfinished upload(s) "
                "removed", err=True)
-    consumer = queue.huey.create_consumer(workers=workers, worker_type=worker_type, periodic=True,
-                                          check_worker_health=True)
-    consumer.run()
+    queue.run_worker(workers=workers, worker_type=worker_type)
 
 
 @qa.command("jobs")

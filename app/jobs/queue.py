@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
+import time
 
 from flask import Flask, current_app
 from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey, crontab
@@ -44,6 +46,27 @@ class Queue:
             self._run.schedule(args=(job_id,), delay=delay)
         else:
             self._run(job_id)
+
+    def run_worker(self, *, workers: int = 1, worker_type: str = "thread", periodic: bool = True) -> None:
+        """Consume jobs until stopped; a watchdog requeues the jobs of dead workers within seconds."""
+        threading.Thread(target=self._watch, daemon=True, name="job-watchdog").start()
+        # An idle consumer polls the SQLite queue at most a second apart (Huey's default backs off to 10 s).
+        self.huey.create_consumer(workers=workers, worker_type=worker_type, periodic=periodic,
+                                  check_worker_health=True, max_delay=1.0).run()
+
+    def _watch(self) -> None:
+        from app.jobs.runner import recover_jobs
+
+        # Every few seconds, not every minute (Huey's finest period): a killed worker's job is running again
+        # JOB_STALE_SECONDS + JOB_WATCH_SECONDS after its last heartbeat.
+        every = self.app.config["JOB_WATCH_SECONDS"]
+        while True:
+            time.sleep(every)
+            try:
+                with self.app.app_context():
+                    recover_jobs(requeue_waiting=False, find_lost=False)
+            except Exception:  # noqa: BLE001 - the database may be briefly away; the next round retries
+                log.warning("job watchdog round failed", exc_info=True)
 
     def waiting_job_ids(self) -> set[int]:
         """The job ids whose message is on the queue now, due or scheduled for a retry."""

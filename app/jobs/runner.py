@@ -19,7 +19,7 @@ from app.jobs.services import create_job
 from app.jobs.stages import JobFailure, get_stage
 
 log = logging.getLogger(__name__)
-HEARTBEAT_SECONDS = 10.0
+HEARTBEAT_SECONDS = 5.0  # several beats fit in JOB_STALE_SECONDS, even with a beat delayed by a busy database
 WORKER_ID = f"{socket.gethostname()}:{os.getpid()}"
 
 
@@ -123,8 +123,9 @@ def _mark_call_failed(job: Job) -> None:
         job.call.status = CallStatus.FAILED
 
 
-def recover_jobs(*, requeue_waiting: bool) -> int:
-    """Requeue jobs whose worker died (no heartbeat); optionally re-send every queued job's id."""
+def recover_jobs(*, requeue_waiting: bool, find_lost: bool = True) -> int:
+    """Requeue jobs whose worker died (no heartbeat); re-send queued jobs whose message is on no queue
+    (`find_lost`), or every queued job's id (`requeue_waiting`, at a worker's start)."""
     from app.jobs.queue import get_queue
 
     queue = get_queue()
@@ -145,6 +146,8 @@ def recover_jobs(*, requeue_waiting: bool) -> int:
     queued = db.session.scalars(select(Job.id).where(Job.status == JobStatus.QUEUED).order_by(Job.id)).all()
     if requeue_waiting:
         to_send = queued
+    elif not find_lost:
+        to_send = [j.id for j in stale if j.status == JobStatus.QUEUED]
     else:
         # Queued in the database but on no queue: the message was lost (the queue was down when the job was
         # saved, or its storage was wiped). A duplicate is harmless: only one worker can claim a queued job.

@@ -29,4 +29,4 @@ if __name__ == "__main__":
     app = create_app("production", SECRET_KEY="durability-test")
     with app.app_context():
         recover_jobs(requeue_waiting=True)
-    get_queue(app).huey.create_consumer(workers=1, worker_type="thread", periodic=False).run()
+    get_queue(app).run_worker(workers=1, periodic=False)

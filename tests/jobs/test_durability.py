@@ -1,4 +1,4 @@
-"""A worker killed in the middle of a job: the job is retried by the next worker and completes once."""
+"""A worker killed in the middle of a job: another worker takes it over and it completes once."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _start_worker(app, instance: Path, queue_name: str) -> subprocess.Popen:
     env = {**os.environ, "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "ECOUTE_INSTANCE": str(instance),
-           "QUEUE_NAME": queue_name, "JOB_STALE_SECONDS": "2", "PYTHONPATH": str(ROOT)}
+           "QUEUE_NAME": queue_name, "PYTHONPATH": str(ROOT)}  # the production heartbeat and staleness
     if app.config.get("REDIS_URL"):
         env["REDIS_URL"] = app.config["REDIS_URL"]
     return subprocess.Popen([sys.executable, str(ROOT / "tests/jobs/slow_worker.py")], cwd=ROOT, env=env,
@@ -42,27 +42,30 @@ def _wait_for(predicate, timeout: float = 60.0) -> None:
     raise AssertionError("timed out waiting for the worker")
 
 
-def test_a_job_interrupted_mid_run_is_retried_and_completes_once(app, tmp_path):
+def test_a_job_interrupted_mid_run_is_taken_over_by_a_surviving_worker_and_completes_once(app, tmp_path):
     job = Job(kind="test_slow", status=JobStatus.QUEUED, max_attempts=3)
     db.session.add(job)
     db.session.commit()
     queue_name = f"ecoute-test-{uuid.uuid4().hex[:8]}"
 
-    first = _start_worker(app, tmp_path, queue_name)
+    workers = [_start_worker(app, tmp_path, queue_name) for _ in range(2)]
     try:
         _wait_for(lambda: _job(job.id).status == JobStatus.RUNNING and _job(job.id).progress >= 20)
-    finally:
-        first.send_signal(signal.SIGKILL)  # no clean shutdown: the job is left "running"
-        first.wait()
-    assert _job(job.id).status == JobStatus.RUNNING
-    time.sleep(2.5)  # its heartbeat goes stale
-
-    second = _start_worker(app, tmp_path, queue_name)
-    try:
+        running = next(w for w in workers if _job(job.id).worker.endswith(f":{w.pid}"))
+        running.send_signal(signal.SIGKILL)  # no clean shutdown: the job is left "running"
+        running.wait()
+        killed_at = time.monotonic()
+        assert _job(job.id).status == JobStatus.RUNNING
+        # The survivor's watchdog notices the silent heartbeat (JOB_STALE_SECONDS 20, a look every 5 s) and the
+        # job runs again; 60 s is only the test's patience, the README states the measured takeover time.
+        _wait_for(lambda: _job(job.id).attempts == 2)
+        print(f"taken over {time.monotonic() - killed_at:.1f} s after the kill")
         _wait_for(lambda: _job(job.id).status == JobStatus.DONE)
     finally:
-        second.terminate()
-        second.wait(timeout=30)
+        for worker in workers:
+            if worker.poll() is None:
+                worker.terminate()
+                worker.wait(timeout=30)
 
     done = _job(job.id)
     assert done.attempts == 2 and done.progress == 100
