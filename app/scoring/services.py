@@ -9,6 +9,7 @@ from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.audit.services import record
@@ -87,11 +88,20 @@ def _bundled_text(path: str) -> str:
     return Path(path).read_text(encoding="utf-8")
 
 
+def _register_bundled(session: Session, spec: RubricSpec) -> RubricVersion:
+    """An upsert: two workers registering the same bundled file at once both end up with the one stored row."""
+    try:
+        with session.begin_nested():
+            return register_rubric(session, spec, _bundled_text(spec.source))
+    except IntegrityError:
+        log.info("rubric %s was registered by another process at the same moment; using theirs", spec.id)
+        return register_rubric(session, spec, _bundled_text(spec.source))
+
+
 def current_version(session: Session, key: str) -> RubricVersion:
     """The newest version of a rubric: the bundled file is registered first if it is new."""
     if key in bundled_rubrics():
-        spec = bundled_rubrics()[key]
-        register_rubric(session, spec, _bundled_text(spec.source))
+        _register_bundled(session, bundled_rubrics()[key])
     version = session.scalars(
         select(RubricVersion).join(Rubric).where(Rubric.key == key).order_by(RubricVersion.version.desc())
     ).first()
