@@ -121,12 +121,12 @@ def _unheard(
     added: list[Segment] = []
     for i, role in enumerate(roles):
         other = roles[1 - i]
-        for region in unheard_regions(regions[i], tracks[i], tracks[1 - i], words[role], words[other]):
-            found, lost = recover(engine, tracks[i], region, language=language, speaker=role, heard=words[role])
-            added.extend(found)
-            dropped.extend(lost)
-            if log is not None:
-                log.extend(d.as_dict() for d in lost)
+        unheard = unheard_regions(regions[i], tracks[i], tracks[1 - i], words[role], words[other])
+        found, lost = recover(engine, tracks[i], unheard, language=language, speaker=role, heard=words[role])
+        added.extend(found)
+        dropped.extend(lost)
+        if log is not None:
+            log.extend(d.as_dict() for d in lost)
     if added:
         logger.info("%d stretch(es) of speech the engine skipped were transcribed again", len(added))
     return added

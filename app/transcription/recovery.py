@@ -2,8 +2,9 @@
 
 Whisper sometimes returns nothing for a short answer (or a segment the guards drop for impossible timings).
 Left alone, the answer vanishes from the transcript and the silence around it reads as dead air. Each such
-stretch is transcribed again on its own; if it still gives no words, it stays in the transcript as an
-untranscribed line ("…", probability 0), so the party is known to speak there and no hold is flagged over it.
+stretch is transcribed again (all of a channel's in one pass); where it still gives no words, it stays in the
+transcript as an untranscribed line ("…", probability 0): the party is known to speak there, so no hold is
+flagged over it.
 
 Phone channels carry some of the other party's voice (crosstalk): a stretch only counts when its own channel
 is clearly the louder one and the other party's words do not already cover it.
@@ -11,12 +12,13 @@ is clearly the louder one and the other party's words do not already cover it.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 from dataclasses import replace
 
 import numpy as np
 
-from app.transcription.engines import SAMPLE_RATE, Engine, EngineSegment, EngineWord
+from app.transcription.engines import SAMPLE_RATE, Engine
 from app.transcription.guards import Dropped, filter_segments
 from app.transcription.interchange import Segment, Word
 from app.transcription.segmentation import split_all
@@ -26,6 +28,7 @@ UNTRANSCRIBED = "…"
 VAD_PAD_S = 0.4  # Silero pads each speech region by this much on both sides (speech_pad_ms)
 MIN_UNHEARD_S = 0.8  # shorter voice activity without words (padding included) is breath, clicks or a cough
 MAX_CROSSTALK_SHARE = 0.5  # a region this much covered by the other party's words is their voice leaking
+GAP_S = 1.0  # silence between stretches set side by side, so that no word straddles two
 DOMINANCE_DB = 6.0  # the party's own channel must be this much louder than the other during the region
 
 
@@ -72,24 +75,43 @@ def uncovered(region: Region, words: Sequence[Region]) -> list[Region]:
 
 
 def recover(
-    engine: Engine, track: np.ndarray, region: Region, *, language: str, speaker: str, heard: Sequence[Region]
+    engine: Engine,
+    track: np.ndarray,
+    regions: Sequence[Region],
+    *,
+    language: str,
+    speaker: str,
+    heard: Sequence[Region],
 ) -> tuple[list[Segment], list[Dropped]]:
-    """The region transcribed on its own (guarded like any segment, cut at pauses, words already heard left
-    out); what still has voice but no words becomes an untranscribed line."""
-    offset = region[0]  # the region already carries the voice detector's padding
-    clip = track[int(offset * SAMPLE_RATE) : int(region[1] * SAMPLE_RATE)]
-    result = engine.transcribe(clip, language=language)
-    kept, dropped = filter_segments([_shift(seg, offset) for seg in result.segments], [region], speaker=speaker)
-    pieces = split_all(_segment(seg, speaker) for seg in kept if seg.words)
-    pieces = [p for p in (without_heard(piece, heard) for piece in pieces) if p is not None]
-    said = [(w.start, w.end) for piece in pieces for w in piece.words]
-    rest = [placeholder(gap, speaker) for gap in uncovered(region, said) if gap[1] - gap[0] >= MIN_UNHEARD_S]
-    return pieces + rest, dropped
+    """A channel's unheard stretches transcribed again, side by side in one engine call (one model pass, not
+    one per stretch), guarded like any segment and cut at pauses; words the party was already heard saying
+    are left out, and what still has voice but no words becomes an untranscribed line."""
+    if not regions:
+        return [], []
+    starts = [sum(r[1] - r[0] + GAP_S for r in regions[:k]) for k in range(len(regions))]
+    pieces = [
+        np.pad(track[int(r[0] * SAMPLE_RATE) : int(r[1] * SAMPLE_RATE)], (0, int(GAP_S * SAMPLE_RATE))) for r in regions
+    ]
+    result = engine.transcribe(np.concatenate(pieces), language=language)
+    placed = [(start, start + r[1] - r[0]) for start, r in zip(starts, regions, strict=True)]
+    kept, dropped = filter_segments(result.segments, placed, speaker=speaker)
 
+    def back(start: float, end: float) -> tuple[float, float]:  # clip times -> the same moments in the call
+        k = max(0, bisect.bisect_right(starts, start) - 1)  # the stretch the word starts in; it ends there too
+        region_end = regions[k][1]
+        return min(region_end, regions[k][0] + start - starts[k]), min(region_end, regions[k][0] + end - starts[k])
 
-def _segment(seg: EngineSegment, speaker: str) -> Segment:
-    words = tuple(Word(float(w.start), float(w.end), w.word, w.probability) for w in seg.words if w.word.strip())
-    return Segment(speaker, float(seg.start), float(max(seg.end, seg.start)), seg.text.strip(), words)
+    words = [Word(*back(float(w.start), float(w.end)), w.word, w.probability) for seg in kept for w in seg.words]
+    found: list[Segment] = []
+    for region in regions:
+        mine = tuple(w for w in words if region[0] <= w.start < region[1] and w.word.strip())
+        text = "".join(w.word for w in mine).strip()
+        said = split_all([Segment(speaker, mine[0].start, mine[-1].end, text, mine)]) if mine else []
+        said = [p for p in (without_heard(piece, heard) for piece in said) if p is not None]
+        spoken = [(w.start, w.end) for piece in said for w in piece.words]
+        gaps = [g for g in uncovered(region, spoken) if g[1] - g[0] >= MIN_UNHEARD_S]
+        found += said + [placeholder(gap, speaker) for gap in gaps]
+    return found, [replace(d, start=back(d.start, d.end)[0], end=back(d.start, d.end)[1]) for d in dropped]
 
 
 def without_heard(segment: Segment, heard: Sequence[Region]) -> Segment | None:
@@ -108,8 +130,3 @@ def placeholder(region: Region, speaker: str) -> Segment:
     pad = min(VAD_PAD_S, max(0.0, (region[1] - region[0] - 0.2) / 2))  # the voice detector's padding, off
     start, end = round(region[0] + pad, 3), round(region[1] - pad, 3)
     return Segment(speaker, start, end, UNTRANSCRIBED, (Word(start, end, UNTRANSCRIBED, 0.0),))
-
-
-def _shift(seg: EngineSegment, offset: float) -> EngineSegment:
-    words = tuple(EngineWord(w.start + offset, w.end + offset, w.word, w.probability) for w in seg.words)
-    return replace(seg, start=seg.start + offset, end=seg.end + offset, words=words)
