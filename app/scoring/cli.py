@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from app.scoring.behaviours.cli import behaviours_group
 from app.scoring.errors import RubricError
 
 
@@ -14,6 +15,7 @@ def register(group: click.Group) -> None:
     """Add the scoring commands to the `qa` command group."""
     group.add_command(score_command)
     group.add_command(rubrics_group)
+    group.add_command(behaviours_group)
 
 
 def _rubric(spec: str | None, language: str):

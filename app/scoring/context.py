@@ -17,6 +17,8 @@ if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc, Span
 
+    from app.scoring.behaviours.predict import TurnBehaviours
+
 CONTENT_POS = {"NOUN", "PROPN", "VERB", "ADJ", "NUM"}
 # Verbs and nouns too common in calls to show that the agent listened.
 GENERIC = {
@@ -325,6 +327,15 @@ class DetectorContext:
         seg = self.segments[index]
         start, end = span_times(seg, span)
         return Evidence(index, span, start, end, rule, sign, self.say(fr, en), text=seg.text[span[0] : span[1]])
+
+    def behaviours(self) -> TurnBehaviours:
+        """Probability of each behaviour for each agent turn, read with the customer's words before it (cached)."""
+        key = ("behaviours",)
+        if key not in self._cache:
+            from app.scoring.behaviours.predict import predict_turns
+
+            self._cache[key] = predict_turns(self.segments)
+        return self._cache[key]
 
     def whole(self, index: int) -> tuple[int, int]:
         return (0, len(self.segments[index].text))

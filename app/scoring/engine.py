@@ -95,7 +95,12 @@ def _run(ctx: DetectorContext, spec: DetectorSpec, cache: dict) -> DetectorResul
 
 def _criterion(ctx: DetectorContext, crit: Criterion, cache: dict) -> CriterionScore:
     agent_words = ctx.agent_words()
-    if agent_words < crit.na.min_agent_words or ctx.transcript.duration < crit.na.min_duration_s:
+    customer_words = sum(ctx.words(i) for i in ctx.indexes("customer")) if crit.na.min_customer_words else 0
+    if (
+        agent_words < crit.na.min_agent_words
+        or ctx.transcript.duration < crit.na.min_duration_s
+        or customer_words < crit.na.min_customer_words
+    ):
         return _na(crit)
     results = [(spec, _run(ctx, spec, cache)) for spec in crit.detectors]
     scored = [(spec.weight, r.score) for spec, r in results if r.score is not None]

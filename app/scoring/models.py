@@ -110,9 +110,7 @@ class Evidence(db.Model):
     __tablename__ = "evidence"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    criterion_score_id: Mapped[int] = mapped_column(
-        ForeignKey("criterion_scores.id", ondelete="CASCADE"), index=True
-    )
+    criterion_score_id: Mapped[int] = mapped_column(ForeignKey("criterion_scores.id", ondelete="CASCADE"), index=True)
     segment_index: Mapped[int]
     char_start: Mapped[int]
     char_end: Mapped[int]

@@ -55,8 +55,7 @@ def evaluation_view(evaluation: Evaluation, user: User) -> dict[str, Any]:
     criteria = []
     for row in evaluation.criteria:
         crit = next((c for c in spec.criteria if c.id == row.criterion_key), None)
-        evidence = [_evidence(e, segments, redacted, user, evaluation.call.transcript.language)
-                    for e in row.evidence]
+        evidence = [_evidence(e, segments, redacted, user, evaluation.call.transcript.language) for e in row.evidence]
         criteria.append(
             {
                 "id": row.criterion_key,

@@ -75,6 +75,7 @@ class NARule:
     allowed: bool = True  # False: a "not applicable" verdict scores 0 instead
     min_agent_words: int = 0
     min_duration_s: float = 0.0
+    min_customer_words: int = 0  # the customer gave the agent something to answer
 
 
 @dataclass(frozen=True, slots=True)
@@ -281,11 +282,12 @@ def _na(reader: _Reader, value: Any, field: str) -> NARule:
     if value is None:
         return NARule()
     data = reader.mapping(value, field)
-    reader.known(data, field, {"allowed", "min_agent_words", "min_duration_s"})
+    reader.known(data, field, {"allowed", "min_agent_words", "min_duration_s", "min_customer_words"})
     return NARule(
         allowed=reader.boolean(data.get("allowed", True), f"{field}.allowed"),
         min_agent_words=int(reader.number(data.get("min_agent_words", 0), f"{field}.min_agent_words", low=0)),
         min_duration_s=reader.number(data.get("min_duration_s", 0), f"{field}.min_duration_s", low=0),
+        min_customer_words=int(reader.number(data.get("min_customer_words", 0), f"{field}.min_customer_words", low=0)),
     )
 
 

@@ -144,8 +144,15 @@ def score_call(session: Session, call: Call, *, rubric_key: str | None = None) -
     session.add(evaluation)
     call.status = CallStatus.SCORED
     session.flush()
-    record(session, "evaluation.scored", target=evaluation, call=call.id, rubric=version.rubric.key,
-           version=version.version, total=result.total)
+    record(
+        session,
+        "evaluation.scored",
+        target=evaluation,
+        call=call.id,
+        rubric=version.rubric.key,
+        version=version.version,
+        total=result.total,
+    )
     return evaluation
 
 

@@ -102,8 +102,11 @@ def test_a_misheard_but_recognisable_disclaimer_still_counts(score):
     result = score(
         "fr",
         [
-            (A, "Bonjour, c'est une liste d'enfants plus, je lis à la parée, c'est appel peut-être enregistré "
-                "que plus c'est pour vous."),
+            (
+                A,
+                "Bonjour, c'est une liste d'enfants plus, je lis à la parée, c'est appel peut-être enregistré "
+                "que plus c'est pour vous.",
+            ),
             (C, "Bonjour. Ma box ne marche plus depuis trois jours."),
         ],
     )

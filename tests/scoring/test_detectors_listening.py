@@ -35,8 +35,8 @@ def test_playing_back_the_customers_words_counts_as_reformulation(score):
             (C, "Un claquement, comme si quelque chose tapait."),
         ],
     )
-    assert ("reformulation", 1) in _rules(result, "active_listening")
-    assert ("clarifying_question", 1) in _rules(result, "active_listening")
+    assert ("reflection", 1) in _rules(result, "active_listening")
+    assert ("question", 1) in _rules(result, "active_listening")
 
 
 def test_asking_again_for_a_name_already_given_counts_against_listening(score):

@@ -19,7 +19,7 @@ CALL_EN = [
 def test_to_dict_has_exactly_the_documented_shape(score):
     data = score("en", CALL_EN).to_dict()
     assert set(data) == {"rubric", "version", "total", "auto_failed", "criteria"}
-    assert data["rubric"] == "hotline_en" and data["version"] == 1
+    assert data["rubric"] == "hotline_en" and data["version"] == 2
     for item in data["criteria"]:
         assert set(item) == {"id", "score", "weight", "confidence", "na", "evidence"}
         assert 0 <= item["confidence"] <= 1

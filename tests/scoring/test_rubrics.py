@@ -58,7 +58,7 @@ def test_every_tip_has_french_and_english_text():
 
 
 def test_an_unknown_detector_is_refused_naming_the_field():
-    error = _refused(_good_text().replace("name: reformulation", "name: mind_reading"))
+    error = _refused(_good_text().replace("name: listening_behaviours", "name: mind_reading"))
     assert error.field == "criteria[0].detectors[0].name"
     assert "unknown detector 'mind_reading'" in error.reason
 
@@ -102,7 +102,7 @@ def test_a_tip_for_an_unknown_rule_is_refused():
 
 def test_an_unknown_detector_parameter_is_refused():
     error = _refused(_good_text().replace("params: {penalty: 12.0}", "params: {penality: 12.0}"))
-    assert error.field == "criteria[1].detectors[0].params.penality"
+    assert error.field == "criteria[1].detectors[1].params.penality"
 
 
 def test_a_yaml_syntax_error_gives_the_line():
@@ -112,7 +112,7 @@ def test_a_yaml_syntax_error_gives_the_line():
 
 def test_an_unknown_section_and_a_bad_version_are_refused():
     assert _refused(_good_text().replace("section: relation", "section: vibes", 1)).field == "criteria[0].section"
-    assert _refused(_good_text().replace("version: 1", "version: first")).field == "version"
+    assert _refused(_good_text().replace("version: 2", "version: first")).field == "version"
 
 
 def test_the_error_message_names_file_field_and_reason(tmp_path):

@@ -49,8 +49,8 @@ def test_score_accepts_a_rubric_id_or_file(qa, transcript_file):
     by_path = CliRunner().invoke(
         qa, ["score", str(transcript_file), "--rubric", bundled_rubrics()["hotline_fr"].source]
     )
-    assert by_id.exit_code == 0 and "hotline_en v1" in by_id.output
-    assert by_path.exit_code == 0 and "hotline_fr v1" in by_path.output
+    assert by_id.exit_code == 0 and "hotline_en v2" in by_id.output
+    assert by_path.exit_code == 0 and "hotline_fr v2" in by_path.output
 
 
 def test_a_malformed_transcript_gives_one_clear_error_line(qa, tmp_path):

@@ -1,0 +1,94 @@
+"""The trained behaviour heads: one logistic regression a behaviour over standardised features, and their file."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import io
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from app.scoring.behaviours import features
+from app.scoring.behaviours.encoder import get_encoder
+from app.scoring.behaviours.turns import TurnUnit
+
+MODEL_DIR = Path(__file__).resolve().parents[3] / "qa_rubrics" / "behaviours" / "model"
+WEIGHTS_FILE = "heads.npz"
+META_FILE = "model.json"
+
+
+class ModelFileError(RuntimeError):
+    """The behaviour model files are missing, altered or do not match this code."""
+
+
+@dataclass(frozen=True)
+class BehaviourModel:
+    encoder: str
+    behaviours: tuple[str, ...]
+    mean: np.ndarray  # (d,) feature standardisation
+    scale: np.ndarray  # (d,)
+    weights: np.ndarray  # (k, d)
+    bias: np.ndarray  # (k,)
+    meta: dict[str, Any]
+
+    def predict_features(self, x: np.ndarray) -> np.ndarray:
+        """(n, k) probabilities from (n, d) features."""
+        z = ((x - self.mean) / self.scale) @ self.weights.T + self.bias
+        return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
+
+    def predict(self, units: Sequence[TurnUnit]) -> np.ndarray:
+        """(len(units), k) probabilities: each distinct text is encoded once."""
+        if not units:
+            return np.zeros((0, len(self.behaviours)), dtype=np.float32)
+        turns, contexts = [u.text for u in units], [u.context for u in units]
+        x = featurise(self.encoder, turns, contexts)
+        return self.predict_features(x).astype(np.float32)
+
+    def column(self, behaviour: str) -> int:
+        return self.behaviours.index(behaviour)
+
+
+def featurise(encoder_name: str, turns: Sequence[str], contexts: Sequence[str]) -> np.ndarray:
+    """Features of turns in context, encoding each distinct text once."""
+    texts = sorted({*turns, *(c for c in contexts if c)})
+    vectors = get_encoder(encoder_name).encode(texts)
+    row = {t: i for i, t in enumerate(texts)}
+    zero = np.zeros(vectors.shape[1], dtype=np.float32)
+    turn_vectors = np.stack([vectors[row[t]] for t in turns])
+    context_vectors = np.stack([vectors[row[c]] if c else zero for c in contexts])
+    return features.build(turn_vectors, context_vectors, turns, contexts)
+
+
+def save_model(model: BehaviourModel, directory: Path = MODEL_DIR) -> str:
+    """Write the weights and their metadata (with the weights' sha256); return the sha256."""
+    directory.mkdir(parents=True, exist_ok=True)
+    buffer = io.BytesIO()
+    np.savez(buffer, mean=model.mean, scale=model.scale, weights=model.weights, bias=model.bias)
+    blob = buffer.getvalue()
+    digest = hashlib.sha256(blob).hexdigest()
+    (directory / WEIGHTS_FILE).write_bytes(blob)
+    meta = {**model.meta, "encoder": model.encoder, "behaviours": list(model.behaviours), "sha256": digest}
+    (directory / META_FILE).write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return digest
+
+
+@functools.lru_cache(maxsize=2)
+def load_model(directory: Path = MODEL_DIR) -> BehaviourModel:
+    """The behaviour model shipped in `directory`, checked against its recorded sha256 (loaded once per process)."""
+    try:
+        meta = json.loads((directory / META_FILE).read_text(encoding="utf-8"))
+        blob = (directory / WEIGHTS_FILE).read_bytes()
+    except (OSError, ValueError) as exc:
+        raise ModelFileError(f"behaviour model in {directory}: cannot read it ({exc})") from None
+    if hashlib.sha256(blob).hexdigest() != meta.get("sha256"):
+        raise ModelFileError(f"{directory / WEIGHTS_FILE}: sha256 differs from {META_FILE} (altered or partial file)")
+    with np.load(io.BytesIO(blob), allow_pickle=False) as z:
+        arrays = {k: z[k] for k in ("mean", "scale", "weights", "bias")}
+    if arrays["weights"].shape != (len(meta["behaviours"]), arrays["mean"].shape[0]):
+        raise ModelFileError(f"{directory / WEIGHTS_FILE}: weights do not match the behaviours in {META_FILE}")
+    return BehaviourModel(meta["encoder"], tuple(meta["behaviours"]), meta=meta, **arrays)

