@@ -1,5 +1,6 @@
 """`qa sheet EVALUATION_ID --out FILE.pdf`: issue (or fetch) the coaching sheet of a final evaluation.
-`qa labelled-examples --out FILE.jsonl`: reviewers' verdicts on evidence, for training the behaviour models."""
+`qa labelled-examples --out FILE.jsonl`: reviewers' verdicts on evidence, for training the behaviour models.
+`qa behaviours export --out FILE.jsonl`: the same verdicts as behaviour-corpus lines (`qa behaviours train --extra`)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,9 @@ def register(group: click.Group) -> None:
     """Add the coaching commands to the `qa` command group."""
     group.add_command(sheet_command)
     group.add_command(labelled_examples_command)
+    from app.scoring.behaviours.cli import behaviours_group
+
+    behaviours_group.add_command(export_behaviours_command)
 
 
 @click.command("sheet")
@@ -56,3 +60,18 @@ def labelled_examples_command(out: Path) -> None:
     except OSError as exc:
         raise click.ClickException(f"cannot write {out}: {exc.strerror}") from None
     click.echo(f"{len(rows)} labelled examples written to {out}")
+
+
+@click.command("export")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the JSON lines.")
+def export_behaviours_command(out: Path) -> None:
+    """Write reviewers' verdicts on behaviour evidence as corpus lines, to retrain with `train --extra FILE`."""
+    from app.review.labels import behaviour_examples, example_rows
+
+    lines = behaviour_examples(example_rows(db.session))
+    try:
+        out.write_text("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines), encoding="utf-8")
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {out}: {exc.strerror}") from None
+    click.echo(f"{len(lines)} behaviour examples written to {out} (personal data masked)")

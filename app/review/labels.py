@@ -27,3 +27,25 @@ def example_rows(session: Session) -> list[dict[str, Any]]:
             "reason": v.reason, "reviewer_id": v.reviewer_id, "decided_at": v.decided_at.isoformat(),
         })
     return rows
+
+
+def behaviour_examples(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The verdicts on behaviour evidence as lines of the behaviour corpus (`qa behaviours train --extra`): a
+    confirmation says the turn shows the behaviour, a rejection that it does not; other behaviours stay unknown."""
+    from app.scoring.behaviours.taxonomy import BEHAVIOUR_IDS
+
+    examples, seen = [], set()
+    for row in rows:
+        if row["rule"] not in BEHAVIOUR_IDS or row["speaker"] != "agent" or not row["turn"].strip():
+            continue
+        key = f"review-{row['call_id']}-{row['segment']}-{row['rule']}"
+        if key in seen:
+            continue
+        seen.add(key)
+        examples.append({
+            "id": key, "language": row["language"], "domain": "review",
+            "context": [row["customer_before"]] if row["customer_before"] else [], "turn": row["turn"],
+            "behaviours": [row["rule"]] if row["label"] else [], "only": [row["rule"]],
+            "author": f"reviewer {row['reviewer_id']}, {row['decided_at']}",
+        })
+    return examples

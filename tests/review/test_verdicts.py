@@ -143,3 +143,25 @@ def test_the_labelled_examples_export_gives_the_turn_the_rule_and_the_answer_wit
     assert (row["criterion"], row["sign"], row["label"], row["reason"]) == ("empathy", -1, 1, "Clear blame")
     assert "votre faute" in row["turn"] and "box ne marche plus" in row["customer_before"]
     assert row["reviewer_id"] == reviewer.id and row["rule"] and row["decided_at"]
+
+
+def test_verdicts_on_behaviour_evidence_export_as_corpus_lines_the_trainer_accepts(scored, make, runner, tmp_path):
+    from app.scoring.behaviours.corpus import read_examples
+    from app.scoring.behaviours.taxonomy import BEHAVIOUR_IDS
+
+    call, reviewer = scored(), make.user("qa_manager")
+    draft = start_review(db.session, call, reviewer)
+    behaviour_keys = [
+        evidence_key(c.criterion_key, e) for c in draft.criteria for e in c.evidence if e.rule in BEHAVIOUR_IDS
+    ]
+    assert behaviour_keys, "the scored call has behaviour evidence"
+    save_draft(db.session, draft, reviewer, changes=_all_reasons(draft),
+               judgements=[Judgement(behaviour_keys[0], "rejected", "Not what was said")])
+    finalise(db.session, draft, reviewer)
+    db.session.commit()
+    out = tmp_path / "reviews.jsonl"
+    result = runner.invoke(args=["qa", "behaviours", "export", "--out", str(out)])
+    assert result.exit_code == 0 and "1 behaviour examples" in result.output, result.output
+    [example] = read_examples([out])
+    assert example.behaviours == frozenset() and len(example.only) == 1
+    assert example.turn and example.language == call.transcript.language
