@@ -133,4 +133,4 @@ def test_every_automatic_score_is_audited_with_its_rubric_version(make):
     event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "evaluation.scored")
                                .order_by(AuditEvent.id.desc())).first()
     assert event.details["call"] == call.id and event.details["rubric"] == "hotline_fr"
-    assert event.details["version"] == 1 and event.details["total"] is not None
+    assert event.details["version"] == 2 and event.details["total"] is not None
