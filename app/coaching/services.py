@@ -30,7 +30,7 @@ from app.coaching.sheet import (
     sheet_context,
 )
 from app.db import utcnow
-from app.review import confidence
+from app.transcription import confidence
 from app.review.models import ActionItem, EvidenceVerdict
 from app.scoring.models import CriterionScore, Evaluation, EvaluationStatus, Evidence
 from app.scoring.services import spec_of

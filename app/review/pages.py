@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from app.auth.models import User
 from app.calls.models import Call
-from app.review import calibration, confidence, queue
+from app.review import calibration, queue
 from app.review.models import CalibrationSession, ReviewAssignment, SamplingPlan
 from app.review.services import action_items, evidence_key, reason_needed, verdicts_of
 from app.scoring.models import Evaluation
@@ -83,23 +83,8 @@ def review_criteria(evaluation: Evaluation, user: User, session: Session | None 
     return view["criteria"]
 
 
-def transcript_lines(call: Call, lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The transcript lines with their uncertain words marked, so the page can show them faintly."""
-    threshold = confidence.configured_threshold()
-    segments = {s.position: s for s in call.transcript.segments} if call.transcript else {}
-    for line in lines:
-        segment = segments.get(line["index"])
-        if segment is not None and line["text"] == segment.text:  # unredacted text: words line up
-            pieces = confidence.pieces(segment.text, confidence.as_words(segment.words), threshold)
-            if any(unsure for _, unsure in pieces):
-                line["pieces"] = pieces
-    return lines
-
-
 def review_page(session: Session, call: Call, evaluation: Evaluation, user: User) -> dict[str, Any]:
     transcript = transcript_section(call, user)
-    if transcript:
-        transcript[1]["lines"] = transcript_lines(call, transcript[1]["lines"])
     spec = spec_of(evaluation.rubric_version)
     view = evaluation_view(evaluation, user)
     return {

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from app.audit.services import record
 from app.auth.models import User
 from app.calls.models import Call
-from app.review.confidence import as_words, configured_threshold
+from app.transcription.confidence import as_words, configured_threshold
 from app.roleplay import excerpts, search
 from app.roleplay.models import (
     Collection,

@@ -60,6 +60,19 @@ def _metrics(m: dict[str, Any]) -> list[tuple[Any, str]]:
     return rows
 
 
+def _mark_uncertain(segments, lines: list[dict[str, Any]]) -> None:
+    """Lines whose words the recogniser was unsure of get `pieces` [(text, unsure)], so pages show them faintly
+    (only where the text shown is the text heard: redacted text no longer lines up with the words)."""
+    from app.transcription import confidence
+
+    threshold = confidence.configured_threshold()
+    for segment, line in zip(segments, lines, strict=True):
+        if line["text"] == segment.text:
+            pieces = confidence.pieces(segment.text, confidence.as_words(segment.words), threshold)
+            if any(unsure for _, unsure in pieces):
+                line["pieces"] = pieces
+
+
 @call_section(order=10)
 def transcript_section(call: Call, user: User):
     """The conversation, metrics and how it was produced; trainers see the redacted text."""
@@ -72,6 +85,7 @@ def transcript_section(call: Call, user: User):
          "start": s.start, "end": s.end, "text": privacy.segment_text(user, s, row.language, redacted=redacted)}
         for s in row.segments
     ]
+    _mark_uncertain(row.segments, lines)
     settings = row.settings or {}
     return "transcription/_transcript.html", {
         "call_id": call.id,

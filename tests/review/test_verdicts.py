@@ -117,7 +117,7 @@ def test_the_review_screen_confirms_and_rejects_evidence_with_a_reason(client, s
     assert f'name="verdict-{key}" value="rejected" checked' in page
 
 
-def test_the_review_screen_shows_uncertain_words_faintly(client, scored, login_as):
+def test_the_review_screen_and_the_call_page_show_uncertain_words_faintly(client, scored, login_as):
     call = scored()
     segment = call.transcript.segments[2]
     segment.words = [{"start": 10.5 + i * 0.3, "end": 10.7 + i * 0.3, "word": w,
@@ -126,6 +126,8 @@ def test_the_review_screen_shows_uncertain_words_faintly(client, scored, login_a
     login_as("qa_manager")
     page = client.get(f"/review/calls/{call.id}").get_data(as_text=True)
     assert '<span class="uncertain"' in page and ">DSLAM</span>" in page
+    call_page = client.get(f"/calls/{call.id}").get_data(as_text=True)
+    assert '<span class="uncertain"' in call_page and ">DSLAM</span>" in call_page
 
 
 def test_the_labelled_examples_export_gives_the_turn_the_rule_and_the_answer_without_personal_data(scored, make,
