@@ -17,6 +17,16 @@ class TurnBehaviours:
     units: tuple[TurnUnit, ...]
     probabilities: np.ndarray  # (len(units), len(behaviours))
     behaviours: tuple[str, ...]
+    # For units of several segments, each segment read alone (same context): where to quote a behaviour from.
+    by_segment: dict[int, np.ndarray]
+
+    def quote_segment(self, row: int, behaviour: str) -> int:
+        """The segment of a unit that shows `behaviour` most, for the evidence's quote and time."""
+        segments = self.units[row].segments
+        if len(segments) == 1:
+            return segments[0]
+        column = self.behaviours.index(behaviour)
+        return max(segments, key=lambda i: self.by_segment[i][column])
 
     def column(self, behaviour: str) -> np.ndarray:
         return self.probabilities[:, self.behaviours.index(behaviour)]
@@ -30,4 +40,12 @@ def predict_turns(segments: Sequence[Segment], model: BehaviourModel | None = No
     """Probabilities of each behaviour for each agent turn (in pieces of at most 50 words)."""
     model = model or load_model()
     units = tuple(agent_units(segments))
-    return TurnBehaviours(units, model.predict(units), model.behaviours)
+    pieces = [
+        TurnUnit((i,), segments[i].text.strip(), unit.context)
+        for unit in units
+        if len(unit.segments) > 1
+        for i in unit.segments
+    ]
+    probabilities = model.predict([*units, *pieces])
+    by_segment = {p.segments[0]: probabilities[len(units) + k] for k, p in enumerate(pieces)}
+    return TurnBehaviours(units, probabilities[: len(units)], model.behaviours, by_segment)

@@ -88,7 +88,7 @@ def _strongest(
 def _evidence(
     ctx: DetectorContext, behaviours: TurnBehaviours, row: int, rule: str, sign: int, probability: float
 ) -> Evidence:
-    index = behaviours.units[row].segments[0]
+    index = behaviours.quote_segment(row, rule)
     text = describe(rule, probability, "fr") if ctx.language == "fr" else describe(rule, probability, "en")
     return ctx.evidence(index, ctx.whole(index), rule, sign, text, text)
 
