@@ -61,6 +61,26 @@ def _check_meta(session: Session, meta: CallMeta) -> None:
         raise IngestError(f"A call with reference {meta.external_id} already exists in this team.")
 
 
+MIN_CALL_SECONDS = 1.5
+
+
+def check_recording(info, layout: str | None) -> None:
+    """Refuse at once what transcription could never score (no retries, nothing stored): too short, too many
+    channels, or a two-party channel layout declared on a file that does not have two channels."""
+    if info.duration < MIN_CALL_SECONDS:
+        raise IngestError(f"The recording lasts {info.duration:.1f} s: too short to have anything to score.")
+    if info.channels > 2:
+        raise IngestError(
+            f"The recording has {info.channels} channels: Écoute takes mono calls or two channels with one party on "
+            "each."
+        )
+    if layout in ("agent,customer", "customer,agent") and info.channels != 2:
+        raise IngestError(
+            f"The channel layout {layout} needs a two-channel recording, and this one has {info.channels}: "
+            "choose mono (the speakers are then told apart by voice)."
+        )
+
+
 def ingest(session: Session, stream: BinaryIO, filename: str | None, meta: CallMeta, *,
            uploaded_by_id: int | None = None) -> Call:
     """Probe, store and register one recording, and queue its transcription; IngestError if refused."""
@@ -79,6 +99,7 @@ def ingest(session: Session, stream: BinaryIO, filename: str | None, meta: CallM
         info = probe_audio(tmp, max_duration=current_app.config["MAX_CALL_MINUTES"] * 60)
         if not storage.is_accepted(info.format):
             raise IngestError(MSG_UNSUPPORTED)
+        check_recording(info, meta.channel_layout)
     except (AudioError, IngestError):
         tmp.unlink(missing_ok=True)
         raise

@@ -165,3 +165,22 @@ def test_audio_in_a_format_outside_the_accepted_list_is_refused_and_nothing_is_s
     page = response.get_data(as_text=True)
     assert "This audio format is not accepted: use WAV, MP3, M4A, OGG, FLAC or WebM." in page
     assert _nothing_stored(app)
+
+
+@pytest.mark.parametrize(
+    ("content", "layout", "message"),
+    [
+        (wav_bytes(channels=1), "agent,customer", "needs a two-channel recording, and this one has 1"),
+        (wav_bytes(channels=6), "", "has 6 channels"),
+        (wav_bytes(seconds=1.0), "", "too short to have anything to score"),
+    ],
+    ids=["mono-declared-stereo", "six-channels", "one-second"],
+)
+def test_a_recording_transcription_could_never_score_is_refused_at_upload_with_the_reason(
+    app, client, make, login_as, content, layout, message
+):
+    login_as("qa_manager")
+    response = _upload(client, make.agent(), [("odd.wav", content)], channel_layout=layout)
+    page = response.get_data(as_text=True)
+    assert "odd.wav was refused" in page and message in page
+    assert _nothing_stored(app)
