@@ -111,6 +111,7 @@ def calibration_page(session: Session, cal: CalibrationSession, user: User) -> d
         "participants": [{"name": names.get(p.reviewer_id, "?"), "submitted": p.submitted_at is not None}
                          for p in cal.participants],
         "is_participant": calibration.participant(cal, user) is not None,
+        "may_reveal": calibration.may_reveal(cal, user),
         "mine": mine,
         "revealed": cal.revealed_at is not None,
     }

@@ -93,6 +93,8 @@ def test_another_qa_manager_cannot_reveal_a_calibration_they_did_not_open(client
     call, _, participant = _calibration(client, make)
     for who in (participant, make.user("qa_manager")):
         login(client, who)
+        page = client.get(f"/review/calls/{call.id}/calibration").get_data(as_text=True)
+        assert "Reveal the scores" not in page
         assert _reveal(client, call).status_code == 403
         client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
     assert db.session.scalars(select(CalibrationSession)).one().revealed_at is None
