@@ -94,19 +94,13 @@ def tasks_for(dataset: str, labels: dict) -> list[tuple[str, str, int]]:
 
 
 def auc(pos: list[float], neg: list[float]) -> float:
-    """Mann-Whitney ROC AUC (ties count half)."""
-    if not pos or not neg:
-        return float("nan")
-    ranked = sorted([(s, 1) for s in pos] + [(s, 0) for s in neg])
-    rank_sum, i = 0.0, 0
-    while i < len(ranked):
-        j = i
-        while j < len(ranked) and ranked[j][0] == ranked[i][0]:
-            j += 1
-        mean_rank = (i + j + 1) / 2
-        rank_sum += mean_rank * sum(1 for k in range(i, j) if ranked[k][1])
-        i = j
-    return (rank_sum - len(pos) * (len(pos) + 1) / 2) / (len(pos) * len(neg))
+    """ROC AUC of the better items' scores against the worse ones' (the trainer's own computation)."""
+    import numpy as np
+
+    from app.scoring.behaviours.train import roc_auc
+
+    value = roc_auc(np.array([*pos, *neg], dtype=float), np.array([1.0] * len(pos) + [0.0] * len(neg)))
+    return float("nan") if value is None else value
 
 
 def bootstrap(pos: list[float], neg: list[float], rounds: int = 300, seed: int = 7) -> tuple[float, float]:

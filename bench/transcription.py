@@ -15,9 +15,10 @@
   each channel's voice activity, the channel truth.
 - Timing on the stereo calls (the channels are the truth for who speaks): overtalk and silences of the pipeline's
   metrics against a reference built from each channel's own word timings (bare faster-whisper on that channel
-  alone), per-channel Silero voice activity (its 0.4 s padding removed) as a cross-check (8 kHz channels carry some crosstalk, so VAD
-  overtalk is an upper bound), what the old segment-span figures would have said, the seconds of speech (by
-  either reference) under the long silences flagged, and the longest pause between two words of one segment.
+  alone), per-channel Silero voice activity (its 0.4 s padding removed) as a cross-check (8 kHz channels carry some
+  crosstalk, so VAD overtalk is an upper bound), what the old segment-span figures would have said, the seconds
+  of speech (by either reference) under the long silences flagged, and the longest pause between two words of one
+  segment.
 - --jobs N: worker memory. N consecutive jobs through the real worker path in this process (a temporary SQLite
   database, Job rows, the transcribe stage with redaction and the redacted audio copy, then the score stage
   with spaCy), RSS after each (first / last / max).
@@ -216,7 +217,7 @@ def run_timing(data: Path, settings: TranscriptionSettings, limit: int | None) -
         transcript = transcribe_file(path, channels="agent,customer", language=item["language"], settings=settings)
         metrics = transcript.info["metrics"]
         flagged = [(x["start"], x["end"]) for x in metrics["silence"]["long"]]
-        gaps = [b.start - a.end for seg in transcript.segments for a, b in zip(seg.words, seg.words[1:])]
+        gaps = [b.start - a.end for seg in transcript.segments for a, b in zip(seg.words, seg.words[1:], strict=False)]
         rows.append({
             "file": item["path"],
             "overtalk": metrics["overtalk"]["total"],

@@ -48,30 +48,41 @@ def sheet_command(evaluation_id: int, out: Path) -> None:
 
 
 @click.command("labelled-examples")
-@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="Where to write the JSON lines.")
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write the JSON lines.",
+)
 def labelled_examples_command(out: Path) -> None:
     """Write each reviewer confirmation or rejection of evidence in a final review as one JSON line."""
     from app.review.labels import example_rows
 
     rows = example_rows(db.session)
-    try:
-        out.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows), encoding="utf-8")
-    except OSError as exc:
-        raise click.ClickException(f"cannot write {out}: {exc.strerror}") from None
+    _write_json_lines(out, rows)
     click.echo(f"{len(rows)} labelled examples written to {out}")
 
 
 @click.command("export")
-@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="Where to write the JSON lines.")
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write the JSON lines.",
+)
 def export_behaviours_command(out: Path) -> None:
     """Write reviewers' verdicts on behaviour evidence as corpus lines, to retrain with `train --extra FILE`."""
     from app.review.labels import behaviour_examples, example_rows
 
     lines = behaviour_examples(example_rows(db.session))
+    _write_json_lines(out, lines)
+    click.echo(f"{len(lines)} behaviour examples written to {out} (personal data masked)")
+
+
+def _write_json_lines(out: Path, rows: list[dict]) -> None:
     try:
-        out.write_text("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines), encoding="utf-8")
+        out.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows), encoding="utf-8")
     except OSError as exc:
         raise click.ClickException(f"cannot write {out}: {exc.strerror}") from None
-    click.echo(f"{len(lines)} behaviour examples written to {out} (personal data masked)")

@@ -30,10 +30,10 @@ from app.coaching.sheet import (
     sheet_context,
 )
 from app.db import utcnow
-from app.transcription import confidence
 from app.review.models import ActionItem, EvidenceVerdict
 from app.scoring.models import CriterionScore, Evaluation, EvaluationStatus, Evidence
 from app.scoring.services import spec_of
+from app.transcription import confidence
 
 log = logging.getLogger(__name__)
 TREND_POINTS = 8

@@ -12,8 +12,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from app.transcription.confidence import LOW_CONFIDENCE, UNCERTAIN, uncertain_spans
 from app.scoring.nlp import normalise
+from app.transcription.confidence import LOW_CONFIDENCE, UNCERTAIN, uncertain_spans
 from app.transcription.interchange import Word
 from app.transcription.redaction import Span, find_pii, label, merge_spans, word_char_ranges
 

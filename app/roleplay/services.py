@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session
 from app.audit.services import record
 from app.auth.models import User
 from app.calls.models import Call
-from app.transcription.confidence import as_words, configured_threshold
 from app.roleplay import excerpts, search
 from app.roleplay.models import (
     Collection,
@@ -35,6 +34,7 @@ from app.scoring.models import CriterionScore, Evaluation, EvaluationStatus, Evi
 from app.scoring.rubrics import Rubric, bundled_rubrics
 from app.scoring.services import nlp_for
 from app.teams.models import Agent
+from app.transcription.confidence import as_words, configured_threshold
 
 log = logging.getLogger(__name__)
 

@@ -303,9 +303,12 @@ class DetectorContext:
         return self._cache[key]
 
     def agent_words(self) -> int:
-        key = ("agent_words",)
+        return self.speaker_words("agent")
+
+    def speaker_words(self, speaker: str) -> int:
+        key = ("speaker_words", speaker)
         if key not in self._cache:
-            self._cache[key] = sum(self.words(i) for i in self.indexes("agent"))
+            self._cache[key] = sum(self.words(i) for i in self.indexes(speaker))
         return self._cache[key]
 
     def names(self, index: int) -> list[tuple[int, int]]:

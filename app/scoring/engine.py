@@ -95,11 +95,10 @@ def _run(ctx: DetectorContext, spec: DetectorSpec, cache: dict) -> DetectorResul
 
 def _criterion(ctx: DetectorContext, crit: Criterion, cache: dict) -> CriterionScore:
     agent_words = ctx.agent_words()
-    customer_words = sum(ctx.words(i) for i in ctx.indexes("customer")) if crit.na.min_customer_words else 0
     if (
         agent_words < crit.na.min_agent_words
         or ctx.transcript.duration < crit.na.min_duration_s
-        or customer_words < crit.na.min_customer_words
+        or (crit.na.min_customer_words and ctx.speaker_words("customer") < crit.na.min_customer_words)
     ):
         return _na(crit)
     results = [(spec, _run(ctx, spec, cache)) for spec in crit.detectors]

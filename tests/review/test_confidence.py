@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from app.coaching.sheet import quote
-from app.transcription.confidence import as_words, pieces, uncertain_share, uncertain_spans
 from app.roleplay.excerpts import SourceSegment, build_excerpt
 from app.scoring.nlp import get_nlp
+from app.transcription.confidence import as_words, pieces, uncertain_share, uncertain_spans
 from app.transcription.interchange import Word
 
 TEXT = "c'est me liste l'enfant plus, cet appel peut être enregistré"

@@ -12,7 +12,7 @@ def model_card(model: BehaviourModel) -> str:
     counts = meta["counts"]
     rows = "\n".join(
         f"| `{b.id}` | {b.en} | {'+' if b.sign > 0 else '-'} | {counts['en'][b.id]} | {counts['fr'][b.id]} "
-        f"| {_fmt(cv[b.id]['en'])} | {_fmt(cv[b.id]['fr'])} |"
+        f"| {fmt_auc(cv[b.id]['en'])} | {fmt_auc(cv[b.id]['fr'])} |"
         for b in BEHAVIOURS
     )
     extra = "".join(f"\n- extra examples: `{name}`" for name in meta.get("extra_files", []))
@@ -72,5 +72,5 @@ people on conversations nobody here wrote is measured by `bench/scoring_external
 """
 
 
-def _fmt(value: float | None) -> str:
+def fmt_auc(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.3f}"

@@ -41,6 +41,7 @@ def train_command(
     extra: tuple[Path, ...], seed: int, folds: int, corpus_dir: Path | None, out_dir: Path | None
 ) -> None:
     """Rebuild the behaviour heads from the corpus (seeded: the same corpus gives the same weights)."""
+    from app.scoring.behaviours.card import fmt_auc
     from app.scoring.behaviours.services import train_and_save
 
     try:
@@ -49,12 +50,8 @@ def train_command(
         raise click.ClickException(str(exc)) from None
     click.echo(f"{model.meta['examples']} examples; held-out ROC AUC per behaviour (en / fr):")
     for behaviour, scores in model.meta["cross_validation"].items():
-        click.echo(f"  {behaviour:16s} {_fmt(scores['en'])} / {_fmt(scores['fr'])}")
+        click.echo(f"  {behaviour:16s} {fmt_auc(scores['en'])} / {fmt_auc(scores['fr'])}")
     click.echo(f"wrote {directory} (sha256 {model.meta['sha256']})")
-
-
-def _fmt(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.3f}"
 
 
 @behaviours_group.command("check")

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from pathlib import Path
 
 from app.scoring.behaviours.card import model_card
 from app.scoring.behaviours.corpus import CORPUS_DIR, CorpusError, corpus_files, fingerprint, read_examples
-from app.scoring.behaviours.model import META_FILE, MODEL_DIR, BehaviourModel, ModelFileError, load_model, save_model
+from app.scoring.behaviours.model import MODEL_DIR, BehaviourModel, ModelFileError, load_model, save_model
 from app.scoring.behaviours.train import train
 
 CARD_FILE = "MODEL_CARD.md"
@@ -43,10 +42,9 @@ def train_and_save(
 def check_model(directory: Path = MODEL_DIR) -> list[str]:
     """Problems with the shipped model: altered weights, or a corpus changed since it was trained."""
     try:
-        load_model(directory)
+        meta = load_model(directory).meta
     except ModelFileError as exc:
         return [str(exc)]
-    meta = json.loads((directory / META_FILE).read_text(encoding="utf-8"))
     if meta.get("corpus_sha256") != fingerprint(corpus_files()):
         return ["the corpus changed since the model was trained: run `flask --app wsgi qa behaviours train`"]
     return []

@@ -139,7 +139,7 @@ def per_language_auc(examples: Sequence[Example], scores: np.ndarray, y: np.ndar
     """ROC AUC of each head on held-out folds, per language: {behaviour: {"en": auc, "fr": auc}}."""
     languages = np.array([e.language for e in examples])
     return {
-        b: {lang: _rounded(_auc(scores[languages == lang, j], y[languages == lang, j])) for lang in ("en", "fr")}
+        b: {lang: _rounded(roc_auc(scores[languages == lang, j], y[languages == lang, j])) for lang in ("en", "fr")}
         for j, b in enumerate(BEHAVIOUR_IDS)
     }
 
@@ -157,7 +157,8 @@ def calibrate(heads: Heads, held_out: np.ndarray, y: np.ndarray) -> Heads:
     return Heads(heads.weights * slope[:, None], heads.bias * slope + offset)
 
 
-def _auc(scores: np.ndarray, labels: np.ndarray) -> float | None:
+def roc_auc(scores: np.ndarray, labels: np.ndarray) -> float | None:
+    """Mann-Whitney ROC AUC (ties count half); NaN labels are left out; None without both classes."""
     from scipy.stats import rankdata
 
     known = ~np.isnan(labels)

@@ -89,7 +89,7 @@ def _evidence(
     ctx: DetectorContext, behaviours: TurnBehaviours, row: int, rule: str, sign: int, probability: float
 ) -> Evidence:
     index = behaviours.quote_segment(row, rule)
-    text = describe(rule, probability, "fr") if ctx.language == "fr" else describe(rule, probability, "en")
+    text = describe(rule, probability, ctx.language)
     return ctx.evidence(index, ctx.whole(index), rule, sign, text, text)
 
 

@@ -24,21 +24,13 @@ def small_corpus(tmp_path):
     return tmp_path
 
 
+def _train(runner, corpus, out, *options):
+    return runner.invoke(args=["qa", "behaviours", "train", "--corpus", str(corpus), "--out", str(out), *options])
+
+
 def test_training_twice_with_the_same_seed_gives_the_same_weights(runner, small_corpus, tmp_path):
     for out in ("a", "b"):
-        result = runner.invoke(
-            args=[
-                "qa",
-                "behaviours",
-                "train",
-                "--corpus",
-                str(small_corpus),
-                "--out",
-                str(tmp_path / out),
-                "--folds",
-                "2",
-            ]
-        )
+        result = _train(runner, small_corpus, tmp_path / out, "--folds", "2")
         assert result.exit_code == 0, result.output
         assert "held-out ROC AUC" in result.output
     a, b = load_model(tmp_path / "a"), load_model(tmp_path / "b")
@@ -63,21 +55,7 @@ def test_extra_examples_from_reviews_are_added_to_the_training_data(runner, smal
         + "\n",
         encoding="utf-8",
     )
-    result = runner.invoke(
-        args=[
-            "qa",
-            "behaviours",
-            "train",
-            "--corpus",
-            str(small_corpus),
-            "--extra",
-            str(extra),
-            "--out",
-            str(tmp_path / "m"),
-            "--folds",
-            "2",
-        ]
-    )
+    result = _train(runner, small_corpus, tmp_path / "m", "--extra", str(extra), "--folds", "2")
     assert result.exit_code == 0, result.output
     assert load_model(tmp_path / "m").meta["extra_files"] == ["reviews.jsonl"]
 
@@ -93,19 +71,7 @@ def test_a_line_with_an_unknown_behaviour_is_refused_naming_the_file_and_line(tm
 def test_the_train_command_reports_a_malformed_extra_file_without_a_traceback(runner, small_corpus, tmp_path):
     extra = tmp_path / "broken.jsonl"
     extra.write_text("{not json\n", encoding="utf-8")
-    result = runner.invoke(
-        args=[
-            "qa",
-            "behaviours",
-            "train",
-            "--corpus",
-            str(small_corpus),
-            "--extra",
-            str(extra),
-            "--out",
-            str(tmp_path / "m"),
-        ]
-    )
+    result = _train(runner, small_corpus, tmp_path / "m", "--extra", str(extra))
     assert result.exit_code != 0
     assert "broken.jsonl:1: not JSON" in result.output
 
