@@ -81,6 +81,39 @@ def test_the_customer_having_to_repeat_themselves_counts_against_listening(score
     assert ("customer_repeated", -1) in rules or ("asked_again", -1) in rules
 
 
+def test_a_client_coming_back_to_their_topic_when_asked_about_it_is_not_repeating_themselves(score):
+    result = score(
+        "en",
+        [
+            (A, "Hello, this is the helpline, Sam speaking."),
+            (C, "Hi. I wanted to talk about my drinking, I think it's getting a bit much in the evenings."),
+            (A, "What else, besides drinking, helps you unwind in the evenings?"),
+            (C, "Well, I like a film or a bath, but to be honest I often drink in the bath too."),
+            (A, "Okay, and how do you feel about the evenings now?"),
+            (C, "Like I said, it's not that I get drunk, I just don't like how much I'm drinking."),
+        ],
+    )
+    rules = _rules(result, "active_listening")
+    assert ("customer_repeated", -1) not in rules
+    assert ("asked_again", -1) not in rules
+
+
+def test_a_customer_giving_their_number_again_after_being_asked_for_it_counts_against_listening(score):
+    result = score(
+        "en",
+        [
+            (A, "Hello, support, Kim speaking."),
+            (C, "Hi, my account number is 48213377 and my card was blocked this morning at the shop."),
+            (A, "Oh no. Can I take your account number please?"),
+            (C, "It's 48213377."),
+        ],
+    )
+    assert ("customer_repeated", -1) in _rules(result, "active_listening") or (
+        "asked_again",
+        -1,
+    ) in _rules(result, "active_listening")
+
+
 def test_talking_over_the_customer_is_evidence_against(score):
     result = score(
         "en",

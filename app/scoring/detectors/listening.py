@@ -325,7 +325,10 @@ def _customer_repeat(ctx: DetectorContext, c: int, min_repeated: int) -> Evidenc
             "The customer points out they already said it.",
         )
     asked = previous_agent_text(ctx, c)
-    if asked is None or not ctx.questions(asked):
+    # Without a complaint, a repeat only counts after the agent asked for a piece of information (name, number,
+    # the problem...): a client who comes back to their own topic when asked how they feel about it is answering,
+    # not repeating themselves.
+    if asked is None or not _slot_asks(ctx, asked):
         return None
     earlier = set().union(*(ctx.content(i) for i in ctx.indexes("customer") if i < c - 1)) if c > 1 else set()
     said = set().union(*(ctx.content_of(s) for s in ctx.docs[c].sents if not s.text.strip().endswith("?")))
