@@ -118,8 +118,14 @@ def _write_silenced_copy(call: Call, times: list[tuple[float, float]], root: Pat
     buffer.seek(0)
     tmp, _sha256, _size = storage.spool(buffer, root, max_bytes=2**40)
     storage.store(tmp, root, target.relative_to(root).as_posix(), mode=0o600)
-    for stale in target.parent.glob(f"{call.recording.sha256}.payment-masked-*.flac"):
-        if stale != target:  # made from an earlier transcript
+    _drop_payment_masked_copies(call, keep=target)
+
+
+def _drop_payment_masked_copies(call: Call, keep: Path | None = None) -> None:
+    """Remove the silenced copies made from earlier transcripts."""
+    folder = recording_path(call).parent
+    for stale in folder.glob(f"{call.recording.sha256}.payment-masked-*.flac"):
+        if stale != keep:
             stale.unlink(missing_ok=True)
 
 
@@ -148,7 +154,9 @@ def store_transcript(session: Session, call: Call, result: interchange.Transcrip
     call.swap_suspected = bool(info.get("swap_suspected"))
     call.status = CallStatus.TRANSCRIBED
     session.flush()
-    payment_masked_audio(call)  # made here, in the job, so that playing the call does not wait for it
+    # Made here, in the job, so that playing the call does not wait for it.
+    if payment_masked_audio(call) is None:
+        _drop_payment_masked_copies(call)
     return row
 
 
