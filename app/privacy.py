@@ -7,25 +7,18 @@ from __future__ import annotations
 
 from app.auth.choices import Permission
 from app.auth.models import User
-from app.transcription.redaction import find_pii, label
-
-PAYMENT_KINDS = frozenset({"card", "iban"})
+from app.transcription.redaction import PAYMENT_KINDS, find_pii, label, may_hold_payment_data
 
 
 def sees_payment_data(user: User) -> bool:
     return user.can(Permission.VIEW_PAYMENT_DATA)
 
 
-def _may_hold_payment_data(redacted_text: str | None, language: str) -> bool:
-    # Redaction already found every span once: where it placed no card or IBAN label there is none to mask.
-    return redacted_text is None or any(label(kind, language) in redacted_text for kind in PAYMENT_KINDS)
-
-
 def mask_payment_data(text: str, language: str, redacted_text: str | None = None, start: int = 0,
                       end: int | None = None) -> str:
     """text[start:end] with card numbers and IBANs replaced by their labels (the rest as spoken)."""
     end = len(text) if end is None else end
-    if not _may_hold_payment_data(redacted_text, language):
+    if not may_hold_payment_data(redacted_text, language):
         return text[start:end]
     out, cursor = [], start
     for span in find_pii(text, language):

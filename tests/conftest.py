@@ -168,13 +168,15 @@ def login_as(client, make):
     return sign_in
 
 
-def wav_bytes(*, seconds: float = 2.0, channels: int = 2, rate: int = 16000, seed: int = 1) -> bytes:
-    """A valid PCM WAV: tone bursts (speech-like energy) alternating between channels, unique per seed."""
+def wav_bytes(*, seconds: float = 2.0, channels: int = 2, rate: int = 16000, seed: int = 1,
+              amplitude: float = 8000) -> bytes:
+    """A valid PCM WAV: tone bursts (speech-like energy) alternating between channels, unique per seed; peak
+    `amplitude` of 32768 (0 writes digital silence)."""
     t = np.arange(int(seconds * rate)) / rate
     tracks = []
     for ch in range(channels):
         on = (np.floor(t * 2 + ch) % 2) == 0
-        tracks.append(np.where(on, 8000 * np.sin(2 * np.pi * (220 + 40 * ch + seed) * t), 0))
+        tracks.append(np.where(on, amplitude * np.sin(2 * np.pi * (220 + 40 * ch + seed) * t), 0))
     frames = np.stack(tracks, axis=1).astype("<i2").tobytes()
     buf = io.BytesIO()
     with wave.open(buf, "wb") as w:

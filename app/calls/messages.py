@@ -13,7 +13,7 @@ from collections.abc import Callable
 from flask_babel import format_decimal, gettext
 from flask_babel import lazy_gettext as _l
 
-from app.calls.services import MSG_UNSUPPORTED
+from app.calls.services import MSG_SILENT, MSG_UNSUPPORTED
 from app.transcription import audio
 
 _EXACT = {
@@ -24,6 +24,7 @@ _EXACT = {
     audio.MSG_SILENT_EMPTY: _l("The recording contains no sound (zero length)."),
     "The audio file does not exist.": _l("The audio file does not exist."),
     MSG_UNSUPPORTED: _l("This audio format is not accepted: use WAV, MP3, M4A, OGG, FLAC or WebM."),
+    MSG_SILENT: _l("The recording is silent: nothing to transcribe."),
 }
 
 _PATTERNS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
@@ -40,6 +41,17 @@ _PATTERNS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
      lambda m: gettext("Unknown direction %(value)s.", value=m["v"])),
     (re.compile(r"Unknown channel layout (?P<v>.+)\.", re.DOTALL),
      lambda m: gettext("Unknown channel layout %(value)s.", value=m["v"])),
+    (re.compile(r"The recording lasts (?P<s>\d+\.\d) s: too short to have anything to score\."),
+     lambda m: gettext("The recording lasts %(seconds)s s: too short to have anything to score.",
+                       seconds=format_decimal(float(m["s"]), format="0.0"))),
+    (re.compile(r"The recording has (?P<n>\d+) channels: .*", re.DOTALL),
+     lambda m: gettext("The recording has %(num)d channels: Écoute takes mono calls or two channels with one "
+                       "party on each.", num=int(m["n"]))),
+    (re.compile(r"The channel layout (?P<layout>\S+) needs a two-channel recording, and this one has (?P<n>\d+): "
+                r".*", re.DOTALL),
+     lambda m: gettext("The channel layout %(layout)s needs a two-channel recording, and this one has %(num)d: "
+                       "choose mono (the speakers are then told apart by voice).", layout=m["layout"],
+                       num=int(m["n"]))),
 ]
 
 

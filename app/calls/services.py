@@ -18,7 +18,7 @@ from app.calls import storage
 from app.calls.models import DIRECTIONS, Call, CallStatus, Recording
 from app.jobs.services import create_job
 from app.teams.models import CHANNEL_LAYOUTS, Agent
-from app.transcription.audio import AudioError, probe_audio
+from app.transcription.audio import SILENCE_DBFS, AudioError, AudioInfo, probe_audio
 
 
 class IngestError(ValueError):
@@ -26,6 +26,7 @@ class IngestError(ValueError):
 
 
 MSG_UNSUPPORTED = "This audio format is not accepted: use WAV, MP3, M4A, OGG, FLAC or WebM."
+MSG_SILENT = "The recording is silent: nothing to transcribe."
 
 
 @dataclass(frozen=True)
@@ -64,11 +65,13 @@ def _check_meta(session: Session, meta: CallMeta) -> None:
 MIN_CALL_SECONDS = 1.5
 
 
-def check_recording(info, layout: str | None) -> None:
-    """Refuse at once what transcription could never score (no retries, nothing stored): too short, too many
-    channels, or a two-party channel layout declared on a file that does not have two channels."""
+def check_recording(info: AudioInfo, layout: str | None) -> None:
+    """Refuse at once what transcription could never score (no retries, nothing stored): too short, silent, too
+    many channels, or a two-party channel layout declared on a file that does not have two channels."""
     if info.duration < MIN_CALL_SECONDS:
         raise IngestError(f"The recording lasts {info.duration:.1f} s: too short to have anything to score.")
+    if info.level_dbfs <= SILENCE_DBFS:
+        raise IngestError(MSG_SILENT)
     if info.channels > 2:
         raise IngestError(
             f"The recording has {info.channels} channels: Écoute takes mono calls or two channels with one party on "

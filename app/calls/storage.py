@@ -69,15 +69,16 @@ def remove_orphans(root: Path, *, older_than: float = 3600.0) -> int:
     return removed
 
 
-def store(tmp_path: Path, root: Path, relative_path: str) -> Path:
-    """Move a spooled file to its content address (a no-op when that content is already there)."""
+def store(tmp_path: Path, root: Path, relative_path: str, *, mode: int = 0o440) -> Path:
+    """Move a spooled file to its address (a no-op when that file is already there): read-only by default, 0o600
+    for the copies derived from a recording, which the app removes once they are out of date."""
     target = root / relative_path
     target.parent.mkdir(parents=True, exist_ok=True)
     if target.exists():
         tmp_path.unlink(missing_ok=True)
     else:
+        os.chmod(tmp_path, mode)
         os.replace(tmp_path, target)
-        os.chmod(target, 0o440)
     return target
 
 

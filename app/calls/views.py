@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
@@ -29,9 +30,10 @@ from app.calls.services import (
 from app.extensions import db
 from app.jobs.models import Job, JobStatus
 from app.jobs.services import queue_was_unreachable, retry_job
+from app.privacy import sees_payment_data
 from app.teams.models import Agent
 from app.transcription.audio import AudioError
-from app.transcription.services import redacted_audio_path
+from app.transcription.services import payment_masked_audio, redacted_audio_path
 
 bp = Blueprint("calls", __name__, url_prefix="/calls")
 
@@ -120,23 +122,34 @@ def show(call_id: int):
     return page
 
 
+def _audio_for(call) -> tuple[Path, str, str]:
+    """What the user may hear, its extension, and how: "redacted" (trainers), "payment_masked" (card numbers and
+    bank details silenced, for readers without a need for them) or "as_spoken"."""
+    original = (recording_path(call), call.recording.extension, "as_spoken")
+    if sees_unredacted(current_user) and sees_payment_data(current_user):
+        return original
+    if call.transcript is None:
+        abort(404)  # nothing is known to be safe to hear before the transcript is redacted
+    if not sees_unredacted(current_user):
+        redacted = redacted_audio_path(call.transcript)
+        return (redacted, "flac", "redacted") if redacted is not None else original
+    masked = payment_masked_audio(call)
+    return (masked, "flac", "payment_masked") if masked is not None else original
+
+
 @bp.route("/<int:call_id>/audio")
 @require(Permission.VIEW_ALL_CALLS, Permission.VIEW_OWN_CALLS)
 def audio(call_id: int):
-    """The recording, with range requests so the player can seek; the redacted copy for trainers."""
+    """The recording, with range requests so the player can seek; the redacted copy for trainers, the copy with
+    payment data silenced for agents."""
     call = get_call_or_404(call_id)
-    path, extension, as_spoken = recording_path(call), call.recording.extension, True
-    if not sees_unredacted(current_user):
-        if call.transcript is None:
-            abort(404)  # nothing is known to be safe to hear before the transcript is redacted
-        redacted = redacted_audio_path(call.transcript)
-        if redacted is not None:
-            path, extension, as_spoken = redacted, "flac", False
+    path, extension, heard = _audio_for(call)
     if not path.exists():
         abort(404)
-    if as_spoken:
+    if heard != "redacted":
         # Each read of the recording as spoken is audited, range requests of the player included.
-        record(db.session, "audio.played_unredacted", target=call, range=request.headers.get("Range", "")[:40])
+        record(db.session, "audio.played_unredacted", target=call, range=request.headers.get("Range", "")[:40],
+               payment_masked=heard == "payment_masked")
         db.session.commit()
     return send_file(path, mimetype=context.audio_mimetype(extension), conditional=True,
                      download_name=f"call-{call.id}.{extension}")

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from app.coaching.services import SheetError, issue_sheet
+from app.coaching.services import issue_sheet
 from app.extensions import db
 from app.jobs.models import Job
-from app.jobs.stages import JobFailure, Progress, failures_are_final, stage
+from app.jobs.stages import JobFailure, Progress, stage
 from app.scoring.models import Evaluation
 
 
@@ -16,6 +16,5 @@ def render_sheet(job: Job, progress: Progress) -> list[str]:
     if evaluation is None:
         raise JobFailure(f"no evaluation {job.target_id}")
     progress(0.1, "rendering sheet")
-    with failures_are_final(SheetError):
-        issue_sheet(db.session, evaluation)
+    issue_sheet(db.session, evaluation)  # a SheetError (a ValueError) fails the job at once
     return []

@@ -49,3 +49,8 @@ class Job(db.Model):
     @property
     def active(self) -> bool:
         return self.status in (JobStatus.QUEUED, JobStatus.RUNNING)
+
+    @property
+    def failed_for_good(self) -> bool:
+        """Failed on an error that retrying cannot fix (bad input, an unusable model): it was not retried."""
+        return self.status == JobStatus.FAILED and bool(self.log) and bool(self.log[-1].get("permanent"))

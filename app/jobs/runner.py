@@ -16,7 +16,7 @@ from app.db import utcnow
 from app.extensions import db
 from app.jobs.models import Job, JobStatus
 from app.jobs.services import create_job
-from app.jobs.stages import JobFailure, get_stage
+from app.jobs.stages import get_stage, is_permanent
 
 log = logging.getLogger(__name__)
 HEARTBEAT_SECONDS = 5.0  # several beats fit in JOB_STALE_SECONDS, even with a beat delayed by a busy database
@@ -99,12 +99,13 @@ def _record_failure(job_id: int, exc: Exception) -> None:
     queue = get_queue()
     job = db.session.get(Job, job_id)
     db.session.refresh(job)
-    final = isinstance(exc, JobFailure) or job.attempts >= job.max_attempts
-    message = str(exc) or type(exc).__name__
-    job.log = [*job.log, {"attempt": job.attempts, "error": message, "at": utcnow().isoformat()}]
+    permanent = is_permanent(exc)
+    message = _reason(exc)
+    job.log = [*job.log, {"attempt": job.attempts, "error": message, "permanent": permanent,
+                          "at": utcnow().isoformat()}]
     job.error = message
-    if final:
-        log.error("job %s (%s) failed: %s", job_id, job.kind, message)
+    if permanent or job.attempts >= job.max_attempts:
+        log.error("job %s (%s) failed%s: %s", job_id, job.kind, " for good" if permanent else "", message)
         job.status, job.finished_at = JobStatus.FAILED, utcnow()
         _mark_call_failed(job)
         db.session.commit()
@@ -114,6 +115,13 @@ def _record_failure(job_id: int, exc: Exception) -> None:
     job.status = JobStatus.QUEUED
     db.session.commit()
     queue.dispatch(job_id, delay=min(300, 5 * 2 ** job.attempts))
+
+
+def _reason(exc: Exception) -> str:
+    """The error as the call page shows it; a missing key or index says what is missing ("KeyError: 'segments'")."""
+    if not str(exc):
+        return type(exc).__name__
+    return f"{type(exc).__name__}: {exc}" if isinstance(exc, LookupError) else str(exc)
 
 
 def _mark_call_failed(job: Job) -> None:

@@ -7,8 +7,7 @@ new status and the next jobs in one transaction, so a crash never leaves half a 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -45,10 +44,17 @@ class JobFailure(Exception):
     """A failure that retrying will not fix (bad input, missing model): the job fails at once."""
 
 
-@contextmanager
-def failures_are_final(*errors: type[Exception]) -> Iterator[None]:
-    """Inside this block, the given errors fail the job without retries."""
-    try:
-        yield
-    except errors as exc:
-        raise JobFailure(str(exc)) from exc
+# Failures another attempt would meet again, so the job fails at once with the reason: bad input or data (ValueError
+# is Python's validation error: a malformed recording, transcript or rubric, a refused value) and something missing
+# (LookupError). Stages add their own kinds (an unusable model file) with `permanent_errors`. Anything else is taken
+# as transient (the database busy, the queue down) and retried; a killed worker's job is requeued by recovery.
+_PERMANENT: list[type[BaseException]] = [JobFailure, ValueError, LookupError]
+
+
+def permanent_errors(*errors: type[BaseException]) -> None:
+    """Declare errors that no retry can fix: a job failing with one of them fails at once."""
+    _PERMANENT.extend(e for e in errors if e not in _PERMANENT)
+
+
+def is_permanent(error: BaseException) -> bool:
+    return isinstance(error, tuple(_PERMANENT))

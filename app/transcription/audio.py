@@ -36,6 +36,28 @@ class AudioInfo:
     duration: float
     channels: int
     sample_rate: int
+    # The loudest decoded frame's RMS in dBFS (a frame holds tens of milliseconds); SILENCE_DBFS or less: no signal.
+    level_dbfs: float = 0.0
+
+
+# The quietest speech on a phone line is well above this: a recording whose every frame is under it holds only
+# digital silence, dither or line hiss.
+SILENCE_DBFS = -60.0
+_FLOOR_DBFS = -120.0
+
+
+def _frame_level(samples: np.ndarray) -> float:
+    """RMS of one decoded frame in dBFS, whatever its sample format (integers scaled to full scale)."""
+    if samples.size == 0:
+        return _FLOOR_DBFS
+    if samples.dtype == np.uint8:
+        values = (samples.astype(np.float64) - 128.0) / 128.0
+    elif np.issubdtype(samples.dtype, np.integer):
+        values = samples.astype(np.float64) / float(-np.iinfo(samples.dtype).min)
+    else:
+        values = samples.astype(np.float64, copy=False)
+    rms = float(np.sqrt(np.mean(np.square(values))))
+    return max(_FLOOR_DBFS, 20.0 * np.log10(rms)) if rms > 0 else _FLOOR_DBFS
 
 
 def _too_long(max_duration: float) -> AudioError:
@@ -150,10 +172,11 @@ def probe_audio(path: str | Path, *, max_duration: float | None = None) -> Audio
         header = _header_duration(container, stream)
         if max_duration is not None and header is not None and header > max_duration + 1:
             raise _too_long(max_duration)
-        samples, rate, channels = 0, stream.rate or 0, stream.channels or 0
+        samples, rate, channels, level = 0, stream.rate or 0, stream.channels or 0, _FLOOR_DBFS
         try:
             for frame in container.decode(stream):
                 samples += frame.samples
+                level = max(level, _frame_level(frame.to_ndarray()))
                 rate = frame.sample_rate or rate
                 channels = len(frame.layout.channels) or channels
                 if max_duration is not None and rate and samples / rate > max_duration + 1:
@@ -175,7 +198,8 @@ def probe_audio(path: str | Path, *, max_duration: float | None = None) -> Audio
         raise AudioError(MSG_CORRUPT)
     if max_duration is not None and decoded > max_duration:
         raise _too_long(max_duration)
-    return AudioInfo(format=fmt, codec=codec, duration=decoded, channels=channels, sample_rate=rate)
+    return AudioInfo(format=fmt, codec=codec, duration=decoded, channels=channels, sample_rate=rate,
+                     level_dbfs=round(level, 1))
 
 
 def load_audio(path: str | Path, *, sample_rate: int = 16000) -> np.ndarray:

@@ -76,6 +76,16 @@ def label(kind: str, language: str) -> str:
     return LABELS["fr" if language.lower().startswith("fr") else "en"][kind]
 
 
+# Card numbers and bank details (PCI DSS): masked even for readers who may see the rest as spoken.
+PAYMENT_KINDS = frozenset({"card", "iban"})
+
+
+def may_hold_payment_data(redacted_text: str | None, language: str) -> bool:
+    """Whether a segment can hold payment data: redaction found every span once, and where it placed no card or
+    IBAN label there is none (unknown without its redacted text)."""
+    return redacted_text is None or any(label(kind, language) in redacted_text for kind in PAYMENT_KINDS)
+
+
 # --- checksums -------------------------------------------------------------------------------------
 
 

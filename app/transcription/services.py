@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -18,7 +20,13 @@ from app.transcription import interchange
 from app.transcription.audio import load_audio
 from app.transcription.models import Transcript, TranscriptSegment
 from app.transcription.pipeline import transcribe_file
-from app.transcription.redaction import RedactedSpan, redact_audio, redact_transcript
+from app.transcription.redaction import (
+    PAYMENT_KINDS,
+    RedactedSpan,
+    may_hold_payment_data,
+    redact_audio,
+    redact_transcript,
+)
 from app.transcription.settings import settings_from_config
 
 log = logging.getLogger(__name__)
@@ -65,6 +73,62 @@ def redacted_audio_path(row: Transcript) -> Path | None:
                            redacted_audio_relative_path(row.redacted_audio_sha256))
 
 
+# Part of the cached copy's name: changing how payment data is masked (padding, silence) makes new copies.
+PAYMENT_MASK_VERSION = 1
+
+
+def payment_data_times(row: Transcript) -> list[tuple[float, float]]:
+    """Where card numbers and bank details are said, in seconds from the word times (empty when never)."""
+    candidates = [s for s in row.segments if may_hold_payment_data(s.redacted_text, row.language)]
+    if not candidates:
+        return []
+    transcript = interchange.Transcript(language=row.language, duration=row.duration,
+                                        segments=tuple(_segment(s) for s in candidates))
+    return sorted((s.start_time, s.end_time) for s in redact_transcript(transcript)[1] if s.kind in PAYMENT_KINDS)
+
+
+def _payment_masked_relative_path(sha256: str, times: list[tuple[float, float]]) -> str:
+    """Beside the recording, named by its content and the masked times: a changed transcript gets a new copy."""
+    key = json.dumps([PAYMENT_MASK_VERSION, [[round(a, 3), round(b, 3)] for a, b in times]])
+    digest = hashlib.sha256(key.encode()).hexdigest()[:16]
+    return f"{sha256[:2]}/{sha256}.payment-masked-{digest}.flac"
+
+
+def payment_masked_audio(call: Call) -> Path | None:
+    """The call's recording with card numbers and bank details silenced (cached beside the recording, 0600, made
+    when missing and replaced when the transcript changes); None when the transcript holds none."""
+    times = payment_data_times(call.transcript) if call.transcript is not None else []
+    if not times:
+        return None
+    root = Path(current_app.config["RECORDINGS_DIR"])
+    target = storage.path_of(root, _payment_masked_relative_path(call.recording.sha256, times))
+    if not target.exists():
+        _write_silenced_copy(call, times, root, target)
+    return target
+
+
+def _write_silenced_copy(call: Call, times: list[tuple[float, float]], root: Path, target: Path) -> None:
+    """Write the recording with these times silenced (FLAC, same rate and channels), drop copies now out of date."""
+    import soundfile
+
+    rate = call.recording.sample_rate
+    silenced = redact_audio(load_audio(recording_path(call), sample_rate=rate).T, rate, times, mode="silence")
+    buffer = io.BytesIO()
+    soundfile.write(buffer, silenced, rate, format="FLAC", subtype="PCM_16")
+    buffer.seek(0)
+    tmp, _sha256, _size = storage.spool(buffer, root, max_bytes=2**40)
+    storage.store(tmp, root, target.relative_to(root).as_posix(), mode=0o600)
+    _drop_payment_masked_copies(call, keep=target)
+
+
+def _drop_payment_masked_copies(call: Call, keep: Path | None = None) -> None:
+    """Remove the silenced copies made from earlier transcripts."""
+    folder = recording_path(call).parent
+    for stale in folder.glob(f"{call.recording.sha256}.payment-masked-*.flac"):
+        if stale != keep:
+            stale.unlink(missing_ok=True)
+
+
 def store_transcript(session: Session, call: Call, result: interchange.Transcript) -> Transcript:
     """Write a pipeline result as the call's only transcript, with a redacted copy of each line and of the audio."""
     redacted, spans = redact_transcript(result)
@@ -90,6 +154,9 @@ def store_transcript(session: Session, call: Call, result: interchange.Transcrip
     call.swap_suspected = bool(info.get("swap_suspected"))
     call.status = CallStatus.TRANSCRIBED
     session.flush()
+    # Made here, in the job, so that playing the call does not wait for it.
+    if payment_masked_audio(call) is None:
+        _drop_payment_masked_copies(call)
     return row
 
 
@@ -104,14 +171,15 @@ def _stored_word(word: interchange.Word) -> dict[str, Any]:
 def to_interchange(row: Transcript, *, redacted: bool = False) -> interchange.Transcript:
     """A stored transcript back in the interchange shape (for scoring and exports); `redacted` masks personal
     data in the text and in the word timings alike (a masked span becomes one labelled word)."""
-    segments = tuple(
-        interchange.Segment(
-            speaker=s.speaker, start=s.start, end=s.end, text=s.text,
-            words=tuple(interchange.Word(w["start"], w["end"], w["word"], w.get("probability")) for w in s.words),
-        )
-        for s in row.segments
-    )
+    segments = tuple(_segment(s) for s in row.segments)
     info = {"engine": row.engine, "model": row.model, "metrics": row.metrics,
             "language_probability": row.language_probability}
     transcript = interchange.Transcript(language=row.language, duration=row.duration, segments=segments, info=info)
     return redact_transcript(transcript)[0] if redacted else transcript
+
+
+def _segment(row: TranscriptSegment) -> interchange.Segment:
+    return interchange.Segment(
+        speaker=row.speaker, start=row.start, end=row.end, text=row.text,
+        words=tuple(interchange.Word(w["start"], w["end"], w["word"], w.get("probability")) for w in row.words),
+    )

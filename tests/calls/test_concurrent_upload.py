@@ -60,3 +60,17 @@ def test_files_left_by_a_killed_upload_are_removed_but_not_one_being_written(tmp
     os.utime(left, (two_hours_ago, two_hours_ago))
     assert storage.remove_orphans(tmp_path) == 1
     assert not left.exists() and writing.exists()
+
+
+def test_a_worker_removes_the_files_of_killed_uploads_when_it_starts(app, runner, monkeypatch):
+    from app.jobs.queue import get_queue
+
+    spool = app.config["RECORDINGS_DIR"] / "tmp"
+    spool.mkdir(parents=True)
+    left = spool / "upload-left"
+    left.write_bytes(b"half a recording")
+    os.utime(left, (time.time() - 7200, time.time() - 7200))
+    monkeypatch.setattr(get_queue(app), "run_worker", lambda **options: None)  # start, then stop at once
+    result = runner.invoke(args=["qa", "worker"])
+    assert result.exit_code == 0, result.output
+    assert "1 unfinished upload(s) removed" in result.output and not left.exists()

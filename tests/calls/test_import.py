@@ -99,3 +99,16 @@ def test_a_manifest_with_an_unknown_channel_layout_imports_nothing(runner, make,
     result = runner.invoke(args=["qa", "import", str(folder)])
     assert result.exit_code != 0 and "line 3: Unknown channel layout 'agent'." in result.output
     assert db.session.scalar(select(func.count(Call.id))) == 0
+
+
+def test_a_silent_recording_in_an_import_is_refused_with_the_reason_and_the_rest_is_imported(runner, make,
+                                                                                              tmp_path):
+    agent = make.agent()
+    folder = _folder(tmp_path, [f"voice.wav,{agent.external_ref},2026-11-20T09:12,inbound,,",
+                                f"silence.wav,{agent.external_ref},2026-11-20T09:13,inbound,,"],
+                     {"voice.wav": wav_bytes(seed=31), "silence.wav": wav_bytes(seconds=4, amplitude=0)})
+    result = runner.invoke(args=["qa", "import", str(folder)])
+    assert result.exit_code == 1
+    assert "refused line 3 (silence.wav): The recording is silent: nothing to transcribe." in result.output
+    assert db.session.scalars(select(Call.original_filename)).all() == ["voice.wav"]
+    assert not list((runner.app.config["RECORDINGS_DIR"] / "tmp").glob("upload-*"))

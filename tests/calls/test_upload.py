@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import io
 import random
+import wave
 
+import numpy as np
 import pytest
 from sqlalchemy import func, select
 
@@ -184,3 +186,31 @@ def test_a_recording_transcription_could_never_score_is_refused_at_upload_with_t
     page = response.get_data(as_text=True)
     assert "odd.wav was refused" in page and message in page
     assert _nothing_stored(app)
+
+
+def _hiss(seconds: float = 3.0) -> bytes:
+    """Line hiss without a voice: a few least significant bits of noise, about 80 dB below full scale."""
+    noise = np.random.default_rng(4).integers(-3, 4, size=(int(seconds * 16000), 1)).astype("<i2")
+    buf = io.BytesIO()
+    with wave.open(buf, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(16000)
+        w.writeframes(noise.tobytes())
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("content", [wav_bytes(seconds=3, amplitude=0), _hiss()], ids=["digital-silence", "hiss"])
+def test_a_silent_recording_is_refused_at_upload_and_nothing_is_stored(app, client, make, login_as, content):
+    login_as("qa_manager")
+    response = _upload(client, make.agent(), [("quiet.wav", content)])
+    page = response.get_data(as_text=True)
+    assert "quiet.wav was refused: The recording is silent: nothing to transcribe." in page
+    assert _nothing_stored(app)
+
+
+def test_a_quiet_recording_with_a_voice_in_it_is_accepted(app, client, make, login_as):
+    login_as("qa_manager")
+    _upload(client, make.agent(), [("far-from-the-mic.wav", wav_bytes(seconds=3, amplitude=200))])  # -44 dBFS peaks
+    call = db.session.scalars(select(Call)).one()
+    assert call.original_filename == "far-from-the-mic.wav" and len(_stored_files(app)) >= 1

@@ -72,3 +72,12 @@ def test_a_job_interrupted_mid_run_is_taken_over_by_a_surviving_worker_and_compl
     assert any("worker stopped" in entry.get("error", "") for entry in done.log)
     results = db.session.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.action == "test.slow_done"))
     assert results == 1  # the killed attempt left nothing behind; the retry wrote its result once
+
+
+def test_a_dead_workers_job_is_due_again_within_thirty_seconds_by_the_production_settings():
+    from app.config import Config
+    from app.jobs.runner import HEARTBEAT_SECONDS
+
+    # Silent for JOB_STALE_SECONDS, then noticed at the watchdog's next look: the takeover the kill test measures.
+    assert Config.JOB_STALE_SECONDS + Config.JOB_WATCH_SECONDS <= 30
+    assert HEARTBEAT_SECONDS * 3 <= Config.JOB_STALE_SECONDS, "a live worker beats several times before it looks dead"

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import threading
 
+import pytest
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from app.coaching.models import CoachingSheet
 from app.extensions import db
@@ -108,3 +110,14 @@ def test_with_a_draft_open_the_late_finaliser_changes_nothing_in_the_final_revie
     assert empathy == (20 if final.reviewer_id == ada.id else 90)  # the winner's score, untouched by the loser
     loser_client, winner_name = _loser(final, ada, ada_client, bob_client)
     assert f"already finalised by {winner_name}" in loser_client.get(f"/review/calls/{call.id}").get_data(as_text=True)
+
+
+def test_the_database_itself_refuses_a_second_review_with_the_same_revision(app, scored):
+    call = scored()
+    auto = latest_auto_evaluation(db.session, call)
+    for _ in range(2):
+        db.session.add(Evaluation(call_id=call.id, rubric_version_id=auto.rubric_version_id, kind="review",
+                                  status="final", revision=1))
+    with pytest.raises(IntegrityError):
+        db.session.flush()
+    db.session.rollback()

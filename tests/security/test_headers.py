@@ -51,3 +51,15 @@ def test_pages_and_recordings_are_private_and_never_stored_by_a_cache(client, ma
 
 def test_static_files_may_still_be_cached(client):
     assert "no-store" not in client.get("/static/css/app.css").headers.get("Cache-Control", "")
+
+
+def test_forwarded_headers_are_believed_only_from_a_configured_proxy(app, client):
+    from app import create_app
+
+    forwarded = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.7"}
+    assert "Strict-Transport-Security" not in client.get("/login", headers=forwarded).headers, \
+        "without TRUSTED_PROXIES a client cannot pass itself off as HTTPS (or as another address)"
+    behind_proxy = create_app("testing", SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
+                              INSTANCE_PATH=app.config["INSTANCE_PATH"], RECORDINGS_DIR=app.config["RECORDINGS_DIR"],
+                              TRUSTED_PROXIES=1)
+    assert "Strict-Transport-Security" in behind_proxy.test_client().get("/login", headers=forwarded).headers

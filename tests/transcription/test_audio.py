@@ -108,3 +108,19 @@ def test_mixing_to_mono_averages_the_channels() -> None:
     audio = np.array([[1.0, 0.0], [0.0, 1.0]], dtype=np.float32)
     assert to_mono(audio).tolist() == [0.5, 0.5]
     assert to_mono(audio[:1]).shape == (2,)
+
+
+def _encoded(path: Path, signal: np.ndarray, fmt: str) -> Path:
+    import soundfile
+
+    soundfile.write(path, signal, 16000, format=fmt, subtype="PCM_16" if fmt == "WAV" else None)
+    return path
+
+
+@pytest.mark.parametrize("fmt", ["WAV", "FLAC", "OGG"])
+def test_the_probe_measures_how_loud_the_loudest_moment_is_whatever_the_format(tmp_path: Path, fmt: str) -> None:
+    t = np.arange(16000 * 3) / 16000
+    tone = np.where(t > 2, 0.01 * np.sqrt(2) * np.sin(2 * np.pi * 440 * t), 0)  # 1 s at -40 dBFS RMS, at the end
+    level = probe_audio(_encoded(tmp_path / f"quiet.{fmt.lower()}", tone, fmt)).level_dbfs
+    assert -42 < level < -38
+    assert probe_audio(_encoded(tmp_path / f"silent.{fmt.lower()}", np.zeros_like(t), fmt)).level_dbfs <= -100
