@@ -64,8 +64,10 @@ people on conversations nobody here wrote is measured by `bench/scoring_external
   apology; a counterfactual reproach in French ("si vous aviez lu le mail...") is not always blame; a plain
   status line after a complaint ("there's a fault on your line since Monday") can read as an apology; a term the
   customer used first can still read as jargon. Reflections of something said several turns earlier are missed.
-- Agreement with people on human-labelled public data is moderate for reflections (ROC AUC about 0.7 against
-  advice) and good for questions, explorations and emotional reactions; see the README's table.
+- Agreement with people on human-labelled public data is moderate for reflections against advice and for
+  emotional reactions (ROC AUC about 0.7) and good for questions and explorations (above 0.8); see the README's
+  table. Advice phrased as a question ("have you thought about a gym?") is not a `question` here (the labelling
+  guide's rule), where some public labels count every question.
 - Interrupting is not a text behaviour: it comes from word timings (`interruptions` detector).
 - Probabilities are not calibrated to real call frequencies (classes are balanced in training); detectors use them
   as strengths, and the rubric weights are the place to calibrate against reviewers.
