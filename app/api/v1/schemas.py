@@ -63,6 +63,9 @@ class CallListArgs(PageArgs):
 
 
 class IngestForm(ma.Schema):
+    class Meta:
+        unknown = ma.EXCLUDE  # a signed-in browser's form carries its csrf_token too
+
     agent = fields.String(required=True, validate=validate.Length(1, 254),
                           metadata={"description": "the agent's telephony id, name, or account e-mail"})
     call_date = fields.AwareDateTime(required=True, default_timezone=None)
