@@ -370,8 +370,8 @@ def finalise(session: Session, evaluation: Evaluation, reviewer: User) -> Evalua
     complete_assignments(session, evaluation)
     record(session, "evaluation.finalised", target=evaluation, actor_id=reviewer.id, total=evaluation.total,
            differences={c.criterion_key: _difference(c) for c in evaluation.criteria})
-    _enqueue_sheet(session, evaluation)
     publish(session, "evaluation.finalised", evaluation.call, evaluation_id=evaluation.id, total=evaluation.total)
+    _enqueue_sheet(session, evaluation)
     return evaluation
 
 
