@@ -137,7 +137,8 @@ def docs():
     operations = [
         {"method": method.upper(), "path": path, "summary": op.get("summary", ""),
          "description": op.get("description", ""), "tag": (op.get("tags") or [""])[0],
-         "parameters": op.get("parameters", []), "responses": sorted(op.get("responses", {}).items())}
+         "parameters": [*item.get("parameters", []), *op.get("parameters", [])],
+         "responses": sorted(op.get("responses", {}).items())}
         for path, item in spec["paths"].items() for method, op in item.items() if method in HTTP_METHODS
     ]
     return render_template("api/docs.html", spec=spec, operations=operations)
