@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from app.api.tokens import SCOPES, create_token
 from app.api.webhooks import subscribe
+from app.coaching.models import CoachingSheet
 from app.events import EVENTS
 from app.extensions import db
 from app.scoring.models import Evaluation
@@ -40,7 +41,9 @@ def api_objects(world: dict, template: str) -> dict:
         ev = db.session.scalars(select(Evaluation).where(Evaluation.call_id == world["call"].id)).first()
         found |= {"rubric": ev.rubric_version.rubric.key, "version": ev.rubric_version.version}
     if "{evaluation}" in template:
-        found["evaluation"] = issued_sheet(world["call"]).evaluation_id
+        sheet = db.session.scalars(select(CoachingSheet).join(Evaluation, Evaluation.id == CoachingSheet.evaluation_id)
+                                   .where(Evaluation.call_id == world["call"].id)).first()
+        found["evaluation"] = (sheet or issued_sheet(world["call"])).evaluation_id
     if "{token}" in template:
         token, _clear = create_token(db.session, world["target_user"], name="matrix", scopes=SCOPES)
         db.session.commit()
