@@ -20,7 +20,8 @@ BUILDERS = {"trainer", "admin"}  # role-play material: redacted, anonymised mome
 OBSERVERS = {"trainer", "qa_manager", "admin"}  # who records a practice
 
 # Let in, then told the request is incomplete: the matrix sends no recording to the ingest endpoint.
-LET_IN = {"v1_calls.ingest_call": (422,)}
+LET_IN = {"v1_calls.ingest_call": (422,), "v1_webhooks.create": (422,), "v1_webhooks.test": (202,),
+          "v1_webhooks.delete": (204,)}
 
 # endpoint -> (method, url template, roles allowed)
 MATRIX: dict[str, tuple[str, str, set[str]]] = {
@@ -59,6 +60,12 @@ MATRIX: dict[str, tuple[str, str, set[str]]] = {
     "v1_directory.teams": ("GET", "/api/v1/teams", CALL_VIEWERS),
     "v1_directory.rubric_version": ("GET", "/api/v1/rubrics/{rubric}/versions/{version}",
                                     {"trainer", "qa_manager", "admin"}),
+    "v1_webhooks.webhooks": ("GET", "/api/v1/webhooks", {"qa_manager", "admin"}),
+    "v1_webhooks.create": ("POST", "/api/v1/webhooks", {"qa_manager", "admin"}),
+    # The subscription is the qa_manager's, as on the pages below.
+    "v1_webhooks.deliveries": ("GET", "/api/v1/webhooks/{subscription}/deliveries", {"qa_manager"}),
+    "v1_webhooks.test": ("POST", "/api/v1/webhooks/{subscription}/test", {"qa_manager"}),
+    "v1_webhooks.delete": ("DELETE", "/api/v1/webhooks/{subscription}", {"qa_manager"}),
     "api-docs.openapi_json": ("GET", "/api/v1/openapi.json", set(ROLES)),
     "integrations.docs": ("GET", "/api/v1/docs", set(ROLES)),
     "integrations.tokens": ("GET", "/account/tokens", ALL),
@@ -146,7 +153,10 @@ def _request(client, method: str, url: str, signed_in: bool):
     if method == "GET":
         return client.get(url)
     # A valid CSRF token, so what is tested is the role check, not the token check.
-    return client.post(url, data={"csrf_token": csrf_token(client, "/" if signed_in else "/login")})
+    token = csrf_token(client, "/" if signed_in else "/login")
+    if method == "DELETE":
+        return client.delete(url, headers={"X-CSRFToken": token})
+    return client.post(url, data={"csrf_token": token})
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -14,6 +14,7 @@ from app.api.webhooks import (
     EVENT_LABELS,
     WebhookError,
     delivery_log,
+    own_subscription,
     send_test,
     subscribe,
     subscriptions_of,
@@ -91,10 +92,7 @@ def webhooks():
 
 
 def _own_subscription(subscription_id: int) -> WebhookSubscription:
-    sub = db.session.get(WebhookSubscription, subscription_id)
-    if sub is None or not sub.active or sub.user_id != current_user.id:
-        abort(404)
-    return sub
+    return own_subscription(db.session, subscription_id, current_user) or abort(404)
 
 
 @bp.route("/account/webhooks/<int:subscription_id>")

@@ -134,13 +134,33 @@ def deliver(session: Session, delivery_id: int) -> WebhookDelivery:
     return delivery
 
 
-def delivery_log(session: Session, sub: WebhookSubscription, limit: int = 50) -> list[dict[str, Any]]:
-    """The latest deliveries with their job's state: attempts, last error, delivered or not."""
-    deliveries = session.scalars(select(WebhookDelivery).where(WebhookDelivery.subscription_id == sub.id)
-                                 .order_by(WebhookDelivery.id.desc()).limit(limit)).all()
+def own_subscription(session: Session, subscription_id: int, user: User) -> WebhookSubscription | None:
+    """The active subscription, if it is this user's: nobody else reads or uses it, administrators included."""
+    sub = session.get(WebhookSubscription, subscription_id)
+    return sub if sub is not None and sub.active and sub.user_id == user.id else None
+
+
+def deliveries_query(sub: WebhookSubscription):
+    return select(WebhookDelivery).where(WebhookDelivery.subscription_id == sub.id)
+
+
+def with_jobs(session: Session, deliveries: list[WebhookDelivery]) -> list[dict[str, Any]]:
+    """Each delivery with its job's state: delivered, failed (no attempt left) or waiting; attempts; last error."""
     jobs = {j.target_id: j for j in session.scalars(select(Job).where(
         Job.kind == JOB_KIND, Job.target_id.in_([d.id for d in deliveries])))}
-    return [{"delivery": d, "job": jobs.get(d.id)} for d in deliveries]
+    rows = []
+    for d in deliveries:
+        job = jobs.get(d.id)
+        state = "delivered" if d.delivered_at else "failed" if job is not None and job.status == "failed" else "waiting"
+        rows.append({"delivery": d, "job": job, "status": state, "attempts": job.attempts if job else 0,
+                     "error": job.error if job is not None and not d.delivered_at else None})
+    return rows
+
+
+def delivery_log(session: Session, sub: WebhookSubscription, limit: int = 50) -> list[dict[str, Any]]:
+    """The latest deliveries of a subscription, newest first, with their job's state."""
+    deliveries = session.scalars(deliveries_query(sub).order_by(WebhookDelivery.id.desc()).limit(limit)).all()
+    return with_jobs(session, list(deliveries))
 
 
 def register() -> None:

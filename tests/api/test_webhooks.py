@@ -133,3 +133,32 @@ def test_a_stopped_subscription_hears_nothing_more(client, make, login_as):
         make.call()
     assert receiver.received == []
     assert client.get(f"/account/webhooks/{sub.id}").status_code == 404
+
+
+def test_an_integration_manages_its_subscriptions_through_the_api(client, make):
+    from tests.api.factories import bearer, token_for
+
+    token = bearer(token_for(make.user("qa_manager"), "webhooks"))
+    refused = client.post("/api/v1/webhooks", json={"url": "ftp://example.org/x", "events": ["call.scored"]},
+                          headers=token)
+    assert refused.status_code == 422 and refused.get_json()["detail"] == "Give an http:// or https:// address."
+    unknown = client.post("/api/v1/webhooks", json={"url": "https://bi.example.org/hook", "events": ["call.deleted"]},
+                          headers=token)
+    assert unknown.status_code == 422 and "events" in unknown.get_json()["errors"]["json"]
+    with Receiver(statuses=[500]) as receiver:
+        created = client.post("/api/v1/webhooks", json={"url": receiver.url, "events": ["sheet.issued"]},
+                              headers=token)
+        assert created.status_code == 201
+        sub = created.get_json()
+        assert [s["id"] for s in client.get("/api/v1/webhooks", headers=token).get_json()["items"]] == [sub["id"]]
+        assert "secret" not in client.get("/api/v1/webhooks", headers=token).get_json()["items"][0]
+        sent = client.post(f"/api/v1/webhooks/{sub['id']}/test", headers=token)
+        assert sent.status_code == 202 and sent.get_json()["event"] == "ping"
+    request = receiver.received[-1]
+    assert verify(sub["secret"], request["headers"]["X-Ecoute-Timestamp"], request["body"],
+                  request["headers"]["X-Ecoute-Signature"])
+    log = client.get(f"/api/v1/webhooks/{sub['id']}/deliveries", headers=token).get_json()["items"]
+    assert [(d["event"], d["status"], d["attempts"], d["response_status"]) for d in log] == [
+        ("ping", "delivered", 2, 200)]
+    assert client.delete(f"/api/v1/webhooks/{sub['id']}", headers=token).status_code == 204
+    assert client.get("/api/v1/webhooks", headers=token).get_json()["items"] == []

@@ -10,11 +10,11 @@ from flask_smorest.utils import prepare_response
 
 from app.api.auth import authenticate, rate_key
 from app.api.problems import PROBLEM_TYPE
-from app.api.v1 import calls, directory, evaluations
+from app.api.v1 import calls, directory, evaluations, hooks
 from app.api.v1.schemas import Problem
 from app.extensions import csrf, limiter
 
-BLUEPRINTS = (calls.blp, evaluations.blp, directory.blp)
+BLUEPRINTS = (calls.blp, evaluations.blp, directory.blp, hooks.blp)
 SECURITY = {"bearerAuth": {"type": "http", "scheme": "bearer",
                            "description": "An API token (ecq_...), created under your account's API tokens"},
             "session": {"type": "apiKey", "in": "cookie", "name": "session"}}

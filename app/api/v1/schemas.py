@@ -7,6 +7,7 @@ from flask_smorest.fields import Upload
 from marshmallow import fields, validate
 
 from app.calls.models import DIRECTIONS
+from app.events import EVENTS
 from app.teams.models import CHANNEL_LAYOUTS
 
 
@@ -196,4 +197,42 @@ class AgentPage(ma.Schema):
 
 class TeamPage(ma.Schema):
     items = fields.List(fields.Nested(TeamOut), required=True)
+    next_cursor = fields.String(allow_none=True, required=True)
+
+
+class WebhookIn(ma.Schema):
+    url = fields.String(required=True, validate=validate.Length(1, 2000),
+                        metadata={"description": "an http:// or https:// address"})
+    events = fields.List(fields.String(validate=validate.OneOf(EVENTS)), required=True,
+                         validate=validate.Length(min=1))
+
+
+class WebhookOut(ma.Schema):
+    id = fields.Integer(required=True)
+    url = fields.String(required=True)
+    events = fields.List(fields.String(), required=True)
+    created_at = fields.DateTime(required=True)
+
+
+class WebhookCreated(WebhookOut):
+    secret = fields.String(required=True, metadata={"description": "the signing secret, shown this once"})
+
+
+class WebhookList(ma.Schema):
+    items = fields.List(fields.Nested(WebhookOut), required=True)
+
+
+class DeliveryOut(ma.Schema):
+    id = fields.Integer(required=True)
+    event = fields.String(required=True)
+    created_at = fields.DateTime(required=True)
+    status = fields.String(required=True, validate=validate.OneOf(("delivered", "failed", "waiting")))
+    attempts = fields.Integer(required=True)
+    response_status = fields.Integer(allow_none=True, required=True)
+    delivered_at = fields.DateTime(allow_none=True, required=True)
+    error = fields.String(allow_none=True, required=True)
+
+
+class DeliveryPage(ma.Schema):
+    items = fields.List(fields.Nested(DeliveryOut), required=True)
     next_cursor = fields.String(allow_none=True, required=True)
