@@ -80,7 +80,13 @@ def needs_last_use(token: ApiToken, now: datetime) -> bool:
 
 
 def tokens_of(session: Session, user: User) -> list[ApiToken]:
-    return list(session.scalars(select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id.desc())))
+    """The tokens this user manages: their own; every account's for an administrator (service accounts)."""
+    from app.auth.choices import Permission
+
+    query = select(ApiToken).order_by(ApiToken.id.desc())
+    if not user.can(Permission.MANAGE_USERS):
+        query = query.where(ApiToken.user_id == user.id)
+    return list(session.scalars(query))
 
 
 def manageable_token(session: Session, token_id: int, by: User) -> ApiToken | None:

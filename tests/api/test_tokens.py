@@ -59,6 +59,15 @@ def test_an_admin_issues_a_token_for_a_service_account(client, make, login_as):
     assert token.user_id == service.id
     events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "api_token.created")).all()
     assert events[0].details["user"] == service.id and events[0].actor_id != service.id
+    assert "pbx-bot@example.org" in client.get("/account/tokens").get_data(as_text=True)
+    client.post(f"/account/tokens/{token.id}/revoke", data={"csrf_token": csrf_token(client, "/account/tokens")})
+    assert db.session.get(ApiToken, token.id).revoked_at is not None
+
+
+def test_a_user_sees_only_their_own_tokens(client, make, login_as):
+    token_for(make.user("qa_manager", email="someone-else@example.org"))
+    login_as("qa_manager")
+    assert "someone-else@example.org" not in client.get("/account/tokens").get_data(as_text=True)
 
 
 def test_a_non_admin_cannot_issue_a_token_for_someone_else(client, make, login_as):
