@@ -60,6 +60,17 @@ def test_the_agent_can_be_named_by_the_email_of_their_account(client, make):
     assert _send(client, token, "julie@example.org").get_json()["agent"]["id"] == agent.id
 
 
+def test_a_call_date_with_an_offset_is_stored_in_utc_and_one_without_is_taken_as_utc(client, make):
+    agent = make.agent()
+    token = token_for(make.user("qa_manager"), "calls:ingest")
+    for seed, sent, stored in ((11, "2026-11-20T09:30:00+01:00", "2026-11-20T08:30:00+00:00"),
+                               (12, "2026-11-20T09:30:00", "2026-11-20T09:30:00+00:00")):
+        form = {"agent": agent.external_ref, "call_date": sent,
+                "recording": (io.BytesIO(wav_bytes(seed=seed)), "rec.wav")}
+        response = client.post("/api/v1/calls", data=form, content_type="multipart/form-data", headers=bearer(token))
+        assert response.get_json()["call_date"] == stored
+
+
 def test_ingest_refuses_what_the_upload_form_refuses_and_stores_nothing(client, make):
     agent = make.agent()
     token = token_for(make.user("qa_manager"), "calls:ingest")

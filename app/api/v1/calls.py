@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC
-
 from flask import abort, url_for
 from flask_login import current_user
 from flask_smorest import Blueprint
@@ -83,10 +81,8 @@ def ingest_call(form: dict):
     existing = _existing(agent, form.get("external_id"))
     if existing is not None:
         return call_json(existing), 200
-    call_date = form["call_date"]
-    meta = CallMeta(agent=agent, call_date=call_date if call_date.tzinfo else call_date.replace(tzinfo=UTC),
-                    direction=form["direction"], external_id=form.get("external_id"),
-                    channel_layout=form.get("channel_layout"))
+    meta = CallMeta(agent=agent, call_date=form["call_date"], direction=form["direction"],
+                    external_id=form.get("external_id"), channel_layout=form.get("channel_layout"))
     upload = form["recording"]
     try:
         call = ingest(db.session, upload.stream, upload.filename, meta, uploaded_by_id=current_user.id)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC
+
 import marshmallow as ma
 from flask_smorest.fields import Upload
 from marshmallow import fields, validate
@@ -69,7 +71,9 @@ class IngestForm(ma.Schema):
 
     agent = fields.String(required=True, validate=validate.Length(1, 254),
                           metadata={"description": "the agent's telephony id, name, or account e-mail"})
-    call_date = fields.AwareDateTime(required=True, default_timezone=None)
+    # Without an offset the time is UTC, as on the upload form.
+    call_date = fields.AwareDateTime(required=True, default_timezone=UTC,
+                                     metadata={"description": "ISO 8601; without an offset, UTC"})
     direction = fields.String(load_default="inbound", validate=validate.OneOf(DIRECTIONS))
     external_id = fields.String(validate=validate.Length(1, 120),
                                 metadata={"description": "the telephony system's id: sending it again returns "
