@@ -116,6 +116,9 @@ def deliver(session: Session, delivery_id: int) -> WebhookDelivery:
     if delivery is None:
         raise LookupError(f"no webhook delivery {delivery_id}")
     sub = delivery.subscription
+    if not sub.active:  # stopped while this delivery waited for its turn or a retry
+        delivery.error = "the subscription was stopped; nothing was sent"
+        return delivery
     body = json.dumps(delivery.payload, separators=(",", ":"), ensure_ascii=False).encode()
     timestamp = str(int(time.time()))
     request = urllib.request.Request(check_url(sub.url), data=body, method="POST", headers={

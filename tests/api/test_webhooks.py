@@ -125,6 +125,21 @@ def test_an_integrator_subscribes_in_the_ui_and_sends_a_test_event(client, login
     assert "Delivered" in log and "HTTP 200" in log
 
 
+def test_a_delivery_waiting_for_a_retry_is_not_sent_once_its_subscription_is_stopped(app, make):
+    from app.api.webhooks import deliver, send_test, unsubscribe
+
+    with Receiver() as receiver:
+        owner = make.user("qa_manager")
+        sub = subscription(owner, receiver.url, ["call.scored"])
+        delivery = send_test(db.session, sub)
+        unsubscribe(db.session, sub, owner)
+        db.session.flush()
+        deliver(db.session, delivery.id)
+        db.session.commit()
+    assert delivery.delivered_at is None and "stopped" in delivery.error
+    assert receiver.events() == []  # the queued job, run on commit, found it stopped too
+
+
 def test_a_stopped_subscription_hears_nothing_more(client, make, login_as):
     owner = login_as("admin")
     with Receiver() as receiver:
