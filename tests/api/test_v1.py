@@ -122,11 +122,13 @@ def test_revoked_expired_and_deactivated_tokens_answer_401(client, make):
     assert client.get("/api/v1/calls", headers=bearer(live)).status_code == 401
 
 
-def test_a_token_records_when_it_was_last_used(client, make):
+def test_a_token_records_when_it_was_last_used_and_opens_no_session(client, make):
     token = token_for(make.user("trainer"), "calls:read")
     assert db.session.scalars(select(ApiToken)).one().last_used_at is None
-    client.get("/api/v1/teams", headers=bearer(token))
+    response = client.get("/api/v1/teams", headers=bearer(token))
     assert db.session.scalars(select(ApiToken)).one().last_used_at is not None
+    assert "Set-Cookie" not in response.headers
+    assert client.get("/calls/").status_code == 302  # the browser-like client is still signed out
 
 
 def test_an_agents_token_lists_only_their_own_calls_and_never_opens_another(client, make):
