@@ -79,6 +79,8 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from app.api import v1, webhooks
+    from app.api.pages import bp as integrations_bp
     from app.api.views import bp as api_bp
     from app.auth.views import bp as auth_bp
     from app.calls.views import bp as calls_bp
@@ -93,8 +95,10 @@ def register_blueprints(app: Flask) -> None:
     from app.transcription.views import bp as transcription_bp
 
     for bp in (main_bp, auth_bp, calls_bp, transcription_bp, scoring_bp, teams_bp, api_bp, coaching_bp, review_bp,
-               roleplay_bp):
+               roleplay_bp, integrations_bp):
         app.register_blueprint(bp)
+    v1.register(app)
+    webhooks.register()
     register_feedback(app)
 
 

@@ -169,6 +169,7 @@ def serve_command(host: str, port: int, threads: int, worker: bool) -> None:
 
 def register_stage_commands() -> None:
     """Commands contributed by the pipeline stages (transcribe, score, rubrics...)."""
+    from app.api.cli import register as register_api
     from app.coaching.cli import register as register_coaching
     from app.roleplay.cli import register as register_roleplay
     from app.scoring.cli import register as register_scoring
@@ -178,3 +179,4 @@ def register_stage_commands() -> None:
     register_scoring(qa)
     register_coaching(qa)
     register_roleplay(qa)
+    register_api(qa)

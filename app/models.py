@@ -1,6 +1,7 @@
 """Every model, imported once so the metadata (and Alembic) sees the whole schema."""
 
 from app.agent_space.models import Notification
+from app.api.models import ApiToken, WebhookDelivery, WebhookSubscription
 from app.audit.models import AuditEvent
 from app.auth.models import User
 from app.calls.models import Call, Recording
@@ -29,9 +30,10 @@ from app.teams.models import Agent, Team
 from app.transcription.models import Transcript, TranscriptSegment
 
 __all__ = [
-    "ActionItem", "Agent", "AuditEvent", "CalibrationParticipant", "CalibrationScore", "CalibrationSession",
+    "ActionItem", "Agent", "ApiToken", "AuditEvent", "CalibrationParticipant", "CalibrationScore", "CalibrationSession",
     "Call", "CoachingSheet", "Collection", "CollectionItem", "Comment", "CriterionScore", "Dispute",
     "Evaluation", "Evidence", "Job", "Moment", "MomentSource", "Notification", "Practice", "Recording",
     "ReviewAssignment", "RoleplayAssignment", "Rubric", "RubricVersion", "SamplingPlan", "Scenario",
-    "ScenarioVersion", "Team", "Transcript", "TranscriptSegment", "User",
+    "ScenarioVersion", "Team", "Transcript", "TranscriptSegment", "User", "WebhookDelivery",
+    "WebhookSubscription",
 ]

@@ -14,6 +14,7 @@ from app.auth.choices import Permission
 from app.auth.models import User
 from app.coaching.models import CoachingSheet, Comment, Dispute
 from app.db import utcnow
+from app.events import publish
 from app.scoring.models import CriterionScore, Evaluation
 
 MAX_TEXT = 4000
@@ -84,7 +85,14 @@ def raise_dispute(session: Session, sheet: CoachingSheet, user: User, criterion_
     session.add(dispute)
     session.flush()
     record(session, "dispute.raised", target=dispute, actor_id=user.id, criterion=criterion_key)
+    _publish(session, "dispute.opened", dispute, sheet)
     return dispute
+
+
+def _publish(session: Session, event: str, dispute: Dispute, sheet: CoachingSheet) -> None:
+    evaluation = session.get(Evaluation, sheet.evaluation_id)
+    publish(session, event, evaluation.call, dispute_id=dispute.id, sheet_id=sheet.id, evaluation_id=evaluation.id,
+            criterion=dispute.criterion_key, status=dispute.status)
 
 
 def resolve_dispute(session: Session, dispute: Dispute, user: User, *, accept: bool, resolution: str,
@@ -104,6 +112,7 @@ def resolve_dispute(session: Session, dispute: Dispute, user: User, *, accept: b
            revision_id=revision.id if revision is not None else None)
     notify_dispute_answered(session, dispute)
     session.flush()
+    _publish(session, "dispute.answered", dispute, session.get(CoachingSheet, dispute.sheet_id))
     return revision
 
 

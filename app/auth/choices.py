@@ -28,6 +28,8 @@ class Permission(StrEnum):
     BUILD_ROLEPLAY = "build_roleplay"
     OBSERVE_PRACTICE = "observe_practice"
     PRACTISE_ROLEPLAY = "practise_roleplay"
+    # Webhook subscriptions make the server call out: integrators only.
+    MANAGE_WEBHOOKS = "manage_webhooks"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -42,6 +44,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_RUBRICS,
             Permission.VIEW_JOBS,
             Permission.OBSERVE_PRACTICE,
+            Permission.MANAGE_WEBHOOKS,
         }
     ),
     # Trainers work from redacted material only: they see calls, never unredacted text.

@@ -79,6 +79,11 @@ def load_user(session_id: str) -> User | None:
 @login_manager.unauthorized_handler
 def unauthorized():
     """API clients get a 401 JSON answer; people get the sign-in page."""
+    from app.api.problems import is_v1, problem
+
+    if is_v1():
+        return problem(401, "Unauthorized", "Send a token (Authorization: Bearer ...) or sign in.",
+                       headers={"WWW-Authenticate": 'Bearer realm="ecoute"'})
     if request.path.startswith("/api/"):
         return {"error": "authentication required"}, 401
     return redirect(url_for(login_manager.login_view, next=request.full_path.rstrip("?")))

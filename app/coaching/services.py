@@ -30,6 +30,7 @@ from app.coaching.sheet import (
     sheet_context,
 )
 from app.db import utcnow
+from app.events import publish
 from app.review.models import ActionItem, EvidenceVerdict
 from app.scoring.models import CriterionScore, Evaluation, EvaluationStatus, Evidence
 from app.scoring.services import spec_of
@@ -82,6 +83,7 @@ def issue_sheet(session: Session, evaluation: Evaluation) -> CoachingSheet:
     session.flush()
     record(session, "coaching.sheet_issued", target=sheet, evaluation=evaluation.id, sha256=sha)
     log.info("sheet %s issued for evaluation %s (%d bytes)", sheet.id, evaluation.id, len(pdf))
+    publish(session, "sheet.issued", evaluation.call, evaluation_id=evaluation.id, sheet_id=sheet.id)
     return sheet
 
 

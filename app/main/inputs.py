@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import DataError
 from werkzeug.routing import IntegerConverter
 
+from app.api.problems import from_http_exception, is_v1, problem
 from app.extensions import db
 
 log = logging.getLogger(__name__)
@@ -42,6 +43,8 @@ def _out_of_range(error):
     """A value the database or the calendar cannot hold (huge number, year 10000): the request is wrong."""
     db.session.rollback()
     log.info("refused out-of-range input on %s: %s", request.path, type(error).__name__)
+    if is_v1():
+        return problem(400, "Bad Request", "A value in the request is out of range. Nothing was changed.")
     if request.path.startswith("/api/"):
         return {"error": "a value in the request is out of range"}, 400
     return render_template("errors/error.html", code=400,
@@ -49,6 +52,8 @@ def _out_of_range(error):
 
 
 def _bad_request(error):
+    if is_v1():
+        return from_http_exception(error)
     if request.path.startswith("/api/"):
         return {"error": "bad request"}, 400
     return render_template("errors/error.html", code=400,

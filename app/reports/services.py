@@ -254,12 +254,20 @@ def agreement(groups) -> dict[str, dict[str, float | None]]:
     return {key: {"mean_gap": _avg(g, n), "within": _avg(c, n), "pairs": int(n)} for key, (g, n, c) in acc.items()}
 
 
+# The columns of both exports (the CSV of the team report, the API's NDJSON), before the criteria; new columns go
+# at the end, so existing spreadsheets keep reading theirs.
+EXPORT_COLUMNS = ("evaluation_id", "revision", "call_id", "external_id", "call_date", "team", "agent", "agent_ref",
+                  "rubric", "rubric_version", "total", "auto_failed", "finalized_at", "direction", "team_id",
+                  "agent_id")
+
+
 def evaluation_rows(session: Session, flt: TeamFilter) -> Iterator[dict]:
-    """Current final evaluations with their criterion scores, for the CSV export (call date order)."""
+    """Current final evaluations with their criterion scores (final, automatic, N/A), for the exports (call date
+    order)."""
     base = (
         select(Evaluation.id, Evaluation.revision, Call.id, Call.external_id, Call.call_date, Team.name, Agent.name,
                Agent.external_ref, Rubric.key, RubricVersion.version, Evaluation.total, Evaluation.auto_failed,
-               Evaluation.finalized_at)
+               Evaluation.finalized_at, Call.direction, Team.id, Agent.id)
         .select_from(Evaluation).join(Call, Call.id == Evaluation.call_id).join(Team, Team.id == Call.team_id)
         .join(Agent, Agent.id == Call.agent_id).join(RubricVersion, RubricVersion.id == Evaluation.rubric_version_id)
         .join(Rubric, Rubric.id == RubricVersion.rubric_id)
@@ -273,7 +281,5 @@ def evaluation_rows(session: Session, flt: TeamFilter) -> Iterator[dict]:
         .where(current_final(), flt.where())
     ):
         scores[eid][key] = (score, auto, na)
-    names = ("evaluation_id", "revision", "call_id", "external_id", "call_date", "team", "agent", "agent_ref",
-             "rubric", "rubric_version", "total", "auto_failed", "finalized_at")
     for row in session.execute(base):
-        yield {**dict(zip(names, row, strict=True)), "criteria": scores.get(row[0], {})}
+        yield {**dict(zip(EXPORT_COLUMNS, row, strict=True)), "criteria": scores.get(row[0], {})}

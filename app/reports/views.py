@@ -16,7 +16,7 @@ from app.extensions import db
 from app.main.templating import nav_item
 from app.reports.context import team_page
 from app.reports.forms import TeamFilterForm
-from app.reports.services import TeamFilter, evaluation_rows
+from app.reports.services import EXPORT_COLUMNS, TeamFilter, evaluation_rows
 from app.scoring.models import CriterionScore
 from app.teams.models import Team
 
@@ -53,16 +53,15 @@ def _safe(value) -> str:
 
 def _csv(flt: TeamFilter) -> Iterator[str]:
     keys = sorted(set(db.session.scalars(select(CriterionScore.criterion_key).distinct())))
-    head = ["evaluation_id", "revision", "call_id", "external_id", "call_date", "team", "agent", "agent_ref",
-            "rubric", "rubric_version", "total", "auto_failed", "finalized_at"]
+    head = list(EXPORT_COLUMNS)
     buf = io.StringIO()
     writer = csv.writer(buf)
-    writer.writerow(head + [f"{k}{suffix}" for k in keys for suffix in ("", "_auto")])
+    writer.writerow(head + [f"{k}{suffix}" for k in keys for suffix in ("", "_auto", "_na")])
     for n, row in enumerate(evaluation_rows(db.session, flt)):
         cells = [row[h].isoformat() if hasattr(row[h], "isoformat") else row[h] for h in head]
         for k in keys:
             score, auto, na = row["criteria"].get(k, (None, None, False))
-            cells += ["na" if na else score, auto]
+            cells += ["na" if na else score, auto, "yes" if na else "no" if k in row["criteria"] else None]
         writer.writerow([_safe(c) for c in cells])
         if n % 500 == 0:
             yield buf.getvalue()

@@ -17,6 +17,7 @@ from app.audit.services import record
 from app.auth.models import User
 from app.calls.models import Call
 from app.db import utcnow
+from app.events import publish
 from app.jobs.services import create_job
 from app.review.models import ActionItem, EvidenceVerdict
 from app.review.queue import complete_assignments
@@ -369,6 +370,7 @@ def finalise(session: Session, evaluation: Evaluation, reviewer: User) -> Evalua
     complete_assignments(session, evaluation)
     record(session, "evaluation.finalised", target=evaluation, actor_id=reviewer.id, total=evaluation.total,
            differences={c.criterion_key: _difference(c) for c in evaluation.criteria})
+    publish(session, "evaluation.finalised", evaluation.call, evaluation_id=evaluation.id, total=evaluation.total)
     _enqueue_sheet(session, evaluation)
     return evaluation
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from app.audit.services import record
 from app.calls.models import Call, CallStatus
+from app.events import publish
 from app.scoring import engine
 from app.scoring.errors import RubricError
 from app.scoring.models import CriterionScore, Evaluation, EvaluationStatus, Evidence, Rubric, RubricVersion
@@ -153,6 +154,7 @@ def score_call(session: Session, call: Call, *, rubric_key: str | None = None) -
         version=version.version,
         total=result.total,
     )
+    publish(session, "call.scored", call, evaluation_id=evaluation.id, total=evaluation.total)
     return evaluation
 
 

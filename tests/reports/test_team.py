@@ -94,10 +94,13 @@ def test_the_csv_export_has_one_row_per_current_final_evaluation_with_criterion_
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
     assert list(rows[0])[:13] == ["evaluation_id", "revision", "call_id", "external_id", "call_date", "team", "agent",
                                   "agent_ref", "rubric", "rubric_version", "total", "auto_failed", "finalized_at"]
-    assert {"active_listening", "active_listening_auto", "empathy", "empathy_auto"} <= set(rows[0])
+    assert list(rows[0])[13:16] == ["direction", "team_id", "agent_id"]  # the API's NDJSON export has them too
+    assert {"active_listening", "active_listening_auto", "active_listening_na", "empathy", "empathy_auto"} <= set(
+        rows[0])
     assert [(r["agent"], r["total"], r["revision"]) for r in rows] == [
         ("Alice", "75.0", "1"), ("Bob", "30.0", "2"), ("Alice", "65.0", "1")]
     assert rows[2]["empathy"] == "na" and rows[0]["empathy_auto"] == "40.0"
+    assert rows[2]["empathy_na"] == "yes" and rows[0]["empathy_na"] == "no"
 
 
 def test_csv_cells_that_look_like_formulas_are_kept_as_text(client, login_as, make):

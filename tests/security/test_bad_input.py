@@ -9,6 +9,7 @@ from urllib.parse import quote
 import pytest
 
 from tests.agent_space.factories import matrix_objects
+from tests.api.factories import api_objects
 from tests.conftest import csrf_token, login
 from tests.roleplay.factories import roleplay_objects
 from tests.test_access_matrix import MATRIX, issued_sheet, world  # noqa: F401  (the fixture)
@@ -26,7 +27,8 @@ FORM = re.compile(r'<form\b([^>]*)>(.*?)</form>', re.IGNORECASE | re.DOTALL)
 def _urls(objects) -> dict[str, tuple[str, str]]:
     """endpoint -> (method, URL with real ids), as the access matrix builds them."""
     sheet = issued_sheet(objects["call"]).id
-    extra = matrix_objects(objects, "{dispute}") | roleplay_objects(objects, "{scenario}")
+    extra = (matrix_objects(objects, "{dispute}") | roleplay_objects(objects, "{scenario}")
+             | api_objects(objects, "{rubric}{evaluation}{token}{subscription}"))
     urls = {}
     for endpoint, (method, template, _) in MATRIX.items():
         urls[endpoint] = (method, template.format(call=objects["call"].id, job=objects["job"].id,
