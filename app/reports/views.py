@@ -147,9 +147,14 @@ def scorer_fit():
         origin = _("%(team)s, calls from %(start)s to %(end)s", team=_team_name(flt.team_id),
                    start=flt.start.isoformat(), end=flt.end.isoformat())
         published = publish_fit(db.session, result, origin, created_by_id=current_user.id)
-    except (TooFewReviews, FitRefused, FitTextError) as exc:
+    except TooFewReviews as exc:
+        flash(_("Too few reviews to fit %(rubric)s: at least %(min)d per criterion are needed (reviewed: %(counts)s).",
+                rubric=exc.rubric, min=exc.minimum, counts=exc.counts), "error")
+        return redirect(url_for("reports.scorer", **request.args))
+    except (FitRefused, FitTextError) as exc:
         db.session.rollback()
-        flash(str(exc), "error")
+        flash(_("Not published: %(why)s", why=_("no criterion does better than the current version on held-out "
+                                                "calls") if isinstance(exc, FitRefused) else str(exc)), "error")
         return redirect(url_for("reports.scorer", **request.args))
     db.session.commit()
     flash(_("Rubric %(key)s version %(version)d published. Calls already scored keep their version; to score a "

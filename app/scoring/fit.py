@@ -25,6 +25,8 @@ FACTORS = (0.5, 0.8, 1.25, 2.0)
 MAX_SWEEPS = 4
 TOLERANCE = 0.02  # held-out Spearman may dip this much when the mean difference improves
 MIN_WEIGHT = 0.001  # rubric files refuse a detector weight of 0
+# The ranking (correlation) comes first; how close the levels are (squared error over the reviewers' spread) second.
+LEVEL_WEIGHT = 0.2
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,11 @@ class FitResult:
 
 class TooFewReviews(ValueError):
     """No criterion has the minimum number of reviews to fit."""
+
+    def __init__(self, rubric: str, minimum: int, counts: str) -> None:
+        super().__init__(f"too few reviews to fit {rubric}: at least {minimum} per criterion are needed "
+                         f"(reviewed and scored: {counts})")
+        self.rubric, self.minimum, self.counts = rubric, minimum, counts
 
 
 # ---------------------------------------------------------------- agreement
@@ -198,7 +205,7 @@ def _loss(scores: list[float | None], target: Sequence[float], rows: Sequence[in
     cov = sum((x - mean_x) * (y - mean_y) for x, y in pairs)
     corr = cov / math.sqrt(var_x * var_y) if var_x > 0 else 0.0
     mse = sum((x - y) ** 2 for x, y in pairs) / len(pairs)
-    return mse / (var_y / len(ys)) + (1.0 - corr)
+    return LEVEL_WEIGHT * mse / (var_y / len(ys)) + (1.0 - corr)
 
 
 def _distance(specs: tuple[DetectorSpec, ...], start: tuple[DetectorSpec, ...]) -> float:
@@ -293,8 +300,7 @@ def fit_rubric(rubric: Rubric, samples: Sequence[Reviewed], settings: FitSetting
     scored = [c for c in results if c.n]
     if not any(c.n >= settings.min_reviews for c in scored):
         counts = ", ".join(f"{c.id} {c.n}" for c in scored) or "none"
-        raise TooFewReviews(f"too few reviews to fit {rubric.id}: at least {settings.min_reviews} per criterion "
-                            f"are needed (reviewed and scored: {counts})")
+        raise TooFewReviews(rubric.id, settings.min_reviews, counts)
     return FitResult(rubric, tuple(results), settings)
 
 

@@ -125,7 +125,7 @@ def test_a_fit_on_too_few_reviews_is_refused_on_the_page(client, login_as, revie
     login_as("admin")
     response = client.post("/reports/scorer/fit" + URL[len("/reports/scorer"):],
                            data={"csrf_token": csrf_token(client, URL), "fit": "1"}, follow_redirects=True)
-    assert "too few reviews to fit hotline_fr" in response.get_data(as_text=True)
+    assert "Too few reviews to fit hotline_fr: at least 3 per criterion" in response.get_data(as_text=True)
     assert [v.version for v in db.session.scalars(select(RubricVersion))] == [2]
 
 

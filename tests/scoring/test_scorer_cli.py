@@ -20,8 +20,8 @@ from app.transcription.services import store_transcript
 from tests.scoring.test_fit import RUBRIC, call
 
 
-def reviews_file(tmp_path, count: int):
-    """REVIEWS.jsonl whose reviewers weigh the talk share nine times more than monologues."""
+def reviews_file(tmp_path, count: int, talk_share: float = 0.9):
+    """REVIEWS.jsonl whose reviewers weigh the talk share nine times more than monologues (by default)."""
     spec = load_rubric_text(RUBRIC, "pace_en.yaml")
     rng = random.Random(11)
     lines = []
@@ -29,7 +29,7 @@ def reviews_file(tmp_path, count: int):
         data = call(rng.choice([4, 8, 14, 20, 30, 45]), rng.choice([0, 1, 2, 3]))
         ctx = context_for(transcript_from_dict(data), spec)
         talk, mono = (run_detector(ctx, s, {}).score for s in spec.criteria[0].detectors)
-        lines.append(json.dumps({"transcript": data, "scores": {"balance": round(0.9 * talk + 0.1 * mono, 1)}}))
+        lines.append(json.dumps({"transcript": data, "scores": {"balance": round(talk_share * talk + (1 - talk_share) * mono, 1)}}))
     path = tmp_path / "reviews.jsonl"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
@@ -108,3 +108,12 @@ def test_rescore_queues_the_periods_calls_with_the_version_named(runner, pace):
 def test_rescore_of_an_unknown_version_says_so(runner, pace):
     result = runner.invoke(args=["qa", "rescore", "--rubric", "pace_en", "--version", "9", "--since", "2026-11-01"])
     assert result.exit_code != 0 and "unknown rubric version pace_en v9" in result.output
+
+
+def test_a_fit_that_does_not_beat_the_current_version_on_held_out_calls_is_not_published(runner, pace, tmp_path):
+    same = reviews_file(tmp_path, 40, talk_share=0.5)  # reviewers who agree with the current weights exactly
+    result = runner.invoke(args=["qa", "scorer", "fit", str(same), "--rubric", "pace_en", "--save"])
+    assert result.exit_code != 0
+    assert "not saved: nothing to publish: no criterion does better than the current version on held-out folds" \
+        in result.output
+    assert [v.version for v in db.session.scalars(select(RubricVersion))] == [3]
