@@ -115,12 +115,12 @@ def _scorer_filter() -> tuple[ScorerFilterForm, TeamFilter, int | None, int]:
     return form, TeamFilter.default(team_id or None, start, end), version_id, minimum
 
 
-def _render_scorer(fit=None, status: int = 200):
+def _render_scorer(fit=None):
     form, flt, version_id, minimum = _scorer_filter()
     context = scorer_page(db.session, flt, version_id, minimum)
     return render_template("reports/scorer.html", form=form, flt=flt, fit=fit, fit_form=ScorerFitForm(),
                            can_fit=current_user.can(Permission.MANAGE_RUBRICS) and version_id is not None,
-                           **context), status
+                           **context)
 
 
 @bp.route("/scorer")
@@ -157,9 +157,10 @@ def scorer_fit():
                                                 "calls") if isinstance(exc, FitRefused) else str(exc)), "error")
         return redirect(url_for("reports.scorer", **request.args))
     db.session.commit()
-    flash(_("Rubric %(key)s version %(version)d published. Calls already scored keep their version; to score a "
-            "period again with this one: flask --app wsgi qa rescore --rubric %(key)s --version %(version)d "
-            "--since YYYY-MM-DD", key=published.rubric.key, version=published.version), "success")
+    flash(_("Rubric %(key)s version %(version)d published. Calls already scored keep their version; to score "
+            "them again with this one: flask --app wsgi qa rescore --rubric %(key)s --version %(version)d "
+            "--since %(since)s", key=published.rubric.key, version=published.version,
+            since=flt.start.isoformat()), "success")
     return redirect(url_for("scoring.rubric", key=published.rubric.key, version=published.version))
 
 

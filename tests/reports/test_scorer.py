@@ -163,6 +163,8 @@ def test_an_admin_fits_on_the_page_sees_before_and_after_then_publishes_a_new_ve
     assert after >= before
     response = client.post(fit_url, data={"csrf_token": csrf_token(client, url), "publish": "1"})
     assert response.status_code == 302 and response.headers["Location"].endswith("/rubrics/pace_en/v4")
+    rubric_page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "qa rescore --rubric pace_en --version 4 --since 2026-11-01" in rubric_page
     published = current_version(db.session, "pace_en")
     assert published.version == 4
     assert "Fitted to 40 final reviews (all teams, calls from 2026-11-01" in published.source
