@@ -170,3 +170,10 @@ def test_an_admin_fits_on_the_page_sees_before_and_after_then_publishes_a_new_ve
     assert "Fitted to 40 final reviews (all teams, calls from 2026-11-01" in published.source
     old = db.session.scalars(select(Evaluation).where(Evaluation.rubric_version_id == pace_reviews.id)).all()
     assert len(old) == 40  # the reviews keep the version they were made on
+
+
+@pytest.mark.parametrize(("role", "listed"), [("qa_manager", True), ("admin", True), ("trainer", False),
+                                              ("agent", False)])
+def test_the_navigation_links_the_page_for_qa_managers_and_admins_only(client, login_as, role, listed):
+    login_as(role)
+    assert ('href="/reports/scorer"' in client.get("/").get_data(as_text=True)) is listed
