@@ -132,7 +132,11 @@ def fit_view(result) -> dict[str, Any]:
     rows = []
     for c in result.criteria:
         data = c.to_dict()
-        rows.append({**data, "title": criterion_title(c.id),
+        minimum = result.settings.min_reviews
+        refused = None if not c.refused else (
+            _l("%(n)d reviews, at least %(min)d needed", n=c.n, min=minimum) if c.n < minimum
+            else _l("no weight or parameter to fit"))
+        rows.append({**data, "title": criterion_title(c.id), "refused": refused,
                      "weights": ", ".join(f"{k} {v:g}" for k, v in data["weights"].items()) if c.adopted else ""})
     return {"rubric": result.rubric.id, "version": result.rubric.version, "folds": result.settings.folds,
             "criteria": [r for r in rows if r["n"]], "publishable": result.publishable}
