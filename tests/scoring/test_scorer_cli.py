@@ -29,7 +29,8 @@ def reviews_file(tmp_path, count: int, talk_share: float = 0.9):
         data = call(rng.choice([4, 8, 14, 20, 30, 45]), rng.choice([0, 1, 2, 3]))
         ctx = context_for(transcript_from_dict(data), spec)
         talk, mono = (run_detector(ctx, s, {}).score for s in spec.criteria[0].detectors)
-        lines.append(json.dumps({"transcript": data, "scores": {"balance": round(talk_share * talk + (1 - talk_share) * mono, 1)}}))
+        score = round(talk_share * talk + (1 - talk_share) * mono, 1)
+        lines.append(json.dumps({"transcript": data, "scores": {"balance": score}}))
     path = tmp_path / "reviews.jsonl"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
