@@ -57,6 +57,8 @@ class Config:
     JOB_WATCH_SECONDS = _env_int("JOB_WATCH_SECONDS", 5)
 
     DISPUTE_WINDOW_DAYS = _env_int("DISPUTE_WINDOW_DAYS", 14)
+    # Below this many final reviews of a criterion, the scorer accuracy page shows no figures and no fit runs.
+    SCORER_MIN_REVIEWS = _env_int("SCORER_MIN_REVIEWS", 30)
     # E-mail notifications; none are sent while SMTP_HOST is unset.
     SMTP_HOST = os.environ.get("SMTP_HOST") or None
     SMTP_PORT = _env_int("SMTP_PORT", 587)

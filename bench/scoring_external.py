@@ -70,6 +70,19 @@ def read_items(dirs: Iterable[Path]) -> list[dict]:
     return items
 
 
+def first_of_each(items: list[dict], limit: int) -> list[dict]:
+    """The first `limit` items of each dataset (all of them when `limit` is 0)."""
+    if not limit:
+        return items
+    seen: dict[str, int] = defaultdict(int)
+    kept = []
+    for item in items:
+        seen[item["dataset"]] += 1
+        if seen[item["dataset"]] <= limit:
+            kept.append(item)
+    return kept
+
+
 def score_items(items: list[dict]) -> dict[str, dict[str, float | None]]:
     """Criterion scores per item id, through the `qa score` code path (interchange -> rubric by language)."""
     from app.scoring.engine import score_transcript
@@ -191,15 +204,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="machine-readable output")
     parser.add_argument("--limit", type=int, default=0, help="score only the first N items of each dataset")
     args = parser.parse_args(argv)
-    items = read_items(args.data)
-    if args.limit:
-        seen: dict[str, int] = defaultdict(int)
-        kept = []
-        for item in items:
-            seen[item["dataset"]] += 1
-            if seen[item["dataset"]] <= args.limit:
-                kept.append(item)
-        items = kept
+    items = first_of_each(read_items(args.data), args.limit)
     started = time.perf_counter()
     scores = score_items(items)
     seconds = time.perf_counter() - started

@@ -98,6 +98,8 @@ MATRIX: dict[str, tuple[str, str, set[str]]] = {
     "agent_space.read_all": ("POST", "/notifications/read-all", ALL),
     "reports.team": ("GET", "/reports/team", {"qa_manager", "admin"}),
     "reports.evaluations_csv": ("GET", "/reports/evaluations.csv", {"qa_manager", "admin"}),
+    "reports.scorer": ("GET", "/reports/scorer", {"qa_manager", "admin"}),
+    "reports.scorer_fit": ("POST", "/reports/scorer/fit", {"admin"}),  # fitting and publishing rubric versions
     "roleplay.moments": ("GET", "/roleplay/moments", BUILDERS),
     "roleplay.moment": ("GET", "/roleplay/moments/{moment}", BUILDERS),
     "roleplay.moment_audio": ("GET", "/roleplay/moments/{moment}/audio", BUILDERS),

@@ -90,3 +90,53 @@ def team_page(session: Session, flt: TeamFilter, threshold: float) -> dict[str, 
         "open_disputes": services.open_disputes(session, flt.team_id),
         "coverage": {"reviewed": reviewed, "planned": planned, "share": reviewed / planned if planned else None},
     }
+
+
+DIRECTIONS = {"harsh": _l("too harsh"), "lenient": _l("too lenient"), "even": _l("no clear bias")}
+
+
+def _evidence_lines(groups: list[dict[str, Any]], with_rule: bool) -> list[dict[str, Any]]:
+    return [{"criterion": criterion_title(g["key"][0]), "rule": g["key"][1] if with_rule else None,
+             "sign": g["key"][-1], "count": g["count"], "calls": g["calls"], "texts": g["texts"]} for g in groups]
+
+
+def scorer_page(session: Session, flt: TeamFilter, version_id: int | None, min_reviews: int) -> dict[str, Any]:
+    """Per criterion: reviews, Spearman, mean difference, share within 10 points, bias and its trend; the
+    evidence reviewers rejected or added most often."""
+    from app.reports import accuracy, scorer
+
+    if version_id is None:
+        return {"criteria": [], "rejected": [], "added": [], "min_reviews": min_reviews}
+    pairs = scorer.pairs(session, flt, version_id)
+    weeks = _weeks(flt)
+    labels = [w[8:10] + "/" + w[5:7] for w in weeks]
+    trends = accuracy.weekly(pairs, weeks)
+    names = (str(_l("Mean difference")), str(_l("Within 10 points (%)")))
+    criteria = [{
+        "key": f.criterion, "title": criterion_title(f.criterion), "n": f.n, "enough": f.enough,
+        "spearman": f.spearman, "mae": f.mae, "within": f.within, "bias": f.bias,
+        "direction": DIRECTIONS.get(f.direction or ""), "harsh": f.direction == "harsh",
+        "chart": line_chart(labels, dict(zip(names, (trends[f.criterion]["mae"], trends[f.criterion]["within"]),
+                                             strict=True)), title=str(criterion_title(f.criterion))),
+    } for f in accuracy.by_criterion(pairs, min_reviews)]
+    return {
+        "criteria": criteria, "min_reviews": min_reviews,
+        "legend": [{"name": n, "colour": PALETTE[i]} for i, n in enumerate(names)],
+        "rejected": _evidence_lines(scorer.rejected_evidence(session, flt, version_id), with_rule=True),
+        "added": _evidence_lines(scorer.added_evidence(session, flt, version_id), with_rule=False),
+    }
+
+
+def fit_view(result) -> dict[str, Any]:
+    """A fit's before / after per criterion, on held-out folds, with the weights it would publish."""
+    rows = []
+    for c in result.criteria:
+        data = c.to_dict()
+        minimum = result.settings.min_reviews
+        refused = None if not c.refused else (
+            _l("%(n)d reviews, at least %(min)d needed", n=c.n, min=minimum) if c.n < minimum
+            else _l("no weight or parameter to fit"))
+        rows.append({**data, "title": criterion_title(c.id), "refused": refused,
+                     "weights": ", ".join(f"{k} {v:g}" for k, v in data["weights"].items()) if c.adopted else ""})
+    return {"rubric": result.rubric.id, "version": result.rubric.version, "folds": result.settings.folds,
+            "criteria": [r for r in rows if r["n"]], "publishable": result.publishable}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -69,11 +70,8 @@ class ScoreResult:
 
 def score_transcript(transcript: Transcript, rubric: Rubric, *, nlp: Language | None = None) -> ScoreResult:
     """Score one transcript against a rubric (pure: no database, no Flask)."""
-    from app.scoring.nlp import get_nlp
-
-    language = transcript.language if transcript.language in ("fr", "en") else rubric.language
-    nlp = nlp if nlp is not None else get_nlp(language)
-    ctx = build_context(transcript, nlp, rubric.lexicons, language)
+    ctx = context_for(transcript, rubric, nlp=nlp)
+    language = ctx.language
     cache: dict[tuple[str, tuple[Any, ...]], DetectorResult] = {}
     criteria = tuple(_criterion(ctx, crit, cache) for crit in rubric.criteria)
     auto_failed = any(c.auto_failed for c in criteria)
@@ -86,26 +84,48 @@ def score_transcript(transcript: Transcript, rubric: Rubric, *, nlp: Language | 
     return ScoreResult(rubric.id, rubric.version, language, total, auto_failed, rubric.threshold, criteria)
 
 
-def _run(ctx: DetectorContext, spec: DetectorSpec, cache: dict) -> DetectorResult:
+def context_for(transcript: Transcript, rubric: Rubric, *, nlp: Language | None = None) -> DetectorContext:
+    """What the detectors read, built once per transcript (language, parse, lexicons, behaviours)."""
+    from app.scoring.nlp import get_nlp
+
+    language = transcript.language if transcript.language in ("fr", "en") else rubric.language
+    return build_context(transcript, nlp if nlp is not None else get_nlp(language), rubric.lexicons, language)
+
+
+def run_detector(ctx: DetectorContext, spec: DetectorSpec, cache: dict) -> DetectorResult:
+    """One detector's verdict on a call; `cache` (one dict per call) keeps it per name and parameters."""
     key = (spec.name, tuple(sorted(spec.params.items())))
     if key not in cache:
         cache[key] = get_detector(spec.name).func(ctx, spec.params)
     return cache[key]
 
 
+def out_of_scope(ctx: DetectorContext, crit: Criterion) -> bool:
+    """The criterion's N/A rule: too few agent or customer words, or too short a call."""
+    return (
+        ctx.agent_words() < crit.na.min_agent_words
+        or ctx.transcript.duration < crit.na.min_duration_s
+        or bool(crit.na.min_customer_words and ctx.speaker_words("customer") < crit.na.min_customer_words)
+    )
+
+
+def combine(crit: Criterion, scores: Sequence[float | None]) -> float | None:
+    """The criterion score from its detectors' scores (in `crit.detectors` order): their weighted mean over
+    those that apply; None (N/A) when none does and N/A is allowed, else 0."""
+    scored = [(spec.weight, s) for spec, s in zip(crit.detectors, scores, strict=True) if s is not None]
+    if not scored:
+        return None if crit.na.allowed else 0.0
+    return round(sum(w * s for w, s in scored) / sum(w for w, _ in scored), 1)
+
+
 def _criterion(ctx: DetectorContext, crit: Criterion, cache: dict) -> CriterionScore:
     agent_words = ctx.agent_words()
-    if (
-        agent_words < crit.na.min_agent_words
-        or ctx.transcript.duration < crit.na.min_duration_s
-        or (crit.na.min_customer_words and ctx.speaker_words("customer") < crit.na.min_customer_words)
-    ):
+    if out_of_scope(ctx, crit):
         return _na(crit)
-    results = [(spec, _run(ctx, spec, cache)) for spec in crit.detectors]
-    scored = [(spec.weight, r.score) for spec, r in results if r.score is not None]
-    if not scored and crit.na.allowed:
+    results = [(spec, run_detector(ctx, spec, cache)) for spec in crit.detectors]
+    score = combine(crit, [r.score for _, r in results])
+    if score is None:
         return _na(crit)
-    score = round(sum(w * s for w, s in scored) / sum(w for w, _ in scored), 1) if scored else 0.0
     evidence = _unquote_absences(tuple(_with_tip(e, crit, ctx.language) for _, r in results for e in r.evidence))
     observations = sum(r.observations for _, r in results if r.score is not None)
     return CriterionScore(

@@ -6,7 +6,8 @@ from app.extensions import db
 from app.jobs.models import Job
 from app.jobs.stages import Progress, permanent_errors, stage
 from app.scoring.behaviours.model import ModelFileError
-from app.scoring.services import score_call
+from app.scoring.models import RubricVersion
+from app.scoring.services import ScoringError, score_call
 
 # An altered or partial behaviour model stays so until someone trains or restores it (a malformed rubric or
 # transcript, ScoringError and RubricError, are ValueErrors: permanent already).
@@ -15,7 +16,10 @@ permanent_errors(ModelFileError)
 
 @stage("score")
 def score(job: Job, progress: Progress) -> list[str]:
-    """Score the job's call against its team's rubric."""
+    """Score the job's call against its team's rubric: its newest version, or the version the job names (target)."""
     progress(0.1, "scoring")
-    score_call(db.session, job.call)
+    version = db.session.get(RubricVersion, job.target_id) if job.target_id else None
+    if job.target_id and version is None:
+        raise ScoringError(f"rubric version {job.target_id} no longer exists")
+    score_call(db.session, job.call, version=version)
     return []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
+from datetime import datetime
 from pathlib import Path
 
 from flask import current_app
@@ -15,8 +16,12 @@ from sqlalchemy.orm import Session
 from app.audit.services import record
 from app.calls.models import Call, CallStatus
 from app.events import publish
+from app.jobs.models import Job
+from app.jobs.services import active_job, create_job
 from app.scoring import engine
 from app.scoring.errors import RubricError
+from app.scoring.fit import FitResult
+from app.scoring.fit_text import calibrated_text
 from app.scoring.models import CriterionScore, Evaluation, EvaluationStatus, Evidence, Rubric, RubricVersion
 from app.scoring.nlp import get_nlp
 from app.scoring.rubrics import Rubric as RubricSpec
@@ -118,11 +123,14 @@ def rubric_key_for(call: Call) -> str:
     return rubric_for_language(call.language or call.team.language).id
 
 
-def score_call(session: Session, call: Call, *, rubric_key: str | None = None) -> Evaluation:
-    """Score a transcribed call; replaces the automatic evaluation of the same rubric version only."""
+def score_call(
+    session: Session, call: Call, *, rubric_key: str | None = None, version: RubricVersion | None = None
+) -> Evaluation:
+    """Score a transcribed call (with the newest version of its rubric, or the `version` given); replaces the
+    automatic evaluation of the same rubric version only."""
     if call.transcript is None:
         raise ScoringError(f"call {call.id} has no transcript yet")
-    version = current_version(session, rubric_key or rubric_key_for(call))
+    version = version or current_version(session, rubric_key or rubric_key_for(call))
     spec = spec_of(version)
     result = engine.score_transcript(to_interchange(call.transcript), spec, nlp=nlp_for(spec.language))
     session.execute(
@@ -203,3 +211,56 @@ def latest_evaluation(session: Session, call: Call) -> Evaluation | None:
     ).all()
     final = [e for e in rows if e.status == EvaluationStatus.FINAL]
     return (final or rows or [None])[0]
+
+
+def publish_fit(
+    session: Session, result: FitResult, origin: str, *, created_by_id: int | None = None
+) -> RubricVersion:
+    """Store a fit as the rubric's next version (its YAML says where the weights came from); scores already
+    stored keep the version they were computed with. FitRefused when no criterion does better on held-out folds."""
+    if not result.publishable:
+        raise FitRefused(
+            "nothing to publish: no criterion does better than the current version on held-out folds"
+        )
+    base = _stored(session, result.rubric.id, result.rubric.version)
+    latest = session.scalar(select(func.max(RubricVersion.version)).where(RubricVersion.rubric_id == base.rubric_id))
+    text = calibrated_text(base.source, result, latest + 1, origin)
+    spec = load_rubric_text(text, f"{result.rubric.id} v{latest + 1}")
+    return register_rubric(session, spec, text, created_by_id=created_by_id, strict=True)
+
+
+class FitRefused(ValueError):
+    """A fit that must not become a rubric version."""
+
+
+def _stored(session: Session, key: str, number: int) -> RubricVersion:
+    row = session.scalars(
+        select(RubricVersion).join(Rubric).where(Rubric.key == key, RubricVersion.version == number)
+    ).first()
+    if row is None:
+        raise ScoringError(f"unknown rubric version {key} v{number}")
+    return row
+
+
+def stored_version(session: Session, key: str, number: int | None = None) -> RubricVersion:
+    """A stored version of a rubric (the newest when `number` is None); ScoringError when there is none."""
+    return current_version(session, key) if number is None else _stored(session, key, number)
+
+
+def rescore_period(session: Session, version: RubricVersion, since: datetime) -> list[Job]:
+    """Queue a score job with `version` for every transcribed call since `since` that was scored with this
+    rubric (any version) and has no score job waiting; reviews stay as they are."""
+    call_ids = session.scalars(
+        select(Evaluation.call_id).distinct()
+        .join(RubricVersion, RubricVersion.id == Evaluation.rubric_version_id)
+        .join(Call, Call.id == Evaluation.call_id)
+        .where(RubricVersion.rubric_id == version.rubric_id, Evaluation.kind == "auto", Call.call_date >= since)
+        .order_by(Evaluation.call_id)
+    ).all()
+    jobs = []
+    for call in (session.get(Call, i) for i in call_ids):
+        if call.transcript is not None and active_job(session, "score", call.id) is None:
+            jobs.append(create_job(session, "score", call_id=call.id, target_id=version.id))
+    record(session, "rubric.rescore_requested", target=version, rubric=version.rubric.key,
+           version=version.version, since=since.isoformat(), calls=len(jobs))
+    return jobs
