@@ -96,6 +96,9 @@ class Config:
     OPENAPI_JSON_PATH = "openapi.json"
     WEBHOOK_MAX_ATTEMPTS = _env_int("WEBHOOK_MAX_ATTEMPTS", 6)
     WEBHOOK_TIMEOUT_SECONDS = _env_int("WEBHOOK_TIMEOUT_SECONDS", 10)
+    # Webhook URLs inside the network (loopback, private, link-local addresses) are refused unless allowed: a
+    # subscription must not make the server call its own admin ports or the cloud metadata service.
+    WEBHOOK_ALLOW_PRIVATE = os.environ.get("WEBHOOK_ALLOW_PRIVATE", "0") == "1"
 
 
 class DevelopmentConfig(Config):
@@ -122,6 +125,7 @@ class TestingConfig(Config):
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # tests only: fast; production uses scrypt
     MAX_UPLOAD_MB = 5
     MAX_CONTENT_LENGTH = 5 * 1024 * 1024
+    WEBHOOK_ALLOW_PRIVATE = True  # test receivers listen on 127.0.0.1
 
 
 CONFIGS = {"production": Config, "development": DevelopmentConfig, "testing": TestingConfig}

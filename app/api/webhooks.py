@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import json
 import logging
 import secrets
+import socket
 import time
 import urllib.error
 import urllib.request
@@ -50,12 +52,29 @@ class DeliveryError(RuntimeError):
 
 
 def check_url(url: str) -> str:
-    """Only http(s) URLs with a host: no file:, ftp: or javascript: targets."""
+    """Only http(s) URLs with a host (no file:, ftp: or javascript: targets) whose addresses are outside the
+    network unless WEBHOOK_ALLOW_PRIVATE: checked when subscribing and again before each delivery, since a name
+    can be pointed elsewhere later. A name that does not resolve yet is left to the delivery to report."""
     url = (url or "").strip()
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname or len(url) > 2000:
         raise WebhookError(str(_l("Give an http:// or https:// address.")))
+    if not current_app.config["WEBHOOK_ALLOW_PRIVATE"] and any(_internal(a) for a in _addresses(parts.hostname)):
+        raise WebhookError(str(_l("This address is inside your network: webhooks go to outside receivers only.")))
     return url
+
+
+def _addresses(host: str) -> set[str]:
+    try:
+        return {info[4][0] for info in socket.getaddrinfo(host, None)}
+    except (OSError, UnicodeError):
+        return set()
+
+
+def _internal(address: str) -> bool:
+    ip = ipaddress.ip_address(address.split("%")[0])
+    ip = ip.ipv4_mapped or ip if isinstance(ip, ipaddress.IPv6Address) else ip
+    return not ip.is_global or ip.is_multicast
 
 
 def subscribe(session: Session, user: User, url: str, events: list[str]) -> WebhookSubscription:

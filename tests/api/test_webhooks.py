@@ -101,6 +101,25 @@ def test_subscription_urls_that_are_not_http_are_refused(make, url):
         subscribe(db.session, make.user("qa_manager"), url, ["call.scored"])
 
 
+@pytest.mark.parametrize(
+    "url",
+    ["http://127.0.0.1:8080/hook", "http://localhost/hook", "http://10.1.2.3/hook", "http://169.254.169.254/latest",
+     "http://[::1]/hook", "http://192.168.0.10/hook"],
+)
+def test_subscription_urls_inside_the_network_are_refused(app, make, url, monkeypatch):
+    monkeypatch.setitem(app.config, "WEBHOOK_ALLOW_PRIVATE", False)
+    with pytest.raises(WebhookError, match="inside your network"):
+        subscribe(db.session, make.user("qa_manager"), url, ["call.scored"])
+
+
+def test_a_delivery_to_a_name_now_pointing_inside_the_network_is_not_sent(app, make, monkeypatch):
+    with Receiver() as receiver:
+        subscription(make.user("qa_manager"), receiver.url, ["call.scored"])
+        monkeypatch.setitem(app.config, "WEBHOOK_ALLOW_PRIVATE", False)
+        make.call()
+    assert receiver.received == []
+
+
 def test_an_integrator_subscribes_in_the_ui_and_sends_a_test_event(client, login_as):
     login_as("qa_manager")
     refused = client.post("/account/webhooks", data={
