@@ -97,7 +97,7 @@ def _evidence(
     "listening_behaviours",
     params={
         "reflection": 1.0,
-        "question": 0.8,
+        "question": 0.9,
         "acknowledgement": 0.25,
         "scale": 0.35,
         "evidence_at": 0.6,
