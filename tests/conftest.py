@@ -79,6 +79,16 @@ def app(_app):
 
 
 @pytest.fixture
+def registered_rubrics(app):
+    """The bundled rubrics registered, as the app does at start-up (the tables are emptied between tests)."""
+    from app.scoring.services import sync_bundled_rubrics
+
+    versions = sync_bundled_rubrics(db.session)
+    db.session.commit()
+    return versions
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 

@@ -25,6 +25,7 @@ from app.scoring.models import CriterionScore, Evaluation, EvaluationStatus, Evi
 from app.scoring.services import spec_of
 
 SHEET_JOB = "render_sheet"
+MOMENTS_JOB = "index_moments"  # the final evidence joins the moment library (app/roleplay/jobs.py)
 
 
 class ReviewError(ValueError):
@@ -357,6 +358,7 @@ def save_draft(session: Session, evaluation: Evaluation, reviewer: User, *,
 
 def _enqueue_sheet(session: Session, evaluation: Evaluation) -> None:
     create_job(session, SHEET_JOB, call_id=evaluation.call_id, target_id=evaluation.id)
+    create_job(session, MOMENTS_JOB, target_id=evaluation.id)
 
 
 def finalise(session: Session, evaluation: Evaluation, reviewer: User) -> Evaluation:
