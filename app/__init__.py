@@ -20,7 +20,7 @@ def create_app(config: type[Config] | str | None = None, **overrides) -> Flask:
     app.config.update(overrides)
     _private_instance(app)
     _ensure_secret_key(app)
-    _configure_logging()
+    _configure_logging(app.config["LOG_LEVEL"])
     register_extensions(app)
     register_security(app)
     register_blueprints(app)
@@ -32,9 +32,9 @@ def create_app(config: type[Config] | str | None = None, **overrides) -> Flask:
     return app
 
 
-def _configure_logging() -> None:
+def _configure_logging(level: str) -> None:
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("app").setLevel(os.environ.get("LOG_LEVEL", "INFO"))
+    logging.getLogger("app").setLevel(level)
 
 
 def _private_instance(app: Flask) -> None:
