@@ -190,7 +190,7 @@ def _read_clip(path, start: float, end: float) -> tuple[np.ndarray, int]:
     """Mono samples between start and end: read straight from WAV/FLAC/OGG files, decoded whole otherwise."""
     import soundfile
 
-    from app.transcription.audio import AudioError, load_audio, to_mono
+    from app.audio import AudioError, load_audio, to_mono
 
     try:
         rate = soundfile.info(str(path)).samplerate

@@ -10,8 +10,8 @@ from contextlib import ExitStack
 import click
 from flask import current_app
 
+from app.audio import AudioError
 from app.transcription.attribution import CHANNEL_LAYOUTS, ChannelLayoutError
-from app.transcription.audio import AudioError
 from app.transcription.engines import ENGINES, UnknownEngineError
 from app.transcription.exports import EXPORTERS
 from app.transcription.model_store import ModelUnavailableError

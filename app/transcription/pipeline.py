@@ -14,8 +14,8 @@ from typing import Any
 
 import numpy as np
 
+from app.audio import AudioInfo, load_audio, probe_audio, to_mono
 from app.transcription.attribution import channel_roles, is_dual_mono, suspect_swap
-from app.transcription.audio import AudioInfo, load_audio, probe_audio, to_mono
 from app.transcription.engines import (
     SAMPLE_RATE,
     Engine,

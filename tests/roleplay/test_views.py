@@ -264,8 +264,8 @@ def test_assignments_are_audited(client, make, login_as):
 
 
 def test_a_moments_clip_covers_the_phone_number_with_a_tone(client, make, login_as):
+    from app.audio import load_audio, to_mono
     from app.calls.services import recording_path
-    from app.transcription.audio import load_audio, to_mono
     from app.transcription.models import TranscriptSegment
 
     agent = make.agent(name="Julie Moreau")
