@@ -124,6 +124,15 @@ def test_scored_calls_feed_the_library(app, make):
     assert any(m.criterion_key == "active_listening" and m.sign > 0 for m in rows)
 
 
+def test_indexing_an_evaluation_replaced_meanwhile_by_a_rescore_is_done_with_nothing_to_index(app):
+    from app.jobs.models import JobStatus
+
+    job = create_job(db.session, "index_moments", target_id=999_999)
+    db.session.commit()
+    db.session.refresh(job)
+    assert job.status == JobStatus.DONE and _count_moments() == 0
+
+
 def test_suggestions_are_good_agent_moments_on_the_same_criteria(app, make):
     french_call(make)
     english_call(make)
