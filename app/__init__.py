@@ -20,7 +20,7 @@ def create_app(config: type[Config] | str | None = None, **overrides) -> Flask:
     app.config.update(overrides)
     _private_instance(app)
     _ensure_secret_key(app)
-    _configure_logging()
+    _configure_logging(app.config["LOG_LEVEL"])
     register_extensions(app)
     register_security(app)
     register_blueprints(app)
@@ -28,12 +28,13 @@ def create_app(config: type[Config] | str | None = None, **overrides) -> Flask:
     register_template_helpers(app)
     register_cli(app)
     register_jobs(app)
+    register_bundled_rubrics(app)
     return app
 
 
-def _configure_logging() -> None:
+def _configure_logging(level: str) -> None:
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("app").setLevel(os.environ.get("LOG_LEVEL", "INFO"))
+    logging.getLogger("app").setLevel(level)
 
 
 def _private_instance(app: Flask) -> None:
@@ -136,6 +137,28 @@ def register_cli(app: Flask) -> None:
 
     register_stage_commands()
     app.cli.add_command(qa)
+
+
+def register_bundled_rubrics(app: Flask) -> None:
+    """Register the bundled rubric files at start-up (idempotent), so no page has to on a GET; skipped while the
+    database has no schema yet (`flask db upgrade`, then `qa rubrics sync`)."""
+    from sqlalchemy import inspect
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from app.extensions import db
+    from app.scoring.services import sync_bundled_rubrics
+
+    with app.app_context():
+        try:
+            if inspect(db.engine).has_table("rubric_versions"):
+                sync_bundled_rubrics(db.session)
+                db.session.commit()
+        except SQLAlchemyError:  # a database behind its migrations, or away: `qa rubrics sync` does it later
+            db.session.rollback()
+            logging.getLogger(__name__).warning("bundled rubrics not registered at start-up", exc_info=True)
+        finally:
+            db.session.remove()
+            db.engine.dispose()  # no connection opened here outlives start-up (a forking server shares none)
 
 
 def register_jobs(app: Flask) -> None:

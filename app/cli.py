@@ -70,9 +70,9 @@ def seed_demo_command(with_calls: bool, force: bool) -> None:
               help="CSV manifest (default: FOLDER/manifest.csv).")
 def import_command(folder: Path, manifest: Path | None) -> None:
     """Import a folder of recordings described by a CSV manifest."""
+    from app.audio import AudioError
     from app.calls.importer import ManifestError, read_manifest
     from app.calls.services import IngestError, ingest
-    from app.transcription.audio import AudioError
 
     try:
         rows = read_manifest(db.session, folder, manifest)

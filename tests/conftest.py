@@ -19,6 +19,17 @@ from app import create_app
 from app.extensions import db
 
 PASSWORD = "correct-horse-battery"
+# Fixtures that bring a real model or program in: a test using one is `slow` (the other slow tests say so in their
+# module's pytestmark).
+SLOW_FIXTURES = {"whisper_settings", "speech_fixtures", "french_customer_wav", "synthetic_call", "browser"}
+
+
+def pytest_collection_modifyitems(items) -> None:
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        fixtures = set(getattr(item, "fixturenames", ())) - set(callspec.params if callspec else ())
+        if SLOW_FIXTURES & fixtures:
+            item.add_marker(pytest.mark.slow)
 
 
 def database_url(tmp_path_factory) -> str:
@@ -76,6 +87,16 @@ def app(_app):
         limiter.reset()
         yield _app
         db.session.remove()
+
+
+@pytest.fixture
+def registered_rubrics(app):
+    """The bundled rubrics registered, as the app does at start-up (the tables are emptied between tests)."""
+    from app.scoring.services import sync_bundled_rubrics
+
+    versions = sync_bundled_rubrics(db.session)
+    db.session.commit()
+    return versions
 
 
 @pytest.fixture

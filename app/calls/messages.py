@@ -13,8 +13,8 @@ from collections.abc import Callable
 from flask_babel import format_decimal, gettext
 from flask_babel import lazy_gettext as _l
 
+from app import audio
 from app.calls.services import MSG_SILENT, MSG_UNSUPPORTED
-from app.transcription import audio
 
 _EXACT = {
     audio.MSG_EMPTY: _l("The file is empty."),

@@ -13,12 +13,12 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, selectinload
 
+from app.audio import SILENCE_DBFS, AudioError, AudioInfo, probe_audio
 from app.audit.services import record
 from app.calls import storage
 from app.calls.models import DIRECTIONS, Call, CallStatus, Recording
 from app.jobs.services import create_job
 from app.teams.models import CHANNEL_LAYOUTS, Agent
-from app.transcription.audio import SILENCE_DBFS, AudioError, AudioInfo, probe_audio
 
 
 class IngestError(ValueError):

@@ -8,9 +8,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from app.agent_space.charts import PALETTE, histogram, line_chart
-from app.agent_space.context import criterion_title
 from app.reports import services
 from app.reports.services import TeamFilter, _avg
+from app.scoring.pages import criterion_title
 
 
 def _weeks(flt: TeamFilter) -> list[str]:

@@ -21,10 +21,12 @@ from app.events import publish
 from app.jobs.services import create_job
 from app.review.models import ActionItem, EvidenceVerdict
 from app.review.queue import complete_assignments
+from app.scoring import engine
 from app.scoring.models import CriterionScore, Evaluation, EvaluationStatus, Evidence
 from app.scoring.services import spec_of
 
 SHEET_JOB = "render_sheet"
+MOMENTS_JOB = "index_moments"  # the final evidence joins the moment library (app/roleplay/jobs.py)
 
 
 class ReviewError(ValueError):
@@ -168,13 +170,10 @@ def _recompute(evaluation: Evaluation) -> None:
     """Total and auto-fail as the scorer computes them, from the reviewed criteria."""
     for row in evaluation.criteria:
         crit = _criterion_spec(evaluation, row.criterion_key)
-        row.auto_fail = bool(crit and crit.auto_fail and not row.na and row.score is not None
-                             and row.score < crit.fail_below)
-    applicable = [c for c in evaluation.criteria if not c.na and c.score is not None]
-    weight = sum(c.weight for c in applicable)
+        row.auto_fail = bool(crit and not row.na and engine.fails(crit, row.score))
     evaluation.auto_failed = any(c.auto_fail for c in evaluation.criteria)
-    evaluation.total = 0.0 if evaluation.auto_failed else (
-        round(sum(c.weight * c.score for c in applicable) / weight, 1) if weight else None)
+    evaluation.total = engine.weighted_total([(c.weight, None if c.na else c.score) for c in evaluation.criteria],
+                                             auto_failed=evaluation.auto_failed)
 
 
 def _check(rows: Mapping[str, CriterionScore], changes: Mapping[str, CriterionChange]) -> None:
@@ -357,6 +356,7 @@ def save_draft(session: Session, evaluation: Evaluation, reviewer: User, *,
 
 def _enqueue_sheet(session: Session, evaluation: Evaluation) -> None:
     create_job(session, SHEET_JOB, call_id=evaluation.call_id, target_id=evaluation.id)
+    create_job(session, MOMENTS_JOB, target_id=evaluation.id)
 
 
 def finalise(session: Session, evaluation: Evaluation, reviewer: User) -> Evaluation:

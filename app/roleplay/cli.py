@@ -1,4 +1,5 @@
-"""`qa roleplay SCENARIO_ID --out FILE.pdf [--trainee] [--version N]`: print a scenario pack."""
+"""`qa roleplay SCENARIO_ID --out FILE.pdf [--trainee] [--version N]`: print a scenario pack;
+`qa moments sync`: index the evidence not in the moment library yet."""
 
 from __future__ import annotations
 
@@ -12,6 +13,22 @@ from app.extensions import db
 def register(group: click.Group) -> None:
     """Add the role-play commands to the `qa` command group."""
     group.add_command(roleplay_command)
+    group.add_command(moments_group)
+
+
+@click.group("moments")
+def moments_group() -> None:
+    """The moment library."""
+
+
+@moments_group.command("sync")
+def moments_sync_command() -> None:
+    """Index the evidence of every automatic and final evaluation not in the library yet (idempotent)."""
+    from app.roleplay.services import sync_moments
+
+    added = sync_moments(db.session)
+    db.session.commit()
+    click.echo(f"{added} new moment(s) indexed")
 
 
 @click.command("roleplay")

@@ -8,12 +8,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.agent_space.context import criterion_title
 from app.auth.models import User
 from app.roleplay import services
 from app.roleplay.excerpts import Excerpt
 from app.roleplay.models import Collection, Moment, Practice, Scenario, ScenarioVersion
 from app.roleplay.scenario import split_lines
+from app.scoring.pages import criterion_title
 from app.scoring.rubrics import bundled_rubrics
 from app.teams.models import Agent, Team
 

@@ -69,15 +69,15 @@ def _call_language(call: Call) -> str:
 # --- moment library -------------------------------------------------------------------------------------------
 
 
-def _pending(session: Session) -> list[tuple[int, int]]:
+def _pending(session: Session, call_id: int | None) -> list[tuple[int, int]]:
     """(call id, evaluation id) of the automatic and final evaluations not read into the library yet."""
-    return list(session.execute(
-        select(Evaluation.call_id, Evaluation.id)
-        .outerjoin(MomentSource, MomentSource.evaluation_id == Evaluation.id)
-        .where(MomentSource.evaluation_id.is_(None),
-               Evaluation.status.in_((EvaluationStatus.AUTO, EvaluationStatus.FINAL)))
-        .order_by(Evaluation.call_id, Evaluation.id)
-    ).all())
+    query = (select(Evaluation.call_id, Evaluation.id)
+             .outerjoin(MomentSource, MomentSource.evaluation_id == Evaluation.id)
+             .where(MomentSource.evaluation_id.is_(None),
+                    Evaluation.status.in_((EvaluationStatus.AUTO, EvaluationStatus.FINAL))))
+    if call_id is not None:
+        query = query.where(Evaluation.call_id == call_id)
+    return list(session.execute(query.order_by(Evaluation.call_id, Evaluation.id)).all())
 
 
 def _new_evidence(session: Session, evaluation_ids: list[int]):
@@ -94,15 +94,17 @@ def _new_evidence(session: Session, evaluation_ids: list[int]):
     ).all()
 
 
-def sync_moments(session: Session) -> int:
-    """Index the evidence of evaluations not yet read (idempotent: the same words on a criterion are one moment).
+def sync_moments(session: Session, *, call_id: int | None = None) -> int:
+    """Index the evidence of evaluations not yet read, of one call or of all (idempotent: the same words on a
+    criterion are one moment). The index_moments job runs it after scoring and finalisation; `qa moments sync`
+    catches up existing data.
 
     Drafts wait: a reviewer's evidence joins the library when the review is final.
     """
     by_call: dict[int, list[int]] = {}
-    for call_id, evaluation_id in _pending(session):
-        by_call.setdefault(call_id, []).append(evaluation_id)
-    return sum(_index_call(session, session.get(Call, call_id), ids) for call_id, ids in by_call.items())
+    for pending_call, evaluation_id in _pending(session, call_id):
+        by_call.setdefault(pending_call, []).append(evaluation_id)
+    return sum(_index_call(session, session.get(Call, cid), ids) for cid, ids in by_call.items())
 
 
 def _index_call(session: Session, call: Call, evaluation_ids: list[int]) -> int:
@@ -168,7 +170,6 @@ def _filtered(session: Session, f: MomentFilters):
 def search_moments(session: Session, f: MomentFilters, *, page: int = 1, per_page: int = PER_PAGE) -> tuple[
         list[Moment], int]:
     """Moments matching the words (full text, every word) and filters, newest first, with the total count."""
-    sync_moments(session)
     query = _filtered(session, f)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = session.scalars(query.order_by(Moment.id.desc())  # newest first: ids follow indexing order
@@ -189,7 +190,7 @@ def _read_clip(path, start: float, end: float) -> tuple[np.ndarray, int]:
     """Mono samples between start and end: read straight from WAV/FLAC/OGG files, decoded whole otherwise."""
     import soundfile
 
-    from app.transcription.audio import AudioError, load_audio, to_mono
+    from app.audio import AudioError, load_audio, to_mono
 
     try:
         rate = soundfile.info(str(path)).samplerate
@@ -336,7 +337,6 @@ def suggestions(session: Session, criteria: Sequence[str], language: str, *, lim
     """Positive moments on the scenario's criteria, in its language: ideas for the model responses."""
     if not criteria:
         return []
-    sync_moments(session)
     return list(session.scalars(
         select(Moment).where(Moment.criterion_key.in_(criteria), Moment.sign > 0, Moment.language == language,
                              Moment.speaker == "agent")

@@ -82,7 +82,6 @@ def moments():
                                      band=form.band.data or "", source=form.source.data or "")
     page = max(1, request.args.get("page", 1, type=int))
     rows, total = services.search_moments(db.session, filters, page=page)
-    db.session.commit()  # the library indexes new evidence as it goes
     teams = context.team_names(db.session)
     pin_form = PinForm()
     pin_form.collection_id.choices = [(c["id"], c["name"]) for c in context.collections(db.session)]

@@ -97,6 +97,18 @@ def check_command(paths: tuple[Path, ...]) -> None:
         raise click.ClickException(f"{failed} rubric file(s) failed validation")
 
 
+@rubrics_group.command("sync")
+def sync_command() -> None:
+    """Register the bundled rubric files that are new or changed (the app also does it at start-up)."""
+    from app.extensions import db
+    from app.scoring.services import sync_bundled_rubrics
+
+    versions = sync_bundled_rubrics(db.session)
+    db.session.commit()
+    for version in versions:
+        click.echo(f"{version.rubric.key} v{version.version}")
+
+
 @click.group("scorer")
 def scorer_group() -> None:
     """The automatic scorer measured and calibrated against reviewers."""

@@ -7,11 +7,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from app.scoring.conversation import Metrics, compute
 from app.scoring.lexicons import Lexicon
 from app.scoring.matching import Match, find
 from app.scoring.types import Evidence
 from app.transcription.interchange import Segment, Transcript
+from app.transcription.metrics import Timing, timing
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -243,7 +243,7 @@ class DetectorContext:
     nlp: Language
     lexicons: Mapping[str, Lexicon]
     language: str
-    metrics: Metrics
+    metrics: Timing
     _cache: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -414,4 +414,4 @@ def build_context(
         docs = parse_texts(
             nlp, [s.text for s in transcript.segments], disable=SKIPPED_COMPONENTS.get(language, ("ner",))
         )
-    return DetectorContext(transcript, tuple(docs), nlp, lexicons, language, compute(transcript.segments))
+    return DetectorContext(transcript, tuple(docs), nlp, lexicons, language, timing(transcript.segments))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -75,11 +75,7 @@ def score_transcript(transcript: Transcript, rubric: Rubric, *, nlp: Language | 
     cache: dict[tuple[str, tuple[Any, ...]], DetectorResult] = {}
     criteria = tuple(_criterion(ctx, crit, cache) for crit in rubric.criteria)
     auto_failed = any(c.auto_failed for c in criteria)
-    applicable = [c for c in criteria if not c.na and c.score is not None]
-    weight = sum(c.weight for c in applicable)
-    total = round(sum(c.weight * c.score for c in applicable) / weight, 1) if weight else None
-    if auto_failed:
-        total = 0.0
+    total = weighted_total([(c.weight, None if c.na else c.score) for c in criteria], auto_failed=auto_failed)
     logger.debug("scored %d segments with %s v%d: %s", len(transcript.segments), rubric.id, rubric.version, total)
     return ScoreResult(rubric.id, rubric.version, language, total, auto_failed, rubric.threshold, criteria)
 
@@ -118,6 +114,21 @@ def combine(crit: Criterion, scores: Sequence[float | None]) -> float | None:
     return round(sum(w * s for w, s in scored) / sum(w for w, _ in scored), 1)
 
 
+def fails(crit: Criterion, score: float | None) -> bool:
+    """Whether this score auto-fails the call: the criterion has auto-fail and the score is under its bar."""
+    return bool(crit.auto_fail and score is not None and score < crit.fail_below)
+
+
+def weighted_total(scores: Iterable[tuple[float, float | None]], *, auto_failed: bool) -> float | None:
+    """The call's total from (weight, score) pairs, score None when N/A: the weighted mean over the criteria that
+    apply; 0 when auto-failed; None when none applies. The scorer and the review both use it."""
+    if auto_failed:
+        return 0.0
+    applicable = [(w, s) for w, s in scores if s is not None]
+    weight = sum(w for w, _ in applicable)
+    return round(sum(w * s for w, s in applicable) / weight, 1) if weight else None
+
+
 def _criterion(ctx: DetectorContext, crit: Criterion, cache: dict) -> CriterionScore:
     agent_words = ctx.agent_words()
     if out_of_scope(ctx, crit):
@@ -134,7 +145,7 @@ def _criterion(ctx: DetectorContext, crit: Criterion, cache: dict) -> CriterionS
         crit.weight,
         _confidence(ctx, agent_words, observations, len(evidence)),
         False,
-        crit.auto_fail and score < crit.fail_below,
+        fails(crit, score),
         evidence,
     )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from app.extensions import db
 from app.jobs.models import Job
+from app.jobs.services import create_job
 from app.jobs.stages import Progress, permanent_errors, stage
 from app.scoring.behaviours.model import ModelFileError
 from app.scoring.models import RubricVersion
@@ -12,6 +13,7 @@ from app.scoring.services import ScoringError, score_call
 # An altered or partial behaviour model stays so until someone trains or restores it (a malformed rubric or
 # transcript, ScoringError and RubricError, are ValueErrors: permanent already).
 permanent_errors(ModelFileError)
+MOMENTS_JOB = "index_moments"  # app/roleplay/jobs.py
 
 
 @stage("score")
@@ -21,5 +23,7 @@ def score(job: Job, progress: Progress) -> list[str]:
     version = db.session.get(RubricVersion, job.target_id) if job.target_id else None
     if job.target_id and version is None:
         raise ScoringError(f"rubric version {job.target_id} no longer exists")
-    score_call(db.session, job.call, version=version)
+    evaluation = score_call(db.session, job.call, version=version)
+    # Its evidence joins the moment library in a job of its own: a search only reads.
+    create_job(db.session, MOMENTS_JOB, target_id=evaluation.id)
     return []

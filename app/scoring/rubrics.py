@@ -481,3 +481,18 @@ def rubric_for_language(language: str, call_type: str = "hotline") -> Rubric:
         raise LookupError(f"no bundled rubric for language {language!r}")
     exact = [r for r in candidates if r.call_type == call_type]
     return min(exact or candidates, key=lambda r: r.id)
+
+
+@functools.lru_cache(maxsize=4)
+def criterion_titles(language: str) -> Mapping[str, str]:
+    """Criterion titles of the bundled rubrics in a language (the first rubric naming a criterion wins)."""
+    titles: dict[str, str] = {}
+    for rubric in bundled_rubrics().values():
+        for criterion in rubric.criteria:
+            titles.setdefault(criterion.id, criterion.title.get(language))
+    return MappingProxyType(titles)
+
+
+def criterion_title(key: str, language: str) -> str:
+    """The criterion's title from the bundled rubrics in a language; the key, made readable, otherwise."""
+    return criterion_titles(language).get(key) or key.replace("_", " ").capitalize()

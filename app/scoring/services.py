@@ -104,6 +104,11 @@ def _register_bundled(session: Session, spec: RubricSpec) -> RubricVersion:
         return register_rubric(session, spec, _bundled_text(spec.source))
 
 
+def sync_bundled_rubrics(session: Session) -> list[RubricVersion]:
+    """Register every bundled rubric file that is new or changed (idempotent: an unchanged file adds nothing)."""
+    return [_register_bundled(session, spec) for spec in bundled_rubrics().values()]
+
+
 def current_version(session: Session, key: str) -> RubricVersion:
     """The newest version of a rubric: the bundled file is registered first if it is new."""
     if key in bundled_rubrics():

@@ -19,8 +19,8 @@ from app.scoring.errors import RubricError
 from app.scoring.forms import RubricUploadForm
 from app.scoring.models import Rubric, RubricVersion
 from app.scoring.pages import rubric_view
-from app.scoring.rubrics import bundled_rubrics, load_rubric_text
-from app.scoring.services import current_version, register_rubric, spec_of
+from app.scoring.rubrics import load_rubric_text
+from app.scoring.services import register_rubric, spec_of
 
 bp = Blueprint("scoring", __name__)
 nav_item("scoring.rubrics", _l("Rubrics"), Permission.VIEW_RUBRICS)
@@ -51,9 +51,6 @@ def rubrics():
         except RubricError as exc:
             db.session.rollback()
             form.file.errors.append(str(exc))
-    for key in bundled_rubrics():
-        current_version(db.session, key)
-    db.session.commit()
     rows = db.session.scalars(select(Rubric).order_by(Rubric.language, Rubric.key)).all()
     return render_template(
         "scoring/rubrics.html", rubrics=rows, form=form, can_upload=current_user.can(Permission.MANAGE_RUBRICS)
@@ -80,9 +77,6 @@ def rescore(call_id: int):
 @require(Permission.VIEW_RUBRICS)
 def rubric(key: str, version: int | None = None):
     """One rubric, readable: criteria, weights, what counts, coaching tips."""
-    if key in bundled_rubrics():
-        current_version(db.session, key)
-        db.session.commit()
     query = select(RubricVersion).join(Rubric).where(Rubric.key == key)
     query = query.where(RubricVersion.version == version) if version else query.order_by(RubricVersion.version.desc())
     row = db.session.scalars(query).first()

@@ -5,27 +5,17 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Mapping
 from contextlib import ExitStack
-from typing import Any
 
 import click
+from flask import current_app
 
+from app.audio import AudioError
 from app.transcription.attribution import CHANNEL_LAYOUTS, ChannelLayoutError
-from app.transcription.audio import AudioError
 from app.transcription.engines import ENGINES, UnknownEngineError
 from app.transcription.exports import EXPORTERS
 from app.transcription.model_store import ModelUnavailableError
 from app.transcription.settings import TranscriptionSettings, settings_from_config
-
-
-def _config() -> Mapping[str, Any] | None:
-    try:
-        from flask import current_app
-
-        return current_app.config
-    except (ImportError, RuntimeError):  # outside an app context: environment only
-        return None
 
 
 class _LazyBar:
@@ -70,7 +60,7 @@ def transcribe_command(
 
     if not os.path.isfile(file):
         raise click.ClickException(f"{file}: no such file.")
-    settings: TranscriptionSettings = settings_from_config(_config()).replace(engine=engine_name, model=model)
+    settings: TranscriptionSettings = settings_from_config(current_app.config).replace(engine=engine_name, model=model)
     try:
         with ExitStack() as stack:
             transcript = transcribe_file(file, channels=channels, language=language, settings=settings,

@@ -25,16 +25,6 @@ PHRASE_GAP_S = 0.5
 # Overtalk pieces closer than this are one episode of talking over each other.
 OVERTALK_JOIN_S = 1.0
 
-# A long silence right after the agent announced a hold is an announced hold, not dead air.
-_HOLD_ANNOUNCEMENT = re.compile(
-    r"\b(?:(?:je\s+vous|vous)\s+(?:mets|met|mettre|laisse|demande)\s+(?:en\s+attente|patienter)"
-    r"|(?:ne\s+)?quittez\s+pas|un\s+(?:petit\s+)?(?:instant|moment)|patientez|veuillez\s+patienter"
-    r"|(?:put|place)\s+you\s+on\s+(?:a\s+(?:brief|short|quick)\s+)?hold|please\s+hold|hold\s+on"
-    r"|bear\s+with\s+me|one\s+(?:moment|second|sec)|just\s+a\s+(?:moment|second|sec))\b",
-    re.IGNORECASE,
-)
-
-
 @dataclass(frozen=True, slots=True)
 class Turn:
     """Consecutive segments of one party (in time order), timed from their words."""
@@ -181,21 +171,28 @@ def interruptions(transcript: Transcript, min_overlap: float = 0.5) -> list[Inte
     return events
 
 
-def hold_announced_before(transcript: Transcript, time: float) -> bool:
-    """Whether the agent's last segment before `time` announces a hold."""
+def phrase_pattern(phrases: Iterable[str]) -> re.Pattern[str] | None:
+    """Any of the phrases as whole words, case-insensitive, however the words are spaced (None without phrases)."""
+    alternatives = sorted({r"\s+".join(map(re.escape, p.split())) for p in phrases if p.strip()}, key=len, reverse=True)
+    return re.compile(rf"\b(?:{'|'.join(alternatives)})\b", re.IGNORECASE) if alternatives else None
+
+
+def hold_announced_before(transcript: Transcript, time: float, announcement: re.Pattern[str] | None) -> bool:
+    """Whether the agent's last segment before `time` announces a hold (says one of the `hold_announce` phrases)."""
     before = [s for s in transcript.segments if s.speaker == "agent" and spoken_span(s)[1] <= time + 1e-6]
-    if not before:
+    if not before or announcement is None:
         return False
     last = max(before, key=lambda s: spoken_span(s)[1])
-    return bool(_HOLD_ANNOUNCEMENT.search(last.text))
+    return bool(announcement.search(last.text))
 
 
-def _silence_summary(transcript: Transcript, gaps: list[Silence], long_silence: float) -> dict:
+def _silence_summary(transcript: Transcript, gaps: list[Silence], long_silence: float,
+                     announcement: re.Pattern[str] | None) -> dict:
     long_ones = []
     for gap in gaps:
         if gap.seconds <= long_silence:
             continue
-        announced = hold_announced_before(transcript, gap.start)
+        announced = hold_announced_before(transcript, gap.start, announcement)
         long_ones.append(
             {
                 "start": _r(gap.start),
@@ -272,12 +269,45 @@ def overtalk(intervals: dict[str, list[Interval]]) -> list[Interval]:
     return intersect_intervals(intervals["agent"], intervals["customer"])
 
 
+@dataclass(frozen=True, slots=True)
+class Timing:
+    """The timing facts the scorer's detectors read, from the same word times as `compute_metrics`."""
+
+    turns: tuple[Turn, ...]
+    talk_time: dict[str, float]  # seconds each party spends saying words
+    words: dict[str, int]
+    silences: tuple[Silence, ...]  # nobody says a word, in time order
+    interruptions: tuple[Interruption, ...]  # every overlap, however short: detectors apply their own minimum
+
+    @property
+    def agent_share(self) -> float | None:
+        talk = self.talk_time.get("agent", 0.0) + self.talk_time.get("customer", 0.0)
+        return self.talk_time.get("agent", 0.0) / talk if talk > 0 else None
+
+
+def timing(segments: tuple[Segment, ...], min_gap: float = 1.0) -> Timing:
+    """Turns, talk time, words per party, silences of at least `min_gap` s and interruptions, from word times."""
+    transcript = Transcript(language="", duration=max((s.end for s in segments), default=0.0), segments=segments)
+    intervals = talk_intervals(transcript)
+    words: dict[str, int] = {}
+    for seg in segments:
+        words[seg.speaker] = words.get(seg.speaker, 0) + len(seg.text.split())
+    return Timing(
+        turns=tuple(turns(transcript)),
+        talk_time={party: sum(e - s for s, e in spans) for party, spans in intervals.items() if spans},
+        words=words,
+        silences=tuple(silences(transcript, min_gap)),
+        interruptions=tuple(interruptions(transcript, min_overlap=0.0)),
+    )
+
+
 def compute_metrics(
     transcript: Transcript,
     *,
     long_silence: float = 5.0,
     interruption_min_overlap: float = 0.5,
     min_silence: float = 1.0,
+    hold_phrases: Iterable[str] = (),
 ) -> dict:
     """Talk, silence, overtalk, interruption, rate, monologue, turn and latency metrics as a JSON dict.
 
@@ -286,7 +316,8 @@ def compute_metrics(
     - ``talk_listen_ratio``: agent talk / customer talk (None when the customer never speaks).
     - ``silence``: gaps of at least ``min_silence`` s where nobody says a word (leading/trailing excluded):
       count, total, longest, and ``long`` = gaps over ``long_silence`` s, each flagged
-      ``possible_unannounced_hold`` unless the agent's last segment before it announces a hold.
+      ``possible_unannounced_hold`` unless the agent's last segment before it says one of ``hold_phrases``
+      (the ``hold_announce`` lexicon, which the scorer's hold etiquette reads too).
     - ``overtalk``: episodes where agent and customer words overlap (count, total seconds of overlap).
     - ``interruptions``: the agent's first word falls inside a customer phrase, the agent's words overlap the
       customer's by at least ``interruption_min_overlap`` s and the customer stops first (backchannels inside a
@@ -308,7 +339,8 @@ def compute_metrics(
         "duration": _r(transcript.duration),
         "talk_time": {party: _r(talk[party]) for party in PARTIES},
         "talk_listen_ratio": _r(talk["agent"] / talk["customer"]) if talk["customer"] > 0 else None,
-        "silence": _silence_summary(transcript, silences(transcript, min_silence), long_silence),
+        "silence": _silence_summary(transcript, silences(transcript, min_silence), long_silence,
+                                    phrase_pattern(hold_phrases)),
         "overtalk": {"count": len(merge_intervals(overlap, join=OVERTALK_JOIN_S)), "total": _r(_total(overlap))},
         "interruptions": {
             "count": len(events),

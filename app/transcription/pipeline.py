@@ -14,8 +14,8 @@ from typing import Any
 
 import numpy as np
 
+from app.audio import AudioInfo, load_audio, probe_audio, to_mono
 from app.transcription.attribution import channel_roles, is_dual_mono, suspect_swap
-from app.transcription.audio import AudioInfo, load_audio, probe_audio, to_mono
 from app.transcription.engines import (
     SAMPLE_RATE,
     Engine,
@@ -200,7 +200,15 @@ def _metrics(transcript: Transcript) -> dict[str, Any] | None:
         from app.transcription.metrics import compute_metrics
     except ImportError:
         return None
-    return compute_metrics(transcript)
+    return compute_metrics(transcript, hold_phrases=hold_phrases())
+
+
+def hold_phrases() -> tuple[str, ...]:
+    """What announces a hold, in either language: the bundled `hold_announce` lexicons (one list for the call page's
+    unannounced-hold flag and the scorer's hold etiquette)."""
+    from app.scoring.lexicons import load_lexicon
+
+    return tuple(term for language in ("fr", "en") for term in load_lexicon(f"{language}/hold_announce").terms)
 
 
 def _info(

@@ -13,11 +13,11 @@ from typing import Any
 from flask import current_app
 from sqlalchemy.orm import Session
 
+from app.audio import load_audio
 from app.calls import storage
 from app.calls.models import Call, CallStatus
 from app.calls.services import recording_path
 from app.transcription import interchange
-from app.transcription.audio import load_audio
 from app.transcription.models import Transcript, TranscriptSegment
 from app.transcription.pipeline import transcribe_file
 from app.transcription.redaction import (

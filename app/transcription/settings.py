@@ -1,4 +1,5 @@
-"""Transcription settings with phone-call defaults, read from a Flask config or the environment."""
+"""Transcription settings with phone-call defaults, read from a Flask config (app/config.py declares each key
+and its environment variable)."""
 
 from __future__ import annotations
 
@@ -66,13 +67,11 @@ _KEYS: dict[str, tuple[str, Any]] = {
 }
 
 
-def settings_from_config(config: Mapping[str, Any] | None = None) -> TranscriptionSettings:
-    """Build settings from a Flask app.config (or any mapping); missing keys fall back to the environment."""
+def settings_from_config(config: Mapping[str, Any]) -> TranscriptionSettings:
+    """Build settings from a Flask app.config (or any mapping); a missing or empty key keeps the default."""
     values: dict[str, Any] = {}
     for key, (name, parse) in _KEYS.items():
-        raw = config.get(key) if config is not None else None
-        if raw is None:
-            raw = os.environ.get(key)
+        raw = config.get(key)
         if raw is not None and raw != "":
             values[name] = raw if isinstance(raw, (tuple, list)) and name == "languages" else parse(raw)
     if isinstance(values.get("languages"), list):

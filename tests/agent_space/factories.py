@@ -8,10 +8,8 @@ from datetime import UTC, datetime
 from app.calls.models import Call, Recording
 from app.coaching.models import CoachingSheet
 from app.extensions import db
-from app.scoring.models import CriterionScore, Evaluation, EvaluationStatus
-from app.scoring.services import current_version
-
-SCORES = {"active_listening": (80.0, 70.0), "jargon": (60.0, 65.0), "empathy": (40.0, 75.0)}
+from app.scoring.models import Evaluation
+from tests.helpers import final_evaluation as final_evaluation  # the one builder, where these tests look
 
 
 def bare_call(agent, when: datetime | None = None) -> Call:
@@ -23,30 +21,6 @@ def bare_call(agent, when: datetime | None = None) -> Call:
     db.session.add(call)
     db.session.flush()
     return call
-
-
-def final_evaluation(call: Call, scores: dict[str, tuple[float | None, float | None]] | None = None, *,
-                     total: float | None = None, parent: Evaluation | None = None, na: tuple[str, ...] = (),
-                     actions: tuple[tuple[str, bool], ...] = ()):
-    """A final review of the call: criterion -> (final score, automatic score); action items (text, done)."""
-    from app.review.models import ActionItem
-
-    scores = scores or SCORES
-    evaluation = Evaluation(
-        call_id=call.id, rubric_version_id=current_version(db.session, "hotline_fr").id, kind="review",
-        status=EvaluationStatus.DRAFT, revision=parent.revision + 1 if parent else 1,
-        parent_id=parent.id if parent else None, finalized_at=datetime.now(UTC),
-        total=total if total is not None else sum(s for s, _ in scores.values() if s is not None) / len(scores))
-    evaluation.criteria = [CriterionScore(position=i, criterion_key=k, score=s, auto_score=a, weight=1.0,
-                                          na=k in na) for i, (k, (s, a)) in enumerate(scores.items())]
-    db.session.add(evaluation)
-    db.session.flush()
-    # Action items are written with the draft: a final evaluation refuses new ones.
-    db.session.add_all(ActionItem(evaluation_id=evaluation.id, text=text, done=done) for text, done in actions)
-    db.session.flush()
-    evaluation.status = EvaluationStatus.FINAL
-    db.session.flush()
-    return evaluation
 
 
 def issue(evaluation: Evaluation, created_at: datetime | None = None) -> CoachingSheet:

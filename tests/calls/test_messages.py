@@ -6,10 +6,10 @@ import io
 
 import pytest
 
+from app import audio
+from app.audio import AudioError
 from app.calls.messages import user_message
 from app.calls.services import IngestError
-from app.transcription import audio
-from app.transcription.audio import AudioError
 from tests.conftest import csrf_token
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from app.extensions import db
 from app.scoring.models import EvaluationStatus
-from tests.coaching.conftest import final_evaluation, pdf_text
+from tests.coaching.conftest import pdf_text, reviewed_lines
 
 
 def test_qa_sheet_writes_the_pdf_of_a_final_evaluation(runner, evaluation_fr, tmp_path):
@@ -28,7 +28,7 @@ def test_qa_sheet_of_an_unknown_evaluation_fails_in_one_line(runner, app, tmp_pa
 
 
 def test_qa_sheet_of_an_automatic_evaluation_fails_in_one_line(runner, make, tmp_path):
-    evaluation = final_evaluation(make)
+    evaluation = reviewed_lines(make)
     db.session.execute(
         evaluation.__table__.update()
         .where(evaluation.__table__.c.id == evaluation.id)

@@ -11,7 +11,7 @@ from app.extensions import db
 from app.jobs.models import Job, JobStatus
 from app.jobs.services import create_job
 from app.scoring.models import EvaluationStatus
-from tests.coaching.conftest import CARD, final_evaluation, pdf_text
+from tests.coaching.conftest import CARD, pdf_text, reviewed_lines
 
 
 def _pdf(evaluation) -> tuple[str, int]:
@@ -66,8 +66,8 @@ def test_the_stored_file_is_named_by_its_sha256_and_read_only(evaluation_fr):
 
 
 def test_an_evaluation_that_is_not_final_gets_no_sheet(make):
-    evaluation = final_evaluation(make)
-    draft = final_evaluation(make, agent=evaluation.call.agent)
+    evaluation = reviewed_lines(make)
+    draft = reviewed_lines(make, agent=evaluation.call.agent)
     db.session.execute(
         draft.__table__.update().where(draft.__table__.c.id == draft.id).values(status=EvaluationStatus.DRAFT)
     )
@@ -83,8 +83,8 @@ def test_the_html_view_is_the_same_sheet(evaluation_en):
 
 
 def test_the_trend_shows_the_agents_earlier_final_evaluations(make):
-    first = final_evaluation(make, language="en", total=48.0)
-    latest = final_evaluation(make, language="en", agent=first.call.agent)
+    first = reviewed_lines(make, language="en", total=48.0)
+    latest = reviewed_lines(make, language="en", agent=first.call.agent)
     html = sheet_html(db.session, latest)
     assert "<svg" in html and ">48<" in html
 

@@ -6,12 +6,12 @@ import pytest
 
 from app.coaching.services import issue_sheet
 from app.extensions import db
-from tests.coaching.conftest import final_evaluation
+from tests.coaching.conftest import reviewed_lines
 
 
 @pytest.fixture
 def sheet(make):
-    evaluation = final_evaluation(make)
+    evaluation = reviewed_lines(make)
     issued = issue_sheet(db.session, evaluation)
     db.session.commit()
     return issued

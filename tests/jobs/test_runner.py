@@ -11,6 +11,7 @@ from app.jobs.models import Job, JobStatus
 from app.jobs.runner import recover_jobs, run_job
 from app.jobs.services import create_job
 from app.jobs.stages import JobFailure, stage
+from app.scoring.models import Evaluation
 
 ATTEMPTS: dict[str, int] = {}
 
@@ -103,6 +104,9 @@ def test_an_upload_is_transcribed_then_scored(app, make):
     assert [j.kind for j in call.jobs] == ["transcribe", "score"]
     assert all(j.status == JobStatus.DONE for j in call.jobs)
     assert call.status == CallStatus.SCORED and call.transcript is not None
+    indexing = db.session.scalars(select(Job).where(Job.kind == "index_moments")).one()  # then the moment library
+    evaluation = db.session.scalars(select(Evaluation).where(Evaluation.call_id == call.id)).one()
+    assert indexing.status == JobStatus.DONE and indexing.target_id == evaluation.id
 
 
 def test_the_jobs_command_shows_progress(app, make, runner):

@@ -91,6 +91,7 @@ def test_finalising_closes_the_assignment_and_queues_a_coaching_sheet(scored, ma
     assert (assignment.status, assignment.evaluation_id) == ("done", final.id)
     job = db.session.scalars(select(Job).where(Job.kind == "render_sheet")).one()
     assert (job.call_id, job.target_id) == (call.id, final.id)
+    assert db.session.scalars(select(Job).where(Job.kind == "index_moments", Job.target_id == final.id)).one()
 
 
 def test_a_final_evaluation_cannot_change_by_any_path(scored, make):

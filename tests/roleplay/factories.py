@@ -78,14 +78,23 @@ def evaluated(call, evidence, *, total: float = 72.0, status: str = EvaluationSt
     return evaluation
 
 
+def indexed(call):
+    """What the index_moments job does after scoring: the call's evidence joins the moment library."""
+    from app.roleplay.services import sync_moments
+
+    sync_moments(db.session, call_id=call.id)
+    db.session.commit()
+    return call
+
+
 def french_call(make, team=None, **kwargs):
-    """The French call with a reformulation (+), an empathy moment (+) and a customer complaint (-)."""
+    """The French call with a reformulation (+), an empathy moment (+) and a customer complaint (-), indexed."""
     agent = make.agent(team=team or make.team(language="fr"), name="Julie Moreau")
     call = transcribed_call(agent, FR_CALL, "fr", **kwargs)
     evaluated(call, [(2, "active_listening", 1, "Reformulation du problème"),
                      (4, "empathy", 1, "Reconnaît l'agacement du client"),
                      (3, "active_listening", -1, "Le client a dû rappeler plusieurs fois")])
-    return call
+    return indexed(call)
 
 
 def english_call(make, team=None, **kwargs):
@@ -94,7 +103,7 @@ def english_call(make, team=None, **kwargs):
     evaluated(call, [(2, "active_listening", 1, "Plays the problem back"),
                      (4, "empathy", 1, "Acknowledges the frustration"),
                      (3, "active_listening", -1, "The customer had to call several times")], total=45.0)
-    return call
+    return indexed(call)
 
 
 def scenario_draft(language: str = "fr", **changes):
@@ -133,7 +142,7 @@ def roleplay_objects(world: dict, template: str) -> dict[str, int]:
             redacted_text="Bonjour, Julie Moreau à l'appareil.", words=[]))
         db.session.flush()
     evaluated(call, [(0, "active_listening", 1, "matrix moment")])
-    services.sync_moments(db.session)
+    indexed(call)
     moment = services.search_moments(db.session, services.MomentFilters())[0][0]
     collection = services.create_collection(db.session, "Matrix", trainer)
     scenario = services.create_scenario(db.session, scenario_draft(), trainer)

@@ -7,7 +7,7 @@ from dataclasses import replace
 from app.extensions import db
 from app.roleplay import services
 from tests.roleplay.factories import scenario_draft
-from tests.roleplay.test_pack import pdf_text
+from tests.roleplay.test_pack import pack_text
 
 
 def _scenario(make):
@@ -24,7 +24,7 @@ def test_qa_roleplay_writes_the_trainer_pack(runner, make, tmp_path):
     result = runner.invoke(args=["qa", "roleplay", str(scenario.id), "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert f"scenario {scenario.id} version 2 (fr, trainer) written to" in result.output
-    text = pdf_text(out.read_bytes())
+    text = pack_text(out.read_bytes())
     assert "deuxième version" in text and "modele-reponse" in text
 
 
@@ -33,7 +33,7 @@ def test_qa_roleplay_trainee_leaves_out_the_model_responses(runner, make, tmp_pa
     out = tmp_path / "trainee.pdf"
     result = runner.invoke(args=["qa", "roleplay", str(scenario.id), "--out", str(out), "--trainee"])
     assert result.exit_code == 0, result.output
-    text = pdf_text(out.read_bytes())
+    text = pack_text(out.read_bytes())
     assert "version apprenant" in text and "modele-reponse" not in text
 
 
@@ -41,7 +41,7 @@ def test_qa_roleplay_prints_an_older_version(runner, make, tmp_path):
     scenario = _scenario(make)
     out = tmp_path / "v1.pdf"
     assert runner.invoke(args=["qa", "roleplay", str(scenario.id), "--out", str(out), "--version", "1"]).exit_code == 0
-    assert "client excédé par une panne" in pdf_text(out.read_bytes())
+    assert "client excédé par une panne" in pack_text(out.read_bytes())
 
 
 def test_qa_roleplay_of_an_unknown_scenario_fails_in_one_line(runner, app, tmp_path):

@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
-import io
-
 import pytest
-from pypdf import PdfReader
 from sqlalchemy import select
 
 from app.extensions import db
 from app.roleplay import services
 from app.roleplay.models import Moment
 from app.roleplay.scenario import excerpt_block, from_excerpt
+from tests.helpers import pdf_text
 from tests.roleplay.factories import EN_SECRETS, FR_SECRETS, english_call, french_call, scenario_draft
 
 
-def pdf_text(data: bytes) -> str:
-    assert data.startswith(b"%PDF")
-    # Headings are upper-cased by CSS: compare in lower case.
-    return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages).lower()
+def pack_text(data: bytes) -> str:
+    """The pack's words in lower case (headings are upper-cased by CSS)."""
+    return pdf_text(data)[0].lower()
 
 
 def scenario_from_call(make, language: str):
@@ -38,13 +35,13 @@ def scenario_from_call(make, language: str):
 def test_no_name_number_or_email_of_the_source_call_survives_into_the_pack(app, make, language, secrets):
     scenario = scenario_from_call(make, language)
     for trainee in (False, True):
-        text = pdf_text(services.pack_pdf(scenario.current, trainee=trainee))
+        text = pack_text(services.pack_pdf(scenario.current, trainee=trainee))
         assert [s for s in secrets if s.lower() in text.lower()] == [], f"trainee={trainee}"
 
 
 def test_the_trainer_pack_has_model_responses_excerpts_and_the_checklist(app, make):
     scenario = scenario_from_call(make, "fr")
-    text = pdf_text(services.pack_pdf(scenario.current, trainee=False))
+    text = pack_text(services.pack_pdf(scenario.current, trainee=False))
     for expected in ("Version formateur", "MODELE-REPONSE", "Grille d’observation", "Écoute active", "Empathie",
                      "Extraits d’appels réels", "Réponse observée", "Si je comprends bien", "[NOM]"):
         assert expected.lower() in text, expected
@@ -52,7 +49,7 @@ def test_the_trainer_pack_has_model_responses_excerpts_and_the_checklist(app, ma
 
 def test_the_trainee_pack_leaves_out_model_responses_and_the_checklist(app, make):
     scenario = scenario_from_call(make, "fr")
-    text = pdf_text(services.pack_pdf(scenario.current, trainee=True))
+    text = pack_text(services.pack_pdf(scenario.current, trainee=True))
     assert "version apprenant" in text and "consignes" in text and "répliques du client" in text
     for absent in ("MODELE-REPONSE", "Réponses modèles", "Grille d’observation", "Réponse observée",
                    "Si je comprends bien", "Si l'appel se passe mal"):
@@ -61,6 +58,6 @@ def test_the_trainee_pack_leaves_out_model_responses_and_the_checklist(app, make
 
 def test_an_english_pack_speaks_english(app, make):
     scenario = services.create_scenario(db.session, scenario_draft("en"), make.user("trainer"))
-    text = pdf_text(services.pack_pdf(scenario.current, trainee=False))
+    text = pack_text(services.pack_pdf(scenario.current, trainee=False))
     assert "trainer version" in text and "observer checklist" in text and "model-answer" in text
     assert "i want a manager." in text and "if the call goes badly" in text

@@ -20,7 +20,7 @@ from tests.roleplay.factories import (
     french_call,
     scenario_draft,
 )
-from tests.roleplay.test_pack import pdf_text
+from tests.roleplay.test_pack import pack_text
 
 
 def _page(client, url: str) -> str:
@@ -179,8 +179,8 @@ def test_the_trainer_downloads_both_packs(client, make, login_as):
     db.session.commit()
     trainer_pack = client.get(f"/roleplay/scenarios/{scenario.id}/pack.pdf")
     trainee_pack = client.get(f"/roleplay/scenarios/{scenario.id}/pack.pdf?trainee=1")
-    assert trainer_pack.mimetype == "application/pdf" and "modele-reponse" in pdf_text(trainer_pack.data)
-    assert "modele-reponse" not in pdf_text(trainee_pack.data)
+    assert trainer_pack.mimetype == "application/pdf" and "modele-reponse" in pack_text(trainer_pack.data)
+    assert "modele-reponse" not in pack_text(trainee_pack.data)
 
 
 def _assigned(make, *, team: bool = False):
@@ -218,7 +218,7 @@ def test_agents_get_the_trainee_version_only(client, make, login_as):
     assert "Accueillez le client" in html and "Ma box ne marche plus" in html
     for hidden in ("MODELE-REPONSE", "Il faut redémarrer", "Je veux parler à un responsable", "Observer checklist"):
         assert hidden not in html, hidden
-    assert "modele-reponse" not in pdf_text(client.get(f"/me/roleplays/{scenario.id}/pack.pdf").data)
+    assert "modele-reponse" not in pack_text(client.get(f"/me/roleplays/{scenario.id}/pack.pdf").data)
 
 
 def test_an_observer_records_a_practice_that_joins_the_agents_history_apart_from_call_scores(client, make,
@@ -264,8 +264,8 @@ def test_assignments_are_audited(client, make, login_as):
 
 
 def test_a_moments_clip_covers_the_phone_number_with_a_tone(client, make, login_as):
+    from app.audio import load_audio, to_mono
     from app.calls.services import recording_path
-    from app.transcription.audio import load_audio, to_mono
     from app.transcription.models import TranscriptSegment
 
     agent = make.agent(name="Julie Moreau")

@@ -7,6 +7,8 @@ import pytest
 
 from tests.scoring.conftest import criterion
 
+pytestmark = pytest.mark.slow  # the real behaviour models and spaCy pipelines, sentence by sentence
+
 A, C = "agent", "customer"
 OPEN_FR = (A, "Bonjour, service client Netéo, Karim à l'appareil, je vous écoute.")
 OPEN_EN = (A, "Hello, Netéo support, Karim speaking, how can I help?")

@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from tests.scoring.conftest import criterion
+
+pytestmark = pytest.mark.slow  # the real behaviour models and spaCy pipelines, sentence by sentence
 
 A, C = "agent", "customer"
 PROBLEM_EN = (C, "Since the move my bill has doubled and nobody explains why, I'm on a pension, I can't keep this up.")

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import pytest
+
+from app.config import Config
 from app.scoring.nlp import get_nlp, model_name_for, normalise
 
 
-def test_model_names_come_from_the_argument_then_the_environment_then_the_default(monkeypatch):
-    monkeypatch.delenv("SPACY_MODEL_FR", raising=False)
-    assert model_name_for("fr") == "fr_core_news_md"
-    monkeypatch.setenv("SPACY_MODEL_FR", "fr_core_news_sm")
+def test_model_names_come_from_the_argument_then_the_configuration(monkeypatch):
+    monkeypatch.setattr(Config, "SPACY_MODEL_FR", "fr_core_news_sm")  # what SPACY_MODEL_FR=fr_core_news_sm sets
     assert model_name_for("fr") == "fr_core_news_sm"
     assert model_name_for("fr", "my_model") == "my_model"
+    with pytest.raises(LookupError, match="SPACY_MODEL_DE"):
+        model_name_for("de")
 
 
 def test_a_pipeline_is_loaded_once_per_process():

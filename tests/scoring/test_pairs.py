@@ -5,9 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from app.scoring.engine import score_transcript
 from app.scoring.rubrics import rubric_for_language
 from app.transcription.interchange import transcript_from_dict
+
+pytestmark = pytest.mark.slow  # the real behaviour models and spaCy pipelines, sentence by sentence
 
 PAIRS = sorted((Path(__file__).parent / "pairs").glob("*.json"))
 

@@ -144,3 +144,11 @@ def test_a_team_can_extend_a_lexicon_without_touching_code(tmp_path):
     path.write_text(path.read_text(encoding="utf-8").replace("entries: [", 'entries: ["ma poule", '), encoding="utf-8")
     rubric = load_rubric(tmp_path / "qa_rubrics" / "hotline_fr.yaml")
     assert "ma poule" in rubric.lexicons["forbidden"].terms
+
+
+def test_a_criterion_is_named_by_its_rubric_title_in_the_language_asked_else_by_its_readable_key():
+    from app.scoring.rubrics import criterion_title
+
+    assert criterion_title("active_listening", "fr") == "Écoute active"
+    assert criterion_title("active_listening", "en") == "Active listening"
+    assert criterion_title("not_in_any_rubric", "fr") == "Not in any rubric"

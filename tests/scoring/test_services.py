@@ -84,9 +84,9 @@ def test_a_new_rubric_version_creates_a_new_evaluation_and_leaves_reviews_alone(
     assert first.total == rows[0].total
 
 
-def test_an_invalid_rubric_upload_shows_the_field_and_stores_nothing(client, make, login_as):
+def test_an_invalid_rubric_upload_shows_the_field_and_stores_nothing(client, make, login_as, registered_rubrics):
     login_as("admin")
-    token = csrf_token(client, "/rubrics/")  # registers the bundled rubrics
+    token = csrf_token(client, "/rubrics/")
     before = db.session.scalar(select(func.count(RubricVersion.id)))
     broken = _new_version_text().replace("weight: 25", "weight: 40", 1)
     page = client.post(
@@ -98,7 +98,7 @@ def test_an_invalid_rubric_upload_shows_the_field_and_stores_nothing(client, mak
     assert db.session.scalar(select(func.count(RubricVersion.id))) == before
 
 
-def test_an_upload_must_raise_the_version_number(client, login_as):
+def test_an_upload_must_raise_the_version_number(client, login_as, registered_rubrics):
     login_as("admin")
     page = client.post(
         "/rubrics/",
@@ -132,7 +132,7 @@ def test_the_call_page_shows_scores_with_positive_and_negative_evidence(client, 
     assert 'data-segment="2"' in page  # evidence points at the line it quotes
 
 
-def test_the_rubric_page_lists_criteria_weights_and_tips(client, login_as):
+def test_the_rubric_page_lists_criteria_weights_and_tips(client, login_as, registered_rubrics):
     login_as("trainer")
     page = client.get("/rubrics/hotline_en").get_data(as_text=True)
     assert "Active listening" in page and "weight 25" in page and "Auto-fail below" in page

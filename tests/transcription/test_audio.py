@@ -5,7 +5,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from app.transcription.audio import AudioError, load_audio, probe_audio, to_mono
+from app.audio import AudioError, load_audio, probe_audio, to_mono
 
 
 @pytest.mark.parametrize(

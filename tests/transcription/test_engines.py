@@ -51,6 +51,16 @@ def test_settings_come_from_flask_config_keys_with_phone_call_defaults() -> None
     assert default.beam_size == 5 and default.cpu_threads == (os.cpu_count() or 1)
 
 
+def test_every_transcription_setting_is_declared_in_the_config_and_read_from_it_alone(monkeypatch) -> None:
+    from app.config import Config
+    from app.transcription.settings import _KEYS
+
+    assert [key for key in _KEYS if not hasattr(Config, key)] == []
+    monkeypatch.setenv("WHISPER_DEVICE", "cuda")  # read once, into Config, when the app starts
+    assert settings_from_config({}).device == "auto"
+    assert settings_from_config({"WHISPER_DEVICE": "cpu"}).device == "cpu"
+
+
 def test_the_faster_whisper_model_is_loaded_once_per_process(whisper_settings) -> None:
     clear_engine_cache()
     first = get_engine(whisper_settings)

@@ -8,6 +8,7 @@ import pytest
 
 from app.transcription.interchange import Segment, Transcript, Word
 from app.transcription.metrics import compute_metrics, intersect_intervals, merge_intervals
+from app.transcription.pipeline import hold_phrases
 
 
 def seg(speaker: str, start: float, end: float, text: str = "mot", words: tuple[Word, ...] = ()) -> Segment:
@@ -64,8 +65,15 @@ def test_a_hold_announced_by_the_agent_is_not_flagged():
         seg("agent", 3.5, 6, "Je vous mets en attente un instant."),
         seg("agent", 40, 42, "Merci d'avoir patienté."),
     )
-    long = compute_metrics(t)["silence"]["long"]
+    long = compute_metrics(t, hold_phrases=hold_phrases())["silence"]["long"]
     assert [(x["duration"], x["possible_unannounced_hold"]) for x in long] == [(34.0, False)]
+
+
+@pytest.mark.parametrize("said", ["Please hold, I'm checking.", "Je VÉRIFIE ça tout de suite", "Ne  quittez pas"])
+def test_a_hold_is_announced_in_the_words_of_the_hold_announce_lexicon_the_scorer_reads(said):
+    t = call(seg("customer", 0, 3), seg("agent", 3.5, 6, said), seg("agent", 40, 42, "Merci."))
+    assert compute_metrics(t, hold_phrases=hold_phrases())["silence"]["long"][0]["hold_announced"] is True
+    assert compute_metrics(t)["silence"]["long"][0]["hold_announced"] is False  # no phrases given, none announces
 
 
 def test_short_gaps_are_not_silences_and_threshold_is_configurable():

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from app.transcription.audio import AudioError
+from app.audio import AudioError
 from app.transcription.engines.fake import FakeEngine
 from app.transcription.pipeline import transcribe_file
 from app.transcription.settings import TranscriptionSettings

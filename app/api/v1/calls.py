@@ -12,6 +12,7 @@ from werkzeug.datastructures import CombinedMultiDict
 from app.api.auth import allowed
 from app.api.v1 import schemas
 from app.api.v1.pagination import paginate
+from app.audio import AudioError
 from app.audit.services import record
 from app.auth.choices import Permission
 from app.auth.permissions import get_call_or_404, sees_unredacted, visible_calls
@@ -24,7 +25,6 @@ from app.extensions import db
 from app.privacy import segment_text
 from app.teams.models import Agent
 from app.teams.services import find_agent
-from app.transcription.audio import AudioError
 
 
 class _MultipartParser(FlaskParser):

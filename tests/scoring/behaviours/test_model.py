@@ -10,6 +10,8 @@ from app.scoring.behaviours.model import MODEL_DIR, WEIGHTS_FILE, ModelFileError
 from app.scoring.behaviours.services import check_model
 from app.scoring.behaviours.turns import TurnUnit
 
+pytestmark = pytest.mark.slow  # loads and checks the shipped behaviour model
+
 
 def probabilities(turn: str, context: str = "") -> dict[str, float]:
     model = load_model()

@@ -11,6 +11,8 @@ from app.scoring.behaviours.corpus import CORPUS_DIR, CorpusError, read_examples
 from app.scoring.behaviours.model import load_model
 from app.scoring.behaviours.taxonomy import BEHAVIOUR_IDS
 
+pytestmark = pytest.mark.slow  # trains heads on the real sentence encoder
+
 
 @pytest.fixture()
 def small_corpus(tmp_path):
