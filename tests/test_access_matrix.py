@@ -36,6 +36,7 @@ MATRIX: dict[str, tuple[str, str, set[str]]] = {
     "scoring.rescore": ("POST", "/calls/{call}/rescore", {"qa_manager", "admin"}),
     "scoring.rubrics": ("GET", "/rubrics/", {"trainer", "qa_manager", "admin"}),
     "scoring.rubric": ("GET", "/rubrics/hotline_fr", {"trainer", "qa_manager", "admin"}),
+    "scoring.my_rubric": ("GET", "/me/rubric", {"agent", "admin"}),
     "teams.teams": ("GET", "/admin/teams", {"admin"}),
     "teams.users": ("GET", "/admin/users", {"admin"}),
     "teams.toggle_user": ("POST", "/admin/users/{user}/toggle", {"admin"}),

@@ -299,6 +299,7 @@ def _moments(moments: tuple[Moment, ...], lang: str, *, positive: bool) -> list[
             merged[key] = {
                 "quote": quote(m.segment_text, m.char_start, m.char_end, lang, m.uncertain),
                 "at": timestamp(m.start),
+                "start": m.start,
                 "criteria": [],
                 "notes": [],
             }

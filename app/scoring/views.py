@@ -12,18 +12,20 @@ from app.audit.services import record
 from app.auth.choices import Permission
 from app.auth.permissions import get_call_or_404, require
 from app.calls.forms import ActionForm
+from app.calls.models import Call
 from app.extensions import db
 from app.jobs.services import active_job, create_job
 from app.main.templating import nav_item
 from app.scoring.errors import RubricError
 from app.scoring.forms import RubricUploadForm
-from app.scoring.models import Rubric, RubricVersion
+from app.scoring.models import Evaluation, Rubric, RubricVersion
 from app.scoring.pages import rubric_view
-from app.scoring.rubrics import bundled_rubrics, load_rubric_text
+from app.scoring.rubrics import bundled_rubrics, load_rubric_text, rubric_for_language
 from app.scoring.services import current_version, register_rubric, spec_of
 
 bp = Blueprint("scoring", __name__)
 nav_item("scoring.rubrics", _l("Rubrics"), Permission.VIEW_RUBRICS)
+nav_item("scoring.my_rubric", _l("My rubric"), Permission.VIEW_OWN_CALLS)
 
 MAX_RUBRIC_BYTES = 512 * 1024
 
@@ -94,3 +96,26 @@ def rubric(key: str, version: int | None = None):
         versions=[v.version for v in row.rubric.versions],
         source=row.source,
     )
+
+
+def _agents_rubric_version() -> RubricVersion | None:
+    """The version the agent's newest evaluation used, else the newest of their team's rubric."""
+    newest = db.session.scalars(select(Evaluation.rubric_version_id).join(Call).where(
+        Call.agent_id == current_user.agent_id).order_by(Evaluation.created_at.desc(), Evaluation.id.desc())).first()
+    if newest is not None:
+        return db.session.get(RubricVersion, newest)
+    team = current_user.agent.team if current_user.agent is not None else None
+    if team is None:
+        return None
+    key = team.rubric_key or rubric_for_language(team.language).id
+    return db.session.scalars(select(RubricVersion).join(Rubric).where(Rubric.key == key)
+                              .order_by(RubricVersion.version.desc())).first()
+
+
+@bp.route("/me/rubric")
+@require(Permission.VIEW_OWN_CALLS)
+def my_rubric():
+    """The rubric the signed-in agent is scored against, read-only: criteria, weights, bands and tips."""
+    row = _agents_rubric_version()
+    return render_template("scoring/rubric.html", rubric=rubric_view(spec_of(row), row.version) if row else None,
+                           versions=[], source=None, read_only=True)
