@@ -16,6 +16,7 @@ from app.agent_space.models import Notification, NotificationKind
 from app.auth.models import User
 from app.coaching.models import CoachingSheet, Dispute
 from app.db import utcnow
+from app.roleplay.models import RoleplayAssignment, Scenario
 from app.scoring.models import Evaluation
 
 _PENDING_MAIL = "ecoute_pending_mail"
@@ -25,7 +26,7 @@ def notification_text(kind: str, params: dict[str, Any]) -> str:
     """The message in the current language, built when it is shown."""
     if kind == NotificationKind.NEW_SHEET:
         when = format_date(date.fromisoformat(params["call_date"])) if params.get("call_date") else "–"
-        return _("New coaching sheet for your call of %(date)s.", date=when)
+        return _("Your coaching sheet for the call of %(date)s is ready.", date=when)
     if kind == NotificationKind.DISPUTE_ANSWERED:
         from app.agent_space.context import criterion_title
 
@@ -33,7 +34,9 @@ def notification_text(kind: str, params: dict[str, Any]) -> str:
         if params.get("status") == "accepted":
             return _("Your dispute on %(criterion)s was accepted: the evaluation was revised.", criterion=title)
         return _("Your dispute on %(criterion)s was rejected.", criterion=title)
-    return kind
+    if kind == NotificationKind.ROLEPLAY_ASSIGNED:
+        return _("Role-play to rehearse: %(title)s.", title=params.get("title") or "–")
+    return _("Something changed on one of your pages.")
 
 
 def notify(session: Session, user: User, kind: str, url: str, **params: Any) -> Notification:
@@ -72,6 +75,16 @@ def notify_dispute_answered(session: Session, dispute: Dispute) -> Notification 
                   criterion=dispute.criterion_key, status=dispute.status, dispute=dispute.id)
 
 
+def notify_roleplay_assigned(session: Session, assignment: RoleplayAssignment) -> list[Notification]:
+    """Tell each agent given the scenario (alone or through their team) that it waits for them."""
+    scenario = session.get(Scenario, assignment.scenario_id)
+    given = User.agent_id == assignment.agent_id if assignment.agent_id else \
+        User.agent.has(team_id=assignment.team_id)
+    users = session.scalars(select(User).where(given, User.active.is_(True), User.agent_id.is_not(None)))
+    return [notify(session, user, NotificationKind.ROLEPLAY_ASSIGNED, f"/me/roleplays/{scenario.id}",
+                   title=scenario.current.title) for user in users]
+
+
 def unread_count(session: Session, user_id: int) -> int:
     return session.scalar(select(func.count(Notification.id)).where(
         Notification.user_id == user_id, Notification.read_at.is_(None))) or 0
@@ -90,18 +103,22 @@ def mark_read(session: Session, user_id: int, notification_id: int | None = None
     return session.execute(query.values(read_at=utcnow())).rowcount
 
 
-# Sheets are issued by the render job; whichever code path adds one, its agent hears about it.
+# Sheets are issued by the render job, role-plays assigned by trainers; whichever code path adds one, the agents
+# concerned hear about it.
 @event.listens_for(Session, "after_flush")
 def _collect_new_sheets(session: Session, flush_context) -> None:
-    new = [obj for obj in session.new if isinstance(obj, CoachingSheet)]
+    new = [obj for obj in session.new if isinstance(obj, (CoachingSheet, RoleplayAssignment))]
     if new:
         session.info.setdefault("ecoute_new_sheets", []).extend(new)
 
 
 @event.listens_for(Session, "after_flush_postexec")
 def _notify_new_sheets(session: Session, flush_context) -> None:
-    for sheet in session.info.pop("ecoute_new_sheets", []):
-        notify_new_sheet(session, sheet)
+    for obj in session.info.pop("ecoute_new_sheets", []):
+        if isinstance(obj, CoachingSheet):
+            notify_new_sheet(session, obj)
+        else:
+            notify_roleplay_assigned(session, obj)
 
 
 @event.listens_for(Session, "after_commit")

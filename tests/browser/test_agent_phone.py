@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from app.coaching.services import issue_sheet
@@ -15,11 +17,13 @@ WIDTHS = (360, 390, 414)
 
 
 def agent_with_a_sheet(make, language: str, seconds: float = 2.0):
-    evaluation = final_evaluation(make, language=language, seconds=seconds)
-    sheet = issue_sheet(db.session, evaluation)
+    """An agent with an account (its interface in the team's language) and an issued sheet."""
+    agent = make.agent(make.team(language=language), name="Julie Martin" if language == "fr" else "Sam Lee")
+    user = make.user("agent", agent=agent)
+    user.locale = language
     db.session.commit()
-    user = make.user("agent", agent=evaluation.call.agent)
-    user.locale = language  # the interface in the agent's language, whatever the browser's
+    evaluation = final_evaluation(make, language=language, agent=agent, seconds=seconds)
+    sheet = issue_sheet(db.session, evaluation)
     db.session.commit()
     return user, sheet, evaluation.call
 
@@ -74,3 +78,15 @@ def test_the_agent_reads_the_rubric_from_the_navigation(new_page, make):
     page.get_by_role("link", name="Ma grille").click()
     expect(page.get_by_role("heading", name="Écoute active")).to_be_visible()
     save_screenshot(page, "agent-fr-rubric-desktop")
+
+
+def test_a_notification_says_once_that_the_sheet_is_new_and_opens_it(new_page, make):
+    from playwright.sync_api import expect
+
+    user, sheet, _ = agent_with_a_sheet(make, "fr")
+    page = new_page()
+    sign_in(page, user.email)
+    page.goto("/notifications/")
+    expect(page.get_by_text("Nouvelle Nouvelle")).to_have_count(0)
+    page.get_by_role("button", name="Votre fiche de coaching pour l’appel du").click()
+    expect(page).to_have_url(re.compile(rf"/me/coaching/{sheet.id}$"))
