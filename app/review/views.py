@@ -319,8 +319,12 @@ def calibration_page(call_id: int):
             _fill_criteria(form.criteria, [{"id": k, "score": mine[k].score if k in mine else None,
                                             "na": k in mine and mine[k].na} for k in cal.auto_scores])
     else:
-        scores = {k: (None if c.na else c.score) for k, c in _changes(form.criteria).items()}
+        changes = _changes(form.criteria)
+        scores = {k: (None if c.na else c.score) for k, c in changes.items()}
+        blank = [k for k, c in changes.items() if c.score is None and not c.na]
         try:
+            if blank:
+                raise ReviewError(_("Give every criterion a score or mark it N/A: nothing was saved."))
             calibration.submit(db.session, cal, current_user, scores)
             db.session.commit()
             flash(_("Your scores are saved. They stay hidden until the scores are revealed."), "success")
@@ -340,8 +344,12 @@ def reveal(call_id: int):
     if cal is not None and ActionForm().validate_on_submit():
         if not calibration.may_reveal(cal, current_user):
             abort(403)
-        calibration.reveal(db.session, cal, current_user)
-        db.session.commit()
+        try:
+            calibration.reveal(db.session, cal, current_user)
+            db.session.commit()
+        except ReviewError:
+            db.session.rollback()
+            flash(_("The scores stay hidden until at least two reviewers have scored."), "error")
         return redirect(url_for("review.calibration_page", call_id=call.id, session=cal.id))
     return redirect(url_for("review.calibrations"))
 
