@@ -47,6 +47,7 @@ MATRIX: dict[str, tuple[str, str, set[str]]] = {
     "review.queue_page": ("GET", "/review/", {"qa_manager", "admin"}),
     "review.create_plan": ("POST", "/review/plans", {"qa_manager", "admin"}),
     "review.draw": ("POST", "/review/draw", {"qa_manager", "admin"}),
+    "review.assignment": ("POST", "/review/assignments/{assignment}", {"qa_manager", "admin"}),
     "review.screen": ("GET", "/review/calls/{call}", {"qa_manager", "admin"}),
     "review.revise": ("GET", "/review/calls/{call}/revise", {"qa_manager", "admin"}),
     "review.calibrations": ("GET", "/review/calibration/", {"qa_manager", "admin"}),
@@ -117,6 +118,17 @@ def issued_sheet(call):
     return sheet
 
 
+def queued(call) -> int:
+    """Put the call in the review queue (only for routes that need a queue item)."""
+    from app.extensions import db
+    from app.review.models import ReviewAssignment
+
+    item = ReviewAssignment(call_id=call.id, status="open")
+    db.session.add(item)
+    db.session.commit()
+    return item.id
+
+
 def _request(client, method: str, url: str, signed_in: bool):
     if method == "GET":
         return client.get(url)
@@ -130,6 +142,8 @@ def test_route_access(app, client, world, endpoint, role):
     method, template, allowed = MATRIX[endpoint]
     sheet = issued_sheet(world["call"]).id if "{sheet}" in template else 0
     extra = matrix_objects(world, template) | roleplay_objects(world, template)  # {dispute}, {scenario}...
+    if "{assignment}" in template:
+        extra["assignment"] = queued(world["call"])
     url = template.format(call=world["call"].id, job=world["job"].id, user=world["target_user"].id, sheet=sheet,
                           **extra)
     if role != "anonymous":

@@ -167,16 +167,25 @@ def sheet_page(session: Session, sheet: CoachingSheet, user: User, window_days: 
 def open_disputes(session: Session) -> list[dict[str, Any]]:
     """Every open dispute, oldest first, with the score it is about."""
     rows = session.execute(
-        select(Dispute, Agent.name, Call.call_date, CriterionScore.score)
+        select(Dispute, Agent.name, Call, CriterionScore)
         .join(CoachingSheet, CoachingSheet.id == Dispute.sheet_id).join(Agent, Agent.id == CoachingSheet.agent_id)
         .join(Evaluation, Evaluation.id == CoachingSheet.evaluation_id).join(Call, Call.id == Evaluation.call_id)
         .outerjoin(CriterionScore, (CriterionScore.evaluation_id == Evaluation.id)
                    & (CriterionScore.criterion_key == Dispute.criterion_key))
         .where(Dispute.status == "open").order_by(Dispute.created_at, Dispute.id)
     ).all()
-    return [{"id": d.id, "sheet_id": d.sheet_id, "agent": name, "call_date": call_date, "score": score,
-             "criterion": criterion_title(d.criterion_key), "reason": d.reason, "created_at": d.created_at}
-            for d, name, call_date, score in rows]
+    return [{"id": d.id, "sheet_id": d.sheet_id, "agent": name, "call_id": call.id, "call_date": call.call_date,
+             "score": cs.score if cs else None, "criterion": criterion_title(d.criterion_key), "reason": d.reason,
+             "created_at": d.created_at, "evidence": _evidence(cs)}
+            for d, name, call, cs in rows]
+
+
+def _evidence(cs: CriterionScore | None) -> list[dict[str, Any]]:
+    """What the disputed score rests on, in call order: when, which line, for or against, why."""
+    if cs is None:
+        return []
+    return [{"at": e.start, "segment": e.segment_index, "sign": e.sign, "explanation": e.explanation}
+            for e in sorted(cs.evidence, key=lambda e: e.start)]
 
 
 def open_dispute_count(session: Session) -> int:

@@ -23,6 +23,7 @@ from app.extensions import db
 from app.main.templating import nav_item
 from app.review import calibration, pages, queue, sampling
 from app.review.forms import (
+    AssignmentForm,
     CalibrationScoreForm,
     DrawForm,
     OpenCalibrationForm,
@@ -31,7 +32,7 @@ from app.review.forms import (
     ReviewForm,
     RevisionForm,
 )
-from app.review.models import CalibrationSession, SamplingPlan
+from app.review.models import CalibrationSession, ReviewAssignment, SamplingPlan
 from app.review.services import (
     ActionDraft,
     AlreadyFinalised,
@@ -76,8 +77,16 @@ def _draw_form() -> DrawForm:
     plans = db.session.scalars(select(SamplingPlan).order_by(SamplingPlan.name))
     form.plan_id.choices = [(p.id, p.name) for p in plans]
     form.reviewer_id.choices = [(u.id, u.name) for u in _reviewers()]
+    if form.reviewer_id.data is None and current_user.id in dict(form.reviewer_id.choices):
+        form.reviewer_id.data = current_user.id  # the signed-in manager draws for themself unless told otherwise
     if form.day.data is None:
         form.day.data = utcnow().date()
+    return form
+
+
+def _assignment_form() -> AssignmentForm:
+    form = AssignmentForm()
+    form.reviewer_id.choices = [(u.id, u.name) for u in _reviewers()]
     return form
 
 
@@ -86,7 +95,38 @@ def _draw_form() -> DrawForm:
 def queue_page():
     """My assignments, everyone's open ones (overdue first), plans with their coverage, a draw form."""
     context = pages.queue_page(db.session, current_user, utcnow().date())
-    return render_template("review/queue.html", plan_form=_plan_form(), draw_form=_draw_form(), **context)
+    return render_template("review/queue.html", plan_form=_plan_form(), draw_form=_draw_form(),
+                           assignment_form=_assignment_form(), **context)
+
+
+@bp.route("/assignments/<int:assignment_id>", methods=["POST"])
+@require(Permission.REVIEW_CALLS)
+def assignment(assignment_id: int):
+    """Skip, remove or reassign one open item of the queue."""
+    item = db.session.get(ReviewAssignment, assignment_id) or abort(404)
+    form = _assignment_form()
+    try:
+        if not form.validate_on_submit():
+            raise queue.SamplingError(_("Choose what to do with this call."))
+        if form.action.data == "reassign":
+            reviewer = db.session.get(User, form.reviewer_id.data or 0)
+            if reviewer is None or reviewer.id not in dict(form.reviewer_id.choices):
+                raise queue.SamplingError(_("Choose the reviewer to give it to."))
+            queue.reassign(db.session, item, reviewer, current_user)
+            message = _("Call #%(id)d given to %(name)s.", id=item.call_id, name=reviewer.name)
+        elif form.action.data == "skip":
+            queue.skip(db.session, item, current_user)
+            message = _("Call #%(id)d skipped: it will not be drawn again.", id=item.call_id)
+        else:
+            call_id = item.call_id
+            queue.remove(db.session, item, current_user)
+            message = _("Call #%(id)d removed from the queue.", id=call_id)
+        db.session.commit()
+        flash(message, "success")
+    except queue.SamplingError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    return redirect(url_for("review.queue_page"))
 
 
 @bp.route("/plans", methods=["POST"])

@@ -168,3 +168,29 @@ def test_agents_and_trainers_cannot_post_a_review(client, scored, login_as, role
     data = _form(call, _auto(call), finalise=True) | {"csrf_token": csrf_token(client, "/")}
     assert client.post(f"/review/calls/{call.id}", data=data).status_code == 403
     assert db.session.scalars(select(Evaluation).where(Evaluation.kind == "review")).all() == []
+
+
+def test_the_draw_form_offers_the_signed_in_manager_as_reviewer(client, make):
+    make.user("admin")  # an admin whose name sorts first
+    manager = make.user("qa_manager")
+    login(client, manager)
+    page = client.get("/review/").get_data(as_text=True)
+    assert f'<option selected value="{manager.id}">' in page
+
+
+def test_a_manager_gives_a_queued_call_to_another_reviewer_or_skips_it(client, scored, make):
+    from app.review.models import ReviewAssignment
+
+    manager, other = make.user("qa_manager"), make.user("qa_manager")
+    item = ReviewAssignment(call_id=scored().id, reviewer_id=manager.id, status="open")
+    db.session.add(item)
+    db.session.commit()
+    login(client, manager)
+    url = f"/review/assignments/{item.id}"
+    response = client.post(url, data={"csrf_token": csrf_token(client, "/review/"), "action": "reassign",
+                                      "reviewer_id": other.id}, follow_redirects=True)
+    assert f"given to {other.name}" in response.get_data(as_text=True)
+    assert db.session.get(ReviewAssignment, item.id).reviewer_id == other.id
+    client.post(url, data={"csrf_token": csrf_token(client, "/review/"), "action": "skip", "reviewer_id": other.id})
+    assert db.session.get(ReviewAssignment, item.id).status == "skipped"
+    assert f"#{item.call_id}<" not in client.get("/review/").get_data(as_text=True)
