@@ -6,7 +6,6 @@ import json
 from datetime import UTC, datetime, timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -49,7 +48,7 @@ from app.review.services import (
     start_review,
 )
 from app.scoring.models import EvaluationStatus
-from app.scoring.rubrics import bundled_rubrics
+from app.scoring.pages import criterion_choices
 from app.teams.models import Team
 
 bp = Blueprint("review", __name__, url_prefix="/review")
@@ -66,9 +65,7 @@ def _reviewers() -> list[User]:
 def _plan_form() -> PlanForm:
     form = PlanForm()
     form.team_id.choices = [(t.id, t.name) for t in db.session.scalars(select(Team).order_by(Team.name))]
-    lang = str(get_locale() or "en")[:2]
-    titles = {c.id: c.title.get(lang) for spec in bundled_rubrics().values() for c in spec.criteria}
-    form.criterion.choices = [("", _("None: draw by the shares above"))] + sorted(titles.items(), key=lambda i: i[1])
+    form.criterion.choices = [("", _("None: draw by the shares above")), *criterion_choices()]
     return form
 
 
@@ -233,7 +230,8 @@ def screen(call_id: int):
             flash(_("This review was already finalised by %(name)s; create a revision to correct it.",
                     name=current.reviewer.name if current.reviewer else "?"), "error")
             return redirect(url_for("review.screen", call_id=call.id))
-        return render_template("review/final.html", **pages.review_page(db.session, call, current, current_user))
+        return render_template("review/final.html", sheet_id=pages.sheet_id_of(db.session, current),
+                               **pages.review_page(db.session, call, current, current_user))
     shown = current or latest_auto_evaluation(db.session, call)
     if shown is None:
         flash(_("This call has no automatic score yet: it can be reviewed once it is scored."), "info")

@@ -8,7 +8,7 @@ import logging
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import delete, func, select
+from sqlalchemy import Select, delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -201,3 +201,30 @@ def latest_evaluation(session: Session, call: Call) -> Evaluation | None:
     ).all()
     final = [e for e in rows if e.status == EvaluationStatus.FINAL]
     return (final or rows or [None])[0]
+
+
+def where_scored(query: Select, *, total: tuple[float | None, float | None] = (None, None),
+                 criterion: str | None = None, criterion_score: tuple[float | None, float | None] = (None, None)
+                 ) -> Select:
+    """Narrow a query of calls to those whose newest evaluation's total, or one criterion's score, lies in the
+    given inclusive ranges (None: open end); a criterion marked N/A matches no range."""
+    if total == (None, None) and not criterion:
+        return query
+    newest = select(Evaluation.call_id, func.max(Evaluation.id).label("evaluation_id")) \
+        .group_by(Evaluation.call_id).subquery()
+    query = query.join(newest, newest.c.call_id == Call.id).join(Evaluation, Evaluation.id == newest.c.evaluation_id)
+    query = _in_range(query, Evaluation.total, total)
+    if criterion:
+        query = query.join(CriterionScore, (CriterionScore.evaluation_id == Evaluation.id)
+                           & (CriterionScore.criterion_key == criterion)).where(CriterionScore.na.is_(False))
+        query = _in_range(query, CriterionScore.score, criterion_score)
+    return query
+
+
+def _in_range(query: Select, column, bounds: tuple[float | None, float | None]) -> Select:
+    low, high = bounds
+    if low is not None:
+        query = query.where(column >= low)
+    if high is not None:
+        query = query.where(column <= high)
+    return query

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from app.calls import storage
@@ -115,3 +116,13 @@ def to_interchange(row: Transcript, *, redacted: bool = False) -> interchange.Tr
             "language_probability": row.language_probability}
     transcript = interchange.Transcript(language=row.language, duration=row.duration, segments=segments, info=info)
     return redact_transcript(transcript)[0] if redacted else transcript
+
+
+def where_said(query: Select, words: str, *, unredacted: bool) -> Select:
+    """Narrow a query of calls to those whose transcript contains the words (case-insensitive); readers of
+    redacted transcripts search the redacted text, so a search never reveals what they may not read."""
+    column = TranscriptSegment.text if unredacted else TranscriptSegment.redacted_text
+    pattern = "%" + words.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    said = select(Transcript.call_id).join(TranscriptSegment, TranscriptSegment.transcript_id == Transcript.id) \
+        .where(column.ilike(pattern, escape="\\"))
+    return query.where(Call.id.in_(said))

@@ -146,3 +146,20 @@ def test_a_skipped_call_is_not_drawn_again_and_a_removed_one_may_be(scored, make
     db.session.commit()
     pool = {c.call_id for c in queue.candidates(db.session, plan, *period_bounds("week", NOV.date()))}
     assert removed_call in pool and skipped_call not in pool
+
+
+def test_the_review_page_and_the_team_view_agree_on_an_agents_coverage_for_the_same_week(scored, make):
+    from app.reports.services import TeamFilter
+    from app.reports.services import coverage as team_coverage
+
+    team = make.team(language="fr")
+    agent = make.agent(team)
+    scored(agent, when=NOV)  # one call to draw, though the plan asks for two
+    plan = _plan(team)
+    queue.draw(db.session, plan, day=NOV.date(), reviewer=make.user("qa_manager"), seed=1)
+    db.session.commit()
+    (row,) = queue.coverage(db.session, plan, NOV.date())
+    start, end = period_bounds("week", NOV.date())
+    week = TeamFilter(team.id, start.date(), (end - timedelta(days=1)).date())
+    assert (row["reviewed"], row["planned"]) == team_coverage(db.session, week)[agent.id] == (0, 1)
+    assert row["target"] == 2
