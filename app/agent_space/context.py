@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.agent_space.charts import line_chart
+from app.agent_space.charts import day_label, line_chart
 from app.agent_space.services import dispute_deadline, is_owner
 from app.auth.models import User
 from app.calls.models import Call
@@ -70,7 +70,7 @@ def criterion_trends(session: Session, agent_id: int) -> list[dict[str, Any]]:
     ).all()
     order = list(dict.fromkeys((eid, when) for eid, when, _, _ in rows))
     position = {eid: i for i, (eid, _) in enumerate(order)}
-    labels = [when.strftime("%d/%m") for _, when in order]
+    labels = [day_label(when) for _, when in order]
     series: dict[str, list[float | None]] = defaultdict(lambda: [None] * len(order))
     for eid, _when, key, score in rows:
         series[key][position[eid]] = score

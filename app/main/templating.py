@@ -5,12 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, url_for
-from flask_babel import format_datetime, format_decimal, format_percent, get_locale
+from flask_babel import format_date, format_datetime, format_decimal, format_percent, format_time, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.auth.choices import Permission, Role
 from app.auth.forms import LanguageForm
+from app.teams.forms import DOMAIN_CHOICES
+
+DOMAIN_LABELS = dict(DOMAIN_CHOICES)
 
 
 def duration(seconds: float | None) -> str:
@@ -22,7 +25,20 @@ def duration(seconds: float | None) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
-LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
+def when(value, fmt: str = "short") -> str:
+    """A moment in the reader's language: the date spelled out (never 12/1/26), then the time."""
+    if not value:
+        return "–"
+    return f"{format_date(value, 'medium')} {format_time(value, 'short')}" if fmt == "short" \
+        else format_datetime(value, fmt)
+
+
+def day(value) -> str:
+    """A day in the reader's language: "Dec 15, 2026", "15 déc. 2026"."""
+    return format_date(value, "medium") if value else "–"
+
+
+LANGUAGE_NAMES = {"fr": _l("French"), "en": _l("English")}
 ROLE_LABELS = {Role.ADMIN: _l("Admin"), Role.QA_MANAGER: _l("QA manager"), Role.TRAINER: _l("Trainer"),
                Role.AGENT: _l("Agent")}
 
@@ -45,9 +61,11 @@ def nav_extensions() -> list[dict[str, Any]]:
 def register(app: Flask) -> None:
     app.jinja_env.filters["duration"] = duration
     app.jinja_env.filters["percent"] = lambda value: format_percent(value) if value is not None else "–"
+    app.jinja_env.filters["domain"] = lambda key: DOMAIN_LABELS.get(key, key or "–")
     app.jinja_env.filters["language_name"] = lambda code: LANGUAGE_NAMES.get(code, code or "–")
     app.jinja_env.filters["number"] = lambda value: format_decimal(value) if value is not None else "–"
-    app.jinja_env.filters["datetime"] = lambda value, fmt="medium": format_datetime(value, fmt) if value else "–"
+    app.jinja_env.filters["datetime"] = when
+    app.jinja_env.filters["date"] = day
 
     @app.context_processor
     def inject():

@@ -6,7 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.audit.services import record
 from app.auth.choices import Permission
@@ -44,9 +44,15 @@ def rubrics():
                 raise RubricError(form.file.data.filename or "upload", "", "the file is larger than 512 KB")
             text = raw.decode("utf-8")
             spec = load_rubric_text(text, form.file.data.filename or "upload")
+            stored = _version_count()
             version = register_rubric(db.session, spec, text, created_by_id=current_user.id, strict=True)
             db.session.commit()
-            flash(_("Rubric %(key)s version %(version)d saved.", key=spec.id, version=version.version), "success")
+            if _version_count() == stored:
+                flash(_("This file is already stored as %(title)s version %(version)d: nothing was added.",
+                        title=spec.title.get(spec.language), version=version.version), "info")
+            else:
+                flash(_("Rubric %(title)s version %(version)d saved.", title=spec.title.get(spec.language),
+                        version=version.version), "success")
             return redirect(url_for("scoring.rubric", key=spec.id))
         except UnicodeDecodeError:
             form.file.errors.append(_("The file is not UTF-8 text."))
@@ -60,6 +66,10 @@ def rubrics():
     return render_template(
         "scoring/rubrics.html", rubrics=rows, form=form, can_upload=current_user.can(Permission.MANAGE_RUBRICS)
     )
+
+
+def _version_count() -> int:
+    return db.session.scalar(select(func.count(RubricVersion.id))) or 0
 
 
 @bp.route("/calls/<int:call_id>/rescore", methods=["POST"])
