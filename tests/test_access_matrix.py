@@ -22,6 +22,7 @@ OBSERVERS = {"trainer", "qa_manager", "admin"}  # who records a practice
 MATRIX: dict[str, tuple[str, str, set[str]]] = {
     "main.index": ("GET", "/", ALL),
     "main.healthz": ("GET", "/healthz", set(ROLES)),
+    "main.favicon": ("GET", "/favicon.ico", set(ROLES)),
     "auth.login": ("GET", "/login", set(ROLES)),
     "auth.logout": ("POST", "/logout", ALL),
     "auth.language": ("POST", "/language", set(ROLES)),

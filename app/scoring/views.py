@@ -24,8 +24,8 @@ from app.scoring.rubrics import bundled_rubrics, load_rubric_text, rubric_for_la
 from app.scoring.services import current_version, register_rubric, spec_of
 
 bp = Blueprint("scoring", __name__)
-nav_item("scoring.rubrics", _l("Rubrics"), Permission.VIEW_RUBRICS)
-nav_item("scoring.my_rubric", _l("My rubric"), Permission.VIEW_OWN_CALLS)
+nav_item("scoring.rubrics", _l("Rubrics"), Permission.VIEW_RUBRICS, admin=True)
+nav_item("scoring.my_rubric", _l("My rubric"), Permission.VIEW_OWN_CALLS, mine=True)
 
 MAX_RUBRIC_BYTES = 512 * 1024
 
