@@ -163,6 +163,19 @@ def nlp_for(language: str):
     return get_nlp(language, name)
 
 
+def load_models() -> list[str]:
+    """Load the spaCy pipelines of both languages now, at web or worker start, so that no request or job waits
+    seconds for them; returns the languages loaded (a missing model is logged and loaded on first use)."""
+    loaded = []
+    for language in ("fr", "en"):
+        try:
+            nlp_for(language)
+            loaded.append(language)
+        except (OSError, ImportError, LookupError):
+            log.warning("spaCy model for %s could not be loaded at start", language, exc_info=True)
+    return loaded
+
+
 def _criterion_row(position: int, c: engine.CriterionScore) -> CriterionScore:
     row = CriterionScore(
         position=position,
