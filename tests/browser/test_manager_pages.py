@@ -74,3 +74,50 @@ def test_the_call_page_warns_of_swapped_channels_first_and_links_to_its_final_re
     expect(page.locator("#player")).to_be_attached()
     expect(page.locator(".conversation .line").first).to_be_visible()
     page.get_by_role("link", name="Call #", exact=False)  # the revise page names its call
+
+
+def test_calibration_asks_before_revealing_and_a_cancel_reveals_nothing(new_page, make):
+    from playwright.sync_api import expect
+
+    from app.review import calibration
+    from app.review.models import CalibrationSession
+
+    call = scored_call(make)
+    owner, other = make.user("qa_manager"), make.user("qa_manager")
+    cal = calibration.open_session(db.session, call, [owner, other], owner)
+    for reviewer in (owner, other):
+        calibration.submit(db.session, cal, reviewer, {k: 60.0 for k in cal.auto_scores})
+    db.session.commit()
+    page = new_page()
+    sign_in(page, owner.email)
+    page.goto(f"/review/calls/{call.id}/calibration")
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    page.get_by_role("button", name="Reveal the scores").click()
+    expect(page.get_by_role("heading", name="Results")).to_have_count(0)
+    db.session.expire_all()
+    assert db.session.get(CalibrationSession, cal.id).revealed_at is None
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Reveal the scores").click()
+    expect(page.get_by_role("heading", name="Results")).to_be_visible()
+
+
+def test_on_the_disputes_page_a_decision_ticks_only_its_own_dispute(new_page, make):
+    from playwright.sync_api import expect
+
+    from app.coaching.models import Dispute
+    from tests.agent_space.factories import sheet_for
+
+    for _ in range(2):
+        agent = make.agent()
+        db.session.add(Dispute(sheet_id=sheet_for(agent).id, criterion_key="empathy", reason="unfair",
+                               raised_by_id=make.user("agent", agent=agent).id))
+    db.session.commit()
+    page = new_page()
+    sign_in(page, make.user("qa_manager").email)
+    page.goto("/disputes/")
+    forms = page.locator("form.resolve")
+    forms.nth(0).get_by_label("Accept: revise the score").check()
+    expect(forms.nth(0).get_by_label("Accept: revise the score")).to_be_checked()
+    expect(forms.nth(1).get_by_label("Accept: revise the score")).not_to_be_checked()
+    forms.nth(1).get_by_label("Reason").fill("Filled in the second form")
+    expect(forms.nth(0).get_by_label("Reason")).to_have_value("")
