@@ -16,7 +16,6 @@ from app.agent_space.models import Notification, NotificationKind
 from app.auth.models import User
 from app.coaching.models import CoachingSheet, Dispute
 from app.db import utcnow
-from app.roleplay.models import RoleplayAssignment, Scenario
 from app.scoring.models import Evaluation
 
 _PENDING_MAIL = "ecoute_pending_mail"
@@ -75,14 +74,12 @@ def notify_dispute_answered(session: Session, dispute: Dispute) -> Notification 
                   criterion=dispute.criterion_key, status=dispute.status, dispute=dispute.id)
 
 
-def notify_roleplay_assigned(session: Session, assignment: RoleplayAssignment) -> list[Notification]:
-    """Tell each agent given the scenario (alone or through their team) that it waits for them."""
-    scenario = session.get(Scenario, assignment.scenario_id)
-    given = User.agent_id == assignment.agent_id if assignment.agent_id else \
-        User.agent.has(team_id=assignment.team_id)
+def notify_roleplay_assigned(session: Session, *, url: str, title: str, agent_id: int | None = None,
+                             team_id: int | None = None) -> list[Notification]:
+    """Tell each agent given a role-play (alone, or through their team) that it waits for them at `url`."""
+    given = User.agent_id == agent_id if agent_id else User.agent.has(team_id=team_id)
     users = session.scalars(select(User).where(given, User.active.is_(True), User.agent_id.is_not(None)))
-    return [notify(session, user, NotificationKind.ROLEPLAY_ASSIGNED, f"/me/roleplays/{scenario.id}",
-                   title=scenario.current.title) for user in users]
+    return [notify(session, user, NotificationKind.ROLEPLAY_ASSIGNED, url, title=title) for user in users]
 
 
 def unread_count(session: Session, user_id: int) -> int:
@@ -103,22 +100,18 @@ def mark_read(session: Session, user_id: int, notification_id: int | None = None
     return session.execute(query.values(read_at=utcnow())).rowcount
 
 
-# Sheets are issued by the render job, role-plays assigned by trainers; whichever code path adds one, the agents
-# concerned hear about it.
+# Sheets are issued by the render job; whichever code path adds one, its agent hears about it.
 @event.listens_for(Session, "after_flush")
 def _collect_new_sheets(session: Session, flush_context) -> None:
-    new = [obj for obj in session.new if isinstance(obj, (CoachingSheet, RoleplayAssignment))]
+    new = [obj for obj in session.new if isinstance(obj, CoachingSheet)]
     if new:
         session.info.setdefault("ecoute_new_sheets", []).extend(new)
 
 
 @event.listens_for(Session, "after_flush_postexec")
 def _notify_new_sheets(session: Session, flush_context) -> None:
-    for obj in session.info.pop("ecoute_new_sheets", []):
-        if isinstance(obj, CoachingSheet):
-            notify_new_sheet(session, obj)
-        else:
-            notify_roleplay_assigned(session, obj)
+    for sheet in session.info.pop("ecoute_new_sheets", []):
+        notify_new_sheet(session, sheet)
 
 
 @event.listens_for(Session, "after_commit")

@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from app.auth.choices import Permission
 from app.auth.permissions import require
+from app.coaching import context  # noqa: F401  (adds the review and sheet links to the call page)
 from app.coaching.models import CoachingSheet
 from app.coaching.services import sheet_html, sheet_path
 from app.extensions import db

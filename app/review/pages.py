@@ -10,16 +10,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.auth.choices import Permission
 from app.auth.models import User
 from app.calls.models import Call
-from app.calls.sections import call_section
-from app.coaching.models import CoachingSheet
-from app.extensions import db
 from app.review import calibration, queue
 from app.review.models import CalibrationSession, ReviewAssignment, SamplingPlan
-from app.review.services import action_items, evidence_key, latest_review, reason_needed, verdicts_of
-from app.scoring.models import Evaluation, EvaluationStatus
+from app.review.services import action_items, evidence_key, reason_needed, verdicts_of
+from app.scoring.models import Evaluation
 from app.scoring.pages import evaluation_view
 from app.scoring.services import spec_of
 from app.transcription.context import transcript_section
@@ -124,20 +120,3 @@ def calibration_page(session: Session, cal: CalibrationSession, user: User) -> d
         page["results"] = calibration.results(cal)
     return page
 
-
-def sheet_id_of(session: Session, evaluation: Evaluation) -> int | None:
-    """The coaching sheet issued from this final evaluation, once the render job has made it."""
-    return session.scalar(select(CoachingSheet.id).where(CoachingSheet.evaluation_id == evaluation.id))
-
-
-@call_section(order=1)
-def review_links(call: Call, user: User):
-    """On the call page: its review (draft or final) and the coaching sheet that came out of it."""
-    head = latest_review(db.session, call)
-    final = head if head is not None and head.status == EvaluationStatus.FINAL else None
-    sheet_id = sheet_id_of(db.session, final) if final is not None else None
-    if not user.can(Permission.REVIEW_CALLS) and sheet_id is None:
-        return None
-    return "review/_call_links.html", {"call_id": call.id, "reviewer": user.can(Permission.REVIEW_CALLS),
-                                       "status": head.status if head else None,
-                                       "revision": final.revision if final else None, "sheet_id": sheet_id}

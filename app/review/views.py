@@ -17,6 +17,7 @@ from app.auth.choices import Permission, Role
 from app.auth.models import User
 from app.auth.permissions import get_call_or_404, require
 from app.calls.forms import ActionForm
+from app.coaching.services import sheet_for
 from app.db import utcnow
 from app.extensions import db
 from app.main.templating import nav_item
@@ -230,7 +231,8 @@ def screen(call_id: int):
             flash(_("This review was already finalised by %(name)s; create a revision to correct it.",
                     name=current.reviewer.name if current.reviewer else "?"), "error")
             return redirect(url_for("review.screen", call_id=call.id))
-        return render_template("review/final.html", sheet_id=pages.sheet_id_of(db.session, current),
+        sheet = sheet_for(db.session, current.id)
+        return render_template("review/final.html", sheet_id=sheet.id if sheet else None,
                                **pages.review_page(db.session, call, current, current_user))
     shown = current or latest_auto_evaluation(db.session, call)
     if shown is None:
