@@ -35,8 +35,16 @@ def overflow(page) -> int:
 
 @pytest.mark.parametrize("language", ["en", "fr"])
 def test_every_agent_page_fits_a_phone_screen(new_page, make, language):
+    from app.roleplay import services
+    from tests.roleplay.factories import scenario_draft
+
     user, sheet, call = agent_with_a_sheet(make, language)
-    pages = {"dashboard": "/", "calls": "/calls/", "call": f"/calls/{call.id}", "coaching": "/me/coaching",
+    trainer = make.user("trainer")
+    scenario = services.create_scenario(db.session, scenario_draft(language), trainer)
+    services.assign(db.session, scenario, trainer, agent=user.agent)
+    db.session.commit()
+    pages = {"roleplay": f"/me/roleplays/{scenario.id}",
+             "dashboard": "/", "calls": "/calls/", "call": f"/calls/{call.id}", "coaching": "/me/coaching",
              "history": f"/me/coaching/{sheet.id}", "sheet": f"/sheets/{sheet.id}",
              "notifications": "/notifications/", "roleplays": "/me/roleplays", "rubric": "/me/rubric",
              "password": "/account/password"}
