@@ -98,14 +98,17 @@ def import_command(folder: Path, manifest: Path | None) -> None:
 
 
 @qa.command("worker")
-@click.option("--workers", default=1, show_default=True, help="Concurrent jobs in this process.")
+@click.option("--workers", type=int, default=None, help="Concurrent jobs in this process [default: JOB_WORKERS, 1].")
 @click.option("--worker-type", default="thread", type=click.Choice(["thread", "process"]), show_default=True)
-def worker_command(workers: int, worker_type: str) -> None:
+def worker_command(workers: int | None, worker_type: str) -> None:
     """Run a job worker (transcription, scoring...) until stopped."""
     from app.calls.storage import remove_orphans
     from app.jobs.queue import get_queue
     from app.jobs.runner import recover_jobs
+    from app.scoring.services import load_models
 
+    workers = workers or current_app.config["JOB_WORKERS"]
+    load_models()  # once per process, before the first job
     queue = get_queue()
     requeued = recover_jobs(requeue_waiting=True)
     orphans = remove_orphans(Path(current_app.config["RECORDINGS_DIR"]))
@@ -148,16 +151,23 @@ def jobs_command(watch: bool, show_all: bool) -> None:
 @click.option("--port", default=5000, show_default=True)
 @click.option("--threads", default=8, show_default=True, help="Web server threads.")
 @click.option("--worker/--no-worker", default=True, help="Also start a job worker beside the web server.")
-def serve_command(host: str, port: int, threads: int, worker: bool) -> None:
+@click.option("--workers", type=int, default=None,
+              help="Jobs the worker runs at once [default: JOB_WORKERS, 1]; raise it on a machine with cores to spare.")
+def serve_command(host: str, port: int, threads: int, worker: bool, workers: int | None) -> None:
     """Serve the web app (waitress) with a job worker beside it."""
     from waitress import serve
 
+    from app.scoring.services import load_models
+
     proc = None
     if worker:
-        proc = subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "qa", "worker"])
+        workers = workers or current_app.config["JOB_WORKERS"]
+        proc = subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "qa", "worker",
+                                 "--workers", str(workers)])
         time.sleep(0.5)
         if proc.poll() is not None:
             raise _fail("the job worker did not start; run `flask --app wsgi qa worker` to see why")
+    load_models()  # pages that read transcripts (moments, excerpts) never wait for spaCy
     click.echo(f"\n  Écoute is running at http://{host}:{port}/  (Ctrl+C to stop)\n")
     try:
         serve(current_app._get_current_object(), host=host, port=port, threads=threads, ident="Ecoute")

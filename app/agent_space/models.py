@@ -1,4 +1,4 @@
-"""In-app notifications: a new coaching sheet, a dispute answered."""
+"""In-app notifications: a new coaching sheet, a dispute answered, a role-play assigned."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from app.extensions import db
 class NotificationKind:
     NEW_SHEET = "new_sheet"
     DISPUTE_ANSWERED = "dispute_answered"
+    ROLEPLAY_ASSIGNED = "roleplay_assigned"
 
 
 class Notification(db.Model):

@@ -25,15 +25,17 @@ def notification_text(kind: str, params: dict[str, Any]) -> str:
     """The message in the current language, built when it is shown."""
     if kind == NotificationKind.NEW_SHEET:
         when = format_date(date.fromisoformat(params["call_date"])) if params.get("call_date") else "–"
-        return _("New coaching sheet for your call of %(date)s.", date=when)
+        return _("Your coaching sheet for the call of %(date)s is ready.", date=when)
     if kind == NotificationKind.DISPUTE_ANSWERED:
-        from app.agent_space.context import criterion_title
+        from app.scoring.pages import criterion_title
 
         title = criterion_title(params.get("criterion", ""))
         if params.get("status") == "accepted":
             return _("Your dispute on %(criterion)s was accepted: the evaluation was revised.", criterion=title)
         return _("Your dispute on %(criterion)s was rejected.", criterion=title)
-    return kind
+    if kind == NotificationKind.ROLEPLAY_ASSIGNED:
+        return _("Role-play to rehearse: %(title)s.", title=params.get("title") or "–")
+    return _("Something changed on one of your pages.")
 
 
 def notify(session: Session, user: User, kind: str, url: str, **params: Any) -> Notification:
@@ -70,6 +72,14 @@ def notify_dispute_answered(session: Session, dispute: Dispute) -> Notification 
         return None
     return notify(session, user, NotificationKind.DISPUTE_ANSWERED, f"/me/coaching/{dispute.sheet_id}",
                   criterion=dispute.criterion_key, status=dispute.status, dispute=dispute.id)
+
+
+def notify_roleplay_assigned(session: Session, *, url: str, title: str, agent_id: int | None = None,
+                             team_id: int | None = None) -> list[Notification]:
+    """Tell each agent given a role-play (alone, or through their team) that it waits for them at `url`."""
+    given = User.agent_id == agent_id if agent_id else User.agent.has(team_id=team_id)
+    users = session.scalars(select(User).where(given, User.active.is_(True), User.agent_id.is_not(None)))
+    return [notify(session, user, NotificationKind.ROLEPLAY_ASSIGNED, url, title=title) for user in users]
 
 
 def unread_count(session: Session, user_id: int) -> int:

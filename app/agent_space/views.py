@@ -48,7 +48,7 @@ class _CountedLabel:
         return str(self.label)
 
 
-nav_item("agent_space.my_coaching", _l("My coaching"), Permission.VIEW_OWN_CALLS)
+nav_item("agent_space.my_coaching", _l("My coaching"), Permission.VIEW_OWN_CALLS, mine=True)
 nav_item("agent_space.disputes", _CountedLabel(_l("Disputes"), lambda: context.open_dispute_count(db.session)),
          Permission.REVIEW_CALLS)
 nav_item("agent_space.notifications", _CountedLabel(_l("Notifications"),

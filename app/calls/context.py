@@ -23,7 +23,9 @@ STATUS_LABELS = {
     CallStatus.FAILED: _l("Failed"),
 }
 RUNNING_STATUS = {"transcribe": CallStatus.TRANSCRIBING, "score": CallStatus.SCORING}
-JOB_LABELS = {"transcribe": _l("Transcription"), "score": _l("Scoring")}
+JOB_LABELS = {"transcribe": _l("Transcription"), "score": _l("Scoring"), "render_sheet": _l("Coaching sheet"),
+              "import": _l("Bulk import")}
+OTHER_JOB = _l("Background task")  # a kind added later never shows its internal name
 MIMETYPES = {"wav": "audio/wav", "mp3": "audio/mpeg", "ogg": "audio/ogg", "flac": "audio/flac",
              "webm": "audio/webm", "m4a": "audio/mp4", "aac": "audio/aac"}
 
@@ -66,7 +68,7 @@ def progress_of(call: Call) -> dict[str, Any]:
         "status": status,
         "status_label": str(STATUS_LABELS.get(status, status)),
         "stage": job.kind if job else None,
-        "stage_label": str(JOB_LABELS.get(job.kind, job.kind)) if job else None,
+        "stage_label": str(JOB_LABELS.get(job.kind, OTHER_JOB)) if job else None,
         "job_status": job.status if job else None,
         "progress": job.progress if job else 0,
         "message": job.message if job else None,
@@ -102,6 +104,7 @@ def call_page(call: Call, user: User) -> dict[str, Any]:
         "progress": progress_of(call),
         "jobs": list(reversed(call.jobs)),
         "job_labels": JOB_LABELS,
+        "other_job": OTHER_JOB,
         "can_retry": user.can(Permission.UPLOAD_CALLS),
         "sections": sections_for(call, user),
     }

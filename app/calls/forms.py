@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileRequired, MultipleFileField
-from wtforms import DateField, DateTimeLocalField, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms import DateField, DateTimeLocalField, IntegerField, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.validators import InCalendar
 
@@ -40,6 +40,12 @@ class CallFilterForm(FlaskForm):
     status = SelectField(_l("Status"), validators=[Optional()])
     date_from = DateField(_l("From"), validators=[Optional(), InCalendar()])
     date_to = DateField(_l("To"), validators=[Optional(), InCalendar()])
+    said = StringField(_l("Words in the transcript"), validators=[Optional(), Length(max=100)])
+    total_min = IntegerField(_l("Total from"), validators=[Optional(), NumberRange(0, 100)])
+    total_max = IntegerField(_l("Total up to"), validators=[Optional(), NumberRange(0, 100)])
+    criterion = SelectField(_l("Criterion"), validators=[Optional()])
+    criterion_min = IntegerField(_l("Criterion score from"), validators=[Optional(), NumberRange(0, 100)])
+    criterion_max = IntegerField(_l("Criterion score up to"), validators=[Optional(), NumberRange(0, 100)])
     submit = SubmitField(_l("Filter"))
 
 

@@ -11,6 +11,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
+from app.audio import AudioError
 from app.audit.services import record
 from app.auth.choices import Permission
 from app.auth.permissions import get_call_or_404, require, sees_unredacted, visible_calls
@@ -31,9 +32,10 @@ from app.extensions import db
 from app.jobs.models import Job, JobStatus
 from app.jobs.services import queue_was_unreachable, retry_job
 from app.privacy import sees_payment_data
+from app.scoring.pages import criterion_choices
+from app.scoring.services import where_scored
 from app.teams.models import Agent
-from app.transcription.audio import AudioError
-from app.transcription.services import payment_masked_audio, redacted_audio_path
+from app.transcription.services import payment_masked_audio, redacted_audio_path, where_said
 
 bp = Blueprint("calls", __name__, url_prefix="/calls")
 
@@ -48,6 +50,7 @@ def index():
     """The calls list, filtered and paginated; agents see only their own calls."""
     form = CallFilterForm(request.args)
     context.fill_filter_choices(form, current_user)
+    form.criterion.choices = [("", _("Any criterion")), *criterion_choices()]
     form.validate()  # a malformed filter shows its error and is ignored (its data stays None)
     filters = CallFilters(
         team_id=form.team.data or None,
@@ -56,7 +59,12 @@ def index():
         date_from=_day_start(form.date_from.data),
         date_to=_day_start(form.date_to.data) + timedelta(days=1) if form.date_to.data else None,
     )
-    query = filter_calls(visible_calls(current_user), filters)
+    query = visible_calls(current_user)
+    if form.said.data and form.said.data.strip():
+        query = where_said(query, form.said.data, unredacted=sees_unredacted(current_user))
+    query = filter_calls(where_scored(query, total=(form.total_min.data, form.total_max.data),
+                                      criterion=form.criterion.data or None,
+                                      criterion_score=(form.criterion_min.data, form.criterion_max.data)), filters)
     page = db.paginate(query, per_page=current_app.config["CALLS_PER_PAGE"], error_out=False)
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template("calls/index.html", form=form, page=page, args=args,

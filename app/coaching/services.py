@@ -87,14 +87,18 @@ def issue_sheet(session: Session, evaluation: Evaluation) -> CoachingSheet:
     return sheet
 
 
-def sheet_html(session: Session, evaluation: Evaluation, *, issued_on: date | None = None) -> str:
-    """The sheet as a standalone HTML page (what the PDF is printed from)."""
+def sheet_html(session: Session, evaluation: Evaluation, *, issued_on: date | None = None,
+               screen: dict | None = None) -> str:
+    """The sheet as a standalone HTML page (what the PDF is printed from).
+
+    `screen` is for the page read in a browser only (navigation, the player, labels in the reader's language);
+    the PDF is rendered without it."""
     if issued_on is None:
         sheet = sheet_for(session, evaluation.id)
         issued_on = (sheet.created_at if sheet else utcnow()).date()
     context = sheet_context(sheet_input(session, evaluation, issued_on=issued_on))
     # The app's context processors (current user, UI locale) have no business in a sheet: render bare.
-    return current_app.jinja_env.get_template("coaching/sheet.html").render(**context)
+    return current_app.jinja_env.get_template("coaching/sheet.html").render(**context, screen=screen)
 
 
 def sheet_input(session: Session, evaluation: Evaluation, *, issued_on: date) -> SheetInput:

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from html import escape
 from typing import Any
 
-from babel.dates import format_date
+from babel.dates import format_date, format_skeleton, format_time
 
 from app.transcription.redaction import Span, find_pii, label, merge_spans
 
@@ -206,7 +206,7 @@ def sheet_context(data: SheetInput) -> dict[str, Any]:
         "agent": data.agent_name,
         "team": data.team_name,
         "call": {
-            "date": _date(data.call_date.date(), lang) + data.call_date.strftime(" %H:%M"),
+            "date": _date(data.call_date.date(), lang) + " " + format_time(data.call_date, "short", locale=lang),
             "duration": format_duration(data.duration),
             "reference": data.reference,
         },
@@ -224,7 +224,7 @@ def sheet_context(data: SheetInput) -> dict[str, Any]:
         "strengths_note": _lines(data.strengths_note),
         "improvements_note": _lines(data.improvements_note),
         "actions": [{"text": a.text, "due": _date(a.due, lang) if a.due else None} for a in data.actions],
-        "trend_svg": trend_svg(data.trend, data.threshold) if len(data.trend) > 1 else "",
+        "trend_svg": trend_svg(data.trend, data.threshold, lang=lang) if len(data.trend) > 1 else "",
         "issued_on": _date(data.issued_on, lang),
     }
 
@@ -299,6 +299,7 @@ def _moments(moments: tuple[Moment, ...], lang: str, *, positive: bool) -> list[
             merged[key] = {
                 "quote": quote(m.segment_text, m.char_start, m.char_end, lang, m.uncertain),
                 "at": timestamp(m.start),
+                "start": m.start,
                 "criteria": [],
                 "notes": [],
             }
@@ -376,7 +377,8 @@ def _date(value: date, lang: str) -> str:
 TONE_COLOURS = {"good": "#2f855a", "fair": "#b7791f", "low": "#c53030", "na": "#a0aec0"}
 
 
-def trend_svg(points: tuple[TrendPoint, ...], threshold: float, *, width: int = 290, height: int = 125) -> str:
+def trend_svg(points: tuple[TrendPoint, ...], threshold: float, *, width: int = 290, height: int = 125,
+              lang: str = "en") -> str:
     """A small line chart of totals (0-100) with the target as a dashed line; inline SVG, no assets."""
     left, right, top, bottom = 26, 16, 14, 22
     plot_w, plot_h = width - left - right, height - top - bottom
@@ -417,7 +419,7 @@ def trend_svg(points: tuple[TrendPoint, ...], threshold: float, *, width: int = 
         )
         parts.append(
             f'<text x="{px:.1f}" y="{height - 6}" font-size="7.5" text-anchor="middle" '
-            f'fill="#718096">{escape(point.when.strftime("%d/%m"))}</text>'
+            f'fill="#718096">{escape(format_skeleton("MMMd", point.when, locale=lang))}</text>'
         )
     parts.append("</svg>")
     return "".join(parts)

@@ -13,7 +13,7 @@ import threading
 import time
 
 from flask import Flask, current_app
-from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey, crontab
+from huey import Huey, MemoryHuey, PriorityRedisHuey, SqliteHuey, crontab
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +32,7 @@ class Queue:
         if app.config.get("QUEUE_IMMEDIATE"):
             return MemoryHuey(name, immediate=True)
         if app.config.get("REDIS_URL"):
-            return RedisHuey(name, url=app.config["REDIS_URL"])
+            return PriorityRedisHuey(name, url=app.config["REDIS_URL"])  # priorities need Redis 5 or later
         path = os.path.join(app.instance_path, "queue.db")
         return SqliteHuey(name, filename=path)
 
@@ -40,12 +40,18 @@ class Queue:
     def backend(self) -> str:
         return type(self.huey).__name__
 
-    def dispatch(self, job_id: int, *, delay: float | None = None) -> None:
-        """Put a job id on the queue; call only after the Job row is committed."""
+    def dispatch(self, job_id: int, *, delay: float | None = None, priority: int | None = None) -> None:
+        """Put a job id on the queue; call only after the Job row is committed. Without a priority it is read
+        from the job (see jobs.services.job_priority); higher priorities are taken first."""
+        if priority is None:
+            from app.extensions import db
+            from app.jobs.services import job_priority
+
+            priority = job_priority(db.session, job_id)
         if delay and not self.huey.immediate:
-            self._run.schedule(args=(job_id,), delay=delay)
+            self._run.schedule(args=(job_id,), delay=delay, priority=priority)
         else:
-            self._run(job_id)
+            self._run(job_id, priority=priority)
 
     def run_worker(self, *, workers: int = 1, worker_type: str = "thread", periodic: bool = True) -> None:
         """Consume jobs until stopped; a watchdog requeues the jobs of dead workers within seconds."""

@@ -7,6 +7,7 @@ import logging
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
+from app.calls.models import Call
 from app.extensions import db
 from app.jobs.models import Job, JobStatus
 
@@ -25,9 +26,27 @@ def create_job(session: Session, kind: str, *, call_id: int | None = None, targe
     return job
 
 
+# Higher runs first. Someone who just uploaded a call waits at the screen; a bulk import or a re-score does not.
+PRIORITY_INTERACTIVE, PRIORITY_SHEET, PRIORITY_BACKGROUND = 20, 10, 0
+
+
+def job_priority(session: Session, job_id: int) -> int:
+    """The queue priority of a job, read from what it is about: a call uploaded in the app (its transcription
+    and first scoring) first, then coaching sheets, then calls imported in bulk and re-scoring."""
+    job = session.get(Job, job_id)
+    if job is None or job.call_id is None:
+        return PRIORITY_BACKGROUND
+    if job.kind == "render_sheet":
+        return PRIORITY_SHEET
+    uploaded_by = session.scalar(select(Call.uploaded_by_id).where(Call.id == job.call_id))
+    scored_before = job.kind == "score" and session.scalar(select(Job.id).where(
+        Job.kind == "score", Job.call_id == job.call_id, Job.id != job.id, Job.status == JobStatus.DONE).limit(1))
+    return PRIORITY_INTERACTIVE if uploaded_by is not None and not scored_before else PRIORITY_BACKGROUND
+
+
 def schedule_dispatch(session: Session, job_id: int) -> None:
-    """Remember to put this job on the queue once the current transaction commits."""
-    session.info.setdefault(_PENDING_KEY, []).append(job_id)
+    """Remember to put this job on the queue, with its priority, once the current transaction commits."""
+    session.info.setdefault(_PENDING_KEY, []).append((job_id, job_priority(session, job_id)))
 
 
 def retry_job(session: Session, job: Job, *, extra_attempts: int = 3) -> Job:
@@ -49,9 +68,9 @@ def active_job(session: Session, kind: str, call_id: int) -> Job | None:
 def _dispatch_pending(session: Session) -> None:
     from app.jobs.queue import get_queue
 
-    for job_id in session.info.pop(_PENDING_KEY, []):
+    for job_id, priority in session.info.pop(_PENDING_KEY, []):
         try:
-            get_queue().dispatch(job_id)
+            get_queue().dispatch(job_id, priority=priority)
         except Exception:  # noqa: BLE001 - the job row is committed; recovery sends it once the queue is back
             log.warning("job %s is saved but the queue is unreachable; it will be sent again", job_id,
                         exc_info=True)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
-from app.agent_space.charts import PALETTE, histogram, line_chart
+from app.agent_space.charts import PALETTE, day_label, histogram, line_chart
 from app.reports import services
 from app.reports.services import TeamFilter, _avg
 from app.scoring.pages import criterion_title
@@ -34,7 +35,7 @@ def team_page(session: Session, flt: TeamFilter, threshold: float) -> dict[str, 
     agents, teams = services.agents_and_teams(session, flt.team_id)
     cover = services.coverage(session, flt)
     weeks = _weeks(flt)
-    labels = [w[8:10] + "/" + w[5:7] for w in weeks]
+    labels = [day_label(date.fromisoformat(w)) for w in weeks]
 
     # rows: (team, agent, week, key, sum, count, ...); fold() reads the last two columns, so trim first.
     crit_sums = [r[:6] for r in crit_rows]

@@ -211,7 +211,7 @@ def coverage(session: Session, flt: TeamFilter) -> dict[int, tuple[int, int]]:
     rows = session.execute(
         select(Call.agent_id, func.sum(case((ReviewAssignment.status == "done", 1), else_=0)), func.count())
         .select_from(ReviewAssignment).join(Call, Call.id == ReviewAssignment.call_id)
-        .where(flt.where()).group_by(Call.agent_id)
+        .where(flt.where(), ReviewAssignment.status != "skipped").group_by(Call.agent_id)
     ).all()
     return {agent_id: (int(done or 0), planned) for agent_id, done, planned in rows}
 

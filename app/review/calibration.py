@@ -60,6 +60,8 @@ def submit(session: Session, cal: CalibrationSession, reviewer: User, scores: Ma
     bad = [k for k, v in scores.items() if v is not None and not 0 <= v <= 100]
     if unknown or bad or set(scores) != set(cal.auto_scores):
         raise ReviewError("every criterion needs a score from 0 to 100 or N/A")
+    if all(v is None for v in scores.values()):
+        raise ReviewError("score at least one criterion: every criterion N/A says nothing about the call")
     cal.scores = [s for s in cal.scores if s.reviewer_id != reviewer.id]
     session.flush()
     cal.scores += [CalibrationScore(reviewer_id=reviewer.id, criterion_key=k, score=v, na=v is None)
@@ -74,9 +76,19 @@ def may_reveal(cal: CalibrationSession, user: User) -> bool:
     return cal.created_by_id == user.id or user.can(Permission.MANAGE_USERS)
 
 
+MIN_SCORED_TO_REVEAL = 2
+
+
+def scored_count(cal: CalibrationSession) -> int:
+    return sum(1 for p in cal.participants if p.submitted_at is not None)
+
+
 def reveal(session: Session, cal: CalibrationSession, who: User) -> None:
+    """End the blindness, once at least two reviewers have scored (one reviewer has nobody to agree with)."""
     if not may_reveal(cal, who):
         raise ReviewError("only the reviewer who opened this calibration (or an admin) can reveal the scores")
+    if cal.revealed_at is None and scored_count(cal) < MIN_SCORED_TO_REVEAL:
+        raise ReviewError("the scores can be revealed once at least two reviewers have scored")
     if cal.revealed_at is None:
         cal.revealed_at = utcnow()
         record(session, "calibration.revealed", target=cal, actor_id=who.id)

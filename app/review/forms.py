@@ -50,6 +50,15 @@ class DrawForm(FlaskForm):
     submit = SubmitField(_l("Draw"))
 
 
+class AssignmentForm(FlaskForm):
+    """What to do with one open item of the review queue."""
+
+    action = SelectField(_l("Action"), choices=[("reassign", _l("Give to")), ("skip", _l("Skip (not drawn again)")),
+                                                ("remove", _l("Remove (may be drawn again)"))])
+    reviewer_id = SelectField(_l("Reviewer"), coerce=int, validators=[Optional()])
+    submit = SubmitField(_l("Apply"))
+
+
 class CriterionReviewForm(FlaskForm):
     class Meta:
         csrf = False  # part of the review form, which carries the token

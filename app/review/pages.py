@@ -112,9 +112,11 @@ def calibration_page(session: Session, cal: CalibrationSession, user: User) -> d
                          for p in cal.participants],
         "is_participant": calibration.participant(cal, user) is not None,
         "may_reveal": calibration.may_reveal(cal, user),
+        "can_reveal_now": calibration.scored_count(cal) >= calibration.MIN_SCORED_TO_REVEAL,
         "mine": mine,
         "revealed": cal.revealed_at is not None,
     }
     if cal.revealed_at is not None:
         page["results"] = calibration.results(cal)
     return page
+

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections import defaultdict
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from flask_babel import gettext as _
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.audit.services import record
@@ -95,7 +95,9 @@ def candidates(session: Session, plan: SamplingPlan, start: datetime, end: datet
     ).all()
     ids = [c.id for c in calls]
     auto = _latest_auto(session, ids)
-    every = [_candidate(call, auto.get(call.id)) for call in calls]
+    # A call without an automatic score has nothing to review against: it waits for its score.
+    every = [_candidate(call, auto[call.id]) for call in calls
+             if call.id in auto and auto[call.id].total is not None]
     return sampling.eligible(every, min_duration=plan.min_duration, taken=taken_call_ids(session, ids))
 
 
@@ -103,7 +105,8 @@ def _already_planned(session: Session, plan: SamplingPlan, start: datetime, end:
     rows = session.execute(
         select(Call.agent_id, func.count(ReviewAssignment.id))
         .join(Call, Call.id == ReviewAssignment.call_id)
-        .where(ReviewAssignment.plan_id == plan.id, Call.call_date >= start, Call.call_date < end)
+        .where(ReviewAssignment.plan_id == plan.id, Call.call_date >= start, Call.call_date < end,
+               ReviewAssignment.status != SKIPPED)
         .group_by(Call.agent_id)
     )
     return dict(rows.all())
@@ -129,6 +132,37 @@ def draw(session: Session, plan: SamplingPlan, *, day: date, reviewer: User | No
            calls=[p.call_id for p in picks])
     log.info("plan %s drew %d calls with seed %s", plan.id, len(rows), seed)
     return rows
+
+
+SKIPPED = "skipped"
+
+
+def skip(session: Session, assignment: ReviewAssignment, who: User) -> None:
+    """Take an open item out of the queue for good: the call is not drawn again, and the next draw fills its
+    place in the plan with another call."""
+    _open_or_refuse(assignment)
+    assignment.status = SKIPPED
+    record(session, "review_assignment.skipped", target=assignment, actor_id=who.id, call=assignment.call_id)
+
+
+def remove(session: Session, assignment: ReviewAssignment, who: User) -> None:
+    """Take an open item out of the queue as if never drawn: the call may be drawn again."""
+    _open_or_refuse(assignment)
+    record(session, "review_assignment.removed", target=assignment, actor_id=who.id, call=assignment.call_id)
+    session.delete(assignment)
+    session.flush()
+
+
+def reassign(session: Session, assignment: ReviewAssignment, reviewer: User, who: User) -> None:
+    """Give an open item to another reviewer."""
+    _open_or_refuse(assignment)
+    assignment.reviewer_id = reviewer.id
+    record(session, "review_assignment.reassigned", target=assignment, actor_id=who.id, reviewer=reviewer.id)
+
+
+def _open_or_refuse(assignment: ReviewAssignment) -> None:
+    if assignment.status != "open":
+        raise SamplingError(_("This call is no longer in the queue."))
 
 
 def is_overdue(assignment: ReviewAssignment, now: datetime | None = None) -> bool:
@@ -163,19 +197,23 @@ def complete_assignments(session: Session, evaluation: Evaluation) -> None:
 
 
 def coverage(session: Session, plan: SamplingPlan, day: date) -> list[dict[str, Any]]:
-    """Per agent of the plan's team and period: calls reviewed (final) over calls planned."""
+    """Per agent of the plan's team and period: drawn calls reviewed over drawn calls (skipped ones left out),
+    counted as the team view counts them; `target` is what the plan asks for."""
     start, end = sampling.period_bounds(plan.period, day)
     agents = session.scalars(
         select(Agent).where(Agent.team_id == plan.team_id, Agent.active.is_(True)).order_by(Agent.name)
     ).all()
-    reviewed: dict[int, int] = defaultdict(int)
     rows = session.execute(
-        select(Call.agent_id, func.count(func.distinct(Call.id)))
-        .join(Evaluation, Evaluation.call_id == Call.id)
+        select(Call.agent_id, func.sum(case((ReviewAssignment.status == "done", 1), else_=0)), func.count())
+        .select_from(ReviewAssignment).join(Call, Call.id == ReviewAssignment.call_id)
         .where(Call.team_id == plan.team_id, Call.call_date >= start, Call.call_date < end,
-               Evaluation.kind == "review", Evaluation.status == EvaluationStatus.FINAL)
+               ReviewAssignment.status != SKIPPED)
         .group_by(Call.agent_id)
-    )
-    reviewed.update(dict(rows.all()))
-    return [{"agent": a.name, "agent_id": a.id, "reviewed": reviewed[a.id], "planned": plan.calls_per_agent,
-             "ratio": min(1.0, reviewed[a.id] / plan.calls_per_agent)} for a in agents]
+    ).all()
+    counts = {agent_id: (int(done or 0), int(drawn)) for agent_id, done, drawn in rows}
+    out = []
+    for a in agents:
+        done, drawn = counts.get(a.id, (0, 0))
+        out.append({"agent": a.name, "agent_id": a.id, "reviewed": done, "planned": drawn,
+                    "target": plan.calls_per_agent, "ratio": min(1.0, done / drawn) if drawn else 0.0})
+    return out

@@ -6,7 +6,6 @@ import json
 from datetime import UTC, datetime, timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -18,11 +17,13 @@ from app.auth.choices import Permission, Role
 from app.auth.models import User
 from app.auth.permissions import get_call_or_404, require
 from app.calls.forms import ActionForm
+from app.coaching.services import sheet_for
 from app.db import utcnow
 from app.extensions import db
 from app.main.templating import nav_item
 from app.review import calibration, pages, queue, sampling
 from app.review.forms import (
+    AssignmentForm,
     CalibrationScoreForm,
     DrawForm,
     OpenCalibrationForm,
@@ -31,7 +32,7 @@ from app.review.forms import (
     ReviewForm,
     RevisionForm,
 )
-from app.review.models import CalibrationSession, SamplingPlan
+from app.review.models import CalibrationSession, ReviewAssignment, SamplingPlan
 from app.review.services import (
     ActionDraft,
     AlreadyFinalised,
@@ -48,7 +49,7 @@ from app.review.services import (
     start_review,
 )
 from app.scoring.models import EvaluationStatus
-from app.scoring.rubrics import bundled_rubrics
+from app.scoring.pages import criterion_choices
 from app.teams.models import Team
 
 bp = Blueprint("review", __name__, url_prefix="/review")
@@ -65,9 +66,7 @@ def _reviewers() -> list[User]:
 def _plan_form() -> PlanForm:
     form = PlanForm()
     form.team_id.choices = [(t.id, t.name) for t in db.session.scalars(select(Team).order_by(Team.name))]
-    lang = str(get_locale() or "en")[:2]
-    titles = {c.id: c.title.get(lang) for spec in bundled_rubrics().values() for c in spec.criteria}
-    form.criterion.choices = [("", _("None: draw by the shares above"))] + sorted(titles.items(), key=lambda i: i[1])
+    form.criterion.choices = [("", _("None: draw by the shares above")), *criterion_choices()]
     return form
 
 
@@ -76,8 +75,16 @@ def _draw_form() -> DrawForm:
     plans = db.session.scalars(select(SamplingPlan).order_by(SamplingPlan.name))
     form.plan_id.choices = [(p.id, p.name) for p in plans]
     form.reviewer_id.choices = [(u.id, u.name) for u in _reviewers()]
+    if form.reviewer_id.data is None and current_user.id in dict(form.reviewer_id.choices):
+        form.reviewer_id.data = current_user.id  # the signed-in manager draws for themself unless told otherwise
     if form.day.data is None:
         form.day.data = utcnow().date()
+    return form
+
+
+def _assignment_form() -> AssignmentForm:
+    form = AssignmentForm()
+    form.reviewer_id.choices = [(u.id, u.name) for u in _reviewers()]
     return form
 
 
@@ -86,7 +93,38 @@ def _draw_form() -> DrawForm:
 def queue_page():
     """My assignments, everyone's open ones (overdue first), plans with their coverage, a draw form."""
     context = pages.queue_page(db.session, current_user, utcnow().date())
-    return render_template("review/queue.html", plan_form=_plan_form(), draw_form=_draw_form(), **context)
+    return render_template("review/queue.html", plan_form=_plan_form(), draw_form=_draw_form(),
+                           assignment_form=_assignment_form(), **context)
+
+
+@bp.route("/assignments/<int:assignment_id>", methods=["POST"])
+@require(Permission.REVIEW_CALLS)
+def assignment(assignment_id: int):
+    """Skip, remove or reassign one open item of the queue."""
+    item = db.session.get(ReviewAssignment, assignment_id) or abort(404)
+    form = _assignment_form()
+    try:
+        if not form.validate_on_submit():
+            raise queue.SamplingError(_("Choose what to do with this call."))
+        if form.action.data == "reassign":
+            reviewer = db.session.get(User, form.reviewer_id.data or 0)
+            if reviewer is None or reviewer.id not in dict(form.reviewer_id.choices):
+                raise queue.SamplingError(_("Choose the reviewer to give it to."))
+            queue.reassign(db.session, item, reviewer, current_user)
+            message = _("Call #%(id)d given to %(name)s.", id=item.call_id, name=reviewer.name)
+        elif form.action.data == "skip":
+            queue.skip(db.session, item, current_user)
+            message = _("Call #%(id)d skipped: it will not be drawn again.", id=item.call_id)
+        else:
+            call_id = item.call_id
+            queue.remove(db.session, item, current_user)
+            message = _("Call #%(id)d removed from the queue.", id=call_id)
+        db.session.commit()
+        flash(message, "success")
+    except queue.SamplingError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    return redirect(url_for("review.queue_page"))
 
 
 @bp.route("/plans", methods=["POST"])
@@ -193,7 +231,9 @@ def screen(call_id: int):
             flash(_("This review was already finalised by %(name)s; create a revision to correct it.",
                     name=current.reviewer.name if current.reviewer else "?"), "error")
             return redirect(url_for("review.screen", call_id=call.id))
-        return render_template("review/final.html", **pages.review_page(db.session, call, current, current_user))
+        sheet = sheet_for(db.session, current.id)
+        return render_template("review/final.html", sheet_id=sheet.id if sheet else None,
+                               **pages.review_page(db.session, call, current, current_user))
     shown = current or latest_auto_evaluation(db.session, call)
     if shown is None:
         flash(_("This call has no automatic score yet: it can be reviewed once it is scored."), "info")
@@ -319,8 +359,12 @@ def calibration_page(call_id: int):
             _fill_criteria(form.criteria, [{"id": k, "score": mine[k].score if k in mine else None,
                                             "na": k in mine and mine[k].na} for k in cal.auto_scores])
     else:
-        scores = {k: (None if c.na else c.score) for k, c in _changes(form.criteria).items()}
+        changes = _changes(form.criteria)
+        scores = {k: (None if c.na else c.score) for k, c in changes.items()}
+        blank = [k for k, c in changes.items() if c.score is None and not c.na]
         try:
+            if blank:
+                raise ReviewError(_("Give every criterion a score or mark it N/A: nothing was saved."))
             calibration.submit(db.session, cal, current_user, scores)
             db.session.commit()
             flash(_("Your scores are saved. They stay hidden until the scores are revealed."), "success")
@@ -340,8 +384,12 @@ def reveal(call_id: int):
     if cal is not None and ActionForm().validate_on_submit():
         if not calibration.may_reveal(cal, current_user):
             abort(403)
-        calibration.reveal(db.session, cal, current_user)
-        db.session.commit()
+        try:
+            calibration.reveal(db.session, cal, current_user)
+            db.session.commit()
+        except ReviewError:
+            db.session.rollback()
+            flash(_("The scores stay hidden until at least two reviewers have scored."), "error")
         return redirect(url_for("review.calibration_page", call_id=call.id, session=cal.id))
     return redirect(url_for("review.calibrations"))
 

@@ -15,6 +15,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from app.agent_space.notifications import notify_roleplay_assigned
 from app.audit.services import record
 from app.auth.models import User
 from app.calls.models import Call
@@ -382,6 +383,8 @@ def assign(session: Session, scenario: Scenario, who: User, *, agent: Agent | No
     session.add(assignment)
     session.flush()
     record(session, "roleplay.assigned", target=scenario, actor_id=who.id, agent=agent_id, team=team_id)
+    notify_roleplay_assigned(session, url=f"/me/roleplays/{scenario.id}", title=scenario.current.title,
+                             agent_id=agent_id, team_id=team_id)
     return assignment
 
 

@@ -40,7 +40,7 @@ bp = Blueprint("roleplay", __name__)
 
 nav_item("roleplay.moments", _l("Moments"), Permission.BUILD_ROLEPLAY)
 nav_item("roleplay.scenarios", _l("Role-plays"), Permission.OBSERVE_PRACTICE)
-nav_item("roleplay.my_roleplays", _l("My role-plays"), Permission.PRACTISE_ROLEPLAY)
+nav_item("roleplay.my_roleplays", _l("My role-plays"), Permission.PRACTISE_ROLEPLAY, mine=True)
 
 
 def _moment_or_404(moment_id: int) -> Moment:

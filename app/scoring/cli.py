@@ -84,17 +84,19 @@ def check_command(paths: tuple[Path, ...]) -> None:
     """Validate rubric files (default: every bundled rubric); non-zero exit on any error."""
     from app.scoring.rubrics import bundled_rubric_files, load_rubric
 
-    failed = 0
-    for path in paths or tuple(bundled_rubric_files()):
+    failed, files = 0, paths or tuple(bundled_rubric_files())
+    for path in files:
         try:
             rubric = load_rubric(path)
         except RubricError as exc:
             failed += 1
-            click.echo(f"ERROR {exc}")
+            click.echo(f"ERROR {exc}", err=True)
             continue
         click.echo(f"OK    {path} ({rubric.id} v{rubric.version}, {len(rubric.criteria)} criteria)")
     if failed:
-        raise click.ClickException(f"{failed} rubric file(s) failed validation")
+        # One line per bad file above, then the count: no click "Error:" prefix glued to a message.
+        click.echo(f"{failed} of {len(files)} rubric file(s) failed validation.", err=True)
+        click.get_current_context().exit(1)
 
 
 @rubrics_group.command("sync")

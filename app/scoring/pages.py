@@ -16,6 +16,7 @@ from app.extensions import db
 from app.scoring import rubrics
 from app.scoring.models import Evaluation
 from app.scoring.rubrics import Rubric as RubricSpec
+from app.scoring.rubrics import bundled_rubrics
 from app.scoring.services import latest_evaluation, spec_of
 
 STATUS_LABELS = {"auto": _l("Automatic"), "draft": _l("Draft review"), "final": _l("Final review")}
@@ -99,6 +100,13 @@ def evaluation_section(call: Call, user: User):
     if evaluation is None:
         return None
     return "scoring/_evaluation.html", evaluation_view(evaluation, user)
+
+
+def criterion_choices() -> list[tuple[str, str]]:
+    """Every criterion of the bundled rubrics, by id, titled in the interface language, sorted by title."""
+    lang = _ui_language()
+    titles = {c.id: c.title.get(lang) for spec in bundled_rubrics().values() for c in spec.criteria}
+    return sorted(titles.items(), key=lambda item: item[1])
 
 
 def rubric_view(spec: RubricSpec, version: int) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import delete, func, select
+from sqlalchemy import Select, delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -178,6 +178,19 @@ def nlp_for(language: str):
     return get_nlp(language, name)
 
 
+def load_models() -> list[str]:
+    """Load the spaCy pipelines of both languages now, at web or worker start, so that no request or job waits
+    seconds for them; returns the languages loaded (a missing model is logged and loaded on first use)."""
+    loaded = []
+    for language in ("fr", "en"):
+        try:
+            nlp_for(language)
+            loaded.append(language)
+        except (OSError, ImportError, LookupError):
+            log.warning("spaCy model for %s could not be loaded at start", language, exc_info=True)
+    return loaded
+
+
 def _criterion_row(position: int, c: engine.CriterionScore) -> CriterionScore:
     row = CriterionScore(
         position=position,
@@ -269,3 +282,29 @@ def rescore_period(session: Session, version: RubricVersion, since: datetime) ->
     record(session, "rubric.rescore_requested", target=version, rubric=version.rubric.key,
            version=version.version, since=since.isoformat(), calls=len(jobs))
     return jobs
+
+def where_scored(query: Select, *, total: tuple[float | None, float | None] = (None, None),
+                 criterion: str | None = None, criterion_score: tuple[float | None, float | None] = (None, None)
+                 ) -> Select:
+    """Narrow a query of calls to those whose newest evaluation's total, or one criterion's score, lies in the
+    given inclusive ranges (None: open end); a criterion marked N/A matches no range."""
+    if total == (None, None) and not criterion:
+        return query
+    newest = select(Evaluation.call_id, func.max(Evaluation.id).label("evaluation_id")) \
+        .group_by(Evaluation.call_id).subquery()
+    query = query.join(newest, newest.c.call_id == Call.id).join(Evaluation, Evaluation.id == newest.c.evaluation_id)
+    query = _in_range(query, Evaluation.total, total)
+    if criterion:
+        query = query.join(CriterionScore, (CriterionScore.evaluation_id == Evaluation.id)
+                           & (CriterionScore.criterion_key == criterion)).where(CriterionScore.na.is_(False))
+        query = _in_range(query, CriterionScore.score, criterion_score)
+    return query
+
+
+def _in_range(query: Select, column, bounds: tuple[float | None, float | None]) -> Select:
+    low, high = bounds
+    if low is not None:
+        query = query.where(column >= low)
+    if high is not None:
+        query = query.where(column <= high)
+    return query

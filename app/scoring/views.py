@@ -6,24 +6,26 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.audit.services import record
 from app.auth.choices import Permission
 from app.auth.permissions import get_call_or_404, require
 from app.calls.forms import ActionForm
+from app.calls.models import Call
 from app.extensions import db
 from app.jobs.services import active_job, create_job
 from app.main.templating import nav_item
 from app.scoring.errors import RubricError
 from app.scoring.forms import RubricUploadForm
-from app.scoring.models import Rubric, RubricVersion
+from app.scoring.models import Evaluation, Rubric, RubricVersion
 from app.scoring.pages import rubric_view
-from app.scoring.rubrics import load_rubric_text
+from app.scoring.rubrics import load_rubric_text, rubric_for_language
 from app.scoring.services import register_rubric, spec_of
 
 bp = Blueprint("scoring", __name__)
-nav_item("scoring.rubrics", _l("Rubrics"), Permission.VIEW_RUBRICS)
+nav_item("scoring.rubrics", _l("Rubrics"), Permission.VIEW_RUBRICS, admin=True)
+nav_item("scoring.my_rubric", _l("My rubric"), Permission.VIEW_OWN_CALLS, mine=True)
 
 MAX_RUBRIC_BYTES = 512 * 1024
 
@@ -42,9 +44,15 @@ def rubrics():
                 raise RubricError(form.file.data.filename or "upload", "", "the file is larger than 512 KB")
             text = raw.decode("utf-8")
             spec = load_rubric_text(text, form.file.data.filename or "upload")
+            stored = _version_count()
             version = register_rubric(db.session, spec, text, created_by_id=current_user.id, strict=True)
             db.session.commit()
-            flash(_("Rubric %(key)s version %(version)d saved.", key=spec.id, version=version.version), "success")
+            if _version_count() == stored:
+                flash(_("This file is already stored as %(title)s version %(version)d: nothing was added.",
+                        title=spec.title.get(spec.language), version=version.version), "info")
+            else:
+                flash(_("Rubric %(title)s version %(version)d saved.", title=spec.title.get(spec.language),
+                        version=version.version), "success")
             return redirect(url_for("scoring.rubric", key=spec.id))
         except UnicodeDecodeError:
             form.file.errors.append(_("The file is not UTF-8 text."))
@@ -55,6 +63,10 @@ def rubrics():
     return render_template(
         "scoring/rubrics.html", rubrics=rows, form=form, can_upload=current_user.can(Permission.MANAGE_RUBRICS)
     )
+
+
+def _version_count() -> int:
+    return db.session.scalar(select(func.count(RubricVersion.id))) or 0
 
 
 @bp.route("/calls/<int:call_id>/rescore", methods=["POST"])
@@ -88,3 +100,26 @@ def rubric(key: str, version: int | None = None):
         versions=[v.version for v in row.rubric.versions],
         source=row.source,
     )
+
+
+def _agents_rubric_version() -> RubricVersion | None:
+    """The version the agent's newest evaluation used, else the newest of their team's rubric."""
+    newest = db.session.scalars(select(Evaluation.rubric_version_id).join(Call).where(
+        Call.agent_id == current_user.agent_id).order_by(Evaluation.created_at.desc(), Evaluation.id.desc())).first()
+    if newest is not None:
+        return db.session.get(RubricVersion, newest)
+    team = current_user.agent.team if current_user.agent is not None else None
+    if team is None:
+        return None
+    key = team.rubric_key or rubric_for_language(team.language).id
+    return db.session.scalars(select(RubricVersion).join(Rubric).where(Rubric.key == key)
+                              .order_by(RubricVersion.version.desc())).first()
+
+
+@bp.route("/me/rubric")
+@require(Permission.VIEW_OWN_CALLS)
+def my_rubric():
+    """The rubric the signed-in agent is scored against, read-only: criteria, weights, bands and tips."""
+    row = _agents_rubric_version()
+    return render_template("scoring/rubric.html", rubric=rubric_view(spec_of(row), row.version) if row else None,
+                           versions=[], source=None, read_only=True)

@@ -13,8 +13,11 @@ from app.auth.permissions import sees_unredacted
 from app.calls.models import Call
 from app.calls.sections import call_section
 
-SETTINGS_SHOWN = ("device", "compute_type", "model_source", "beam_size", "vad_filter", "condition_on_previous_text",
-                  "cpu_threads")
+SETTINGS_SHOWN = {
+    "device": _l("Runs on"), "compute_type": _l("Number precision"), "model_source": _l("Model from"),
+    "beam_size": _l("Search width (beam)"), "vad_filter": _l("Silence skipped before transcribing"),
+    "condition_on_previous_text": _l("Each line reads the one before"), "cpu_threads": _l("Processor threads"),
+}
 SPEAKER_LABELS = {"agent": _l("Agent"), "customer": _l("Customer"), "unknown": _l("Unknown speaker")}
 ATTRIBUTION_LABELS = {
     "stereo": _l("one channel per party"),
@@ -73,6 +76,13 @@ def _mark_uncertain(segments, lines: list[dict[str, Any]]) -> None:
                 line["pieces"] = pieces
 
 
+def _setting_text(value) -> str:
+    """A setting as a reader says it: yes or no rather than True or False."""
+    if isinstance(value, bool):
+        return str(_l("yes") if value else _l("no"))
+    return str(value)
+
+
 @call_section(order=10)
 def transcript_section(call: Call, user: User):
     """The conversation, metrics and how it was produced; trainers see the redacted text."""
@@ -97,7 +107,7 @@ def transcript_section(call: Call, user: User):
         "engine": row.engine,
         "model": row.model,
         "attribution": ATTRIBUTION_LABELS.get(row.attribution, row.attribution),
-        "settings": {k: settings[k] for k in SETTINGS_SHOWN if k in settings},
+        "settings": [(label, _setting_text(settings[k])) for k, label in SETTINGS_SHOWN.items() if k in settings],
         "dropped": len(row.dropped or []),
         "swap_suspected": call.swap_suspected,
         "unknown_speakers": any(s.speaker == "unknown" for s in row.segments),

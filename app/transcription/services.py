@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from app.audio import load_audio
@@ -183,3 +184,12 @@ def _segment(row: TranscriptSegment) -> interchange.Segment:
         speaker=row.speaker, start=row.start, end=row.end, text=row.text,
         words=tuple(interchange.Word(w["start"], w["end"], w["word"], w.get("probability")) for w in row.words),
     )
+
+def where_said(query: Select, words: str, *, unredacted: bool) -> Select:
+    """Narrow a query of calls to those whose transcript contains the words (case-insensitive); readers of
+    redacted transcripts search the redacted text, so a search never reveals what they may not read."""
+    column = TranscriptSegment.text if unredacted else TranscriptSegment.redacted_text
+    pattern = "%" + words.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    said = select(Transcript.call_id).join(TranscriptSegment, TranscriptSegment.transcript_id == Transcript.id) \
+        .where(column.ilike(pattern, escape="\\"))
+    return query.where(Call.id.in_(said))

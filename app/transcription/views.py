@@ -44,8 +44,11 @@ def export(call_id: int, fmt: str):
         record(db.session, "transcript.exported_unredacted", target=call, actor_id=current_user.id, format=fmt)
         db.session.commit()
     transcript = to_interchange(call.transcript, redacted=not unredacted)
-    return Response(render(transcript), mimetype=f"{mimetype}; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="call-{call.id}.{fmt}"'})
+    # Two downloads of one call never share a name: the unmasked words are named as such.
+    name = f"call-{call.id}-unmasked.{fmt}" if unredacted else f"call-{call.id}.{fmt}"
+    # content_type, not mimetype: Werkzeug would add a second charset to a text/* mimetype.
+    return Response(render(transcript), content_type=f"{mimetype}; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 @bp.route("/<int:call_id>/swap-channels", methods=["POST"])

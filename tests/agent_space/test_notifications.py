@@ -72,7 +72,8 @@ def test_the_agent_sees_the_count_reads_a_notification_and_lands_on_the_sheet(cl
     page = client.get("/me/coaching").get_data(as_text=True)
     assert 'Notifications <span class="badge badge-count">2</span>' in page
     listed = client.get("/notifications/").get_data(as_text=True)
-    assert listed.count("New coaching sheet for your call of") == 2
+    assert listed.count("Your coaching sheet for the call of") == 2
+    assert "New New" not in listed and "Unread" in listed
     note = db.session.scalars(select(Notification).where(Notification.url == f"/me/coaching/{first.id}")).one()
     response = client.post(f"/notifications/{note.id}/read", data={"csrf_token": csrf_token(client, "/notifications/")})
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/me/coaching/{first.id}")
@@ -121,7 +122,7 @@ def test_an_email_goes_out_after_commit_when_smtp_is_configured(make, smtp_confi
     sheet_for(agent)
     (message,) = smtp_configured.sent
     assert message["To"] == user.email and message["From"] == "ecoute@example.org"
-    assert "New coaching sheet" in message["Subject"] and "/me/coaching/" in message.get_content()
+    assert "Your coaching sheet" in message["Subject"] and "/me/coaching/" in message.get_content()
     assert smtp_configured.connections == [("mail.example.org", 2525)]
 
 
@@ -136,3 +137,25 @@ def test_nothing_is_mailed_when_the_change_is_rolled_back(make, smtp_configured)
     db.session.flush()
     db.session.rollback()
     assert smtp_configured.sent == []
+
+
+def test_a_role_play_assigned_to_a_team_notifies_each_of_its_agents_with_a_link_to_it(client, make):
+    from app.roleplay import services
+    from tests.roleplay.factories import scenario_draft
+
+    team = make.team()
+    julie, karim = (make.user("agent", agent=make.agent(team=team)) for _ in range(2))
+    make.user("agent")  # an agent of another team: not told
+    trainer = make.user("trainer")
+    scenario = services.create_scenario(db.session, scenario_draft(), trainer)
+    services.assign(db.session, scenario, trainer, team_id=team.id)
+    db.session.commit()
+    rows = db.session.scalars(select(Notification).where(Notification.kind == "roleplay_assigned")).all()
+    assert sorted(n.user_id for n in rows) == sorted([julie.id, karim.id])
+    login(client, julie)
+    listed = client.get("/notifications/").get_data(as_text=True)
+    assert "Role-play to rehearse: Client excédé par une panne." in listed
+    note = next(n for n in rows if n.user_id == julie.id)
+    response = client.post(f"/notifications/{note.id}/read", data={"csrf_token": csrf_token(client, "/notifications/")})
+    assert response.headers["Location"].endswith(f"/me/roleplays/{scenario.id}")
+    assert client.get(response.headers["Location"]).status_code == 200

@@ -184,3 +184,24 @@ def test_an_accepted_dispute_creates_a_new_revision_and_a_new_sheet(client, make
     assert next(c.score for c in evaluation.criteria if c.criterion_key == "empathy") == 40  # the old one stays
     sheets = db.session.scalars(select(CoachingSheet).order_by(CoachingSheet.id)).all()
     assert [s.evaluation_id for s in sheets] == [evaluation.id, revision.id]
+
+
+def test_each_dispute_form_has_its_own_ids_labels_on_its_fields_and_links_to_its_call(client, make):
+    import re
+
+    agents = [make.agent() for _ in range(2)]
+    for agent in agents:
+        sheet = sheet_for(agent)
+        db.session.add(Dispute(sheet_id=sheet.id, criterion_key="empathy", reason="unfair",
+                               raised_by_id=make.user("agent", agent=agent).id))
+    db.session.commit()
+    login(client, make.user("qa_manager"))
+    page = client.get("/disputes/").get_data(as_text=True)
+    ids = re.findall(r'\bid="([^"]+)"', page)
+    assert len(ids) == len(set(ids)), "an id used twice"
+    for label_for in re.findall(r'<label for="([^"]+)"', page):
+        assert f'id="{label_for}"' in page, f"label for {label_for} names no field"
+    assert page.count("<legend>Decision</legend>") == 2
+    for dispute in db.session.scalars(select(Dispute)):
+        call_id = db.session.get(Evaluation, db.session.get(CoachingSheet, dispute.sheet_id).evaluation_id).call_id
+        assert f'href="/calls/{call_id}"' in page and f'href="/review/calls/{call_id}"' in page

@@ -35,12 +35,12 @@ LINES = {
 
 
 def reviewed_lines(make, *, language: str = "fr", agent=None, reviewer=None, actions=True, total=None,
-                   finalized_at=None) -> Evaluation:
+                   finalized_at=None, seconds=2.0) -> Evaluation:
     """The LINES call scored, then finalised by hand (the review screen's job, not tested here) with a strength and
     an action item."""
     agent = agent or make.agent(make.team(language=language), name="Julie Martin" if language == "fr" else "Sam Lee")
     reviewer = reviewer or make.user("qa_manager")  # before the evaluation changes: make.* commits
-    call = make.call(agent, seconds=2)
+    call = make.call(agent, seconds=seconds)
     segments = tuple(
         Segment(speaker, 5.0 * i, 5.0 * i + 4.5, text) for i, (speaker, text) in enumerate(LINES[language])
     )

@@ -19,7 +19,7 @@ from tests.conftest import csrf_token, wav_bytes
 def queue_down(app, monkeypatch):
     """The queue's server does not answer (Redis stopped, say)."""
 
-    def unreachable(job_id, *, delay=None):
+    def unreachable(job_id, *, delay=None, priority=None):
         raise ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
     monkeypatch.setattr(get_queue(app), "dispatch", unreachable)

@@ -110,6 +110,56 @@ def test_coverage_counts_final_reviews_against_the_plan_and_overdue_is_tracked(s
     finalise(db.session, draft, reviewer)
     db.session.commit()
     assert queue.coverage(db.session, plan, NOV.date()) == [
-        {"agent": "Julie", "agent_id": agent.id, "reviewed": 1, "planned": 2, "ratio": 0.5}]
+        {"agent": "Julie", "agent_id": agent.id, "reviewed": 1, "planned": 2, "target": 2, "ratio": 0.5}]
     assert len(queue.overdue_assignments(db.session, utcnow())) == 1
     assert db.session.scalars(select(ReviewAssignment).where(ReviewAssignment.status == "done")).one()
+
+
+def test_a_call_without_an_automatic_score_is_not_drawn(scored, make):
+    from app.scoring.models import Evaluation
+
+    team = make.team(language="fr")
+    agent = make.agent(team)
+    unscored = scored(agent, when=NOV)
+    for evaluation in db.session.scalars(select(Evaluation).where(Evaluation.call_id == unscored.id)):
+        db.session.delete(evaluation)
+    db.session.commit()
+    assert queue.draw(db.session, _plan(team), day=NOV.date(), reviewer=make.user("qa_manager"), seed=1) == []
+
+
+def test_a_skipped_call_is_not_drawn_again_and_a_removed_one_may_be(scored, make):
+    team = make.team(language="fr")
+    agent = make.agent(team)
+    manager, other = make.user("qa_manager"), make.user("qa_manager")
+    for _ in range(3):
+        scored(agent, when=NOV)
+    plan = _plan(team, calls_per_agent=1)
+    (first,) = queue.draw(db.session, plan, day=NOV.date(), reviewer=manager, seed=1)
+    queue.reassign(db.session, first, other, manager)
+    assert [r.id for r in queue.open_assignments(db.session, other)] == [first.id]
+    skipped_call = first.call_id
+    queue.skip(db.session, first, manager)
+    (second,) = queue.draw(db.session, plan, day=NOV.date(), reviewer=manager, seed=1)
+    assert second.call_id != skipped_call
+    removed_call = second.call_id
+    queue.remove(db.session, second, manager)
+    db.session.commit()
+    pool = {c.call_id for c in queue.candidates(db.session, plan, *period_bounds("week", NOV.date()))}
+    assert removed_call in pool and skipped_call not in pool
+
+
+def test_the_review_page_and_the_team_view_agree_on_an_agents_coverage_for_the_same_week(scored, make):
+    from app.reports.services import TeamFilter
+    from app.reports.services import coverage as team_coverage
+
+    team = make.team(language="fr")
+    agent = make.agent(team)
+    scored(agent, when=NOV)  # one call to draw, though the plan asks for two
+    plan = _plan(team)
+    queue.draw(db.session, plan, day=NOV.date(), reviewer=make.user("qa_manager"), seed=1)
+    db.session.commit()
+    (row,) = queue.coverage(db.session, plan, NOV.date())
+    start, end = period_bounds("week", NOV.date())
+    week = TeamFilter(team.id, start.date(), (end - timedelta(days=1)).date())
+    assert (row["reviewed"], row["planned"]) == team_coverage(db.session, week)[agent.id] == (0, 1)
+    assert row["target"] == 2

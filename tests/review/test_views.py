@@ -128,6 +128,30 @@ def test_calibration_is_blind_until_reveal(client, scored, make):
     assert "59.0" in page  # the consensus is the mean
 
 
+def test_a_calibration_refuses_a_blank_submission_and_a_reveal_before_two_reviewers_scored(client, scored, make):
+    call = scored()
+    lead, first = make.user("qa_manager"), make.user("qa_manager")
+    login(client, lead)
+    client.post("/review/calibration/", data={"call_id": call.id, "reviewer_ids": [lead.id, first.id],
+                                              "csrf_token": csrf_token(client, "/review/calibration/")})
+    cal = db.session.scalars(select(CalibrationSession)).one()
+    url = f"/review/calls/{call.id}/calibration"
+    blank = {"csrf_token": csrf_token(client, url)}
+    for i, k in enumerate(cal.auto_scores):
+        blank[f"criteria-{i}-key"] = k
+    page = client.post(url, data=blank).get_data(as_text=True)
+    assert "Give every criterion a score or mark it N/A" in page
+    assert all(p.submitted_at is None for p in db.session.get(CalibrationSession, cal.id).participants)
+
+    scored_once = {**blank, **{f"criteria-{i}-score": "50" for i in range(len(cal.auto_scores))}}
+    assert client.post(url, data=scored_once).status_code == 302
+    page = client.get(url).get_data(as_text=True)
+    assert "Reveal the scores" not in page and "once at least two reviewers have scored" in page
+    client.post(f"{url}/reveal", data={"csrf_token": csrf_token(client, url)})
+    assert db.session.get(CalibrationSession, cal.id).revealed_at is None
+    assert "data-confirm" not in page
+
+
 @pytest.mark.parametrize("role", ["agent", "trainer"])
 @pytest.mark.parametrize("url", ["/review/", "/review/calls/{call}", "/review/calls/{call}/revise",
                                  "/review/calibration/", "/review/calls/{call}/calibration"])
@@ -144,3 +168,29 @@ def test_agents_and_trainers_cannot_post_a_review(client, scored, login_as, role
     data = _form(call, _auto(call), finalise=True) | {"csrf_token": csrf_token(client, "/")}
     assert client.post(f"/review/calls/{call.id}", data=data).status_code == 403
     assert db.session.scalars(select(Evaluation).where(Evaluation.kind == "review")).all() == []
+
+
+def test_the_draw_form_offers_the_signed_in_manager_as_reviewer(client, make):
+    make.user("admin")  # an admin whose name sorts first
+    manager = make.user("qa_manager")
+    login(client, manager)
+    page = client.get("/review/").get_data(as_text=True)
+    assert f'<option selected value="{manager.id}">' in page
+
+
+def test_a_manager_gives_a_queued_call_to_another_reviewer_or_skips_it(client, scored, make):
+    from app.review.models import ReviewAssignment
+
+    manager, other = make.user("qa_manager"), make.user("qa_manager")
+    item = ReviewAssignment(call_id=scored().id, reviewer_id=manager.id, status="open")
+    db.session.add(item)
+    db.session.commit()
+    login(client, manager)
+    url = f"/review/assignments/{item.id}"
+    response = client.post(url, data={"csrf_token": csrf_token(client, "/review/"), "action": "reassign",
+                                      "reviewer_id": other.id}, follow_redirects=True)
+    assert f"given to {other.name}" in response.get_data(as_text=True)
+    assert db.session.get(ReviewAssignment, item.id).reviewer_id == other.id
+    client.post(url, data={"csrf_token": csrf_token(client, "/review/"), "action": "skip", "reviewer_id": other.id})
+    assert db.session.get(ReviewAssignment, item.id).status == "skipped"
+    assert f"#{item.call_id}<" not in client.get("/review/").get_data(as_text=True)

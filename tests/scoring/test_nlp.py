@@ -23,3 +23,10 @@ def test_a_pipeline_is_loaded_once_per_process():
 def test_normalising_keeps_the_text_length_so_spans_stay_valid():
     text = "J\u2019ai l\u2019ONT"
     assert len(normalise(text)) == len(text) and "'" in normalise(text)
+
+
+def test_the_models_loaded_at_start_are_the_ones_requests_and_jobs_use(app):
+    from app.scoring.services import load_models, nlp_for
+
+    assert load_models() == ["fr", "en"]
+    assert nlp_for("fr") is nlp_for("fr") and nlp_for("en").lang == "en"

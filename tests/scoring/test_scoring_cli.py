@@ -81,3 +81,13 @@ def test_rubrics_check_fails_on_a_bad_file_and_names_the_field(qa, tmp_path):
     result = CliRunner().invoke(qa, ["rubrics", "check", str(bad)])
     assert result.exit_code != 0
     assert "criteria[2].detectors[0].name" in result.output and "telepathy" in result.output
+
+
+def test_rubrics_check_prints_each_error_on_its_own_line_then_a_plain_count(qa, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("id: x\nversion: 1\n", encoding="utf-8")
+    result = CliRunner().invoke(qa, ["rubrics", "check", str(bad)])
+    lines = result.output.splitlines()
+    assert result.exit_code == 1 and "Error:" not in result.output
+    assert lines[0].startswith("ERROR ") and lines[0].endswith("got None") and lines[-1] == \
+        "1 of 1 rubric file(s) failed validation."

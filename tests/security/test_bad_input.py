@@ -12,7 +12,7 @@ from tests.agent_space.factories import matrix_objects
 from tests.api.factories import api_objects
 from tests.conftest import csrf_token, login
 from tests.roleplay.factories import roleplay_objects
-from tests.test_access_matrix import MATRIX, issued_sheet, world  # noqa: F401  (the fixture)
+from tests.test_access_matrix import MATRIX, issued_sheet, queued, world  # noqa: F401  (the fixture)
 
 HUGE = [str(2**64 + 1), str(2**63), str(2**31), "-" + str(2**63 + 1)]
 DATES = ["0001-01-01", "9999-12-31", "10000-01-01", "0000-00-00", "2026-02-30"]
@@ -29,6 +29,7 @@ def _urls(objects) -> dict[str, tuple[str, str]]:
     sheet = issued_sheet(objects["call"]).id
     extra = (matrix_objects(objects, "{dispute}") | roleplay_objects(objects, "{scenario}")
              | api_objects(objects, "{rubric}{evaluation}{token}{subscription}"))
+    extra["assignment"] = queued(objects["call"])
     urls = {}
     for endpoint, (method, template, _) in MATRIX.items():
         urls[endpoint] = (method, template.format(call=objects["call"].id, job=objects["job"].id,

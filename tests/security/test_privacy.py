@@ -101,7 +101,14 @@ def test_another_qa_manager_cannot_reveal_a_calibration_they_did_not_open(client
 
 
 def test_the_owner_or_an_admin_reveals_a_calibration(client, make):
+    from app.auth.models import User
+    from app.review import calibration
+
     call, owner, _ = _calibration(client, make)
+    cal = db.session.scalars(select(CalibrationSession)).one()
+    for p in cal.participants:  # two reviewers have scored: there is something to compare
+        calibration.submit(db.session, cal, db.session.get(User, p.reviewer_id), {k: 60.0 for k in cal.auto_scores})
+    db.session.commit()
     login(client, make.user("admin"))
     assert _reveal(client, call).status_code == 302
     assert db.session.scalars(select(CalibrationSession)).one().revealed_at is not None

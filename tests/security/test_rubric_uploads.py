@@ -66,3 +66,13 @@ def test_the_upload_page_answers_an_alias_bomb_with_a_short_error_and_stores_not
 
 def test_the_bundled_rubrics_still_load():
     assert load_rubric_text(BUNDLED.read_text(encoding="utf-8"), "hotline_fr.yaml").criteria
+
+
+def test_uploading_a_rubric_version_already_stored_says_so_and_adds_nothing(client, login_as):
+    login_as("admin")
+    client.get("/rubrics/")  # registers the bundled rubrics
+    before = db.session.scalar(select(func.count(RubricVersion.id)))
+    page = _upload(client, BUNDLED.read_text(encoding="utf-8")).get_data(as_text=True)
+    page = client.get("/rubrics/").get_data(as_text=True) if "already stored" not in page else page
+    assert "already stored as" in page and "nothing was added" in page and "saved." not in page
+    assert db.session.scalar(select(func.count(RubricVersion.id))) == before

@@ -122,3 +122,13 @@ def test_the_engines_confidence_in_each_word_is_kept_and_exported(client, make, 
     login_as("qa_manager")
     words = client.get(f"/calls/{call.id}/transcript.json").get_json()["segments"][0]["words"]
     assert [(w["word"], w["probability"]) for w in words] == [("Hello", 0.97), ("Fibra", 0.21)]
+
+
+def test_the_masked_and_unmasked_text_exports_have_their_own_names_and_one_charset(client, make, login_as):
+    call = _call_with_card(make)
+    login_as("qa_manager")
+    masked = client.get(f"/calls/{call.id}/transcript.txt")
+    unmasked = client.get(f"/calls/{call.id}/transcript.txt?unredacted=1")
+    assert f'filename="call-{call.id}.txt"' in masked.headers["Content-Disposition"]
+    assert f'filename="call-{call.id}-unmasked.txt"' in unmasked.headers["Content-Disposition"]
+    assert masked.headers["Content-Type"] == "text/plain; charset=utf-8"

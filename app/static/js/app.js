@@ -4,6 +4,11 @@ document.querySelectorAll("[data-submit-on-change]").forEach((el) => {
   el.addEventListener("change", () => el.form.submit());
 });
 
+// Buttons whose action cannot be undone ask first (data-confirm holds the question).
+document.querySelectorAll("button[data-confirm]").forEach((button) => {
+  button.addEventListener("click", (e) => { if (!window.confirm(button.dataset.confirm)) e.preventDefault(); });
+});
+
 // Progress bars poll the API while a call is being processed, so the page updates without reloading.
 (function () {
   "use strict";

@@ -46,13 +46,30 @@
     if (e.target.closest && e.target.closest(".conversation .said") && readSelection()) e.stopPropagation();
   }, true);
 
-  document.addEventListener("mouseup", () => {
+  // The box opens right under the selected words (kept inside the window), not where the form happens to end.
+  function placeNextToSelection() {
+    const rect = window.getSelection().getRangeAt(0).getBoundingClientRect();
+    box.classList.add("floating");
+    const width = box.offsetWidth;
+    const left = Math.max(8, Math.min(rect.left, document.documentElement.clientWidth - width - 8));
+    const below = rect.bottom + box.offsetHeight + 8 <= window.innerHeight;
+    const top = below ? rect.bottom + 8 : Math.max(8, rect.top - box.offsetHeight - 8);
+    box.style.left = (left + window.scrollX) + "px";
+    box.style.top = (top + window.scrollY) + "px";
+    document.getElementById("selection-note").focus({ preventScroll: true });
+  }
+
+  document.addEventListener("mouseup", (e) => {
+    if (box.contains(e.target)) return;
     const picked = readSelection();
     if (!picked) return;
     current = picked;
     document.getElementById("selection-quote").textContent = picked.quote;
     box.hidden = false;
+    placeNextToSelection();
   });
+
+  document.addEventListener("keydown", (e) => { if (e.key === "Escape" && !box.hidden) box.hidden = true; });
 
   document.getElementById("selection-add").addEventListener("click", () => {
     const note = document.getElementById("selection-note");
