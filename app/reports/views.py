@@ -38,7 +38,7 @@ from app.teams.models import Team
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 nav_item("reports.team", _l("Team"), Permission.REVIEW_CALLS)
-nav_item("reports.scorer", _l("Scorer accuracy"), Permission.REVIEW_CALLS)
+nav_item("reports.scorer", _l("Scorer accuracy"), Permission.REVIEW_CALLS, admin=True)
 
 DEFAULT_THRESHOLD = 70.0
 
