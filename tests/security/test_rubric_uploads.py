@@ -68,9 +68,8 @@ def test_the_bundled_rubrics_still_load():
     assert load_rubric_text(BUNDLED.read_text(encoding="utf-8"), "hotline_fr.yaml").criteria
 
 
-def test_uploading_a_rubric_version_already_stored_says_so_and_adds_nothing(client, login_as):
+def test_uploading_a_rubric_version_already_stored_says_so_and_adds_nothing(client, login_as, registered_rubrics):
     login_as("admin")
-    client.get("/rubrics/")  # registers the bundled rubrics
     before = db.session.scalar(select(func.count(RubricVersion.id)))
     page = _upload(client, BUNDLED.read_text(encoding="utf-8")).get_data(as_text=True)
     page = client.get("/rubrics/").get_data(as_text=True) if "already stored" not in page else page
