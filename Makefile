@@ -34,8 +34,9 @@ system-deps:
 worker: setup  ## A worker alone (scale out: run more of these, on more machines, with REDIS_URL)
 	$(FLASK) qa worker
 
-lint: setup-dev  ## ruff, and the architecture contracts in .importlinter
+lint: setup-dev  ## ruff (lint and format), and the architecture contracts in .importlinter
 	$(BIN)/ruff check app tests bench
+	$(BIN)/ruff format --check app tests bench
 	$(BIN)/lint-imports
 
 clean:

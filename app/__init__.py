@@ -95,8 +95,19 @@ def register_blueprints(app: Flask) -> None:
     from app.transcription import context as transcription_context  # noqa: F401  (call-page section)
     from app.transcription.views import bp as transcription_bp
 
-    for bp in (main_bp, auth_bp, calls_bp, transcription_bp, scoring_bp, teams_bp, api_bp, coaching_bp, review_bp,
-               roleplay_bp, integrations_bp):
+    for bp in (
+        main_bp,
+        auth_bp,
+        calls_bp,
+        transcription_bp,
+        scoring_bp,
+        teams_bp,
+        api_bp,
+        coaching_bp,
+        review_bp,
+        roleplay_bp,
+        integrations_bp,
+    ):
         app.register_blueprint(bp)
     v1.register(app)
     webhooks.register()

@@ -198,8 +198,9 @@ def probe_audio(path: str | Path, *, max_duration: float | None = None) -> Audio
         raise AudioError(MSG_CORRUPT)
     if max_duration is not None and decoded > max_duration:
         raise _too_long(max_duration)
-    return AudioInfo(format=fmt, codec=codec, duration=decoded, channels=channels, sample_rate=rate,
-                     level_dbfs=round(level, 1))
+    return AudioInfo(
+        format=fmt, codec=codec, duration=decoded, channels=channels, sample_rate=rate, level_dbfs=round(level, 1)
+    )
 
 
 def load_audio(path: str | Path, *, sample_rate: int = 16000) -> np.ndarray:

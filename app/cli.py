@@ -53,8 +53,10 @@ def seed_demo_command(with_calls: bool, force: bool) -> None:
 
     env = current_app.config.get("ENV_NAME", "production")
     if env not in ("development", "testing") and not force:
-        raise _fail(f"refusing to create demo accounts with published passwords in {env} "
-                    "(set ECOUTE_ENV=development, or pass --force on a throw-away database)")
+        raise _fail(
+            f"refusing to create demo accounts with published passwords in {env} "
+            "(set ECOUTE_ENV=development, or pass --force on a throw-away database)"
+        )
     logins = seed.seed_people(db.session)
     db.session.commit()
     imported = seed.seed_calls(db.session) if with_calls else 0
@@ -66,8 +68,11 @@ def seed_demo_command(with_calls: bool, force: bool) -> None:
 
 @qa.command("import")
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--manifest", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="CSV manifest (default: FOLDER/manifest.csv).")
+@click.option(
+    "--manifest",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="CSV manifest (default: FOLDER/manifest.csv).",
+)
 def import_command(folder: Path, manifest: Path | None) -> None:
     """Import a folder of recordings described by a CSV manifest."""
     from app.audio import AudioError
@@ -79,8 +84,9 @@ def import_command(folder: Path, manifest: Path | None) -> None:
     except ManifestError as exc:
         raise _fail(str(exc)) from None
     imported, failed = 0, []
-    with click.progressbar(rows, label="Importing", file=sys.stderr,
-                           item_show_func=lambda r: r.path.name if r else None) as bar:
+    with click.progressbar(
+        rows, label="Importing", file=sys.stderr, item_show_func=lambda r: r.path.name if r else None
+    ) as bar:
         for row in bar:
             try:
                 with row.path.open("rb") as fh:
@@ -112,9 +118,12 @@ def worker_command(workers: int | None, worker_type: str) -> None:
     queue = get_queue()
     requeued = recover_jobs(requeue_waiting=True)
     orphans = remove_orphans(Path(current_app.config["RECORDINGS_DIR"]))
-    click.echo(f"worker on {queue.backend} queue {current_app.config['QUEUE_NAME']!r}, "
-               f"{workers} {worker_type}(s); {requeued} job(s) (re)queued, {orphans} unfinished upload(s) "
-               "removed", err=True)
+    click.echo(
+        f"worker on {queue.backend} queue {current_app.config['QUEUE_NAME']!r}, "
+        f"{workers} {worker_type}(s); {requeued} job(s) (re)queued, {orphans} unfinished upload(s) "
+        "removed",
+        err=True,
+    )
     queue.run_worker(workers=workers, worker_type=worker_type)
 
 
@@ -135,8 +144,10 @@ def jobs_command(watch: bool, show_all: bool) -> None:
         for job in reversed(rows):
             bar = "#" * (job.progress // 5) + "." * (20 - job.progress // 5)
             error = f"  {job.error}" if job.error else ""
-            click.echo(f"job {job.id:>5}  {job.kind:<10} call {job.call_id or '-':>5}  {job.status:<8} "
-                       f"[{bar}] {job.progress:>3}%  attempt {job.attempts}{error}")
+            click.echo(
+                f"job {job.id:>5}  {job.kind:<10} call {job.call_id or '-':>5}  {job.status:<8} "
+                f"[{bar}] {job.progress:>3}%  attempt {job.attempts}{error}"
+            )
         if not rows:
             click.echo("no active jobs" if not show_all else "no jobs")
         if not watch or not any(j.active for j in rows):
@@ -151,8 +162,12 @@ def jobs_command(watch: bool, show_all: bool) -> None:
 @click.option("--port", default=5000, show_default=True)
 @click.option("--threads", default=8, show_default=True, help="Web server threads.")
 @click.option("--worker/--no-worker", default=True, help="Also start a job worker beside the web server.")
-@click.option("--workers", type=int, default=None,
-              help="Jobs the worker runs at once [default: JOB_WORKERS, 1]; raise it on a machine with cores to spare.")
+@click.option(
+    "--workers",
+    type=int,
+    default=None,
+    help="Jobs the worker runs at once [default: JOB_WORKERS, 1]; raise it on a machine with cores to spare.",
+)
 def serve_command(host: str, port: int, threads: int, worker: bool, workers: int | None) -> None:
     """Serve the web app (waitress) with a job worker beside it."""
     from waitress import serve
@@ -162,8 +177,9 @@ def serve_command(host: str, port: int, threads: int, worker: bool, workers: int
     proc = None
     if worker:
         workers = workers or current_app.config["JOB_WORKERS"]
-        proc = subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "qa", "worker",
-                                 "--workers", str(workers)])
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "flask", "--app", "wsgi", "qa", "worker", "--workers", str(workers)]
+        )
         time.sleep(0.5)
         if proc.poll() is not None:
             raise _fail("the job worker did not start; run `flask --app wsgi qa worker` to see why")

@@ -14,8 +14,9 @@ def sees_payment_data(user: User) -> bool:
     return user.can(Permission.VIEW_PAYMENT_DATA)
 
 
-def mask_payment_data(text: str, language: str, redacted_text: str | None = None, start: int = 0,
-                      end: int | None = None) -> str:
+def mask_payment_data(
+    text: str, language: str, redacted_text: str | None = None, start: int = 0, end: int | None = None
+) -> str:
     """text[start:end] with card numbers and IBANs replaced by their labels (the rest as spoken)."""
     end = len(text) if end is None else end
     if not may_hold_payment_data(redacted_text, language):
@@ -24,7 +25,7 @@ def mask_payment_data(text: str, language: str, redacted_text: str | None = None
     for span in find_pii(text, language):
         if span.kind not in PAYMENT_KINDS or span.end <= start or span.start >= end:
             continue
-        out += [text[cursor:max(span.start, cursor)], label(span.kind, language)]
+        out += [text[cursor : max(span.start, cursor)], label(span.kind, language)]
         cursor = min(span.end, end)
     return "".join([*out, text[cursor:end]])
 

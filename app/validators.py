@@ -19,5 +19,10 @@ class InCalendar:
         day = field.data.date() if isinstance(field.data, datetime) else field.data
         if day is not None and not EARLIEST_DATE <= day <= LATEST_DATE:
             field.data = None
-            raise ValidationError(_l("Choose a date between %(start)s and %(end)s.", start=EARLIEST_DATE.isoformat(),
-                                     end=LATEST_DATE.isoformat()))
+            raise ValidationError(
+                _l(
+                    "Choose a date between %(start)s and %(end)s.",
+                    start=EARLIEST_DATE.isoformat(),
+                    end=LATEST_DATE.isoformat(),
+                )
+            )

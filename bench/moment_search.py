@@ -28,28 +28,52 @@ SERIES = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM n WHERE i <
 def fill(calls: int) -> None:
     """Teams, calls, automatic evaluations, evidence and their moments, as after months of use."""
     c = db.session.connection()
-    c.execute(text("INSERT INTO teams(id,name,language,channel_layout,created_at) VALUES (1,'t','fr','mono',"
-                   "'2026-01-01')"))
+    c.execute(
+        text("INSERT INTO teams(id,name,language,channel_layout,created_at) VALUES (1,'t','fr','mono','2026-01-01')")
+    )
     c.execute(text("INSERT INTO agents(id,team_id,name,active,created_at) VALUES (1,1,'a',true,'2026-01-01')"))
     c.execute(text("INSERT INTO rubrics(id,key,title,language) VALUES (1,'r','r','fr')"))
-    c.execute(text("INSERT INTO rubric_versions(id,rubric_id,version,source,sha256,created_at) VALUES "
-                   "(1,1,1,'x','x','2026-01-01')"))
-    c.execute(text(SERIES + "INSERT INTO recordings(id,sha256,size,format,codec,duration,channels,sample_rate,"
-                   "extension,created_at) SELECT i, 'sha'||i, 1,'wav','pcm',60,2,16000,'wav','2026-01-01' FROM n"),
-              {"n": calls})
-    c.execute(text(SERIES + "INSERT INTO calls(id,recording_id,agent_id,team_id,call_date,direction,"
-                   "original_filename,status,swap_suspected,created_at) SELECT i,i,1,1,'2026-01-01','inbound','x',"
-                   "'scored',false,'2026-01-01' FROM n"), {"n": calls})
-    c.execute(text(SERIES + "INSERT INTO evaluations(id,call_id,rubric_version_id,kind,status,revision,auto_failed,"
-                   "created_at) SELECT i,i,1,'auto','auto',1,false,'2026-01-01' FROM n"), {"n": calls})
-    c.execute(text(SERIES + "INSERT INTO moment_sources(evaluation_id,indexed_at) SELECT i,'2026-01-01' FROM n"),
-              {"n": calls})
-    words = " || ' ' || ".join(f"(CASE WHEN i % {k + 2} = 0 THEN '{w}' ELSE 'mot{k}' END)"
-                               for k, w in enumerate(WORDS))
-    c.execute(text(SERIES + "INSERT INTO moments(call_id,team_id,criterion_key,sign,source,rule,language,call_type,"
-                   "score_band,segment_index,char_start,char_end,speaker,start,\"end\",text,quote,explanation,"
-                   f"created_at) SELECT (i-1)/20+1,1,'c'||(i%5),1-2*(i%2),'auto','r','fr','inbound','mid',i%20,0,10,"
-                   f"'agent',0,1,{words},'q','x','2026-01-01' FROM n"), {"n": calls * 20})
+    c.execute(
+        text(
+            "INSERT INTO rubric_versions(id,rubric_id,version,source,sha256,created_at) VALUES "
+            "(1,1,1,'x','x','2026-01-01')"
+        )
+    )
+    c.execute(
+        text(
+            SERIES + "INSERT INTO recordings(id,sha256,size,format,codec,duration,channels,sample_rate,"
+            "extension,created_at) SELECT i, 'sha'||i, 1,'wav','pcm',60,2,16000,'wav','2026-01-01' FROM n"
+        ),
+        {"n": calls},
+    )
+    c.execute(
+        text(
+            SERIES + "INSERT INTO calls(id,recording_id,agent_id,team_id,call_date,direction,"
+            "original_filename,status,swap_suspected,created_at) SELECT i,i,1,1,'2026-01-01','inbound','x',"
+            "'scored',false,'2026-01-01' FROM n"
+        ),
+        {"n": calls},
+    )
+    c.execute(
+        text(
+            SERIES + "INSERT INTO evaluations(id,call_id,rubric_version_id,kind,status,revision,auto_failed,"
+            "created_at) SELECT i,i,1,'auto','auto',1,false,'2026-01-01' FROM n"
+        ),
+        {"n": calls},
+    )
+    c.execute(
+        text(SERIES + "INSERT INTO moment_sources(evaluation_id,indexed_at) SELECT i,'2026-01-01' FROM n"), {"n": calls}
+    )
+    words = " || ' ' || ".join(f"(CASE WHEN i % {k + 2} = 0 THEN '{w}' ELSE 'mot{k}' END)" for k, w in enumerate(WORDS))
+    c.execute(
+        text(
+            SERIES + "INSERT INTO moments(call_id,team_id,criterion_key,sign,source,rule,language,call_type,"
+            'score_band,segment_index,char_start,char_end,speaker,start,"end",text,quote,explanation,'
+            f"created_at) SELECT (i-1)/20+1,1,'c'||(i%5),1-2*(i%2),'auto','r','fr','inbound','mid',i%20,0,10,"
+            f"'agent',0,1,{words},'q','x','2026-01-01' FROM n"
+        ),
+        {"n": calls * 20},
+    )
     db.session.commit()
     if db.engine.dialect.name == "postgresql":  # fresh statistics, as autovacuum keeps them in production
         db.session.execute(text("ANALYZE"))
@@ -82,8 +106,9 @@ def main() -> None:
             "no filter, first page": lambda: search_moments(db.session, MomentFilters()),
             "one criterion, to avoid": lambda: search_moments(db.session, MomentFilters(criterion="c3", sign=-1)),
             "one rare word": lambda: search_moments(db.session, MomentFilters(q="délai")),
-            "two words and a criterion": lambda: search_moments(db.session, MomentFilters(
-                q="comprends agacement", criterion="c1")),
+            "two words and a criterion": lambda: search_moments(
+                db.session, MomentFilters(q="comprends agacement", criterion="c1")
+            ),
         }
         print(f"{args.calls * 20} moments on {db.engine.dialect.name}")
         for name, fn in cases.items():

@@ -84,13 +84,18 @@ def run(items: list[dict], folds: int, min_reviews: int) -> list[dict]:
     rows = []
     for rubric, samples in samples_by_rubric(items).values():
         started = time.perf_counter()
-        result = fit_rubric(rubric, samples, FitSettings(min_reviews=min_reviews, folds=folds, seed=0),
-                            progress=lambda c: print(f"  fitting {c}", file=sys.stderr))
+        result = fit_rubric(
+            rubric,
+            samples,
+            FitSettings(min_reviews=min_reviews, folds=folds, seed=0),
+            progress=lambda c: print(f"  fitting {c}", file=sys.stderr),
+        )
         seconds = time.perf_counter() - started
         for fit, c in zip(result.criteria, result.to_dict()["criteria"], strict=True):
             if c["n"]:
-                rows.append({"rubric": rubric.id, **c, "changed": changed_params(rubric, fit),
-                             "seconds": round(seconds, 1)})
+                rows.append(
+                    {"rubric": rubric.id, **c, "changed": changed_params(rubric, fit), "seconds": round(seconds, 1)}
+                )
     return rows
 
 
@@ -99,8 +104,12 @@ def changed_params(rubric, fit) -> str:
     if not fit.adopted:
         return ""
     start = rubric.criterion(fit.id).detectors
-    return ", ".join(f"{new.name}.{k} {old.params[k]:g} -> {v:g}" for new, old in zip(fit.detectors, start, strict=True)
-                     for k, v in new.params.items() if v != old.params[k])
+    return ", ".join(
+        f"{new.name}.{k} {old.params[k]:g} -> {v:g}"
+        for new, old in zip(fit.detectors, start, strict=True)
+        for k, v in new.params.items()
+        if v != old.params[k]
+    )
 
 
 def _f(value: float | None, digits: int) -> str:
@@ -108,18 +117,23 @@ def _f(value: float | None, digits: int) -> str:
 
 
 def print_table(rows: list[dict], seconds: float, count: int) -> None:
-    print("| rubric | criterion | reviews | Spearman before | after | MAE before | after | fitted weights "
-          "| parameters |")
+    print(
+        "| rubric | criterion | reviews | Spearman before | after | MAE before | after | fitted weights | parameters |"
+    )
     print("|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         if r.get("refused"):
-            print(f"| {r['rubric']} | {r['id']} | {r['n']} | {_f((r['before'] or {}).get('spearman'), 3)} | - "
-                  f"| {_f((r['before'] or {}).get('mae'), 1)} | - | not fitted: {r['refused']} | |")
+            print(
+                f"| {r['rubric']} | {r['id']} | {r['n']} | {_f((r['before'] or {}).get('spearman'), 3)} | - "
+                f"| {_f((r['before'] or {}).get('mae'), 1)} | - | not fitted: {r['refused']} | |"
+            )
             continue
         b, a = r["before"], r["after"]
         weights = ", ".join(f"{k} {v:g}" for k, v in r["weights"].items()) if r["adopted"] else "kept (not better)"
-        print(f"| {r['rubric']} | {r['id']} | {r['n']} | {_f(b['spearman'], 3)} | {_f(a['spearman'], 3)} "
-              f"| {_f(b['mae'], 1)} | {_f(a['mae'], 1)} | {weights} | {r['changed']} |")
+        print(
+            f"| {r['rubric']} | {r['id']} | {r['n']} | {_f(b['spearman'], 3)} | {_f(a['spearman'], 3)} "
+            f"| {_f(b['mae'], 1)} | {_f(a['mae'], 1)} | {weights} | {r['changed']} |"
+        )
     print(f"\n{count} items read and fitted in {seconds:.0f} s (held-out folds; before = the bundled weights)")
 
 

@@ -23,8 +23,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import insert  # noqa: E402
 
-CRITERIA = ("active_listening", "jargon", "empathy", "greeting", "hold_etiquette", "closing", "compliance",
-            "call_flow", "forbidden_phrases")
+CRITERIA = (
+    "active_listening",
+    "jargon",
+    "empathy",
+    "greeting",
+    "hold_etiquette",
+    "closing",
+    "compliance",
+    "call_flow",
+    "forbidden_phrases",
+)
 PASSWORD = "bench-password-123"
 
 
@@ -44,35 +53,91 @@ def seed(db, n_evaluations: int, n_agents: int) -> None:
     manager = create_user(session, email="qa@bench.example", name="QA", password=PASSWORD, role="qa_manager")
     session.commit()
     session.execute(insert(Team), [{"id": i, "name": f"Team {i}", "language": "fr"} for i in (1, 2)])
-    session.execute(insert(Agent), [{"id": i, "team_id": 1 + i % 2, "name": f"Agent {i:02d}",
-                                     "external_ref": f"B{i}"} for i in range(1, n_agents + 1)])
+    session.execute(
+        insert(Agent),
+        [
+            {"id": i, "team_id": 1 + i % 2, "name": f"Agent {i:02d}", "external_ref": f"B{i}"}
+            for i in range(1, n_agents + 1)
+        ],
+    )
     now = datetime.now(UTC)
     recordings, calls, evaluations, scores, assignments = [], [], [], [], []
     for i in range(1, n_evaluations + 1):
         agent = 1 + i % n_agents
         when = now - timedelta(minutes=rng.randrange(0, 12 * 7 * 24 * 60))
-        recordings.append({"id": i, "sha256": f"{i:064x}", "size": 1, "format": "wav", "codec": "pcm",
-                           "duration": 300.0, "channels": 2, "sample_rate": 16000, "extension": "wav"})
-        calls.append({"id": i, "recording_id": i, "agent_id": agent, "team_id": 1 + agent % 2, "call_date": when,
-                      "original_filename": "c.wav", "status": "scored"})
+        recordings.append(
+            {
+                "id": i,
+                "sha256": f"{i:064x}",
+                "size": 1,
+                "format": "wav",
+                "codec": "pcm",
+                "duration": 300.0,
+                "channels": 2,
+                "sample_rate": 16000,
+                "extension": "wav",
+            }
+        )
+        calls.append(
+            {
+                "id": i,
+                "recording_id": i,
+                "agent_id": agent,
+                "team_id": 1 + agent % 2,
+                "call_date": when,
+                "original_filename": "c.wav",
+                "status": "scored",
+            }
+        )
         skill = 40 + (agent * 7) % 50
         values = {k: max(0.0, min(100.0, rng.gauss(skill, 15))) for k in CRITERIA}
-        evaluations.append({"id": i, "call_id": i, "rubric_version_id": version_id, "kind": "review",
-                            "status": "final", "revision": 1, "total": sum(values.values()) / len(values),
-                            "finalized_at": when, "created_at": when})
-        scores += [{"evaluation_id": i, "position": p, "criterion_key": k, "score": v, "weight": 1.0,
-                    "auto_score": max(0.0, min(100.0, v + rng.gauss(0, 12))), "na": False}
-                   for p, (k, v) in enumerate(values.items())]
+        evaluations.append(
+            {
+                "id": i,
+                "call_id": i,
+                "rubric_version_id": version_id,
+                "kind": "review",
+                "status": "final",
+                "revision": 1,
+                "total": sum(values.values()) / len(values),
+                "finalized_at": when,
+                "created_at": when,
+            }
+        )
+        scores += [
+            {
+                "evaluation_id": i,
+                "position": p,
+                "criterion_key": k,
+                "score": v,
+                "weight": 1.0,
+                "auto_score": max(0.0, min(100.0, v + rng.gauss(0, 12))),
+                "na": False,
+            }
+            for p, (k, v) in enumerate(values.items())
+        ]
         assignments.append({"call_id": i, "status": "done" if rng.random() < 0.8 else "open"})
-    for table, rows in ((Recording, recordings), (Call, calls), (Evaluation, evaluations),
-                        (CriterionScore, scores), (ReviewAssignment, assignments)):
+    for table, rows in (
+        (Recording, recordings),
+        (Call, calls),
+        (Evaluation, evaluations),
+        (CriterionScore, scores),
+        (ReviewAssignment, assignments),
+    ):
         for start in range(0, len(rows), 5000):
-            session.execute(insert(table), rows[start:start + 5000])
-    sheets = [{"id": i, "evaluation_id": i, "agent_id": 1 + i % n_agents, "language": "fr", "sha256": "0" * 64}
-              for i in range(1, 201)]
+            session.execute(insert(table), rows[start : start + 5000])
+    sheets = [
+        {"id": i, "evaluation_id": i, "agent_id": 1 + i % n_agents, "language": "fr", "sha256": "0" * 64}
+        for i in range(1, 201)
+    ]
     session.execute(insert(CoachingSheet), sheets)
-    session.execute(insert(Dispute), [{"sheet_id": i, "criterion_key": "empathy", "reason": "r",
-                                       "raised_by_id": manager.id, "status": "open"} for i in range(1, 41)])
+    session.execute(
+        insert(Dispute),
+        [
+            {"sheet_id": i, "criterion_key": "empathy", "reason": "r", "raised_by_id": manager.id, "status": "open"}
+            for i in range(1, 41)
+        ],
+    )
     session.commit()
 
 
@@ -87,17 +152,67 @@ def add_final_review(app, n: int) -> None:
     now = datetime.now(UTC)
     with app.app_context():
         session = db.session
-        session.execute(insert(Recording), [{"id": i, "sha256": f"{i:064x}", "size": 1, "format": "wav", "codec": "pcm",
-                                            "duration": 300.0, "channels": 2, "sample_rate": 16000,
-                                            "extension": "wav"}])
-        session.execute(insert(Call), [{"id": i, "recording_id": i, "agent_id": 1 + n % 50, "team_id": 1 + n % 2,
-                                        "call_date": now, "original_filename": "c.wav", "status": "scored"}])
-        session.execute(insert(Evaluation), [{"id": i, "call_id": i, "kind": "review", "status": "final",
-                                              "rubric_version_id": current_version(session, "hotline_fr").id,
-                                              "revision": 1, "total": 70.0, "finalized_at": now, "created_at": now}])
-        session.execute(insert(CriterionScore), [{"evaluation_id": i, "position": p, "criterion_key": k, "score": 70.0,
-                                                  "weight": 1.0, "auto_score": 65.0, "na": False}
-                                                 for p, k in enumerate(CRITERIA)])
+        session.execute(
+            insert(Recording),
+            [
+                {
+                    "id": i,
+                    "sha256": f"{i:064x}",
+                    "size": 1,
+                    "format": "wav",
+                    "codec": "pcm",
+                    "duration": 300.0,
+                    "channels": 2,
+                    "sample_rate": 16000,
+                    "extension": "wav",
+                }
+            ],
+        )
+        session.execute(
+            insert(Call),
+            [
+                {
+                    "id": i,
+                    "recording_id": i,
+                    "agent_id": 1 + n % 50,
+                    "team_id": 1 + n % 2,
+                    "call_date": now,
+                    "original_filename": "c.wav",
+                    "status": "scored",
+                }
+            ],
+        )
+        session.execute(
+            insert(Evaluation),
+            [
+                {
+                    "id": i,
+                    "call_id": i,
+                    "kind": "review",
+                    "status": "final",
+                    "rubric_version_id": current_version(session, "hotline_fr").id,
+                    "revision": 1,
+                    "total": 70.0,
+                    "finalized_at": now,
+                    "created_at": now,
+                }
+            ],
+        )
+        session.execute(
+            insert(CriterionScore),
+            [
+                {
+                    "evaluation_id": i,
+                    "position": p,
+                    "criterion_key": k,
+                    "score": 70.0,
+                    "weight": 1.0,
+                    "auto_score": 65.0,
+                    "na": False,
+                }
+                for p, k in enumerate(CRITERIA)
+            ],
+        )
         session.commit()
 
 
@@ -109,8 +224,10 @@ def measure(app, runs: int, urls: list[str]) -> dict[str, tuple[float, float, fl
     client = app.test_client()
     page = client.get("/login").get_data(as_text=True)
     token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
-    assert client.post("/login", data={"email": "qa@bench.example", "password": PASSWORD,
-                                       "csrf_token": token}).status_code == 302
+    assert (
+        client.post("/login", data={"email": "qa@bench.example", "password": PASSWORD, "csrf_token": token}).status_code
+        == 302
+    )
     results = {}
     for url in urls:
         for _ in range(3):  # warm caches (rubric titles, templates, SQLite pages)
@@ -145,8 +262,9 @@ def run(url: str, label: str, args) -> list[tuple]:
         seeded = time.perf_counter() - started
         db.session.remove()
     try:
-        results = measure(app, args.runs, ["/reports/team", "/reports/team#cold", "/reports/team#after-review",
-                                          "/disputes/"])
+        results = measure(
+            app, args.runs, ["/reports/team", "/reports/team#cold", "/reports/team#after-review", "/disputes/"]
+        )
     finally:
         with app.app_context():
             db.drop_all()
@@ -165,8 +283,10 @@ def main() -> None:
     if os.environ.get("DATABASE_URL"):
         url = os.environ["DATABASE_URL"].replace("postgresql://", "postgresql+psycopg://", 1)
         rows += run(url, "postgresql", args)
-    print(f"{args.evaluations} final evaluations x {len(CRITERIA)} criteria, {args.agents} agents, "
-          f"{args.runs} requests each; load average {os.getloadavg()[0]:.2f}")
+    print(
+        f"{args.evaluations} final evaluations x {len(CRITERIA)} criteria, {args.agents} agents, "
+        f"{args.runs} requests each; load average {os.getloadavg()[0]:.2f}"
+    )
     print(f"{'database':<11} {'page':<26} {'seed s':>7} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}  target p95 < 100")
     for label, url, seeded, p50, p95, worst in rows:
         verdict = "ok" if p95 < 100 else "SLOW"

@@ -171,8 +171,14 @@ def run_stereo(data: Path, settings: TranscriptionSettings, limit: int | None) -
             if mode == "stereo":
                 rtfs.append(elapsed / transcript.duration)
             right, judged, overlap = attribution_share(transcript, audio)
-            row[mode] = (right, judged, overlap, elapsed / transcript.duration, transcript.info["swap_suspected"],
-                         None if mode == "stereo" else downmix_der(path, transcript))
+            row[mode] = (
+                right,
+                judged,
+                overlap,
+                elapsed / transcript.duration,
+                transcript.info["swap_suspected"],
+                None if mode == "stereo" else downmix_der(path, transcript),
+            )
             print(f"  {item['path']} {mode}: {right}/{judged} right, {overlap} overlap", file=sys.stderr)
         rows.append(row)
     return rows, rtfs
@@ -218,34 +224,42 @@ def run_timing(data: Path, settings: TranscriptionSettings, limit: int | None) -
         metrics = transcript.info["metrics"]
         flagged = [(x["start"], x["end"]) for x in metrics["silence"]["long"]]
         gaps = [b.start - a.end for seg in transcript.segments for a, b in zip(seg.words, seg.words[1:], strict=False)]
-        rows.append({
-            "file": item["path"],
-            "overtalk": metrics["overtalk"]["total"],
-            "episodes": metrics["overtalk"]["count"],
-            "word_ref": _overlap_total(words[0], words[1]),
-            "vad_ref": _overlap_total(vad[0], vad[1]),
-            "old_spans": _overlap_total(spans[0], spans[1]),
-            "flagged": len(flagged),
-            "holds": sum(1 for x in metrics["silence"]["long"] if x["possible_unannounced_hold"]),
-            "speech_under_flagged_words": _overlap_total(flagged, words[0] + words[1]),
-            "speech_under_flagged_vad": _overlap_total(flagged, vad[0] + vad[1]),
-            "max_gap": max(gaps, default=0.0),
-        })
-        print(f"  timing {item['path']}: overtalk {rows[-1]['overtalk']:.2f}s vs words {rows[-1]['word_ref']:.2f}s",
-              file=sys.stderr)
+        rows.append(
+            {
+                "file": item["path"],
+                "overtalk": metrics["overtalk"]["total"],
+                "episodes": metrics["overtalk"]["count"],
+                "word_ref": _overlap_total(words[0], words[1]),
+                "vad_ref": _overlap_total(vad[0], vad[1]),
+                "old_spans": _overlap_total(spans[0], spans[1]),
+                "flagged": len(flagged),
+                "holds": sum(1 for x in metrics["silence"]["long"] if x["possible_unannounced_hold"]),
+                "speech_under_flagged_words": _overlap_total(flagged, words[0] + words[1]),
+                "speech_under_flagged_vad": _overlap_total(flagged, vad[0] + vad[1]),
+                "max_gap": max(gaps, default=0.0),
+            }
+        )
+        print(
+            f"  timing {item['path']}: overtalk {rows[-1]['overtalk']:.2f}s vs words {rows[-1]['word_ref']:.2f}s",
+            file=sys.stderr,
+        )
     return rows
 
 
 def print_timing(rows: list[dict]) -> None:
-    print("\n| stereo call | overtalk (episodes) | word-timing reference | difference | per-channel VAD "
-          "| old segment spans | long silences flagged (unannounced) | speech under them: words / VAD "
-          "| longest pause inside a segment |")
+    print(
+        "\n| stereo call | overtalk (episodes) | word-timing reference | difference | per-channel VAD "
+        "| old segment spans | long silences flagged (unannounced) | speech under them: words / VAD "
+        "| longest pause inside a segment |"
+    )
     print("|---|---|---|---|---|---|---|---|---|")
     for r in rows:
-        print(f"| {r['file']} | {r['overtalk']:.2f} s ({r['episodes']}) | {r['word_ref']:.2f} s "
-              f"| {r['overtalk'] - r['word_ref']:+.2f} s | {r['vad_ref']:.2f} s | {r['old_spans']:.2f} s "
-              f"| {r['flagged']} ({r['holds']}) | {r['speech_under_flagged_words']:.2f} s / "
-              f"{r['speech_under_flagged_vad']:.2f} s | {r['max_gap']:.2f} s |")
+        print(
+            f"| {r['file']} | {r['overtalk']:.2f} s ({r['episodes']}) | {r['word_ref']:.2f} s "
+            f"| {r['overtalk'] - r['word_ref']:+.2f} s | {r['vad_ref']:.2f} s | {r['old_spans']:.2f} s "
+            f"| {r['flagged']} ({r['holds']}) | {r['speech_under_flagged_words']:.2f} s / "
+            f"{r['speech_under_flagged_vad']:.2f} s | {r['max_gap']:.2f} s |"
+        )
 
 
 def bare_transcribe(model, path: Path, kwargs: dict, stereo: bool) -> None:  # noqa: ANN001
@@ -287,14 +301,24 @@ def run_jobs(n: int, files: list[Path], cache: str) -> list[float]:
 
     os.environ.setdefault("LOG_LEVEL", "WARNING")  # one line per job would bury the table
     tmp = Path(tempfile.mkdtemp(prefix="ecoute-bench-"))
-    app = create_app("production", SECRET_KEY="bench-only", INSTANCE_PATH=tmp, QUEUE_IMMEDIATE=True,
-                     SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp / 'bench.db'}", RECORDINGS_DIR=tmp / "recordings",
-                     MODEL_CACHE_DIR=Path(cache).resolve())
+    app = create_app(
+        "production",
+        SECRET_KEY="bench-only",
+        INSTANCE_PATH=tmp,
+        QUEUE_IMMEDIATE=True,
+        SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp / 'bench.db'}",
+        RECORDINGS_DIR=tmp / "recordings",
+        MODEL_CACHE_DIR=Path(cache).resolve(),
+    )
     rss = []
     with app.app_context():
         db.create_all()
-        agent = create_agent(db.session, team=create_team(db.session, name="Bench", language="en",
-                                                           domain="telecom"), name="Bench Agent", external_ref="B1")
+        agent = create_agent(
+            db.session,
+            team=create_team(db.session, name="Bench", language="en", domain="telecom"),
+            name="Bench Agent",
+            external_ref="B1",
+        )
         db.session.commit()
         calls = []
         for path in files:  # each ingest runs transcribe then score inline: the first jobs
@@ -335,8 +359,10 @@ def print_stereo(rows: list[dict]) -> None:
             right, judged, overlap, rtf, swap, der = row[mode]
             share = right / judged if judged else float("nan")
             shown = "-" if der is None else f"{der:.3f}"
-            print(f"| {row['file']} | {mode} | {right}/{judged} | {share:.1%} | {overlap} | {rtf:.3f} | {swap} "
-                  f"| {shown} |")
+            print(
+                f"| {row['file']} | {mode} | {right}/{judged} | {share:.1%} | {overlap} | {rtf:.3f} | {swap} "
+                f"| {shown} |"
+            )
 
 
 def main() -> None:
@@ -388,8 +414,10 @@ def main() -> None:
         files = sorted(mono, key=lambda p: durations.get(str(p.relative_to(args.data))) or 10)[:5]
         rss = run_jobs(args.jobs, files, args.cache)
         tenth = max(1, len(rss) // 10)
-        print(f"\n--jobs {len(rss)} (transcribe + score each, worker path): RSS first {rss[0]:.0f} MiB, "
-              f"after {tenth} {rss[tenth - 1]:.0f} MiB, last {rss[-1]:.0f} MiB, max {max(rss):.0f} MiB")
+        print(
+            f"\n--jobs {len(rss)} (transcribe + score each, worker path): RSS first {rss[0]:.0f} MiB, "
+            f"after {tenth} {rss[tenth - 1]:.0f} MiB, last {rss[-1]:.0f} MiB, max {max(rss):.0f} MiB"
+        )
     load = os.getloadavg()[0]
     print(f"\nPeak RSS: {peak_rss_mb():.0f} MiB; load average at the end {load:.1f} on {os.cpu_count()} CPUs")
 

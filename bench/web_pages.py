@@ -39,18 +39,38 @@ def seed(calls: int, agents: int) -> None:
     start = datetime(2026, 1, 1, tzinfo=UTC)
     for i in range(calls):
         agent = people[i % agents]
-        rec = Recording(sha256=f"{i:064x}", size=1000, format="wav", codec="pcm_s16le", duration=rng.uniform(60, 900),
-                        channels=2, sample_rate=8000, extension="wav")
-        call = Call(recording=rec, agent=agent, team_id=agent.team_id, call_date=start + timedelta(minutes=17 * i),
-                    original_filename=f"call-{i}.wav", status="scored")
+        rec = Recording(
+            sha256=f"{i:064x}",
+            size=1000,
+            format="wav",
+            codec="pcm_s16le",
+            duration=rng.uniform(60, 900),
+            channels=2,
+            sample_rate=8000,
+            extension="wav",
+        )
+        call = Call(
+            recording=rec,
+            agent=agent,
+            team_id=agent.team_id,
+            call_date=start + timedelta(minutes=17 * i),
+            original_filename=f"call-{i}.wav",
+            status="scored",
+        )
         db.session.add(call)
         db.session.add(Job(kind="transcribe", call=call, status="done", progress=100))
         db.session.add(Job(kind="score", call=call, status="done", progress=100))
         if i % 2000 == 0:
             db.session.flush()
     create_user(db.session, email="qa@bench.example.org", name="QA", password="bench-password", role="qa_manager")
-    create_user(db.session, email="agent@bench.example.org", name="Agent", password="bench-password", role="agent",
-                agent=people[0])
+    create_user(
+        db.session,
+        email="agent@bench.example.org",
+        name="Agent",
+        password="bench-password",
+        role="agent",
+        agent=people[0],
+    )
     db.session.commit()
 
 
@@ -84,20 +104,39 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="ecoute-bench-"))
     url = os.environ.get("DATABASE_URL", f"sqlite:///{tmp / 'bench.db'}")
     url = url.replace("postgresql://", "postgresql+psycopg://", 1)
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=url, INSTANCE_PATH=tmp, QUEUE_IMMEDIATE=True,
-                     LOGIN_RATE_LIMIT="1000 per minute")
+    app = create_app(
+        "testing",
+        SQLALCHEMY_DATABASE_URI=url,
+        INSTANCE_PATH=tmp,
+        QUEUE_IMMEDIATE=True,
+        LOGIN_RATE_LIMIT="1000 per minute",
+    )
     with app.app_context():
         db.drop_all()
         db.create_all()
         t0 = time.perf_counter()
         seed(args.calls, args.agents)
-        print(f"seeded {args.calls} calls, {args.agents} agents on {db.engine.dialect.name} "
-              f"in {time.perf_counter() - t0:.1f} s; load average {os.getloadavg()[0]:.1f}")
+        print(
+            f"seeded {args.calls} calls, {args.agents} agents on {db.engine.dialect.name} "
+            f"in {time.perf_counter() - t0:.1f} s; load average {os.getloadavg()[0]:.1f}"
+        )
         mid = args.calls // 2
     rows = []
-    for who, pages in (("qa_manager", ["/", "/calls/", "/calls/?page=200", "/calls/?team=1&status=scored",
-                                       f"/calls/{mid}", f"/api/calls/{mid}/progress", "/api/calls"]),
-                       ("agent", ["/", "/calls/", "/calls/1"])):
+    for who, pages in (
+        (
+            "qa_manager",
+            [
+                "/",
+                "/calls/",
+                "/calls/?page=200",
+                "/calls/?team=1&status=scored",
+                f"/calls/{mid}",
+                f"/api/calls/{mid}/progress",
+                "/api/calls",
+            ],
+        ),
+        ("agent", ["/", "/calls/", "/calls/1"]),
+    ):
         client = app.test_client()
         sign_in(client, f"{'qa' if who == 'qa_manager' else 'agent'}@bench.example.org")
         for page in pages:

@@ -54,9 +54,13 @@ class FreshContextClient(FlaskClient):
 @pytest.fixture(scope="session")
 def _app(tmp_path_factory):
     instance = tmp_path_factory.mktemp("instance")
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=database_url(tmp_path_factory), INSTANCE_PATH=instance,
-                     RECORDINGS_DIR=instance / "recordings", MODEL_CACHE_DIR=Path(os.environ.get(
-                         "MODEL_CACHE_DIR", instance / "models")))
+    app = create_app(
+        "testing",
+        SQLALCHEMY_DATABASE_URI=database_url(tmp_path_factory),
+        INSTANCE_PATH=instance,
+        RECORDINGS_DIR=instance / "recordings",
+        MODEL_CACHE_DIR=Path(os.environ.get("MODEL_CACHE_DIR", instance / "models")),
+    )
     app.test_client_class = FreshContextClient
     with app.app_context():
         db.drop_all()
@@ -113,7 +117,8 @@ def csrf_token(client, url: str = "/login") -> str:
     """Fetch a page like a browser would and read the CSRF token from its form."""
     html = client.get(url).get_data(as_text=True)
     match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or re.search(
-        r'name="csrf_token" value="([^"]+)"', html)
+        r'name="csrf_token" value="([^"]+)"', html
+    )
     assert match, f"no CSRF token on {url}"
     return match.group(1)
 
@@ -149,8 +154,14 @@ class Factory:
 
         if role == "agent" and agent is None:
             agent = self.agent()
-        user = create_user(db.session, email=email or f"{role}{self._next()}@example.org", name=f"{role} user",
-                           password=PASSWORD, role=role, agent=agent)
+        user = create_user(
+            db.session,
+            email=email or f"{role}{self._next()}@example.org",
+            name=f"{role} user",
+            password=PASSWORD,
+            role=role,
+            agent=agent,
+        )
         db.session.commit()
         return user
 
@@ -159,8 +170,12 @@ class Factory:
 
         agent = agent or self.agent()
         data = wav_bytes(seconds=seconds, channels=channels, seed=seed if seed is not None else self._next())
-        call = ingest(db.session, io.BytesIO(data), "call.wav",
-                      CallMeta(agent=agent, call_date=datetime(2026, 11, 2, 10, 0, tzinfo=UTC)))
+        call = ingest(
+            db.session,
+            io.BytesIO(data),
+            "call.wav",
+            CallMeta(agent=agent, call_date=datetime(2026, 11, 2, 10, 0, tzinfo=UTC)),
+        )
         db.session.commit()
         return call
 
@@ -189,8 +204,9 @@ def login_as(client, make):
     return sign_in
 
 
-def wav_bytes(*, seconds: float = 2.0, channels: int = 2, rate: int = 16000, seed: int = 1,
-              amplitude: float = 8000) -> bytes:
+def wav_bytes(
+    *, seconds: float = 2.0, channels: int = 2, rate: int = 16000, seed: int = 1, amplitude: float = 8000
+) -> bytes:
     """A valid PCM WAV: tone bursts (speech-like energy) alternating between channels, unique per seed; peak
     `amplitude` of 32768 (0 writes digital silence)."""
     t = np.arange(int(seconds * rate)) / rate

@@ -27,9 +27,19 @@ def statements_written(engine) -> Iterator[list[str]]:
         event.remove(engine, "before_cursor_execute", note)
 
 
-def final_evaluation(call, scores: dict[str, tuple[float | None, float | None]] | None = None, *,
-                     scored: bool = False, total: float | None = None, parent=None, na: tuple[str, ...] = (),
-                     actions: tuple = (), reviewer=None, strengths: str | None = None, finalized_at=None):
+def final_evaluation(
+    call,
+    scores: dict[str, tuple[float | None, float | None]] | None = None,
+    *,
+    scored: bool = False,
+    total: float | None = None,
+    parent=None,
+    na: tuple[str, ...] = (),
+    actions: tuple = (),
+    reviewer=None,
+    strengths: str | None = None,
+    finalized_at=None,
+):
     """A final review of the call, as the review screen would leave it.
 
     `scores`: criterion -> (final score, automatic score), written as they are on hotline_fr (default SCORES);
@@ -49,20 +59,28 @@ def final_evaluation(call, scores: dict[str, tuple[float | None, float | None]] 
     else:
         scores = scores or SCORES
         evaluation = Evaluation(
-            call_id=call.id, rubric_version_id=current_version(db.session, "hotline_fr").id, kind="review",
-            status=EvaluationStatus.DRAFT, revision=parent.revision + 1 if parent else 1,
+            call_id=call.id,
+            rubric_version_id=current_version(db.session, "hotline_fr").id,
+            kind="review",
+            status=EvaluationStatus.DRAFT,
+            revision=parent.revision + 1 if parent else 1,
             parent_id=parent.id if parent else None,
-            total=sum(s for s, _ in scores.values() if s is not None) / len(scores))
-        evaluation.criteria = [CriterionScore(position=i, criterion_key=k, score=s, auto_score=a, weight=1.0,
-                                              na=k in na) for i, (k, (s, a)) in enumerate(scores.items())]
+            total=sum(s for s, _ in scores.values() if s is not None) / len(scores),
+        )
+        evaluation.criteria = [
+            CriterionScore(position=i, criterion_key=k, score=s, auto_score=a, weight=1.0, na=k in na)
+            for i, (k, (s, a)) in enumerate(scores.items())
+        ]
         db.session.add(evaluation)
     evaluation.finalized_at = finalized_at or datetime.now(UTC)
     evaluation.total = evaluation.total if total is None else total
     evaluation.reviewer, evaluation.strengths = reviewer, strengths
     db.session.flush()
     # Action items are written with the draft: a final evaluation refuses new ones.
-    db.session.add_all(ActionItem(evaluation_id=evaluation.id, text=text, done=done, due_date=due[0] if due else None)
-                       for text, done, *due in actions)
+    db.session.add_all(
+        ActionItem(evaluation_id=evaluation.id, text=text, done=done, due_date=due[0] if due else None)
+        for text, done, *due in actions
+    )
     db.session.flush()
     evaluation.status = EvaluationStatus.FINAL
     db.session.flush()

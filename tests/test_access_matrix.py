@@ -20,8 +20,12 @@ BUILDERS = {"trainer", "admin"}  # role-play material: redacted, anonymised mome
 OBSERVERS = {"trainer", "qa_manager", "admin"}  # who records a practice
 
 # Let in, then told the request is incomplete: the matrix sends no recording to the ingest endpoint.
-LET_IN = {"v1_calls.ingest_call": (422,), "v1_webhooks.create": (422,), "v1_webhooks.test": (202,),
-          "v1_webhooks.delete": (204,)}
+LET_IN = {
+    "v1_calls.ingest_call": (422,),
+    "v1_webhooks.create": (422,),
+    "v1_webhooks.test": (202,),
+    "v1_webhooks.delete": (204,),
+}
 
 # endpoint -> (method, url template, roles allowed)
 MATRIX: dict[str, tuple[str, str, set[str]]] = {
@@ -60,8 +64,11 @@ MATRIX: dict[str, tuple[str, str, set[str]]] = {
     "v1_evaluations.export": ("GET", "/api/v1/evaluations.ndjson", {"qa_manager", "admin"}),
     "v1_directory.agents": ("GET", "/api/v1/agents", CALL_VIEWERS),
     "v1_directory.teams": ("GET", "/api/v1/teams", CALL_VIEWERS),
-    "v1_directory.rubric_version": ("GET", "/api/v1/rubrics/{rubric}/versions/{version}",
-                                    {"trainer", "qa_manager", "admin"}),
+    "v1_directory.rubric_version": (
+        "GET",
+        "/api/v1/rubrics/{rubric}/versions/{version}",
+        {"trainer", "qa_manager", "admin"},
+    ),
     "v1_webhooks.webhooks": ("GET", "/api/v1/webhooks", {"qa_manager", "admin"}),
     "v1_webhooks.create": ("POST", "/api/v1/webhooks", {"qa_manager", "admin"}),
     # The subscription is the qa_manager's, as on the pages below.
@@ -183,14 +190,16 @@ def test_route_access(app, client, world, endpoint, role):
     extra = matrix_objects(world, template) | roleplay_objects(world, template) | api_objects(world, template)
     if "{assignment}" in template:
         extra["assignment"] = queued(world["call"])
-    url = template.format(call=world["call"].id, job=world["job"].id, user=world["target_user"].id, sheet=sheet,
-                          **extra)
+    url = template.format(
+        call=world["call"].id, job=world["job"].id, user=world["target_user"].id, sheet=sheet, **extra
+    )
     if role != "anonymous":
         assert login(client, world["users"][role]).status_code == 302
     response = _request(client, method, url, signed_in=role != "anonymous")
     if role in allowed:
-        assert response.status_code in LET_IN.get(endpoint, (200, 302)), \
+        assert response.status_code in LET_IN.get(endpoint, (200, 302)), (
             f"{role} refused on {endpoint}: {response.status_code}"
+        )
         if response.status_code == 302 and endpoint != "auth.logout":
             assert "/login?" not in response.headers["Location"]
     elif role == "anonymous":
@@ -201,9 +210,16 @@ def test_route_access(app, client, world, endpoint, role):
         assert response.status_code in (403, 404), f"{role} let into {endpoint}: {response.status_code}"
 
 
-@pytest.mark.parametrize("url", ["/calls/{call}", "/calls/{call}/audio", "/calls/{call}/transcript.txt",
-                                 "/api/calls/{call}",
-                                 "/api/calls/{call}/progress"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/calls/{call}",
+        "/calls/{call}/audio",
+        "/calls/{call}/transcript.txt",
+        "/api/calls/{call}",
+        "/api/calls/{call}/progress",
+    ],
+)
 def test_agent_cannot_open_another_agents_call(client, make, login_as, url):
     others_call = make.call(make.agent())
     login_as("agent")
@@ -219,7 +235,7 @@ def test_agent_lists_only_their_own_calls(client, make, login_as):
     listed = {item["id"] for item in client.get("/api/calls").get_json()["items"]}
     assert listed == {own.id}
     page = client.get("/calls/").get_data(as_text=True)
-    assert f"/calls/{own.id}\"" in page and f"/calls/{theirs.id}\"" not in page
+    assert f'/calls/{own.id}"' in page and f'/calls/{theirs.id}"' not in page
 
 
 def test_api_without_sign_in_answers_401_json(client, make):

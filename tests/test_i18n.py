@@ -25,8 +25,10 @@ LOCALES = ("fr", "en")
 # The same keywords as scripts/i18n.sh passes to pybabel (-k _l -k lazy_gettext).
 KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None}
 PLACEHOLDER = re.compile(r"%(?:\((\w+)\))?[#0 +-]*(?:\d+|\*)?(?:\.\d+)?([diouxXeEfFgGcrsa%])")
-FIX = "run scripts/i18n.sh all, translate the new entries in app/translations/fr/LC_MESSAGES/messages.po, " \
-      "then scripts/i18n.sh compile"
+FIX = (
+    "run scripts/i18n.sh all, translate the new entries in app/translations/fr/LC_MESSAGES/messages.po, "
+    "then scripts/i18n.sh compile"
+)
 
 
 @cache
@@ -93,7 +95,8 @@ def test_extraction_finds_the_strings_of_templates_and_python():
 def test_every_source_string_is_in_the_catalog(locale):
     missing = {msgid: where for msgid, where in source_messages().items() if catalog(locale).get(msgid) is None}
     assert not missing, f"{len(missing)} string(s) missing from the {locale} catalog ({FIX}):\n" + "\n".join(
-        f"  {msgid!r} at {', '.join(where)}" for msgid, where in sorted(missing.items()))
+        f"  {msgid!r} at {', '.join(where)}" for msgid, where in sorted(missing.items())
+    )
 
 
 @pytest.mark.parametrize("locale", LOCALES)
@@ -108,10 +111,24 @@ def test_every_catalog_entry_is_translated_and_not_fuzzy(locale):
 
 def test_french_catalog_is_actually_french():
     """A copied English string is the usual way a translation is forgotten; only a few words read the same."""
-    same_in_both = {"Date", "Mono", "E-commerce", "Transcription", "Silences", "Source (YAML)", "Versions", "%(n)s s",
-                    "Webhooks", "PDF", "Administration"}
-    untouched = [m.id for m in catalog("fr") if m.id and not isinstance(m.id, tuple)
-                 and m.string == m.id and m.id not in same_in_both]
+    same_in_both = {
+        "Date",
+        "Mono",
+        "E-commerce",
+        "Transcription",
+        "Silences",
+        "Source (YAML)",
+        "Versions",
+        "%(n)s s",
+        "Webhooks",
+        "PDF",
+        "Administration",
+    }
+    untouched = [
+        m.id
+        for m in catalog("fr")
+        if m.id and not isinstance(m.id, tuple) and m.string == m.id and m.id not in same_in_both
+    ]
     assert not untouched, f"French entries left in English: {untouched}"
 
 
@@ -150,10 +167,13 @@ def test_login_page_follows_the_browser_language(client):
     assert '<html lang="en">' in english and "Sign in" in english
 
 
-@pytest.mark.parametrize(("saved", "browser", "expected"), [
-    ("en", "fr-FR,fr;q=0.9", "Sign out"),
-    ("fr", "en-US,en;q=0.9", "Se déconnecter"),
-])
+@pytest.mark.parametrize(
+    ("saved", "browser", "expected"),
+    [
+        ("en", "fr-FR,fr;q=0.9", "Sign out"),
+        ("fr", "en-US,en;q=0.9", "Se déconnecter"),
+    ],
+)
 def test_a_signed_in_users_saved_language_wins_over_the_browsers(client, make, saved, browser, expected):
     user = make.user("qa_manager")
     set_locale(db.session, user, saved)

@@ -38,8 +38,7 @@ def empty_database(tmp_path):
 
 def test_migrations_upgrade_an_empty_database_to_exactly_the_models(empty_database, tmp_path):
     url, options = empty_database
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=url, SQLALCHEMY_ENGINE_OPTIONS=options,
-                     INSTANCE_PATH=tmp_path)
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=url, SQLALCHEMY_ENGINE_OPTIONS=options, INSTANCE_PATH=tmp_path)
     with app.app_context():
         upgrade()
         with db.engine.connect() as conn:

@@ -11,8 +11,13 @@ from app.scoring.services import sync_bundled_rubrics
 from tests.helpers import statements_written
 from tests.roleplay.factories import FR_CALL, evaluated, transcribed_call
 
-PAGES = ("/rubrics/", "/rubrics/hotline_fr", "/roleplay/moments", "/roleplay/moments?q=comprends",
-         "/roleplay/scenarios/new?criteria=empathy&language=fr")
+PAGES = (
+    "/rubrics/",
+    "/rubrics/hotline_fr",
+    "/roleplay/moments",
+    "/roleplay/moments?q=comprends",
+    "/roleplay/scenarios/new?criteria=empathy&language=fr",
+)
 
 
 def _unindexed_evidence(make) -> None:

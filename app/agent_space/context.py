@@ -28,24 +28,40 @@ def sheet_rows(session: Session, agent_id: int) -> list[dict[str, Any]]:
     """The agent's sheets, newest first; unacknowledged ones are new."""
     rows = session.execute(
         select(CoachingSheet, Evaluation.total, Call.call_date, Call.id)
-        .join(Evaluation, Evaluation.id == CoachingSheet.evaluation_id).join(Call, Call.id == Evaluation.call_id)
+        .join(Evaluation, Evaluation.id == CoachingSheet.evaluation_id)
+        .join(Call, Call.id == Evaluation.call_id)
         .where(CoachingSheet.agent_id == agent_id)
         .order_by(CoachingSheet.created_at.desc(), CoachingSheet.id.desc())
     ).all()
-    return [{"id": sheet.id, "created_at": sheet.created_at, "call_date": call_date, "call_id": call_id,
-             "total": total, "new": sheet.acknowledged_at is None, "acknowledged_at": sheet.acknowledged_at}
-            for sheet, total, call_date, call_id in rows]
+    return [
+        {
+            "id": sheet.id,
+            "created_at": sheet.created_at,
+            "call_date": call_date,
+            "call_id": call_id,
+            "total": total,
+            "new": sheet.acknowledged_at is None,
+            "acknowledged_at": sheet.acknowledged_at,
+        }
+        for sheet, total, call_date, call_id in rows
+    ]
 
 
 def criterion_trends(session: Session, agent_id: int) -> list[dict[str, Any]]:
     """One small chart per criterion over the agent's last final evaluations."""
-    recent = (select(Evaluation.id, Call.call_date).join(Call, Call.id == Evaluation.call_id)
-              .where(Call.agent_id == agent_id, current_final())
-              .order_by(Call.call_date.desc()).limit(TREND_POINTS).subquery())
+    recent = (
+        select(Evaluation.id, Call.call_date)
+        .join(Call, Call.id == Evaluation.call_id)
+        .where(Call.agent_id == agent_id, current_final())
+        .order_by(Call.call_date.desc())
+        .limit(TREND_POINTS)
+        .subquery()
+    )
     rows = session.execute(
         select(recent.c.id, recent.c.call_date, CriterionScore.criterion_key, CriterionScore.score)
         .join(CriterionScore, CriterionScore.evaluation_id == recent.c.id)
-        .where(CriterionScore.na.is_(False)).order_by(recent.c.call_date, recent.c.id)
+        .where(CriterionScore.na.is_(False))
+        .order_by(recent.c.call_date, recent.c.id)
     ).all()
     order = list(dict.fromkeys((eid, when) for eid, when, _, _ in rows))
     position = {eid: i for i, (eid, _) in enumerate(order)}
@@ -57,8 +73,9 @@ def criterion_trends(session: Session, agent_id: int) -> list[dict[str, Any]]:
     for key, values in series.items():
         title = criterion_title(key)
         latest = next((v for v in reversed(values) if v is not None), None)
-        charts.append({"key": key, "title": title, "latest": latest,
-                       "svg": line_chart(labels, {title: values}, title=str(title))})
+        charts.append(
+            {"key": key, "title": title, "latest": latest, "svg": line_chart(labels, {title: values}, title=str(title))}
+        )
     return charts
 
 
@@ -69,14 +86,22 @@ def action_items(session: Session, agent_id: int) -> list[dict[str, Any]]:
     except ImportError:
         return []
     rows = session.execute(
-        select(ActionItem, Call.call_date).join(Evaluation, Evaluation.id == ActionItem.evaluation_id)
+        select(ActionItem, Call.call_date)
+        .join(Evaluation, Evaluation.id == ActionItem.evaluation_id)
         .join(Call, Call.id == Evaluation.call_id)
         .where(Call.agent_id == agent_id, ActionItem.done.is_(False), current_final())
         .order_by(ActionItem.due_date.is_(None), ActionItem.due_date, ActionItem.id)
     ).all()
     today = utcnow().date()
-    return [{"text": item.text, "due_date": item.due_date, "call_date": call_date,
-             "overdue": item.due_date is not None and item.due_date < today} for item, call_date in rows]
+    return [
+        {
+            "text": item.text,
+            "due_date": item.due_date,
+            "call_date": call_date,
+            "overdue": item.due_date is not None and item.due_date < today,
+        }
+        for item, call_date in rows
+    ]
 
 
 def practice_results(session: Session, agent_id: int) -> list[dict[str, Any]]:
@@ -91,9 +116,13 @@ def my_coaching(session: Session, agent_id: int | None) -> dict[str, Any]:
     if agent_id is None:
         return {"sheets": [], "trends": [], "actions": [], "new_count": 0, "practices": []}
     sheets = sheet_rows(session, agent_id)
-    return {"sheets": sheets, "trends": criterion_trends(session, agent_id),
-            "actions": action_items(session, agent_id), "new_count": sum(s["new"] for s in sheets),
-            "practices": practice_results(session, agent_id)}
+    return {
+        "sheets": sheets,
+        "trends": criterion_trends(session, agent_id),
+        "actions": action_items(session, agent_id),
+        "new_count": sum(s["new"] for s in sheets),
+        "practices": practice_results(session, agent_id),
+    }
 
 
 def _names(session: Session, ids: set[int]) -> dict[int, str]:
@@ -105,20 +134,39 @@ def _names(session: Session, ids: set[int]) -> dict[int, str]:
 def _history(session: Session, sheet: CoachingSheet) -> list[dict[str, Any]]:
     comments = session.scalars(select(Comment).where(Comment.sheet_id == sheet.id)).all()
     disputes = session.scalars(select(Dispute).where(Dispute.sheet_id == sheet.id)).all()
-    names = _names(session, {c.author_id for c in comments} | {d.raised_by_id for d in disputes}
-                   | {d.resolved_by_id for d in disputes if d.resolved_by_id})
+    names = _names(
+        session,
+        {c.author_id for c in comments}
+        | {d.raised_by_id for d in disputes}
+        | {d.resolved_by_id for d in disputes if d.resolved_by_id},
+    )
     events = [{"at": sheet.created_at, "kind": "issued"}]
     if sheet.acknowledged_at:
         events.append({"at": sheet.acknowledged_at, "kind": "acknowledged"})
-    events += [{"at": c.created_at, "kind": "comment", "who": names.get(c.author_id), "text": c.body}
-               for c in comments]
+    events += [{"at": c.created_at, "kind": "comment", "who": names.get(c.author_id), "text": c.body} for c in comments]
     for d in disputes:
-        events.append({"at": d.created_at, "kind": "dispute", "who": names.get(d.raised_by_id), "text": d.reason,
-                       "criterion": criterion_title(d.criterion_key), "status": STATUS_LABELS[d.status],
-                       "status_key": d.status, "id": d.id})
+        events.append(
+            {
+                "at": d.created_at,
+                "kind": "dispute",
+                "who": names.get(d.raised_by_id),
+                "text": d.reason,
+                "criterion": criterion_title(d.criterion_key),
+                "status": STATUS_LABELS[d.status],
+                "status_key": d.status,
+                "id": d.id,
+            }
+        )
         if d.resolved_at:
-            events.append({"at": d.resolved_at, "kind": d.status, "who": names.get(d.resolved_by_id),
-                           "text": d.resolution, "criterion": criterion_title(d.criterion_key)})
+            events.append(
+                {
+                    "at": d.resolved_at,
+                    "kind": d.status,
+                    "who": names.get(d.resolved_by_id),
+                    "text": d.resolution,
+                    "criterion": criterion_title(d.criterion_key),
+                }
+            )
     return sorted(events, key=lambda e: e["at"])
 
 
@@ -128,14 +176,29 @@ def sheet_page(session: Session, sheet: CoachingSheet, user: User, window_days: 
     agent = session.get(Agent, sheet.agent_id)
     deadline = dispute_deadline(sheet, window_days)
     owner = is_owner(user, sheet)
-    open_keys = set(session.scalars(select(Dispute.criterion_key)
-                                    .where(Dispute.sheet_id == sheet.id, Dispute.status == "open")))
-    criteria = [{"key": c.criterion_key, "title": criterion_title(c.criterion_key), "score": c.score,
-                 "na": c.na, "disputed": c.criterion_key in open_keys} for c in evaluation.criteria]
+    open_keys = set(
+        session.scalars(select(Dispute.criterion_key).where(Dispute.sheet_id == sheet.id, Dispute.status == "open"))
+    )
+    criteria = [
+        {
+            "key": c.criterion_key,
+            "title": criterion_title(c.criterion_key),
+            "score": c.score,
+            "na": c.na,
+            "disputed": c.criterion_key in open_keys,
+        }
+        for c in evaluation.criteria
+    ]
     return {
-        "sheet": sheet, "agent": agent.name if agent else "", "call_date": evaluation.call.call_date,
-        "call_id": evaluation.call_id, "total": evaluation.total, "revision": evaluation.revision,
-        "criteria": criteria, "events": _history(session, sheet), "deadline": deadline,
+        "sheet": sheet,
+        "agent": agent.name if agent else "",
+        "call_date": evaluation.call.call_date,
+        "call_id": evaluation.call_id,
+        "total": evaluation.total,
+        "revision": evaluation.revision,
+        "criteria": criteria,
+        "events": _history(session, sheet),
+        "deadline": deadline,
         "can_acknowledge": owner and sheet.acknowledged_at is None,
         "can_dispute": owner and utcnow() <= deadline,
         "disputable": [c for c in criteria if not c["disputed"] and not c["na"]],
@@ -147,24 +210,42 @@ def open_disputes(session: Session) -> list[dict[str, Any]]:
     """Every open dispute, oldest first, with the score it is about."""
     rows = session.execute(
         select(Dispute, Agent.name, Call, CriterionScore)
-        .join(CoachingSheet, CoachingSheet.id == Dispute.sheet_id).join(Agent, Agent.id == CoachingSheet.agent_id)
-        .join(Evaluation, Evaluation.id == CoachingSheet.evaluation_id).join(Call, Call.id == Evaluation.call_id)
-        .outerjoin(CriterionScore, (CriterionScore.evaluation_id == Evaluation.id)
-                   & (CriterionScore.criterion_key == Dispute.criterion_key))
-        .where(Dispute.status == "open").order_by(Dispute.created_at, Dispute.id)
+        .join(CoachingSheet, CoachingSheet.id == Dispute.sheet_id)
+        .join(Agent, Agent.id == CoachingSheet.agent_id)
+        .join(Evaluation, Evaluation.id == CoachingSheet.evaluation_id)
+        .join(Call, Call.id == Evaluation.call_id)
+        .outerjoin(
+            CriterionScore,
+            (CriterionScore.evaluation_id == Evaluation.id) & (CriterionScore.criterion_key == Dispute.criterion_key),
+        )
+        .where(Dispute.status == "open")
+        .order_by(Dispute.created_at, Dispute.id)
     ).all()
-    return [{"id": d.id, "sheet_id": d.sheet_id, "agent": name, "call_id": call.id, "call_date": call.call_date,
-             "score": cs.score if cs else None, "criterion": criterion_title(d.criterion_key), "reason": d.reason,
-             "created_at": d.created_at, "evidence": _evidence(cs)}
-            for d, name, call, cs in rows]
+    return [
+        {
+            "id": d.id,
+            "sheet_id": d.sheet_id,
+            "agent": name,
+            "call_id": call.id,
+            "call_date": call.call_date,
+            "score": cs.score if cs else None,
+            "criterion": criterion_title(d.criterion_key),
+            "reason": d.reason,
+            "created_at": d.created_at,
+            "evidence": _evidence(cs),
+        }
+        for d, name, call, cs in rows
+    ]
 
 
 def _evidence(cs: CriterionScore | None) -> list[dict[str, Any]]:
     """What the disputed score rests on, in call order: when, which line, for or against, why."""
     if cs is None:
         return []
-    return [{"at": e.start, "segment": e.segment_index, "sign": e.sign, "explanation": e.explanation}
-            for e in sorted(cs.evidence, key=lambda e: e.start)]
+    return [
+        {"at": e.start, "segment": e.segment_index, "sign": e.sign, "explanation": e.explanation}
+        for e in sorted(cs.evidence, key=lambda e: e.start)
+    ]
 
 
 def open_dispute_count(session: Session) -> int:

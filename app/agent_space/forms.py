@@ -22,8 +22,11 @@ class DisputeForm(FlaskForm):
 
 
 class ResolveForm(FlaskForm):
-    decision = RadioField(_l("Decision"), choices=[("accept", _l("Accept: revise the score")),
-                                                   ("reject", _l("Reject"))], validators=[DataRequired()])
+    decision = RadioField(
+        _l("Decision"),
+        choices=[("accept", _l("Accept: revise the score")), ("reject", _l("Reject"))],
+        validators=[DataRequired()],
+    )
     new_score = FloatField(_l("Corrected score"), validators=[Optional(), NumberRange(0, 100)])
     resolution = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=4000)])
     submit = SubmitField(_l("Resolve"))

@@ -40,8 +40,9 @@ def notification_text(kind: str, params: dict[str, Any]) -> str:
 
 def notify(session: Session, user: User, kind: str, url: str, **params: Any) -> Notification:
     """Add a notification for the user (once per kind and page) and queue its e-mail until commit."""
-    same_page = session.scalars(select(Notification).where(
-        Notification.user_id == user.id, Notification.kind == kind, Notification.url == url))
+    same_page = session.scalars(
+        select(Notification).where(Notification.user_id == user.id, Notification.kind == kind, Notification.url == url)
+    )
     for existing in same_page:
         if existing.params == params:
             return existing
@@ -70,12 +71,20 @@ def notify_dispute_answered(session: Session, dispute: Dispute) -> Notification 
     user = session.get(User, dispute.raised_by_id)
     if user is None:
         return None
-    return notify(session, user, NotificationKind.DISPUTE_ANSWERED, f"/me/coaching/{dispute.sheet_id}",
-                  criterion=dispute.criterion_key, status=dispute.status, dispute=dispute.id)
+    return notify(
+        session,
+        user,
+        NotificationKind.DISPUTE_ANSWERED,
+        f"/me/coaching/{dispute.sheet_id}",
+        criterion=dispute.criterion_key,
+        status=dispute.status,
+        dispute=dispute.id,
+    )
 
 
-def notify_roleplay_assigned(session: Session, *, url: str, title: str, agent_id: int | None = None,
-                             team_id: int | None = None) -> list[Notification]:
+def notify_roleplay_assigned(
+    session: Session, *, url: str, title: str, agent_id: int | None = None, team_id: int | None = None
+) -> list[Notification]:
     """Tell each agent given a role-play (alone, or through their team) that it waits for them at `url`."""
     given = User.agent_id == agent_id if agent_id else User.agent.has(team_id=team_id)
     users = session.scalars(select(User).where(given, User.active.is_(True), User.agent_id.is_not(None)))
@@ -83,13 +92,23 @@ def notify_roleplay_assigned(session: Session, *, url: str, title: str, agent_id
 
 
 def unread_count(session: Session, user_id: int) -> int:
-    return session.scalar(select(func.count(Notification.id)).where(
-        Notification.user_id == user_id, Notification.read_at.is_(None))) or 0
+    return (
+        session.scalar(
+            select(func.count(Notification.id)).where(Notification.user_id == user_id, Notification.read_at.is_(None))
+        )
+        or 0
+    )
 
 
 def user_notifications(session: Session, user_id: int, limit: int = 50) -> list[Notification]:
-    return list(session.scalars(select(Notification).where(Notification.user_id == user_id)
-                                .order_by(Notification.created_at.desc(), Notification.id.desc()).limit(limit)))
+    return list(
+        session.scalars(
+            select(Notification)
+            .where(Notification.user_id == user_id)
+            .order_by(Notification.created_at.desc(), Notification.id.desc())
+            .limit(limit)
+        )
+    )
 
 
 def mark_read(session: Session, user_id: int, notification_id: int | None = None) -> int:
@@ -124,4 +143,3 @@ def _send_pending_mail(session: Session) -> None:
 def _drop_pending_mail(session: Session) -> None:
     session.info.pop(_PENDING_MAIL, None)
     session.info.pop("ecoute_new_sheets", None)
-

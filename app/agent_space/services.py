@@ -66,20 +66,32 @@ def dispute_deadline(sheet: CoachingSheet, window_days: int) -> datetime:
     return sheet.created_at + timedelta(days=window_days)
 
 
-def raise_dispute(session: Session, sheet: CoachingSheet, user: User, criterion_key: str, reason: str, *,
-                  window_days: int, now: datetime | None = None) -> Dispute:
+def raise_dispute(
+    session: Session,
+    sheet: CoachingSheet,
+    user: User,
+    criterion_key: str,
+    reason: str,
+    *,
+    window_days: int,
+    now: datetime | None = None,
+) -> Dispute:
     """The agent disputes one criterion of their sheet, with a reason, within the window."""
     if not is_owner(user, sheet):
         raise CoachingError(_("Only the agent the sheet is for can dispute it."))
     if (now or utcnow()) > dispute_deadline(sheet, window_days):
         raise CoachingError(_("The time to dispute this sheet is over."))
-    keys = set(session.scalars(select(CriterionScore.criterion_key)
-                               .where(CriterionScore.evaluation_id == sheet.evaluation_id)))
+    keys = set(
+        session.scalars(select(CriterionScore.criterion_key).where(CriterionScore.evaluation_id == sheet.evaluation_id))
+    )
     if criterion_key not in keys:
         raise CoachingError(_("Choose a criterion of this evaluation."))
     reason = _text(reason, _("Say why you dispute this score."))
-    if session.scalar(select(Dispute.id).where(Dispute.sheet_id == sheet.id, Dispute.criterion_key == criterion_key,
-                                               Dispute.status == "open")):
+    if session.scalar(
+        select(Dispute.id).where(
+            Dispute.sheet_id == sheet.id, Dispute.criterion_key == criterion_key, Dispute.status == "open"
+        )
+    ):
         raise CoachingError(_("This criterion is already disputed."))
     dispute = Dispute(sheet_id=sheet.id, criterion_key=criterion_key, reason=reason, raised_by_id=user.id)
     session.add(dispute)
@@ -91,12 +103,21 @@ def raise_dispute(session: Session, sheet: CoachingSheet, user: User, criterion_
 
 def _publish(session: Session, event: str, dispute: Dispute, sheet: CoachingSheet) -> None:
     evaluation = session.get(Evaluation, sheet.evaluation_id)
-    publish(session, event, evaluation.call, dispute_id=dispute.id, sheet_id=sheet.id, evaluation_id=evaluation.id,
-            criterion=dispute.criterion_key, status=dispute.status)
+    publish(
+        session,
+        event,
+        evaluation.call,
+        dispute_id=dispute.id,
+        sheet_id=sheet.id,
+        evaluation_id=evaluation.id,
+        criterion=dispute.criterion_key,
+        status=dispute.status,
+    )
 
 
-def resolve_dispute(session: Session, dispute: Dispute, user: User, *, accept: bool, resolution: str,
-                    new_score: float | None = None) -> Evaluation | None:
+def resolve_dispute(
+    session: Session, dispute: Dispute, user: User, *, accept: bool, resolution: str, new_score: float | None = None
+) -> Evaluation | None:
     """Accept (a new revision of the evaluation with the new score) or reject (with a reason) an open dispute."""
     if dispute.status != "open":
         raise CoachingError(_("This dispute is already resolved."))
@@ -108,8 +129,13 @@ def resolve_dispute(session: Session, dispute: Dispute, user: User, *, accept: b
         revision = _revise(session, dispute, user, new_score, resolution)
     dispute.status = "accepted" if accept else "rejected"
     dispute.resolution, dispute.resolved_by_id, dispute.resolved_at = resolution, user.id, utcnow()
-    record(session, f"dispute.{dispute.status}", target=dispute, actor_id=user.id,
-           revision_id=revision.id if revision is not None else None)
+    record(
+        session,
+        f"dispute.{dispute.status}",
+        target=dispute,
+        actor_id=user.id,
+        revision_id=revision.id if revision is not None else None,
+    )
     notify_dispute_answered(session, dispute)
     session.flush()
     _publish(session, "dispute.answered", dispute, session.get(CoachingSheet, dispute.sheet_id))

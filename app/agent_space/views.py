@@ -49,11 +49,16 @@ class _CountedLabel:
 
 
 nav_item("agent_space.my_coaching", _l("My coaching"), Permission.VIEW_OWN_CALLS, mine=True)
-nav_item("agent_space.disputes", _CountedLabel(_l("Disputes"), lambda: context.open_dispute_count(db.session)),
-         Permission.REVIEW_CALLS)
-nav_item("agent_space.notifications", _CountedLabel(_l("Notifications"),
-                                                    lambda: unread_count(db.session, current_user.id)),
-         Permission.VIEW_OWN_CALLS)
+nav_item(
+    "agent_space.disputes",
+    _CountedLabel(_l("Disputes"), lambda: context.open_dispute_count(db.session)),
+    Permission.REVIEW_CALLS,
+)
+nav_item(
+    "agent_space.notifications",
+    _CountedLabel(_l("Notifications"), lambda: unread_count(db.session, current_user.id)),
+    Permission.VIEW_OWN_CALLS,
+)
 
 
 def _sheet_or_404(sheet_id: int) -> CoachingSheet:
@@ -75,8 +80,7 @@ def _own_sheet_or_403(sheet_id: int) -> CoachingSheet:
 def sheet_urls(sheet_id: int) -> dict[str, str]:
     """The HTML and PDF views of a sheet, from the coaching blueprint when it is there."""
     if "coaching.show" in current_app.view_functions:
-        return {"html": url_for("coaching.show", sheet_id=sheet_id),
-                "pdf": url_for("coaching.pdf", sheet_id=sheet_id)}
+        return {"html": url_for("coaching.show", sheet_id=sheet_id), "pdf": url_for("coaching.pdf", sheet_id=sheet_id)}
     return {"html": f"/sheets/{sheet_id}", "pdf": f"/sheets/{sheet_id}.pdf"}
 
 
@@ -96,8 +100,15 @@ def sheet(sheet_id: int):
     page = context.sheet_page(db.session, sheet, current_user, current_app.config["DISPUTE_WINDOW_DAYS"])
     dispute_form = DisputeForm()
     dispute_form.criterion.choices = [(c["key"], c["title"]) for c in page["disputable"]]
-    return render_template("agent_space/sheet.html", urls=sheet_urls(sheet.id), comment_form=CommentForm(),
-                           dispute_form=dispute_form, action_form=ActionForm(), resolve_form=ResolveForm(), **page)
+    return render_template(
+        "agent_space/sheet.html",
+        urls=sheet_urls(sheet.id),
+        comment_form=CommentForm(),
+        dispute_form=dispute_form,
+        action_form=ActionForm(),
+        resolve_form=ResolveForm(),
+        **page,
+    )
 
 
 def _run(action, success: str):
@@ -110,8 +121,7 @@ def _run(action, success: str):
         flash(str(exc), "error")
     except IntegrityError:  # two managers accepting at once: the revision number is taken (one review per revision)
         db.session.rollback()
-        flash(_("Someone else answered at the same moment: nothing was changed. Reload to see their answer."),
-              "error")
+        flash(_("Someone else answered at the same moment: nothing was changed. Reload to see their answer."), "error")
 
 
 @bp.route("/me/coaching/<int:sheet_id>/acknowledge", methods=["POST"])
@@ -134,8 +144,14 @@ def comment(sheet_id: int):
     if form.validate_on_submit():
         _run(lambda: add_comment(db.session, sheet, current_user, form.body.data), _("Comment added."))
     elif len(form.body.data or "") > MAX_COMMENT:
-        flash(_("A comment can have at most %(max)s characters; this one has %(n)s.",
-                max=format_decimal(MAX_COMMENT), n=format_decimal(len(form.body.data))), "error")
+        flash(
+            _(
+                "A comment can have at most %(max)s characters; this one has %(n)s.",
+                max=format_decimal(MAX_COMMENT),
+                n=format_decimal(len(form.body.data)),
+            ),
+            "error",
+        )
     else:
         flash(_("Write a comment first."), "error")
     return redirect(url_for("agent_space.sheet", sheet_id=sheet.id))
@@ -149,9 +165,17 @@ def dispute(sheet_id: int):
     form = DisputeForm()
     form.criterion.choices = [(request.form.get("criterion", ""), "")]
     if form.validate_on_submit():
-        _run(lambda: raise_dispute(db.session, sheet, current_user, form.criterion.data, form.reason.data,
-                                   window_days=current_app.config["DISPUTE_WINDOW_DAYS"]),
-             _("Dispute sent to the QA team."))
+        _run(
+            lambda: raise_dispute(
+                db.session,
+                sheet,
+                current_user,
+                form.criterion.data,
+                form.reason.data,
+                window_days=current_app.config["DISPUTE_WINDOW_DAYS"],
+            ),
+            _("Dispute sent to the QA team."),
+        )
     else:
         flash(_("Choose a criterion and say why you dispute it."), "error")
     return redirect(url_for("agent_space.sheet", sheet_id=sheet.id))
@@ -161,8 +185,9 @@ def dispute(sheet_id: int):
 @require(Permission.REVIEW_CALLS)
 def disputes():
     """Open disputes, oldest first, each with a form to resolve it."""
-    return render_template("agent_space/disputes.html", disputes=context.open_disputes(db.session),
-                           resolve_form=ResolveForm())
+    return render_template(
+        "agent_space/disputes.html", disputes=context.open_disputes(db.session), resolve_form=ResolveForm()
+    )
 
 
 @bp.route("/disputes/<int:dispute_id>/resolve", methods=["POST"])
@@ -173,21 +198,40 @@ def resolve(dispute_id: int):
     form = ResolveForm()
     if form.validate_on_submit():
         accept = form.decision.data == "accept"
-        _run(lambda: resolve_dispute(db.session, dispute, current_user, accept=accept,
-                                     resolution=form.resolution.data, new_score=form.new_score.data),
-             _("Dispute accepted: a new revision was created.") if accept else _("Dispute rejected."))
+        _run(
+            lambda: resolve_dispute(
+                db.session,
+                dispute,
+                current_user,
+                accept=accept,
+                resolution=form.resolution.data,
+                new_score=form.new_score.data,
+            ),
+            _("Dispute accepted: a new revision was created.") if accept else _("Dispute rejected."),
+        )
     else:
         flash(_("Choose a decision and give its reason."), "error")
-    return redirect(request.form.get("next") if request.form.get("next", "").startswith("/me/coaching/")
-                    else url_for("agent_space.disputes"))
+    return redirect(
+        request.form.get("next")
+        if request.form.get("next", "").startswith("/me/coaching/")
+        else url_for("agent_space.disputes")
+    )
 
 
 @bp.route("/notifications/")
 @login_required
 def notifications():
     """The signed-in user's notifications, newest first."""
-    rows = [{"id": n.id, "text": notification_text(n.kind, n.params), "url": n.url, "created_at": n.created_at,
-             "unread": n.read_at is None} for n in user_notifications(db.session, current_user.id)]
+    rows = [
+        {
+            "id": n.id,
+            "text": notification_text(n.kind, n.params),
+            "url": n.url,
+            "created_at": n.created_at,
+            "unread": n.read_at is None,
+        }
+        for n in user_notifications(db.session, current_user.id)
+    ]
     return render_template("agent_space/notifications.html", notifications=rows, action_form=ActionForm())
 
 

@@ -21,8 +21,14 @@ def _scopes(values: tuple[str, ...]) -> list[str]:
 @tokens.command("create")
 @click.argument("email")
 @click.option("--name", default="cli", show_default=True, help="What the token is for.")
-@click.option("--scopes", "scopes", multiple=True, default=(",".join(SCOPES[:3]),), show_default=True,
-              help=f"Comma-separated or repeated, among {', '.join(SCOPES)}.")
+@click.option(
+    "--scopes",
+    "scopes",
+    multiple=True,
+    default=(",".join(SCOPES[:3]),),
+    show_default=True,
+    help=f"Comma-separated or repeated, among {', '.join(SCOPES)}.",
+)
 @click.option("--expires-days", type=int, default=None, help="Days until it stops working (default: never).")
 def create_command(email: str, name: str, scopes: tuple[str, ...], expires_days: int | None) -> None:
     """Create a token for the account EMAIL and print it (the only time it is shown)."""
@@ -62,8 +68,10 @@ def list_command(email: str) -> None:
         raise click.ClickException(f"no account with e-mail {email}")
     for t in db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id)):
         state = "revoked" if t.revoked_at else "active"
-        click.echo(f"{t.id:>5}  {t.prefix}...  {t.name:<20} {','.join(t.scopes):<40} last used "
-                   f"{t.last_used_at or '-'}  expires {t.expires_at or '-'}  {state}")
+        click.echo(
+            f"{t.id:>5}  {t.prefix}...  {t.name:<20} {','.join(t.scopes):<40} last used "
+            f"{t.last_used_at or '-'}  expires {t.expires_at or '-'}  {state}"
+        )
 
 
 def register(group) -> None:

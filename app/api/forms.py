@@ -20,18 +20,18 @@ class CheckboxesField(SelectMultipleField):
 
 class TokenForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
-    scopes = CheckboxesField(_l("Scopes"), choices=[(s, SCOPE_LABELS[s]) for s in SCOPES],
-                             validators=[DataRequired()])
-    expires_days = IntegerField(_l("Expires after (days, empty: never)"),
-                                validators=[Optional(), NumberRange(1, MAX_EXPIRY_DAYS)])
+    scopes = CheckboxesField(_l("Scopes"), choices=[(s, SCOPE_LABELS[s]) for s in SCOPES], validators=[DataRequired()])
+    expires_days = IntegerField(
+        _l("Expires after (days, empty: never)"), validators=[Optional(), NumberRange(1, MAX_EXPIRY_DAYS)]
+    )
     # Administrators issue tokens for service accounts too; everyone else only for themselves.
     user_id = SelectField(_l("For the account"), coerce=int, validators=[Optional()])
     submit = SubmitField(_l("Create token"))
 
 
 class WebhookForm(FlaskForm):
-    url = StringField(_l("Receiver URL"), validators=[DataRequired(), Length(max=2000)],
-                      render_kw={"placeholder": "https://"})
-    events = CheckboxesField(_l("Events"), choices=[(e, EVENT_LABELS[e]) for e in EVENTS],
-                             validators=[DataRequired()])
+    url = StringField(
+        _l("Receiver URL"), validators=[DataRequired(), Length(max=2000)], render_kw={"placeholder": "https://"}
+    )
+    events = CheckboxesField(_l("Events"), choices=[(e, EVENT_LABELS[e]) for e in EVENTS], validators=[DataRequired()])
     submit = SubmitField(_l("Subscribe"))

@@ -35,8 +35,7 @@ class ApiToken(db.Model):
     user: Mapped[User] = relationship(foreign_keys=[user_id])
 
     def usable(self, now: datetime) -> bool:
-        return (self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
-                and self.user.active)
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now) and self.user.active
 
 
 class WebhookSubscription(db.Model):
@@ -55,7 +54,8 @@ class WebhookSubscription(db.Model):
 
     user: Mapped[User] = relationship()
     deliveries: Mapped[list[WebhookDelivery]] = relationship(
-        back_populates="subscription", order_by="WebhookDelivery.id.desc()", cascade="all, delete-orphan")
+        back_populates="subscription", order_by="WebhookDelivery.id.desc()", cascade="all, delete-orphan"
+    )
 
 
 class WebhookDelivery(db.Model):
@@ -64,8 +64,7 @@ class WebhookDelivery(db.Model):
     __tablename__ = "webhook_deliveries"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    subscription_id: Mapped[int] = mapped_column(ForeignKey("webhook_subscriptions.id", ondelete="CASCADE"),
-                                                 index=True)
+    subscription_id: Mapped[int] = mapped_column(ForeignKey("webhook_subscriptions.id", ondelete="CASCADE"), index=True)
     event: Mapped[str] = mapped_column(String(40))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     response_status: Mapped[int | None]

@@ -51,15 +51,27 @@ def tokens():
             if owner is None:
                 abort(404)
         try:
-            _token, clear = create_token(db.session, owner, name=form.name.data, scopes=form.scopes.data,
-                                         expires_days=form.expires_days.data, created_by=current_user)
+            _token, clear = create_token(
+                db.session,
+                owner,
+                name=form.name.data,
+                scopes=form.scopes.data,
+                expires_days=form.expires_days.data,
+                created_by=current_user,
+            )
             db.session.commit()
         except TokenError as exc:
             db.session.rollback()
             form.scopes.errors = [*form.scopes.errors, str(exc)]
     # The new token is in this page only: never in a flash message, which the session cookie would carry.
-    return render_template("api/tokens.html", form=form, clear=clear, tokens=tokens_of(db.session, current_user),
-                           scope_labels=SCOPE_LABELS, action_form=ActionForm())
+    return render_template(
+        "api/tokens.html",
+        form=form,
+        clear=clear,
+        tokens=tokens_of(db.session, current_user),
+        scope_labels=SCOPE_LABELS,
+        action_form=ActionForm(),
+    )
 
 
 @bp.route("/account/tokens/<int:token_id>/revoke", methods=["POST"])
@@ -87,8 +99,14 @@ def webhooks():
         except WebhookError as exc:
             db.session.rollback()
             form.url.errors = [*form.url.errors, str(exc)]
-    return render_template("api/webhooks.html", form=form, secret=secret, action_form=ActionForm(),
-                           subscriptions=subscriptions_of(db.session, current_user), event_labels=EVENT_LABELS)
+    return render_template(
+        "api/webhooks.html",
+        form=form,
+        secret=secret,
+        action_form=ActionForm(),
+        subscriptions=subscriptions_of(db.session, current_user),
+        event_labels=EVENT_LABELS,
+    )
 
 
 def _own_subscription(subscription_id: int) -> WebhookSubscription:
@@ -100,8 +118,13 @@ def _own_subscription(subscription_id: int) -> WebhookSubscription:
 def deliveries(subscription_id: int):
     """The delivery log of one subscription: each event, its attempts, the receiver's answer or error."""
     sub = _own_subscription(subscription_id)
-    return render_template("api/deliveries.html", sub=sub, rows=delivery_log(db.session, sub),
-                           action_form=ActionForm(), event_labels=EVENT_LABELS)
+    return render_template(
+        "api/deliveries.html",
+        sub=sub,
+        rows=delivery_log(db.session, sub),
+        action_form=ActionForm(),
+        event_labels=EVENT_LABELS,
+    )
 
 
 @bp.route("/account/webhooks/<int:subscription_id>/test", methods=["POST"])
@@ -133,10 +156,17 @@ def docs():
     """The API reference, rendered on the server from the generated OpenAPI document (no script)."""
     spec = current_app.extensions["ecoute_api"].spec.to_dict()
     operations = [
-        {"method": method.upper(), "path": path, "summary": op.get("summary", ""),
-         "description": op.get("description", ""), "tag": (op.get("tags") or [""])[0],
-         "parameters": [*item.get("parameters", []), *op.get("parameters", [])],
-         "responses": sorted(op.get("responses", {}).items())}
-        for path, item in spec["paths"].items() for method, op in item.items() if method in HTTP_METHODS
+        {
+            "method": method.upper(),
+            "path": path,
+            "summary": op.get("summary", ""),
+            "description": op.get("description", ""),
+            "tag": (op.get("tags") or [""])[0],
+            "parameters": [*item.get("parameters", []), *op.get("parameters", [])],
+            "responses": sorted(op.get("responses", {}).items()),
+        }
+        for path, item in spec["paths"].items()
+        for method, op in item.items()
+        if method in HTTP_METHODS
     ]
     return render_template("api/docs.html", spec=spec, operations=operations)

@@ -13,8 +13,9 @@ def is_v1() -> bool:
     return request.path == V1_PREFIX or request.path.startswith(V1_PREFIX + "/")
 
 
-def problem(status: int, title: str, detail: str | None = None, *, errors: dict | None = None,
-            headers: dict | None = None) -> Response:
+def problem(
+    status: int, title: str, detail: str | None = None, *, errors: dict | None = None, headers: dict | None = None
+) -> Response:
     body = {"type": "about:blank", "title": title, "status": status}
     if detail:
         body["detail"] = detail

@@ -38,8 +38,15 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_token(session: Session, user: User, *, name: str, scopes: Iterable[str], expires_days: int | None = None,
-                 created_by: User | None = None) -> tuple[ApiToken, str]:
+def create_token(
+    session: Session,
+    user: User,
+    *,
+    name: str,
+    scopes: Iterable[str],
+    expires_days: int | None = None,
+    created_by: User | None = None,
+) -> tuple[ApiToken, str]:
     """A new token for `user`; the clear token is returned here once and never stored."""
     scopes = sorted(set(scopes))
     unknown = [s for s in scopes if s not in SCOPES]
@@ -50,13 +57,18 @@ def create_token(session: Session, user: User, *, name: str, scopes: Iterable[st
     if not user.active:
         raise TokenError(str(_l("This account is deactivated.")))
     clear = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken(user=user, name=(name or "").strip()[:120] or "token", prefix=clear[:12],
-                     token_hash=hash_token(clear), scopes=scopes, created_by_id=(created_by or user).id,
-                     expires_at=utcnow() + timedelta(days=expires_days) if expires_days else None)
+    token = ApiToken(
+        user=user,
+        name=(name or "").strip()[:120] or "token",
+        prefix=clear[:12],
+        token_hash=hash_token(clear),
+        scopes=scopes,
+        created_by_id=(created_by or user).id,
+        expires_at=utcnow() + timedelta(days=expires_days) if expires_days else None,
+    )
     session.add(token)
     session.flush()
-    record(session, "api_token.created", target=token, actor_id=(created_by or user).id, user=user.id,
-           scopes=scopes)
+    record(session, "api_token.created", target=token, actor_id=(created_by or user).id, user=user.id, scopes=scopes)
     return token, clear
 
 

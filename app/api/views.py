@@ -36,10 +36,12 @@ def _call_json(call: Call) -> dict:
 def calls():
     """Visible calls, newest first, paginated (?page=, ?per_page= up to 100)."""
     per_page = min(max(request.args.get("per_page", 25, type=int), 1), 100)
-    page = db.paginate(with_list_columns(visible_calls(current_user)).order_by(Call.call_date.desc(), Call.id.desc()),
-                       per_page=per_page, error_out=False)
-    return {"items": [_call_json(c) for c in page.items], "page": page.page, "pages": page.pages,
-            "total": page.total}
+    page = db.paginate(
+        with_list_columns(visible_calls(current_user)).order_by(Call.call_date.desc(), Call.id.desc()),
+        per_page=per_page,
+        error_out=False,
+    )
+    return {"items": [_call_json(c) for c in page.items], "page": page.page, "pages": page.pages, "total": page.total}
 
 
 @bp.route("/calls/<int:call_id>")

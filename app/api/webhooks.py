@@ -95,8 +95,13 @@ def unsubscribe(session: Session, sub: WebhookSubscription, by: User) -> None:
 
 
 def subscriptions_of(session: Session, user: User) -> list[WebhookSubscription]:
-    return list(session.scalars(select(WebhookSubscription).where(
-        WebhookSubscription.user_id == user.id, WebhookSubscription.active).order_by(WebhookSubscription.id)))
+    return list(
+        session.scalars(
+            select(WebhookSubscription)
+            .where(WebhookSubscription.user_id == user.id, WebhookSubscription.active)
+            .order_by(WebhookSubscription.id)
+        )
+    )
 
 
 def _queue(session: Session, sub: WebhookSubscription, event: str, data: dict[str, Any]) -> WebhookDelivery:
@@ -104,8 +109,7 @@ def _queue(session: Session, sub: WebhookSubscription, event: str, data: dict[st
     session.add(delivery)
     session.flush()
     delivery.payload = {"id": delivery.id, "event": event, "created_at": utcnow().isoformat(), "data": data}
-    create_job(session, JOB_KIND, target_id=delivery.id,
-               max_attempts=current_app.config["WEBHOOK_MAX_ATTEMPTS"])
+    create_job(session, JOB_KIND, target_id=delivery.id, max_attempts=current_app.config["WEBHOOK_MAX_ATTEMPTS"])
     return delivery
 
 
@@ -114,8 +118,18 @@ def on_event(session: Session, event: str, call, data: dict[str, Any]) -> None:
     subs = session.scalars(select(WebhookSubscription).where(WebhookSubscription.active)).all()
     for sub in subs:
         if event in sub.events and sub.user.active and can_view_call(sub.user, call):
-            _queue(session, sub, event, {"call_id": call.id, "agent_id": call.agent_id, "team_id": call.team_id,
-                                         "external_id": call.external_id, **data})
+            _queue(
+                session,
+                sub,
+                event,
+                {
+                    "call_id": call.id,
+                    "agent_id": call.agent_id,
+                    "team_id": call.team_id,
+                    "external_id": call.external_id,
+                    **data,
+                },
+            )
 
 
 def send_test(session: Session, sub: WebhookSubscription) -> WebhookDelivery:
@@ -144,10 +158,19 @@ def deliver(session: Session, delivery_id: int) -> WebhookDelivery:
         return delivery
     body = json.dumps(delivery.payload, separators=(",", ":"), ensure_ascii=False).encode()
     timestamp = str(int(time.time()))
-    request = urllib.request.Request(check_url(sub.url), data=body, method="POST", headers={
-        "Content-Type": "application/json", "User-Agent": "Ecoute-Webhooks/1",
-        "X-Ecoute-Event": delivery.event, "X-Ecoute-Delivery": str(delivery.id),
-        TIMESTAMP_HEADER: timestamp, SIGNATURE_HEADER: "sha256=" + sign(sub.secret, timestamp, body)})
+    request = urllib.request.Request(
+        check_url(sub.url),
+        data=body,
+        method="POST",
+        headers={
+            "Content-Type": "application/json",
+            "User-Agent": "Ecoute-Webhooks/1",
+            "X-Ecoute-Event": delivery.event,
+            "X-Ecoute-Delivery": str(delivery.id),
+            TIMESTAMP_HEADER: timestamp,
+            SIGNATURE_HEADER: "sha256=" + sign(sub.secret, timestamp, body),
+        },
+    )
     opener = urllib.request.build_opener(_NoRedirect)
     try:
         with opener.open(request, timeout=current_app.config["WEBHOOK_TIMEOUT_SECONDS"]) as response:
@@ -172,14 +195,23 @@ def deliveries_query(sub: WebhookSubscription):
 
 def with_jobs(session: Session, deliveries: list[WebhookDelivery]) -> list[dict[str, Any]]:
     """Each delivery with its job's state: delivered, failed (no attempt left) or waiting; attempts; last error."""
-    jobs = {j.target_id: j for j in session.scalars(select(Job).where(
-        Job.kind == JOB_KIND, Job.target_id.in_([d.id for d in deliveries])))}
+    jobs = {
+        j.target_id: j
+        for j in session.scalars(select(Job).where(Job.kind == JOB_KIND, Job.target_id.in_([d.id for d in deliveries])))
+    }
     rows = []
     for d in deliveries:
         job = jobs.get(d.id)
         state = "delivered" if d.delivered_at else "failed" if job is not None and job.status == "failed" else "waiting"
-        rows.append({"delivery": d, "job": job, "status": state, "attempts": job.attempts if job else 0,
-                     "error": job.error if job is not None and not d.delivered_at else None})
+        rows.append(
+            {
+                "delivery": d,
+                "job": job,
+                "status": state,
+                "attempts": job.attempts if job else 0,
+                "error": job.error if job is not None and not d.delivered_at else None,
+            }
+        )
     return rows
 
 

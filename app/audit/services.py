@@ -11,8 +11,9 @@ from sqlalchemy.orm import Session
 from app.audit.models import AuditEvent
 
 
-def record(session: Session, action: str, *, target: Any = None, actor_id: int | None = None,
-           **details: Any) -> AuditEvent:
+def record(
+    session: Session, action: str, *, target: Any = None, actor_id: int | None = None, **details: Any
+) -> AuditEvent:
     """Add an audit event; the actor defaults to the signed-in user."""
     if actor_id is None and has_request_context() and current_user.is_authenticated:
         actor_id = current_user.id

@@ -48,8 +48,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         }
     ),
     # Trainers work from redacted material only: they see calls, never unredacted text.
-    Role.TRAINER: frozenset({Permission.VIEW_ALL_CALLS, Permission.VIEW_RUBRICS, Permission.BUILD_ROLEPLAY,
-                             Permission.OBSERVE_PRACTICE}),
+    Role.TRAINER: frozenset(
+        {Permission.VIEW_ALL_CALLS, Permission.VIEW_RUBRICS, Permission.BUILD_ROLEPLAY, Permission.OBSERVE_PRACTICE}
+    ),
     # Agents see only the role-plays assigned to them, in their trainee version; their own calls as spoken,
     # except card numbers and bank details.
     Role.AGENT: frozenset({Permission.VIEW_OWN_CALLS, Permission.VIEW_UNREDACTED, Permission.PRACTISE_ROLEPLAY}),

@@ -82,8 +82,12 @@ def unauthorized():
     from app.api.problems import is_v1, problem
 
     if is_v1():
-        return problem(401, "Unauthorized", "Send a token (Authorization: Bearer ...) or sign in.",
-                       headers={"WWW-Authenticate": 'Bearer realm="ecoute"'})
+        return problem(
+            401,
+            "Unauthorized",
+            "Send a token (Authorization: Bearer ...) or sign in.",
+            headers={"WWW-Authenticate": 'Bearer realm="ecoute"'},
+        )
     if request.path.startswith("/api/"):
         return {"error": "authentication required"}, 401
     return redirect(url_for(login_manager.login_view, next=request.full_path.rstrip("?")))

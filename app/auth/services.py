@@ -26,8 +26,17 @@ def find_user(session: Session, email: str) -> User | None:
     return session.scalars(select(User).where(func.lower(User.email) == normalise_email(email))).first()
 
 
-def create_user(session: Session, *, email: str, name: str, password: str, role: str,
-                agent: Agent | None = None, locale: str | None = None, actor_id: int | None = None) -> User:
+def create_user(
+    session: Session,
+    *,
+    email: str,
+    name: str,
+    password: str,
+    role: str,
+    agent: Agent | None = None,
+    locale: str | None = None,
+    actor_id: int | None = None,
+) -> User:
     """Create an account; an agent account must be linked to its agent record."""
     if role not in {r.value for r in Role}:
         raise AccountError(f"unknown role {role!r} (choose from {', '.join(r.value for r in Role)})")

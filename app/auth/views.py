@@ -35,10 +35,20 @@ def _account_key() -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"], deduct_when=_login_failed,
-               key_func=_account_key, scope="login-account")
-@limiter.limit(lambda: current_app.config["LOGIN_IP_RATE_LIMIT"], methods=["POST"], deduct_when=_login_failed,
-               key_func=get_remote_address, scope="login-ip")
+@limiter.limit(
+    lambda: current_app.config["LOGIN_RATE_LIMIT"],
+    methods=["POST"],
+    deduct_when=_login_failed,
+    key_func=_account_key,
+    scope="login-account",
+)
+@limiter.limit(
+    lambda: current_app.config["LOGIN_IP_RATE_LIMIT"],
+    methods=["POST"],
+    deduct_when=_login_failed,
+    key_func=get_remote_address,
+    scope="login-ip",
+)
 def login():
     """Sign-in form."""
     if current_user.is_authenticated:
@@ -81,14 +91,17 @@ def password():
             form.new.errors = [*form.new.errors, str(exc)]
         else:
             db.session.commit()
-            remember = "_remember" in session or request.cookies.get(current_app.config.get(
-                "REMEMBER_COOKIE_NAME", "remember_token")) is not None
+            remember = (
+                "_remember" in session
+                or request.cookies.get(current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")) is not None
+            )
             session.clear()
             login_user(user, remember=remember)
             flash(_("Your password was changed; you were signed out everywhere else."), "success")
             return redirect(url_for("main.index"))
-    return render_template("auth/password.html", form=form, min_length=MIN_PASSWORD_LENGTH,
-                           max_length=MAX_PASSWORD_LENGTH)
+    return render_template(
+        "auth/password.html", form=form, min_length=MIN_PASSWORD_LENGTH, max_length=MAX_PASSWORD_LENGTH
+    )
 
 
 @bp.route("/language", methods=["POST"])

@@ -23,11 +23,22 @@ STATUS_LABELS = {
     CallStatus.FAILED: _l("Failed"),
 }
 RUNNING_STATUS = {"transcribe": CallStatus.TRANSCRIBING, "score": CallStatus.SCORING}
-JOB_LABELS = {"transcribe": _l("Transcription"), "score": _l("Scoring"), "render_sheet": _l("Coaching sheet"),
-              "import": _l("Bulk import")}
+JOB_LABELS = {
+    "transcribe": _l("Transcription"),
+    "score": _l("Scoring"),
+    "render_sheet": _l("Coaching sheet"),
+    "import": _l("Bulk import"),
+}
 OTHER_JOB = _l("Background task")  # a kind added later never shows its internal name
-MIMETYPES = {"wav": "audio/wav", "mp3": "audio/mpeg", "ogg": "audio/ogg", "flac": "audio/flac",
-             "webm": "audio/webm", "m4a": "audio/mp4", "aac": "audio/aac"}
+MIMETYPES = {
+    "wav": "audio/wav",
+    "mp3": "audio/mpeg",
+    "ogg": "audio/ogg",
+    "flac": "audio/flac",
+    "webm": "audio/webm",
+    "m4a": "audio/mp4",
+    "aac": "audio/aac",
+}
 
 
 def audio_mimetype(extension: str) -> str:

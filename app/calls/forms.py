@@ -23,8 +23,7 @@ ACCEPT = ".wav,.mp3,.m4a,.ogg,.oga,.opus,.flac,.webm,audio/*"
 class UploadForm(FlaskForm):
     files = MultipleFileField(_l("Recordings"), validators=[FileRequired()], render_kw={"accept": ACCEPT})
     agent_id = SelectField(_l("Agent"), coerce=int, validators=[DataRequired()])
-    call_date = DateTimeLocalField(_l("Call date"), format="%Y-%m-%dT%H:%M",
-                                   validators=[DataRequired(), InCalendar()])
+    call_date = DateTimeLocalField(_l("Call date"), format="%Y-%m-%dT%H:%M", validators=[DataRequired(), InCalendar()])
     direction = SelectField(_l("Direction"), choices=DIRECTION_CHOICES)
     external_id = StringField(_l("External id (optional)"), validators=[Optional(), Length(max=120)])
     channel_layout = SelectField(_l("Channels"), choices=LAYOUT_CHOICES, validators=[Optional()])

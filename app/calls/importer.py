@@ -70,10 +70,13 @@ def _rows(session: Session, folder: Path, reader: csv.DictReader) -> Iterator[Ro
         agent = find_agent(session, raw.get("agent") or "")
         if agent is None:
             raise ManifestError(f"line {line}: unknown agent {raw.get('agent')!r}")
-        meta = CallMeta(agent=agent, call_date=_parse_date(raw.get("call_date") or "", line),
-                        direction=(raw.get("direction") or "inbound").strip(),
-                        external_id=(raw.get("external_id") or "").strip() or None,
-                        channel_layout=(raw.get("channels") or "").strip() or None)
+        meta = CallMeta(
+            agent=agent,
+            call_date=_parse_date(raw.get("call_date") or "", line),
+            direction=(raw.get("direction") or "inbound").strip(),
+            external_id=(raw.get("external_id") or "").strip() or None,
+            channel_layout=(raw.get("channels") or "").strip() or None,
+        )
         try:
             check_choices(meta)
         except IngestError as exc:

@@ -28,30 +28,59 @@ _EXACT = {
 }
 
 _PATTERNS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
-    (re.compile(r"The recording is too long \(max (?P<n>\d+(?:\.\d+)?) minutes\)\."),
-     lambda m: gettext("The recording is too long (max %(minutes)s minutes).",
-                       minutes=format_decimal(float(m["n"])))),
-    (re.compile(r"The file is too large \(max (?P<n>\d+) MB\)\."),
-     lambda m: gettext("The file is too large (max %(mb)d MB).", mb=int(m["n"]))),
-    (re.compile(r"This recording was already uploaded \(call #(?P<n>\d+)\)\."),
-     lambda m: gettext("This recording was already uploaded (call #%(id)d).", id=int(m["n"]))),
-    (re.compile(r"A call with reference (?P<ref>.+) already exists in this team\.", re.DOTALL),
-     lambda m: gettext("A call with reference %(reference)s already exists in this team.", reference=m["ref"])),
-    (re.compile(r"Unknown direction (?P<v>.+)\.", re.DOTALL),
-     lambda m: gettext("Unknown direction %(value)s.", value=m["v"])),
-    (re.compile(r"Unknown channel layout (?P<v>.+)\.", re.DOTALL),
-     lambda m: gettext("Unknown channel layout %(value)s.", value=m["v"])),
-    (re.compile(r"The recording lasts (?P<s>\d+\.\d) s: too short to have anything to score\."),
-     lambda m: gettext("The recording lasts %(seconds)s s: too short to have anything to score.",
-                       seconds=format_decimal(float(m["s"]), format="0.0"))),
-    (re.compile(r"The recording has (?P<n>\d+) channels: .*", re.DOTALL),
-     lambda m: gettext("The recording has %(num)d channels: Écoute takes mono calls or two channels with one "
-                       "party on each.", num=int(m["n"]))),
-    (re.compile(r"The channel layout (?P<layout>\S+) needs a two-channel recording, and this one has (?P<n>\d+): "
-                r".*", re.DOTALL),
-     lambda m: gettext("The channel layout %(layout)s needs a two-channel recording, and this one has %(num)d: "
-                       "choose mono (the speakers are then told apart by voice).", layout=m["layout"],
-                       num=int(m["n"]))),
+    (
+        re.compile(r"The recording is too long \(max (?P<n>\d+(?:\.\d+)?) minutes\)\."),
+        lambda m: gettext(
+            "The recording is too long (max %(minutes)s minutes).", minutes=format_decimal(float(m["n"]))
+        ),
+    ),
+    (
+        re.compile(r"The file is too large \(max (?P<n>\d+) MB\)\."),
+        lambda m: gettext("The file is too large (max %(mb)d MB).", mb=int(m["n"])),
+    ),
+    (
+        re.compile(r"This recording was already uploaded \(call #(?P<n>\d+)\)\."),
+        lambda m: gettext("This recording was already uploaded (call #%(id)d).", id=int(m["n"])),
+    ),
+    (
+        re.compile(r"A call with reference (?P<ref>.+) already exists in this team\.", re.DOTALL),
+        lambda m: gettext("A call with reference %(reference)s already exists in this team.", reference=m["ref"]),
+    ),
+    (
+        re.compile(r"Unknown direction (?P<v>.+)\.", re.DOTALL),
+        lambda m: gettext("Unknown direction %(value)s.", value=m["v"]),
+    ),
+    (
+        re.compile(r"Unknown channel layout (?P<v>.+)\.", re.DOTALL),
+        lambda m: gettext("Unknown channel layout %(value)s.", value=m["v"]),
+    ),
+    (
+        re.compile(r"The recording lasts (?P<s>\d+\.\d) s: too short to have anything to score\."),
+        lambda m: gettext(
+            "The recording lasts %(seconds)s s: too short to have anything to score.",
+            seconds=format_decimal(float(m["s"]), format="0.0"),
+        ),
+    ),
+    (
+        re.compile(r"The recording has (?P<n>\d+) channels: .*", re.DOTALL),
+        lambda m: gettext(
+            "The recording has %(num)d channels: Écoute takes mono calls or two channels with one party on each.",
+            num=int(m["n"]),
+        ),
+    ),
+    (
+        re.compile(
+            r"The channel layout (?P<layout>\S+) needs a two-channel recording, and this one has (?P<n>\d+): "
+            r".*",
+            re.DOTALL,
+        ),
+        lambda m: gettext(
+            "The channel layout %(layout)s needs a two-channel recording, and this one has %(num)d: "
+            "choose mono (the speakers are then told apart by voice).",
+            layout=m["layout"],
+            num=int(m["n"]),
+        ),
+    ),
 ]
 
 

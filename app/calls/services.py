@@ -56,9 +56,12 @@ def check_choices(meta: CallMeta) -> None:
 
 def _check_meta(session: Session, meta: CallMeta) -> None:
     check_choices(meta)
-    if meta.external_id and session.scalars(
-        select(Call.id).where(Call.team_id == meta.agent.team_id, Call.external_id == meta.external_id)
-    ).first():
+    if (
+        meta.external_id
+        and session.scalars(
+            select(Call.id).where(Call.team_id == meta.agent.team_id, Call.external_id == meta.external_id)
+        ).first()
+    ):
         raise IngestError(f"A call with reference {meta.external_id} already exists in this team.")
 
 
@@ -84,8 +87,9 @@ def check_recording(info: AudioInfo, layout: str | None) -> None:
         )
 
 
-def ingest(session: Session, stream: BinaryIO, filename: str | None, meta: CallMeta, *,
-           uploaded_by_id: int | None = None) -> Call:
+def ingest(
+    session: Session, stream: BinaryIO, filename: str | None, meta: CallMeta, *, uploaded_by_id: int | None = None
+) -> Call:
     """Probe, store and register one recording, and queue its transcription; IngestError if refused."""
     _check_meta(session, meta)
     root = Path(current_app.config["RECORDINGS_DIR"])
@@ -106,13 +110,28 @@ def ingest(session: Session, stream: BinaryIO, filename: str | None, meta: CallM
     except (AudioError, IngestError):
         tmp.unlink(missing_ok=True)
         raise
-    recording = Recording(sha256=sha256, size=size, format=info.format, codec=info.codec,
-                          duration=info.duration, channels=info.channels, sample_rate=info.sample_rate,
-                          extension=storage.extension_for(info.format))
-    call = Call(recording=recording, agent=meta.agent, team_id=meta.agent.team_id, call_date=meta.call_date,
-                direction=meta.direction, external_id=meta.external_id or None,
-                original_filename=display_name(filename), channel_layout=meta.channel_layout or None,
-                status=CallStatus.UPLOADED, uploaded_by_id=uploaded_by_id)
+    recording = Recording(
+        sha256=sha256,
+        size=size,
+        format=info.format,
+        codec=info.codec,
+        duration=info.duration,
+        channels=info.channels,
+        sample_rate=info.sample_rate,
+        extension=storage.extension_for(info.format),
+    )
+    call = Call(
+        recording=recording,
+        agent=meta.agent,
+        team_id=meta.agent.team_id,
+        call_date=meta.call_date,
+        direction=meta.direction,
+        external_id=meta.external_id or None,
+        original_filename=display_name(filename),
+        channel_layout=meta.channel_layout or None,
+        status=CallStatus.UPLOADED,
+        uploaded_by_id=uploaded_by_id,
+    )
     try:
         with session.begin_nested():  # a savepoint: losing a race to the same file undoes only this call
             session.add(call)
@@ -125,8 +144,9 @@ def ingest(session: Session, stream: BinaryIO, filename: str | None, meta: CallM
             raise
         raise IngestError(f"This recording was already uploaded (call #{winner}).") from None
     storage.store(tmp, root, recording.relative_path)
-    record(session, "call.uploaded", target=call, actor_id=uploaded_by_id, sha256=sha256,
-           filename=call.original_filename)
+    record(
+        session, "call.uploaded", target=call, actor_id=uploaded_by_id, sha256=sha256, filename=call.original_filename
+    )
     create_job(session, "transcribe", call_id=call.id, max_attempts=current_app.config["JOB_MAX_ATTEMPTS"])
     return call
 
@@ -161,8 +181,9 @@ def filter_calls(query: Select, filters: CallFilters) -> Select:
 
 def with_list_columns(query: Select) -> Select:
     """Load what a list row shows in a few queries instead of several per row."""
-    return query.options(joinedload(Call.agent), joinedload(Call.team), joinedload(Call.recording),
-                         selectinload(Call.jobs))
+    return query.options(
+        joinedload(Call.agent), joinedload(Call.team), joinedload(Call.recording), selectinload(Call.jobs)
+    )
 
 
 def count_calls(session: Session) -> int:

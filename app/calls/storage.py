@@ -17,8 +17,14 @@ CHUNK = 1024 * 1024
 
 # Extension for the stored file, from the container PyAV detected (never from the user's name).
 FORMAT_EXTENSIONS = {
-    "wav": "wav", "mp3": "mp3", "ogg": "ogg", "flac": "flac", "matroska,webm": "webm",
-    "mov,mp4,m4a,3gp,3g2,mj2": "m4a", "aac": "aac", "w64": "wav",
+    "wav": "wav",
+    "mp3": "mp3",
+    "ogg": "ogg",
+    "flac": "flac",
+    "matroska,webm": "webm",
+    "mov,mp4,m4a,3gp,3g2,mj2": "m4a",
+    "aac": "aac",
+    "w64": "wav",
 }
 
 

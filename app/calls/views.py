@@ -62,13 +62,18 @@ def index():
     query = visible_calls(current_user)
     if form.said.data and form.said.data.strip():
         query = where_said(query, form.said.data, unredacted=sees_unredacted(current_user))
-    query = filter_calls(where_scored(query, total=(form.total_min.data, form.total_max.data),
-                                      criterion=form.criterion.data or None,
-                                      criterion_score=(form.criterion_min.data, form.criterion_max.data)), filters)
+    query = filter_calls(
+        where_scored(
+            query,
+            total=(form.total_min.data, form.total_max.data),
+            criterion=form.criterion.data or None,
+            criterion_score=(form.criterion_min.data, form.criterion_max.data),
+        ),
+        filters,
+    )
     page = db.paginate(query, per_page=current_app.config["CALLS_PER_PAGE"], error_out=False)
     args = {k: v for k, v in request.args.items() if k != "page" and v}
-    return render_template("calls/index.html", form=form, page=page, args=args,
-                           rows=context.call_rows(page.items))
+    return render_template("calls/index.html", form=form, page=page, args=args, rows=context.call_rows(page.items))
 
 
 @bp.route("/upload", methods=["GET", "POST"])
@@ -81,21 +86,36 @@ def upload():
         form.call_date.data = datetime.now().replace(second=0, microsecond=0)
     if form.validate_on_submit():
         agent = db.session.get(Agent, form.agent_id.data) or abort(400)
-        meta = CallMeta(agent=agent, call_date=form.call_date.data.replace(tzinfo=UTC),
-                        direction=form.direction.data, external_id=form.external_id.data or None,
-                        channel_layout=form.channel_layout.data or None)
+        meta = CallMeta(
+            agent=agent,
+            call_date=form.call_date.data.replace(tzinfo=UTC),
+            direction=form.direction.data,
+            external_id=form.external_id.data or None,
+            channel_layout=form.channel_layout.data or None,
+        )
         stored, refused = _ingest_all(form.files.data, meta)
         for name, message in refused:
             flash(_("%(name)s was refused: %(reason)s", name=name, reason=message), "error")
         if stored and queue_was_unreachable(db.session):
-            flash(ngettext("%(num)d recording stored. The job queue cannot be reached right now: transcription "
-                           "starts by itself once it is back, there is no need to upload again.",
-                           "%(num)d recordings stored. The job queue cannot be reached right now: transcription "
-                           "starts by itself once it is back, there is no need to upload again.", len(stored)),
-                  "info")
+            flash(
+                ngettext(
+                    "%(num)d recording stored. The job queue cannot be reached right now: transcription "
+                    "starts by itself once it is back, there is no need to upload again.",
+                    "%(num)d recordings stored. The job queue cannot be reached right now: transcription "
+                    "starts by itself once it is back, there is no need to upload again.",
+                    len(stored),
+                ),
+                "info",
+            )
         elif stored:
-            flash(ngettext("%(num)d recording uploaded; transcription has started.",
-                           "%(num)d recordings uploaded; transcription has started.", len(stored)), "success")
+            flash(
+                ngettext(
+                    "%(num)d recording uploaded; transcription has started.",
+                    "%(num)d recordings uploaded; transcription has started.",
+                    len(stored),
+                ),
+                "success",
+            )
         if stored:
             return redirect(url_for("calls.show", call_id=stored[0]) if len(stored) == 1 else url_for("calls.index"))
     return render_template("calls/upload.html", form=form, max_mb=current_app.config["MAX_UPLOAD_MB"])
@@ -106,8 +126,9 @@ def _ingest_all(files, meta: CallMeta) -> tuple[list[int], list[tuple[str, str]]
     stored, refused = [], []
     several = len(files) > 1
     for file in files:
-        one_meta = meta if not several else CallMeta(meta.agent, meta.call_date, meta.direction, None,
-                                                     meta.channel_layout)
+        one_meta = (
+            meta if not several else CallMeta(meta.agent, meta.call_date, meta.direction, None, meta.channel_layout)
+        )
         try:
             call = ingest(db.session, file.stream, file.filename, one_meta, uploaded_by_id=current_user.id)
             db.session.commit()
@@ -156,11 +177,17 @@ def audio(call_id: int):
         abort(404)
     if heard != "redacted":
         # Each read of the recording as spoken is audited, range requests of the player included.
-        record(db.session, "audio.played_unredacted", target=call, range=request.headers.get("Range", "")[:40],
-               payment_masked=heard == "payment_masked")
+        record(
+            db.session,
+            "audio.played_unredacted",
+            target=call,
+            range=request.headers.get("Range", "")[:40],
+            payment_masked=heard == "payment_masked",
+        )
         db.session.commit()
-    return send_file(path, mimetype=context.audio_mimetype(extension), conditional=True,
-                     download_name=f"call-{call.id}.{extension}")
+    return send_file(
+        path, mimetype=context.audio_mimetype(extension), conditional=True, download_name=f"call-{call.id}.{extension}"
+    )
 
 
 @bp.route("/<int:call_id>/jobs/<int:job_id>/retry", methods=["POST"])

@@ -22,7 +22,10 @@ def review_links(call: Call, user: User):
     reviewer = user.can(Permission.REVIEW_CALLS)
     if not reviewer and sheet is None:
         return None
-    return "coaching/_call_links.html", {"call_id": call.id, "reviewer": reviewer,
-                                         "status": head.status if head else None,
-                                         "revision": final.revision if final else None,
-                                         "sheet_id": sheet.id if sheet else None}
+    return "coaching/_call_links.html", {
+        "call_id": call.id,
+        "reviewer": reviewer,
+        "status": head.status if head else None,
+        "revision": final.revision if final else None,
+        "sheet_id": sheet.id if sheet else None,
+    }

@@ -87,8 +87,9 @@ def issue_sheet(session: Session, evaluation: Evaluation) -> CoachingSheet:
     return sheet
 
 
-def sheet_html(session: Session, evaluation: Evaluation, *, issued_on: date | None = None,
-               screen: dict | None = None) -> str:
+def sheet_html(
+    session: Session, evaluation: Evaluation, *, issued_on: date | None = None, screen: dict | None = None
+) -> str:
     """The sheet as a standalone HTML page (what the PDF is printed from).
 
     `screen` is for the page read in a browser only (navigation, the player, labels in the reader's language);
@@ -159,8 +160,11 @@ def quotable(row: CriterionScore, ev: Evidence, verdict: str | None, threshold: 
 
 
 def _verdicts(session: Session, evaluation: Evaluation) -> dict[int, str]:
-    rows = session.execute(select(EvidenceVerdict.evidence_id, EvidenceVerdict.verdict)
-                           .where(EvidenceVerdict.evaluation_id == evaluation.id))
+    rows = session.execute(
+        select(EvidenceVerdict.evidence_id, EvidenceVerdict.verdict).where(
+            EvidenceVerdict.evaluation_id == evaluation.id
+        )
+    )
     return dict(rows.all())
 
 
@@ -207,20 +211,32 @@ def _revision_note(session: Session, evaluation: Evaluation, spec, lang: str) ->
     parent = session.get(Evaluation, evaluation.parent_id)
     before = {c.criterion_key: None if c.na else c.score for c in parent.criteria}
     titles = {c.id: c.title.get(lang) for c in spec.criteria}
-    changes = [ScoreChange(titles.get(c.criterion_key, c.criterion_key), before.get(c.criterion_key),
-                           None if c.na else c.score)
-               for c in evaluation.criteria if before.get(c.criterion_key) != (None if c.na else c.score)]
+    changes = [
+        ScoreChange(
+            titles.get(c.criterion_key, c.criterion_key), before.get(c.criterion_key), None if c.na else c.score
+        )
+        for c in evaluation.criteria
+        if before.get(c.criterion_key) != (None if c.na else c.score)
+    ]
     if changes and parent.total != evaluation.total:
         changes.append(ScoreChange(LABELS[lang]["total"], parent.total, evaluation.total))
     dispute = session.scalars(
-        select(Dispute).join(CoachingSheet, CoachingSheet.id == Dispute.sheet_id)
+        select(Dispute)
+        .join(CoachingSheet, CoachingSheet.id == Dispute.sheet_id)
         .join(Evaluation, Evaluation.id == CoachingSheet.evaluation_id)
-        .where(Evaluation.call_id == evaluation.call_id, Dispute.status == "accepted",
-               Dispute.resolution == evaluation.revision_reason)
+        .where(
+            Evaluation.call_id == evaluation.call_id,
+            Dispute.status == "accepted",
+            Dispute.resolution == evaluation.revision_reason,
+        )
         .order_by(Dispute.resolved_at.desc())
     ).first()
-    return RevisionNote(number=evaluation.revision, changes=tuple(changes), reason=evaluation.revision_reason or "",
-                        disputed_on=dispute.created_at.date() if dispute else None)
+    return RevisionNote(
+        number=evaluation.revision,
+        changes=tuple(changes),
+        reason=evaluation.revision_reason or "",
+        disputed_on=dispute.created_at.date() if dispute else None,
+    )
 
 
 def _trend(session: Session, evaluation: Evaluation):

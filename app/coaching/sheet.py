@@ -244,8 +244,7 @@ def timestamp(seconds: float) -> str:
     return f"{minutes:02d}:{secs:02d}"
 
 
-def quote(text: str, char_start: int, char_end: int, language: str,
-          uncertain: tuple[tuple[int, int], ...] = ()) -> str:
+def quote(text: str, char_start: int, char_end: int, language: str, uncertain: tuple[tuple[int, int], ...] = ()) -> str:
     """The evidence words with some context, trimmed to a sentence-sized window, personal data redacted,
     words the recogniser was unsure of shown as a mark.
 
@@ -273,7 +272,7 @@ def _hide(text: str, spans: list[Span], start: int, end: int, lang: str) -> str:
         if span.end <= start or span.start >= end:
             continue
         mark = LABELS[lang]["uncertain"] if span.kind == "uncertain" else label(span.kind, lang)
-        out += [text[cursor:max(cursor, span.start)], mark]
+        out += [text[cursor : max(cursor, span.start)], mark]
         cursor = max(cursor, span.end)
     out.append(text[cursor:end])
     return "".join(out)
@@ -377,8 +376,9 @@ def _date(value: date, lang: str) -> str:
 TONE_COLOURS = {"good": "#2f855a", "fair": "#b7791f", "low": "#c53030", "na": "#a0aec0"}
 
 
-def trend_svg(points: tuple[TrendPoint, ...], threshold: float, *, width: int = 290, height: int = 125,
-              lang: str = "en") -> str:
+def trend_svg(
+    points: tuple[TrendPoint, ...], threshold: float, *, width: int = 290, height: int = 125, lang: str = "en"
+) -> str:
     """A small line chart of totals (0-100) with the target as a dashed line; inline SVG, no assets."""
     left, right, top, bottom = 26, 16, 14, 22
     plot_w, plot_h = width - left - right, height - top - bottom

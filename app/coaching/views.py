@@ -40,16 +40,23 @@ def show(sheet_id: int):
 
 def _screen(sheet: CoachingSheet, evaluation: Evaluation) -> dict:
     """What the sheet shows in a browser only: where to go next, and the recording to hear each quote."""
-    links = [(_("Sheet history"), url_for("agent_space.sheet", sheet_id=sheet.id)),
-             (_("Call"), url_for("calls.show", call_id=evaluation.call_id)),
-             (_("PDF"), url_for("coaching.pdf", sheet_id=sheet.id))]
+    links = [
+        (_("Sheet history"), url_for("agent_space.sheet", sheet_id=sheet.id)),
+        (_("Call"), url_for("calls.show", call_id=evaluation.call_id)),
+        (_("PDF"), url_for("coaching.pdf", sheet_id=sheet.id)),
+    ]
     if current_user.can(Permission.REVIEW_CALLS):
         links.append((_("Final review"), url_for("review.screen", call_id=evaluation.call_id)))
     if current_user.agent_id == sheet.agent_id:
         links.insert(0, (_("My coaching"), url_for("agent_space.my_coaching")))
-    return {"links": links, "nav": _("Sheet"), "audio": url_for("calls.audio", call_id=evaluation.call_id),
-            "play": _("Play this moment"), "player": _("Recording of the call"),
-            "script": url_for("static", filename="js/sheet.js")}
+    return {
+        "links": links,
+        "nav": _("Sheet"),
+        "audio": url_for("calls.audio", call_id=evaluation.call_id),
+        "play": _("Play this moment"),
+        "player": _("Recording of the call"),
+        "script": url_for("static", filename="js/sheet.js"),
+    }
 
 
 @bp.route("/sheets/<int:sheet_id>.pdf")

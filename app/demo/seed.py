@@ -22,8 +22,12 @@ CALLS_DIR = Path(__file__).parent / "calls"
 # Demo-only passwords, printed by `flask qa seed-demo`; never used outside a demo database.
 DEMO_PASSWORD = "ecoute-demo-2026"
 TEAMS = [
-    ("Hotline Fibre (FR)", "fr", "telecom", [("Julie Martin", "FR-101"), ("Karim Benali", "FR-102"),
-                                             ("Sophie Leroy", "FR-103")]),
+    (
+        "Hotline Fibre (FR)",
+        "fr",
+        "telecom",
+        [("Julie Martin", "FR-101"), ("Karim Benali", "FR-102"), ("Sophie Leroy", "FR-103")],
+    ),
     ("Service Desk (EN)", "en", "it_service_desk", [("Sam Carter", "EN-201"), ("Priya Shah", "EN-202")]),
 ]
 LOGINS = [
@@ -50,8 +54,15 @@ def seed_people(session: Session) -> list[tuple[str, str, str]]:
     for role, email, name, agent_ref in LOGINS:
         if find_user(session, email) is None:
             agent = find_agent(session, agent_ref) if agent_ref else None
-            create_user(session, email=email, name=name, password=DEMO_PASSWORD, role=role, agent=agent,
-                        locale="fr" if agent is not None and agent.team.language == "fr" else None)
+            create_user(
+                session,
+                email=email,
+                name=name,
+                password=DEMO_PASSWORD,
+                role=role,
+                agent=agent,
+                locale="fr" if agent is not None and agent.team.language == "fr" else None,
+            )
     seed_plans(session)
     return [(role, email, DEMO_PASSWORD) for role, email, _, _ in LOGINS]
 
@@ -62,8 +73,15 @@ def seed_plans(session: Session) -> None:
         team = session.scalars(select(Team).where(Team.name == name)).one()
         if session.scalars(select(SamplingPlan).where(SamplingPlan.team_id == team.id)).first() is None:
             per_week = "2 par semaine" if language == "fr" else "2 per week"
-            create_plan(session, team=team, name=f"{name} · {per_week}", calls_per_agent=2, period="week",
-                        strata={"lowest_scores": 0.25}, min_duration=30.0)
+            create_plan(
+                session,
+                team=team,
+                name=f"{name} · {per_week}",
+                calls_per_agent=2,
+                period="week",
+                strata={"lowest_scores": 0.25},
+                min_duration=30.0,
+            )
 
 
 def demo_call_date(item: dict, today: date | None = None) -> datetime:
@@ -82,8 +100,9 @@ def seed_calls(session: Session) -> int:
         if session.scalars(select(Call).where(Call.external_id == item["name"])).first():
             continue
         agent = find_agent(session, item["agent"])
-        meta = CallMeta(agent=agent, call_date=demo_call_date(item),
-                        external_id=item["name"], channel_layout="agent,customer")
+        meta = CallMeta(
+            agent=agent, call_date=demo_call_date(item), external_id=item["name"], channel_layout="agent,customer"
+        )
         with (CALLS_DIR / f"{item['name']}.ogg").open("rb") as fh:
             ingest(session, fh, f"{item['name']}.ogg", meta)
         session.commit()

@@ -57,8 +57,9 @@ class Queue:
         """Consume jobs until stopped; a watchdog requeues the jobs of dead workers within seconds."""
         threading.Thread(target=self._watch, daemon=True, name="job-watchdog").start()
         # An idle consumer polls the SQLite queue at most a second apart (Huey's default backs off to 10 s).
-        self.huey.create_consumer(workers=workers, worker_type=worker_type, periodic=periodic,
-                                  check_worker_health=True, max_delay=1.0).run()
+        self.huey.create_consumer(
+            workers=workers, worker_type=worker_type, periodic=periodic, check_worker_health=True, max_delay=1.0
+        ).run()
 
     def _watch(self) -> None:
         from app.jobs.runner import recover_jobs

@@ -35,8 +35,15 @@ def _claim(job_id: int) -> bool:
         result = conn.execute(
             update(Job)
             .where(Job.id == job_id, Job.status == JobStatus.QUEUED)
-            .values(status=JobStatus.RUNNING, attempts=Job.attempts + 1, started_at=now,
-                    heartbeat_at=now, worker=WORKER_ID, progress=0, error=None)
+            .values(
+                status=JobStatus.RUNNING,
+                attempts=Job.attempts + 1,
+                started_at=now,
+                heartbeat_at=now,
+                worker=WORKER_ID,
+                progress=0,
+                error=None,
+            )
         )
     return result.rowcount == 1
 
@@ -82,8 +89,13 @@ def run_job(job_id: int) -> None:
         next_kinds = get_stage(job.kind)(job, _progress_callback(job_id))
         job.status, job.progress, job.finished_at, job.message = JobStatus.DONE, 100, utcnow(), None
         for kind in next_kinds:
-            create_job(db.session, kind, call_id=job.call_id, target_id=job.target_id,
-                       max_attempts=current_app.config["JOB_MAX_ATTEMPTS"])
+            create_job(
+                db.session,
+                kind,
+                call_id=job.call_id,
+                target_id=job.target_id,
+                max_attempts=current_app.config["JOB_MAX_ATTEMPTS"],
+            )
         db.session.commit()
         log.info("job %s (%s) done", job_id, job.kind)
     except Exception as exc:  # noqa: BLE001 - every failure is recorded on the job
@@ -101,8 +113,10 @@ def _record_failure(job_id: int, exc: Exception) -> None:
     db.session.refresh(job)
     permanent = is_permanent(exc)
     message = _reason(exc)
-    job.log = [*job.log, {"attempt": job.attempts, "error": message, "permanent": permanent,
-                          "at": utcnow().isoformat()}]
+    job.log = [
+        *job.log,
+        {"attempt": job.attempts, "error": message, "permanent": permanent, "at": utcnow().isoformat()},
+    ]
     job.error = message
     if permanent or job.attempts >= job.max_attempts:
         log.error("job %s (%s) failed%s: %s", job_id, job.kind, " for good" if permanent else "", message)
@@ -110,11 +124,17 @@ def _record_failure(job_id: int, exc: Exception) -> None:
         _mark_call_failed(job)
         db.session.commit()
         return
-    log.warning("job %s (%s) attempt %s failed, will retry: %s\n%s", job_id, job.kind, job.attempts,
-                message, traceback.format_exc())
+    log.warning(
+        "job %s (%s) attempt %s failed, will retry: %s\n%s",
+        job_id,
+        job.kind,
+        job.attempts,
+        message,
+        traceback.format_exc(),
+    )
     job.status = JobStatus.QUEUED
     db.session.commit()
-    queue.dispatch(job_id, delay=min(300, 5 * 2 ** job.attempts))
+    queue.dispatch(job_id, delay=min(300, 5 * 2**job.attempts))
 
 
 def _reason(exc: Exception) -> str:
@@ -143,8 +163,10 @@ def recover_jobs(*, requeue_waiting: bool, find_lost: bool = True) -> int:
     ).all()
     for job in stale:
         log.warning("job %s (%s) lost its worker %s; requeueing", job.id, job.kind, job.worker)
-        job.log = [*job.log, {"attempt": job.attempts, "error": "worker stopped during the job",
-                              "at": utcnow().isoformat()}]
+        job.log = [
+            *job.log,
+            {"attempt": job.attempts, "error": "worker stopped during the job", "at": utcnow().isoformat()},
+        ]
         if job.attempts >= job.max_attempts:
             job.status, job.error, job.finished_at = JobStatus.FAILED, "worker stopped during the job", utcnow()
             _mark_call_failed(job)

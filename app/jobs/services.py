@@ -16,8 +16,9 @@ _UNREACHABLE_KEY = "ecoute_queue_unreachable"
 log = logging.getLogger(__name__)
 
 
-def create_job(session: Session, kind: str, *, call_id: int | None = None, target_id: int | None = None,
-               max_attempts: int = 3) -> Job:
+def create_job(
+    session: Session, kind: str, *, call_id: int | None = None, target_id: int | None = None, max_attempts: int = 3
+) -> Job:
     """Add a queued Job; it is put on the queue automatically after the transaction commits."""
     job = Job(kind=kind, call_id=call_id, target_id=target_id, status=JobStatus.QUEUED, max_attempts=max_attempts)
     session.add(job)
@@ -39,8 +40,11 @@ def job_priority(session: Session, job_id: int) -> int:
     if job.kind == "render_sheet":
         return PRIORITY_SHEET
     uploaded_by = session.scalar(select(Call.uploaded_by_id).where(Call.id == job.call_id))
-    scored_before = job.kind == "score" and session.scalar(select(Job.id).where(
-        Job.kind == "score", Job.call_id == job.call_id, Job.id != job.id, Job.status == JobStatus.DONE).limit(1))
+    scored_before = job.kind == "score" and session.scalar(
+        select(Job.id)
+        .where(Job.kind == "score", Job.call_id == job.call_id, Job.id != job.id, Job.status == JobStatus.DONE)
+        .limit(1)
+    )
     return PRIORITY_INTERACTIVE if uploaded_by is not None and not scored_before else PRIORITY_BACKGROUND
 
 
@@ -60,8 +64,9 @@ def retry_job(session: Session, job: Job, *, extra_attempts: int = 3) -> Job:
 def active_job(session: Session, kind: str, call_id: int) -> Job | None:
     """The queued or running job of this kind for a call, if any (to avoid starting a second one)."""
     return session.scalars(
-        select(Job).where(Job.kind == kind, Job.call_id == call_id,
-                          Job.status.in_((JobStatus.QUEUED, JobStatus.RUNNING)))
+        select(Job).where(
+            Job.kind == kind, Job.call_id == call_id, Job.status.in_((JobStatus.QUEUED, JobStatus.RUNNING))
+        )
     ).first()
 
 
@@ -72,8 +77,7 @@ def _dispatch_pending(session: Session) -> None:
         try:
             get_queue().dispatch(job_id, priority=priority)
         except Exception:  # noqa: BLE001 - the job row is committed; recovery sends it once the queue is back
-            log.warning("job %s is saved but the queue is unreachable; it will be sent again", job_id,
-                        exc_info=True)
+            log.warning("job %s is saved but the queue is unreachable; it will be sent again", job_id, exc_info=True)
             session.info[_UNREACHABLE_KEY] = True
 
 

@@ -35,8 +35,9 @@ def register(app: Flask) -> None:
     def too_large(error):
         if is_v1():
             return from_http_exception(error)
-        message = _("The upload is too large (max %(mb)d MB in total). Nothing was stored.",
-                    mb=app.config["MAX_UPLOAD_MB"])
+        message = _(
+            "The upload is too large (max %(mb)d MB in total). Nothing was stored.", mb=app.config["MAX_UPLOAD_MB"]
+        )
         if request.endpoint == "calls.upload":
             flash(message, "error")
             return redirect(url_for("calls.upload")), 303
@@ -46,15 +47,17 @@ def register(app: Flask) -> None:
     def too_many(error):
         if is_v1():
             return from_http_exception(error)
-        return render_template("errors/error.html", code=429,
-                               message=_("Too many failed attempts. Please wait a minute and try again.")), 429
+        return render_template(
+            "errors/error.html", code=429, message=_("Too many failed attempts. Please wait a minute and try again.")
+        ), 429
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):
         if is_v1():
             return from_http_exception(error)
-        return render_template("errors/error.html", code=400,
-                               message=_("The form expired or was sent from elsewhere. Please try again.")), 400
+        return render_template(
+            "errors/error.html", code=400, message=_("The form expired or was sent from elsewhere. Please try again.")
+        ), 400
 
     @app.errorhandler(500)
     def server_error(error):

@@ -34,8 +34,14 @@ def refuse_nul_bytes():
     """PostgreSQL text cannot hold NUL, and no form or filter needs one: refuse the request whole."""
     form_values = request.form.values() if request.method in ("POST", "PUT", "PATCH") else ()
     filenames = [f.filename for f in request.files.values()] if request.method == "POST" else []
-    if ("\x00" in request.path or _has_nul(request.args.keys()) or _has_nul(request.args.values())
-            or _has_nul(form_values) or _has_nul(request.form.keys()) or _has_nul(filenames)):
+    if (
+        "\x00" in request.path
+        or _has_nul(request.args.keys())
+        or _has_nul(request.args.values())
+        or _has_nul(form_values)
+        or _has_nul(request.form.keys())
+        or _has_nul(filenames)
+    ):
         abort(400)
 
 
@@ -47,8 +53,9 @@ def _out_of_range(error):
         return problem(400, "Bad Request", "A value in the request is out of range. Nothing was changed.")
     if request.path.startswith("/api/"):
         return {"error": "a value in the request is out of range"}, 400
-    return render_template("errors/error.html", code=400,
-                           message=_("A value in the request is out of range. Nothing was changed.")), 400
+    return render_template(
+        "errors/error.html", code=400, message=_("A value in the request is out of range. Nothing was changed.")
+    ), 400
 
 
 def _bad_request(error):
@@ -56,8 +63,9 @@ def _bad_request(error):
         return from_http_exception(error)
     if request.path.startswith("/api/"):
         return {"error": "bad request"}, 400
-    return render_template("errors/error.html", code=400,
-                           message=_("The request could not be understood. Nothing was changed.")), 400
+    return render_template(
+        "errors/error.html", code=400, message=_("The request could not be understood. Nothing was changed.")
+    ), 400
 
 
 def register_converters(app: Flask) -> None:

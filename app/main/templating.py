@@ -29,8 +29,11 @@ def when(value, fmt: str = "short") -> str:
     """A moment in the reader's language: the date spelled out (never 12/1/26), then the time."""
     if not value:
         return "–"
-    return f"{format_date(value, 'medium')} {format_time(value, 'short')}" if fmt == "short" \
+    return (
+        f"{format_date(value, 'medium')} {format_time(value, 'short')}"
+        if fmt == "short"
         else format_datetime(value, fmt)
+    )
 
 
 def day(value) -> str:
@@ -39,8 +42,12 @@ def day(value) -> str:
 
 
 LANGUAGE_NAMES = {"fr": _l("French"), "en": _l("English")}
-ROLE_LABELS = {Role.ADMIN: _l("Admin"), Role.QA_MANAGER: _l("QA manager"), Role.TRAINER: _l("Trainer"),
-               Role.AGENT: _l("Agent")}
+ROLE_LABELS = {
+    Role.ADMIN: _l("Admin"),
+    Role.QA_MANAGER: _l("QA manager"),
+    Role.TRAINER: _l("Trainer"),
+    Role.AGENT: _l("Agent"),
+}
 
 # Later stages add their pages to the navigation: (endpoint, label, permission, options).
 _NAV: list[tuple[str, Any, Permission, dict[str, bool]]] = []

@@ -24,9 +24,11 @@ def index():
         return redirect(url_for("teams.users"))
     base = visible_calls(current_user).subquery()
     counts = dict(db.session.execute(select(base.c.status, func.count()).group_by(base.c.status)).all())
-    latest = db.session.scalars(
-        with_list_columns(visible_calls(current_user)).order_by(Call.created_at.desc()).limit(8)
-    ).unique().all()
+    latest = (
+        db.session.scalars(with_list_columns(visible_calls(current_user)).order_by(Call.created_at.desc()).limit(8))
+        .unique()
+        .all()
+    )
     return render_template("main/index.html", counts=counts, total=sum(counts.values()), rows=call_rows(latest))
 
 

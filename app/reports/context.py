@@ -47,15 +47,31 @@ def team_page(session: Session, flt: TeamFilter, threshold: float) -> dict[str, 
     keys = sorted(by_key, key=lambda k: str(criterion_title(k)))
     team_ids = sorted({r[0] for r in eval_rows} | {r[0] for r in crit_rows}, key=lambda t: teams.get(t, ""))
 
-    criteria = [{
-        "key": k, "title": criterion_title(k), "average": _avg(*by_key[k]), "count": by_key[k][1],
-        "teams": {t: _avg(*by_team_key[(t, k)]) if (t, k) in by_team_key else None for t in team_ids},
-        "mean_gap": agreement.get(k, {}).get("mean_gap"), "within": agreement.get(k, {}).get("within"),
-        "pairs": agreement.get(k, {}).get("pairs", 0),
-        "chart": line_chart(labels, {teams.get(t, str(t)): _series(
-            {w: by_team_key_week[(k, t, w)] for (kk, tt, w) in by_team_key_week if kk == k and tt == t}, weeks)
-            for t in team_ids}, title=str(criterion_title(k)), threshold=threshold),
-    } for k in keys]
+    criteria = [
+        {
+            "key": k,
+            "title": criterion_title(k),
+            "average": _avg(*by_key[k]),
+            "count": by_key[k][1],
+            "teams": {t: _avg(*by_team_key[(t, k)]) if (t, k) in by_team_key else None for t in team_ids},
+            "mean_gap": agreement.get(k, {}).get("mean_gap"),
+            "within": agreement.get(k, {}).get("within"),
+            "pairs": agreement.get(k, {}).get("pairs", 0),
+            "chart": line_chart(
+                labels,
+                {
+                    teams.get(t, str(t)): _series(
+                        {w: by_team_key_week[(k, t, w)] for (kk, tt, w) in by_team_key_week if kk == k and tt == t},
+                        weeks,
+                    )
+                    for t in team_ids
+                },
+                title=str(criterion_title(k)),
+                threshold=threshold,
+            ),
+        }
+        for k in keys
+    ]
 
     by_agent = services.fold(eval_rows, lambda r: r[1])
     by_agent_week = services.fold(eval_rows, lambda r: (r[1], r[2]))
@@ -66,26 +82,56 @@ def team_page(session: Session, flt: TeamFilter, threshold: float) -> dict[str, 
         average = _avg(total, count)
         done, planned = cover.get(agent_id, (0, 0))
         weekly = {w: by_agent_week[(agent_id, w)] for w in weeks if (agent_id, w) in by_agent_week}
-        agent_rows.append({
-            "id": agent_id, "name": agent.name, "team": teams.get(agent.team_id, ""), "average": average,
-            "evaluations": count, "under": average is not None and average < threshold,
-            "reviewed": done, "planned": planned, "coverage": done / planned if planned else None,
-            "criteria": {k: _avg(*by_agent_key[(agent_id, k)]) if (agent_id, k) in by_agent_key else None
-                         for k in keys},
-            "trend": line_chart(labels, {agent.name: _series(weekly, weeks)}, title=agent.name, width=180,
-                                height=60, threshold=threshold) if weekly else None,
-        })
-    team_trend = line_chart(labels, {teams.get(t, str(t)): _series(
-        {w: by_team_week[(t, w)] for w in weeks if (t, w) in by_team_week}, weeks) for t in team_ids},
-        title=str(_l("Average total per week")), width=640, height=200, threshold=threshold)
+        agent_rows.append(
+            {
+                "id": agent_id,
+                "name": agent.name,
+                "team": teams.get(agent.team_id, ""),
+                "average": average,
+                "evaluations": count,
+                "under": average is not None and average < threshold,
+                "reviewed": done,
+                "planned": planned,
+                "coverage": done / planned if planned else None,
+                "criteria": {
+                    k: _avg(*by_agent_key[(agent_id, k)]) if (agent_id, k) in by_agent_key else None for k in keys
+                },
+                "trend": line_chart(
+                    labels,
+                    {agent.name: _series(weekly, weeks)},
+                    title=agent.name,
+                    width=180,
+                    height=60,
+                    threshold=threshold,
+                )
+                if weekly
+                else None,
+            }
+        )
+    team_trend = line_chart(
+        labels,
+        {
+            teams.get(t, str(t)): _series({w: by_team_week[(t, w)] for w in weeks if (t, w) in by_team_week}, weeks)
+            for t in team_ids
+        },
+        title=str(_l("Average total per week")),
+        width=640,
+        height=200,
+        threshold=threshold,
+    )
     evaluations = sum(c for _, c in by_agent.values())
     planned = sum(p for _, p in cover.values())
     reviewed = sum(d for d, _ in cover.values())
     return {
-        "criteria": criteria, "agents": agent_rows, "team_names": [teams.get(t, "") for t in team_ids],
+        "criteria": criteria,
+        "agents": agent_rows,
+        "team_names": [teams.get(t, "") for t in team_ids],
         "legend": [{"name": teams.get(t, ""), "colour": PALETTE[i % len(PALETTE)]} for i, t in enumerate(team_ids)],
-        "team_ids": team_ids, "team_trend": team_trend, "threshold": threshold,
-        "under": [a for a in agent_rows if a["under"]], "evaluations": evaluations,
+        "team_ids": team_ids,
+        "team_trend": team_trend,
+        "threshold": threshold,
+        "under": [a for a in agent_rows if a["under"]],
+        "evaluations": evaluations,
         "average": _avg(sum(t for t, _ in by_agent.values()), evaluations),
         "histogram": histogram(distribution, title=str(_l("Score distribution"))),
         "open_disputes": services.open_disputes(session, flt.team_id),
@@ -97,8 +143,17 @@ DIRECTIONS = {"harsh": _l("too harsh"), "lenient": _l("too lenient"), "even": _l
 
 
 def _evidence_lines(groups: list[dict[str, Any]], with_rule: bool) -> list[dict[str, Any]]:
-    return [{"criterion": criterion_title(g["key"][0]), "rule": g["key"][1] if with_rule else None,
-             "sign": g["key"][-1], "count": g["count"], "calls": g["calls"], "texts": g["texts"]} for g in groups]
+    return [
+        {
+            "criterion": criterion_title(g["key"][0]),
+            "rule": g["key"][1] if with_rule else None,
+            "sign": g["key"][-1],
+            "count": g["count"],
+            "calls": g["calls"],
+            "texts": g["texts"],
+        }
+        for g in groups
+    ]
 
 
 def scorer_page(session: Session, flt: TeamFilter, version_id: int | None, min_reviews: int) -> dict[str, Any]:
@@ -113,15 +168,29 @@ def scorer_page(session: Session, flt: TeamFilter, version_id: int | None, min_r
     labels = [w[8:10] + "/" + w[5:7] for w in weeks]
     trends = accuracy.weekly(pairs, weeks)
     names = (str(_l("Mean difference")), str(_l("Within 10 points (%)")))
-    criteria = [{
-        "key": f.criterion, "title": criterion_title(f.criterion), "n": f.n, "enough": f.enough,
-        "spearman": f.spearman, "mae": f.mae, "within": f.within, "bias": f.bias,
-        "direction": DIRECTIONS.get(f.direction or ""), "harsh": f.direction == "harsh",
-        "chart": line_chart(labels, dict(zip(names, (trends[f.criterion]["mae"], trends[f.criterion]["within"]),
-                                             strict=True)), title=str(criterion_title(f.criterion))),
-    } for f in accuracy.by_criterion(pairs, min_reviews)]
+    criteria = [
+        {
+            "key": f.criterion,
+            "title": criterion_title(f.criterion),
+            "n": f.n,
+            "enough": f.enough,
+            "spearman": f.spearman,
+            "mae": f.mae,
+            "within": f.within,
+            "bias": f.bias,
+            "direction": DIRECTIONS.get(f.direction or ""),
+            "harsh": f.direction == "harsh",
+            "chart": line_chart(
+                labels,
+                dict(zip(names, (trends[f.criterion]["mae"], trends[f.criterion]["within"]), strict=True)),
+                title=str(criterion_title(f.criterion)),
+            ),
+        }
+        for f in accuracy.by_criterion(pairs, min_reviews)
+    ]
     return {
-        "criteria": criteria, "min_reviews": min_reviews,
+        "criteria": criteria,
+        "min_reviews": min_reviews,
         "legend": [{"name": n, "colour": PALETTE[i]} for i, n in enumerate(names)],
         "rejected": _evidence_lines(scorer.rejected_evidence(session, flt, version_id), with_rule=True),
         "added": _evidence_lines(scorer.added_evidence(session, flt, version_id), with_rule=False),
@@ -134,10 +203,27 @@ def fit_view(result) -> dict[str, Any]:
     for c in result.criteria:
         data = c.to_dict()
         minimum = result.settings.min_reviews
-        refused = None if not c.refused else (
-            _l("%(n)d reviews, at least %(min)d needed", n=c.n, min=minimum) if c.n < minimum
-            else _l("no weight or parameter to fit"))
-        rows.append({**data, "title": criterion_title(c.id), "refused": refused,
-                     "weights": ", ".join(f"{k} {v:g}" for k, v in data["weights"].items()) if c.adopted else ""})
-    return {"rubric": result.rubric.id, "version": result.rubric.version, "folds": result.settings.folds,
-            "criteria": [r for r in rows if r["n"]], "publishable": result.publishable}
+        refused = (
+            None
+            if not c.refused
+            else (
+                _l("%(n)d reviews, at least %(min)d needed", n=c.n, min=minimum)
+                if c.n < minimum
+                else _l("no weight or parameter to fit")
+            )
+        )
+        rows.append(
+            {
+                **data,
+                "title": criterion_title(c.id),
+                "refused": refused,
+                "weights": ", ".join(f"{k} {v:g}" for k, v in data["weights"].items()) if c.adopted else "",
+            }
+        )
+    return {
+        "rubric": result.rubric.id,
+        "version": result.rubric.version,
+        "folds": result.settings.folds,
+        "criteria": [r for r in rows if r["n"]],
+        "publishable": result.publishable,
+    }

@@ -42,8 +42,12 @@ def pairs(session: Session, flt: TeamFilter, version_id: int) -> list[Pair]:
         select(CriterionScore.criterion_key, CriterionScore.auto_score, CriterionScore.score, week)
         .join(Evaluation, Evaluation.id == CriterionScore.evaluation_id)
         .join(Call, Call.id == Evaluation.call_id)
-        .where(_reviewed(flt, version_id), CriterionScore.na.is_(False), CriterionScore.score.is_not(None),
-               CriterionScore.auto_score.is_not(None))
+        .where(
+            _reviewed(flt, version_id),
+            CriterionScore.na.is_(False),
+            CriterionScore.score.is_not(None),
+            CriterionScore.auto_score.is_not(None),
+        )
     ).all()
     return [Pair(key, float(auto), float(final), w) for key, auto, final, w in rows]
 
@@ -65,8 +69,13 @@ def _grouped(rows, limit: int) -> list[dict[str, Any]]:
 def rejected_evidence(session: Session, flt: TeamFilter, version_id: int, limit: int = 10) -> list[dict[str, Any]]:
     """The automatic evidence reviewers rejected most often, by criterion, rule and direction."""
     rows = session.execute(
-        select(EvidenceVerdict.criterion_key, EvidenceVerdict.rule, EvidenceVerdict.sign, EvidenceVerdict.call_id,
-               Evidence.explanation)
+        select(
+            EvidenceVerdict.criterion_key,
+            EvidenceVerdict.rule,
+            EvidenceVerdict.sign,
+            EvidenceVerdict.call_id,
+            Evidence.explanation,
+        )
         .join(Evidence, Evidence.id == EvidenceVerdict.evidence_id)
         .join(Evaluation, Evaluation.id == EvidenceVerdict.evaluation_id)
         .join(Call, Call.id == Evaluation.call_id)
@@ -98,7 +107,8 @@ def reviewed_calls(session: Session, flt: TeamFilter, version: RubricVersion, nl
 
     spec = spec_of(version)
     evaluations = session.scalars(
-        select(Evaluation).join(Call, Call.id == Evaluation.call_id)
+        select(Evaluation)
+        .join(Call, Call.id == Evaluation.call_id)
         .join(RubricVersion, RubricVersion.id == Evaluation.rubric_version_id)
         .where(current_final(), flt.where(), RubricVersion.rubric_id == version.rubric_id)
         .order_by(Evaluation.id)

@@ -60,15 +60,20 @@ class Aggregates:
     distribution: tuple[int, ...]
 
     def rows(self) -> tuple[list, list, list[int]]:
-        return ([(*k, *v) for k, v in self.criteria.items()], [(*k, *v) for k, v in self.evaluations.items()],
-                list(self.distribution))
+        return (
+            [(*k, *v) for k, v in self.criteria.items()],
+            [(*k, *v) for k, v in self.evaluations.items()],
+            list(self.distribution),
+        )
 
     def plus(self, other: Aggregates, sign: int) -> Aggregates:
         """These figures with another set's groups added (sign +1) or taken away (-1)."""
-        return replace(self, criteria=_merge(self.criteria, other.criteria, sign),
-                       evaluations=_merge(self.evaluations, other.evaluations, sign),
-                       distribution=tuple(a + sign * b for a, b in zip(self.distribution, other.distribution,
-                                                                      strict=True)))
+        return replace(
+            self,
+            criteria=_merge(self.criteria, other.criteria, sign),
+            evaluations=_merge(self.evaluations, other.evaluations, sign),
+            distribution=tuple(a + sign * b for a, b in zip(self.distribution, other.distribution, strict=True)),
+        )
 
 
 def _merge(base: dict[tuple, tuple], delta: dict[tuple, tuple], sign: int) -> dict[tuple, tuple]:
@@ -91,8 +96,9 @@ _CACHE_SIZE = 32
 def finals_version(session: Session) -> tuple[int, datetime | None]:
     """How many final evaluations exist, and the latest finalisation: what a cached aggregate is as of."""
     count, upto = session.execute(
-        select(func.count(Evaluation.id), func.max(Evaluation.finalized_at))
-        .where(Evaluation.status == EvaluationStatus.FINAL)
+        select(func.count(Evaluation.id), func.max(Evaluation.finalized_at)).where(
+            Evaluation.status == EvaluationStatus.FINAL
+        )
     ).one()
     return count, upto
 
@@ -106,8 +112,9 @@ def _aggregate(session: Session, flt: TeamFilter, counted, count: int = 0, upto:
 _MAX_CATCH_UP = 1000  # more new finals than this since the last view (a bulk import): recount instead
 
 
-def _caught_up(session: Session, flt: TeamFilter, cached: Aggregates, count: int,
-               upto: datetime | None) -> Aggregates | None:
+def _caught_up(
+    session: Session, flt: TeamFilter, cached: Aggregates, count: int, upto: datetime | None
+) -> Aggregates | None:
     """The cached aggregates plus what was finalised since; None when only a full recount is safe.
 
     The few evaluations involved are found by id first, so the aggregate queries only ever look them up by
@@ -115,16 +122,25 @@ def _caught_up(session: Session, flt: TeamFilter, cached: Aggregates, count: int
     if cached.upto is None or upto is None:
         return None
     final = Evaluation.status == EvaluationStatus.FINAL
-    new = dict(session.execute(select(Evaluation.id, Evaluation.parent_id)
-                               .where(final, Evaluation.finalized_at > cached.upto)).all())
+    new = dict(
+        session.execute(
+            select(Evaluation.id, Evaluation.parent_id).where(final, Evaluation.finalized_at > cached.upto)
+        ).all()
+    )
     if cached.count + len(new) != count or len(new) > _MAX_CATCH_UP:
         return None  # a final evaluation without a date, or one gone, or too many: start again
     parents = {p for p in new.values() if p is not None} - new.keys()
-    children = session.execute(select(Evaluation.parent_id, Evaluation.finalized_at)
-                               .where(final, Evaluation.parent_id.in_(new.keys() | parents))).all()
+    children = session.execute(
+        select(Evaluation.parent_id, Evaluation.finalized_at).where(
+            final, Evaluation.parent_id.in_(new.keys() | parents)
+        )
+    ).all()
     added = new.keys() - {p for p, _ in children}
-    counted_parents = set(session.scalars(select(Evaluation.id).where(
-        final, Evaluation.id.in_(parents), Evaluation.finalized_at <= cached.upto)))
+    counted_parents = set(
+        session.scalars(
+            select(Evaluation.id).where(final, Evaluation.id.in_(parents), Evaluation.finalized_at <= cached.upto)
+        )
+    )
     removed = counted_parents - {p for p, at in children if at is not None and at <= cached.upto}
     result = replace(cached, count=count, upto=upto)
     for ids, sign in ((added, +1), (removed, -1)):
@@ -158,19 +174,30 @@ def criterion_groups(session: Session, flt: TeamFilter, counted=None) -> list:
     # The evaluations that count, with their week, are worked out once each (a materialised CTE) and only then
     # joined to their nine-odd criterion rows: computing the week per criterion row cost twice the time.
     evaluations = (
-        select(Evaluation.id.label("evaluation_id"), Call.team_id, Call.agent_id,
-               week_start(Call.call_date, session.get_bind().dialect.name).label("week"))
-        .select_from(Evaluation).join(Call, Call.id == Evaluation.call_id)
+        select(
+            Evaluation.id.label("evaluation_id"),
+            Call.team_id,
+            Call.agent_id,
+            week_start(Call.call_date, session.get_bind().dialect.name).label("week"),
+        )
+        .select_from(Evaluation)
+        .join(Call, Call.id == Evaluation.call_id)
         .where(current_final() if counted is None else counted, flt.where())
-        .cte("counted").prefix_with("MATERIALIZED")
+        .cte("counted")
+        .prefix_with("MATERIALIZED")
     )
     both = and_(CriterionScore.score.is_not(None), CriterionScore.auto_score.is_not(None))
     gap = func.abs(CriterionScore.auto_score - CriterionScore.score)
     keys = (evaluations.c.team_id, evaluations.c.agent_id, evaluations.c.week, CriterionScore.criterion_key)
     query = (
-        select(*keys, func.sum(CriterionScore.score), func.count(CriterionScore.score),
-               func.sum(case((both, gap), else_=0)), func.sum(case((both, 1), else_=0)),
-               func.sum(case((and_(both, gap <= AGREEMENT_POINTS), 1), else_=0)))
+        select(
+            *keys,
+            func.sum(CriterionScore.score),
+            func.count(CriterionScore.score),
+            func.sum(case((both, gap), else_=0)),
+            func.sum(case((both, 1), else_=0)),
+            func.sum(case((and_(both, gap <= AGREEMENT_POINTS), 1), else_=0)),
+        )
         .select_from(evaluations)
         .join(CriterionScore, CriterionScore.evaluation_id == evaluations.c.evaluation_id)
         .where(CriterionScore.na.is_(False))
@@ -183,9 +210,11 @@ def evaluation_groups(session: Session, flt: TeamFilter, counted=None) -> list:
     """Per team, agent and week: total sum and count of the final evaluations."""
     week = week_start(Call.call_date, session.get_bind().dialect.name)
     query = (
-        select(Call.team_id, Call.agent_id, week.label("week"), func.sum(Evaluation.total),
-               func.count(Evaluation.total))
-        .select_from(Evaluation).join(Call, Call.id == Evaluation.call_id)
+        select(
+            Call.team_id, Call.agent_id, week.label("week"), func.sum(Evaluation.total), func.count(Evaluation.total)
+        )
+        .select_from(Evaluation)
+        .join(Call, Call.id == Evaluation.call_id)
         .where(current_final() if counted is None else counted, flt.where())
         .group_by(Call.team_id, Call.agent_id, week)
     )
@@ -196,7 +225,9 @@ def score_distribution(session: Session, flt: TeamFilter, counted=None) -> list[
     """How many final evaluations fall in each 10-point bucket of the total (100 counts in 90-100)."""
     bucket = case((Evaluation.total >= 90, 9), else_=cast(func.floor(Evaluation.total / 10), Integer))
     rows = session.execute(
-        select(bucket, func.count()).select_from(Evaluation).join(Call, Call.id == Evaluation.call_id)
+        select(bucket, func.count())
+        .select_from(Evaluation)
+        .join(Call, Call.id == Evaluation.call_id)
         .where(current_final() if counted is None else counted, flt.where(), Evaluation.total.is_not(None))
         .group_by(bucket)
     ).all()
@@ -210,8 +241,10 @@ def coverage(session: Session, flt: TeamFilter) -> dict[int, tuple[int, int]]:
     """Per agent: (reviewed, planned) review assignments for calls in the period."""
     rows = session.execute(
         select(Call.agent_id, func.sum(case((ReviewAssignment.status == "done", 1), else_=0)), func.count())
-        .select_from(ReviewAssignment).join(Call, Call.id == ReviewAssignment.call_id)
-        .where(flt.where(), ReviewAssignment.status != "skipped").group_by(Call.agent_id)
+        .select_from(ReviewAssignment)
+        .join(Call, Call.id == ReviewAssignment.call_id)
+        .where(flt.where(), ReviewAssignment.status != "skipped")
+        .group_by(Call.agent_id)
     ).all()
     return {agent_id: (int(done or 0), planned) for agent_id, done, planned in rows}
 
@@ -219,8 +252,11 @@ def coverage(session: Session, flt: TeamFilter) -> dict[int, tuple[int, int]]:
 def open_disputes(session: Session, team_id: int | None) -> int:
     query = select(func.count(Dispute.id)).where(Dispute.status == "open")
     if team_id:
-        query = (query.join(CoachingSheet, CoachingSheet.id == Dispute.sheet_id)
-                 .join(Agent, Agent.id == CoachingSheet.agent_id).where(Agent.team_id == team_id))
+        query = (
+            query.join(CoachingSheet, CoachingSheet.id == Dispute.sheet_id)
+            .join(Agent, Agent.id == CoachingSheet.agent_id)
+            .where(Agent.team_id == team_id)
+        )
     return session.scalar(query) or 0
 
 
@@ -256,28 +292,68 @@ def agreement(groups) -> dict[str, dict[str, float | None]]:
 
 # The columns of both exports (the CSV of the team report, the API's NDJSON), before the criteria; new columns go
 # at the end, so existing spreadsheets keep reading theirs.
-EXPORT_COLUMNS = ("evaluation_id", "revision", "call_id", "external_id", "call_date", "team", "agent", "agent_ref",
-                  "rubric", "rubric_version", "total", "auto_failed", "finalized_at", "direction", "team_id",
-                  "agent_id")
+EXPORT_COLUMNS = (
+    "evaluation_id",
+    "revision",
+    "call_id",
+    "external_id",
+    "call_date",
+    "team",
+    "agent",
+    "agent_ref",
+    "rubric",
+    "rubric_version",
+    "total",
+    "auto_failed",
+    "finalized_at",
+    "direction",
+    "team_id",
+    "agent_id",
+)
 
 
 def evaluation_rows(session: Session, flt: TeamFilter) -> Iterator[dict]:
     """Current final evaluations with their criterion scores (final, automatic, N/A), for the exports (call date
     order)."""
     base = (
-        select(Evaluation.id, Evaluation.revision, Call.id, Call.external_id, Call.call_date, Team.name, Agent.name,
-               Agent.external_ref, Rubric.key, RubricVersion.version, Evaluation.total, Evaluation.auto_failed,
-               Evaluation.finalized_at, Call.direction, Team.id, Agent.id)
-        .select_from(Evaluation).join(Call, Call.id == Evaluation.call_id).join(Team, Team.id == Call.team_id)
-        .join(Agent, Agent.id == Call.agent_id).join(RubricVersion, RubricVersion.id == Evaluation.rubric_version_id)
+        select(
+            Evaluation.id,
+            Evaluation.revision,
+            Call.id,
+            Call.external_id,
+            Call.call_date,
+            Team.name,
+            Agent.name,
+            Agent.external_ref,
+            Rubric.key,
+            RubricVersion.version,
+            Evaluation.total,
+            Evaluation.auto_failed,
+            Evaluation.finalized_at,
+            Call.direction,
+            Team.id,
+            Agent.id,
+        )
+        .select_from(Evaluation)
+        .join(Call, Call.id == Evaluation.call_id)
+        .join(Team, Team.id == Call.team_id)
+        .join(Agent, Agent.id == Call.agent_id)
+        .join(RubricVersion, RubricVersion.id == Evaluation.rubric_version_id)
         .join(Rubric, Rubric.id == RubricVersion.rubric_id)
-        .where(current_final(), flt.where()).order_by(Call.call_date, Evaluation.id)
+        .where(current_final(), flt.where())
+        .order_by(Call.call_date, Evaluation.id)
     )
     scores: dict[int, dict[str, tuple]] = defaultdict(dict)
     for eid, key, score, auto, na in session.execute(
-        select(CriterionScore.evaluation_id, CriterionScore.criterion_key, CriterionScore.score,
-               CriterionScore.auto_score, CriterionScore.na)
-        .join(Evaluation, Evaluation.id == CriterionScore.evaluation_id).join(Call, Call.id == Evaluation.call_id)
+        select(
+            CriterionScore.evaluation_id,
+            CriterionScore.criterion_key,
+            CriterionScore.score,
+            CriterionScore.auto_score,
+            CriterionScore.na,
+        )
+        .join(Evaluation, Evaluation.id == CriterionScore.evaluation_id)
+        .join(Call, Call.id == Evaluation.call_id)
         .where(current_final(), flt.where())
     ):
         scores[eid][key] = (score, auto, na)

@@ -45,11 +45,13 @@ DEFAULT_THRESHOLD = 70.0
 
 def _filter() -> tuple[TeamFilterForm, TeamFilter, float]:
     form = TeamFilterForm(request.args)
-    form.team.choices = [(0, _l("All teams"))] + [(t.id, t.name) for t in db.session.scalars(
-        select(Team).order_by(Team.name))]
+    form.team.choices = [(0, _l("All teams"))] + [
+        (t.id, t.name) for t in db.session.scalars(select(Team).order_by(Team.name))
+    ]
     form.validate()  # a bad field is ignored (its default applies) and shown with its error
-    team_id, start, end, threshold = (None if f.errors else f.data
-                                      for f in (form.team, form.date_from, form.date_to, form.threshold))
+    team_id, start, end, threshold = (
+        None if f.errors else f.data for f in (form.team, form.date_from, form.date_to, form.threshold)
+    )
     flt = TeamFilter.default(team_id or None, start, end)
     return form, flt, DEFAULT_THRESHOLD if threshold is None else threshold
 
@@ -93,19 +95,24 @@ def evaluations_csv():
     """Final evaluations (current revisions) as CSV, filtered by team and call date."""
     flt = _filter()[1]
     name = f"evaluations-{flt.start.isoformat()}-{flt.end.isoformat()}.csv"
-    return Response(stream_with_context(_csv(flt)), mimetype="text/csv",
-                    headers={"Content-Disposition": f"attachment; filename={name}"})
+    return Response(
+        stream_with_context(_csv(flt)),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f"attachment; filename={name}"},
+    )
 
 
 def _scorer_filter() -> tuple[ScorerFilterForm, TeamFilter, int | None, int]:
     form = ScorerFilterForm(request.args)
-    form.team.choices = [(0, _l("All teams"))] + [(t.id, t.name) for t in db.session.scalars(
-        select(Team).order_by(Team.name))]
+    form.team.choices = [(0, _l("All teams"))] + [
+        (t.id, t.name) for t in db.session.scalars(select(Team).order_by(Team.name))
+    ]
     versions = versions_reviewed(db.session)
     form.version.choices = [(vid, _l("%(label)s (%(n)d reviews)", label=label, n=n)) for vid, _k, label, n in versions]
     form.validate()  # a bad field is ignored (its default applies) and shown with its error
-    team_id, start, end, version_id, minimum = (None if f.errors else f.data for f in (
-        form.team, form.date_from, form.date_to, form.version, form.min_reviews))
+    team_id, start, end, version_id, minimum = (
+        None if f.errors else f.data for f in (form.team, form.date_from, form.date_to, form.version, form.min_reviews)
+    )
     if version_id not in {v[0] for v in versions}:
         version_id = versions[0][0] if versions else None
     form.version.data = version_id
@@ -117,9 +124,15 @@ def _scorer_filter() -> tuple[ScorerFilterForm, TeamFilter, int | None, int]:
 def _render_scorer(fit=None):
     form, flt, version_id, minimum = _scorer_filter()
     context = scorer_page(db.session, flt, version_id, minimum)
-    return render_template("reports/scorer.html", form=form, flt=flt, fit=fit, fit_form=ScorerFitForm(),
-                           can_fit=current_user.can(Permission.MANAGE_RUBRICS) and version_id is not None,
-                           **context)
+    return render_template(
+        "reports/scorer.html",
+        form=form,
+        flt=flt,
+        fit=fit,
+        fit_form=ScorerFitForm(),
+        can_fit=current_user.can(Permission.MANAGE_RUBRICS) and version_id is not None,
+        **context,
+    )
 
 
 @bp.route("/scorer")
@@ -143,23 +156,48 @@ def scorer_fit():
         result = fit_to_reviews(db.session, flt, version, FitSettings(min_reviews=minimum))
         if not form.publish.data:
             return _render_scorer(fit_view(result))
-        origin = _("%(team)s, calls from %(start)s to %(end)s", team=_team_name(flt.team_id),
-                   start=flt.start.isoformat(), end=flt.end.isoformat())
+        origin = _(
+            "%(team)s, calls from %(start)s to %(end)s",
+            team=_team_name(flt.team_id),
+            start=flt.start.isoformat(),
+            end=flt.end.isoformat(),
+        )
         published = publish_fit(db.session, result, origin, created_by_id=current_user.id)
     except TooFewReviews as exc:
-        flash(_("Too few reviews to fit %(rubric)s: at least %(min)d per criterion are needed (reviewed: %(counts)s).",
-                rubric=exc.rubric, min=exc.minimum, counts=exc.counts), "error")
+        flash(
+            _(
+                "Too few reviews to fit %(rubric)s: at least %(min)d per criterion are needed (reviewed: %(counts)s).",
+                rubric=exc.rubric,
+                min=exc.minimum,
+                counts=exc.counts,
+            ),
+            "error",
+        )
         return redirect(url_for("reports.scorer", **request.args))
     except (FitRefused, FitTextError) as exc:
         db.session.rollback()
-        flash(_("Not published: %(why)s", why=_("no criterion does better than the current version on held-out "
-                                                "calls") if isinstance(exc, FitRefused) else str(exc)), "error")
+        flash(
+            _(
+                "Not published: %(why)s",
+                why=_("no criterion does better than the current version on held-out calls")
+                if isinstance(exc, FitRefused)
+                else str(exc),
+            ),
+            "error",
+        )
         return redirect(url_for("reports.scorer", **request.args))
     db.session.commit()
-    flash(_("Rubric %(key)s version %(version)d published. Calls already scored keep their version; to score "
+    flash(
+        _(
+            "Rubric %(key)s version %(version)d published. Calls already scored keep their version; to score "
             "them again with this one: flask --app wsgi qa rescore --rubric %(key)s --version %(version)d "
-            "--since %(since)s", key=published.rubric.key, version=published.version,
-            since=flt.start.isoformat()), "success")
+            "--since %(since)s",
+            key=published.rubric.key,
+            version=published.version,
+            since=flt.start.isoformat(),
+        ),
+        "success",
+    )
     return redirect(url_for("scoring.rubric", key=published.rubric.key, version=published.version))
 
 

@@ -35,9 +35,9 @@ def krippendorff_alpha(units: Sequence[Sequence[float | None]], metric: str = "i
     for (a, _), weight in coincidences.items():
         marginals[a] += weight
     observed = sum(w * _distance(metric, a, b) for (a, b), w in coincidences.items()) / n
-    expected = sum(
-        marginals[a] * marginals[b] * _distance(metric, a, b) for a in marginals for b in marginals
-    ) / (n * (n - 1))
+    expected = sum(marginals[a] * marginals[b] * _distance(metric, a, b) for a in marginals for b in marginals) / (
+        n * (n - 1)
+    )
     if expected == 0:
         return 1.0 if observed == 0 else None
     return 1 - observed / expected

@@ -28,20 +28,29 @@ def open_session(session: Session, call: Call, reviewers: list[User], created_by
     auto = latest_auto_evaluation(session, call)
     if auto is None:
         raise ReviewError("the call has no automatic evaluation yet")
-    row = CalibrationSession(call_id=call.id, rubric_version_id=auto.rubric_version_id, created_by_id=created_by.id,
-                             auto_scores={c.criterion_key: (None if c.na else c.score) for c in auto.criteria})
+    row = CalibrationSession(
+        call_id=call.id,
+        rubric_version_id=auto.rubric_version_id,
+        created_by_id=created_by.id,
+        auto_scores={c.criterion_key: (None if c.na else c.score) for c in auto.criteria},
+    )
     row.participants = [CalibrationParticipant(reviewer_id=r.id) for r in reviewers]
     session.add(row)
     session.flush()
-    record(session, "calibration.opened", target=row, actor_id=created_by.id, call=call.id,
-           reviewers=[r.id for r in reviewers])
+    record(
+        session,
+        "calibration.opened",
+        target=row,
+        actor_id=created_by.id,
+        call=call.id,
+        reviewers=[r.id for r in reviewers],
+    )
     return row
 
 
 def latest_session(session: Session, call: Call) -> CalibrationSession | None:
     return session.scalars(
-        select(CalibrationSession).where(CalibrationSession.call_id == call.id)
-        .order_by(CalibrationSession.id.desc())
+        select(CalibrationSession).where(CalibrationSession.call_id == call.id).order_by(CalibrationSession.id.desc())
     ).first()
 
 
@@ -64,8 +73,9 @@ def submit(session: Session, cal: CalibrationSession, reviewer: User, scores: Ma
         raise ReviewError("score at least one criterion: every criterion N/A says nothing about the call")
     cal.scores = [s for s in cal.scores if s.reviewer_id != reviewer.id]
     session.flush()
-    cal.scores += [CalibrationScore(reviewer_id=reviewer.id, criterion_key=k, score=v, na=v is None)
-                   for k, v in scores.items()]
+    cal.scores += [
+        CalibrationScore(reviewer_id=reviewer.id, criterion_key=k, score=v, na=v is None) for k, v in scores.items()
+    ]
     me.submitted_at = utcnow()
     session.flush()
     record(session, "calibration.scored", target=cal, actor_id=reviewer.id)
@@ -115,20 +125,39 @@ def results(cal: CalibrationSession) -> dict[str, Any]:
                 distance_consensus[r].append(abs(v - consensus))
             if v is not None and auto is not None:
                 distance_auto[r].append(abs(v - auto))
-        criteria.append({"key": key, "auto": auto, "values": values, "consensus": consensus,
-                         "spread": (max(given) - min(given)) if given else None,
-                         "stdev": pstdev(given) if len(given) > 1 else None})
-    per_reviewer = {r: {"from_consensus": mean(distance_consensus[r]) if distance_consensus[r] else None,
-                        "from_auto": mean(distance_auto[r]) if distance_auto[r] else None} for r in reviewers}
-    return {"reviewers": reviewers, "criteria": criteria, "per_reviewer": per_reviewer,
-            "alpha": krippendorff_alpha([list(c["values"].values()) for c in criteria])}
+        criteria.append(
+            {
+                "key": key,
+                "auto": auto,
+                "values": values,
+                "consensus": consensus,
+                "spread": (max(given) - min(given)) if given else None,
+                "stdev": pstdev(given) if len(given) > 1 else None,
+            }
+        )
+    per_reviewer = {
+        r: {
+            "from_consensus": mean(distance_consensus[r]) if distance_consensus[r] else None,
+            "from_auto": mean(distance_auto[r]) if distance_auto[r] else None,
+        }
+        for r in reviewers
+    }
+    return {
+        "reviewers": reviewers,
+        "criteria": criteria,
+        "per_reviewer": per_reviewer,
+        "alpha": krippendorff_alpha([list(c["values"].values()) for c in criteria]),
+    }
 
 
 def period_agreement(session: Session, start: datetime, end: datetime) -> dict[str, Any]:
     """Krippendorff's alpha (interval) over every revealed session of the period: units are (session, criterion)."""
     sessions = session.scalars(
-        select(CalibrationSession).where(CalibrationSession.revealed_at.is_not(None),
-                                         CalibrationSession.created_at >= start, CalibrationSession.created_at < end)
+        select(CalibrationSession).where(
+            CalibrationSession.revealed_at.is_not(None),
+            CalibrationSession.created_at >= start,
+            CalibrationSession.created_at < end,
+        )
     ).all()
     units = []
     for cal in sessions:

@@ -29,15 +29,18 @@ class PlanForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     calls_per_agent = IntegerField(_l("Calls per agent"), default=2, validators=[DataRequired(), NumberRange(1, 50)])
     period = SelectField(_l("Per"), choices=PERIOD_CHOICES)
-    lowest_scores = IntegerField(_l("Lowest automatic scores (%)"), default=0, validators=[Optional(),
-                                                                                          NumberRange(0, 100)])
+    lowest_scores = IntegerField(
+        _l("Lowest automatic scores (%)"), default=0, validators=[Optional(), NumberRange(0, 100)]
+    )
     flagged = IntegerField(_l("Flagged calls (%)"), default=0, validators=[Optional(), NumberRange(0, 100)])
     long_silence = IntegerField(_l("Long silences (%)"), default=0, validators=[Optional(), NumberRange(0, 100)])
-    negative_reaction = IntegerField(_l("Negative customer reactions (%)"), default=0,
-                                     validators=[Optional(), NumberRange(0, 100)])
+    negative_reaction = IntegerField(
+        _l("Negative customer reactions (%)"), default=0, validators=[Optional(), NumberRange(0, 100)]
+    )
     criterion = SelectField(_l("Target one criterion (lowest scores)"), validators=[Optional()])
-    min_duration = FloatField(_l("Shortest call to judge (s)"), default=60, validators=[Optional(),
-                                                                                        NumberRange(0, 7200)])
+    min_duration = FloatField(
+        _l("Shortest call to judge (s)"), default=60, validators=[Optional(), NumberRange(0, 7200)]
+    )
     submit = SubmitField(_l("Create plan"))
 
 
@@ -53,8 +56,14 @@ class DrawForm(FlaskForm):
 class AssignmentForm(FlaskForm):
     """What to do with one open item of the review queue."""
 
-    action = SelectField(_l("Action"), choices=[("reassign", _l("Give to")), ("skip", _l("Skip (not drawn again)")),
-                                                ("remove", _l("Remove (may be drawn again)"))])
+    action = SelectField(
+        _l("Action"),
+        choices=[
+            ("reassign", _l("Give to")),
+            ("skip", _l("Skip (not drawn again)")),
+            ("remove", _l("Remove (may be drawn again)")),
+        ],
+    )
     reviewer_id = SelectField(_l("Reviewer"), coerce=int, validators=[Optional()])
     submit = SubmitField(_l("Apply"))
 

@@ -18,14 +18,25 @@ def example_rows(session: Session) -> list[dict[str, Any]]:
         segments = call.transcript.segments if call.transcript else []
         if not 0 <= v.segment_index < len(segments):
             continue
-        before = next((s.redacted_text for s in reversed(segments[:v.segment_index]) if s.speaker == "customer"), "")
-        rows.append({
-            "call_id": v.call_id, "language": call.transcript.language, "segment": v.segment_index,
-            "speaker": segments[v.segment_index].speaker, "turn": segments[v.segment_index].redacted_text,
-            "customer_before": before, "criterion": v.criterion_key, "rule": v.rule,
-            "sign": v.sign, "label": 1 if v.verdict == "confirmed" else 0, "verdict": v.verdict,
-            "reason": v.reason, "reviewer_id": v.reviewer_id, "decided_at": v.decided_at.isoformat(),
-        })
+        before = next((s.redacted_text for s in reversed(segments[: v.segment_index]) if s.speaker == "customer"), "")
+        rows.append(
+            {
+                "call_id": v.call_id,
+                "language": call.transcript.language,
+                "segment": v.segment_index,
+                "speaker": segments[v.segment_index].speaker,
+                "turn": segments[v.segment_index].redacted_text,
+                "customer_before": before,
+                "criterion": v.criterion_key,
+                "rule": v.rule,
+                "sign": v.sign,
+                "label": 1 if v.verdict == "confirmed" else 0,
+                "verdict": v.verdict,
+                "reason": v.reason,
+                "reviewer_id": v.reviewer_id,
+                "decided_at": v.decided_at.isoformat(),
+            }
+        )
     return rows
 
 
@@ -42,10 +53,16 @@ def behaviour_examples(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         if key in seen:
             continue
         seen.add(key)
-        examples.append({
-            "id": key, "language": row["language"], "domain": "review",
-            "context": [row["customer_before"]] if row["customer_before"] else [], "turn": row["turn"],
-            "behaviours": [row["rule"]] if row["label"] else [], "only": [row["rule"]],
-            "author": f"reviewer {row['reviewer_id']}, {row['decided_at']}",
-        })
+        examples.append(
+            {
+                "id": key,
+                "language": row["language"],
+                "domain": "review",
+                "context": [row["customer_before"]] if row["customer_before"] else [],
+                "turn": row["turn"],
+                "behaviours": [row["rule"]] if row["label"] else [],
+                "only": [row["rule"]],
+                "author": f"reviewer {row['reviewer_id']}, {row['decided_at']}",
+            }
+        )
     return examples

@@ -18,8 +18,15 @@ if TYPE_CHECKING:
 
 # One review per call and revision number: two reviewers finalising at once cannot both write revision 1.
 # Partial, because a call keeps one automatic evaluation per rubric version, all of them revision 1.
-Index("uq_evaluations_review_revision", Evaluation.call_id, Evaluation.kind, Evaluation.revision, unique=True,
-      sqlite_where=Evaluation.kind == "review", postgresql_where=Evaluation.kind == "review")
+Index(
+    "uq_evaluations_review_revision",
+    Evaluation.call_id,
+    Evaluation.kind,
+    Evaluation.revision,
+    unique=True,
+    sqlite_where=Evaluation.kind == "review",
+    postgresql_where=Evaluation.kind == "review",
+)
 
 
 class EvidenceVerdict(db.Model):

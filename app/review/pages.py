@@ -38,31 +38,50 @@ ERROR_LABELS = {
 def assignment_rows(session: Session, rows: list[ReviewAssignment]) -> list[dict[str, Any]]:
     calls = {c.id: c for c in session.scalars(select(Call).where(Call.id.in_([r.call_id for r in rows])))}
     reviewers = {u.id: u for u in session.scalars(select(User).where(User.id.in_([r.reviewer_id for r in rows])))}
-    return [{"id": r.id, "call_id": r.call_id, "agent": calls[r.call_id].agent.name,
-             "call_date": calls[r.call_id].call_date, "due_at": r.due_at, "overdue": queue.is_overdue(r),
-             "stratum": STRATUM_LABELS.get(r.stratum or "", r.stratum), "seed": r.seed,
-             "reviewer": reviewers[r.reviewer_id].name if r.reviewer_id in reviewers else "–"} for r in rows]
+    return [
+        {
+            "id": r.id,
+            "call_id": r.call_id,
+            "agent": calls[r.call_id].agent.name,
+            "call_date": calls[r.call_id].call_date,
+            "due_at": r.due_at,
+            "overdue": queue.is_overdue(r),
+            "stratum": STRATUM_LABELS.get(r.stratum or "", r.stratum),
+            "seed": r.seed,
+            "reviewer": reviewers[r.reviewer_id].name if r.reviewer_id in reviewers else "–",
+        }
+        for r in rows
+    ]
 
 
 def queue_page(session: Session, user: User, today: date) -> dict[str, Any]:
     mine = queue.open_assignments(session, user)
     everyone = queue.open_assignments(session)
-    plans = session.scalars(select(SamplingPlan).where(SamplingPlan.active.is_(True))
-                            .order_by(SamplingPlan.name)).all()
+    plans = session.scalars(select(SamplingPlan).where(SamplingPlan.active.is_(True)).order_by(SamplingPlan.name)).all()
     return {
         "mine": assignment_rows(session, mine),
         "everyone": assignment_rows(session, everyone),
         "overdue_count": sum(1 for r in everyone if queue.is_overdue(r)),
-        "plans": [{"plan": p, "strata": {STRATUM_LABELS.get(k, k): v for k, v in (p.strata or {}).items()},
-                   "coverage": queue.coverage(session, p, today)} for p in plans],
+        "plans": [
+            {
+                "plan": p,
+                "strata": {STRATUM_LABELS.get(k, k): v for k, v in (p.strata or {}).items()},
+                "coverage": queue.coverage(session, p, today),
+            }
+            for p in plans
+        ],
     }
 
 
 def _judged(session: Session, evaluation: Evaluation) -> dict[str, Any]:
     """The reviewer's verdicts on this evaluation's evidence, by evidence key."""
     verdicts = verdicts_of(session, evaluation)
-    return {evidence_key(c.criterion_key, e): verdicts[e.id] for c in evaluation.criteria for e in c.evidence
-            if e.id in verdicts}
+    return {
+        evidence_key(c.criterion_key, e): verdicts[e.id]
+        for c in evaluation.criteria
+        for e in c.evidence
+        if e.id in verdicts
+    }
 
 
 def review_criteria(evaluation: Evaluation, user: User, session: Session | None = None) -> list[dict[str, Any]]:
@@ -101,15 +120,18 @@ def review_page(session: Session, call: Call, evaluation: Evaluation, user: User
 def calibration_page(session: Session, cal: CalibrationSession, user: User) -> dict[str, Any]:
     lang = str(get_locale() or "en")[:2]
     titles = {c.id: c.title.get(lang) for c in spec_of(cal.rubric_version).criteria}
-    names = {u.id: u.name for u in session.scalars(
-        select(User).where(User.id.in_([p.reviewer_id for p in cal.participants])))}
+    names = {
+        u.id: u.name
+        for u in session.scalars(select(User).where(User.id.in_([p.reviewer_id for p in cal.participants])))
+    }
     mine = {s.criterion_key: s.score for s in calibration.visible_scores(cal, user) if s.reviewer_id == user.id}
     page: dict[str, Any] = {
         "cal": cal,
         "names": names,
         "titles": titles,
-        "participants": [{"name": names.get(p.reviewer_id, "?"), "submitted": p.submitted_at is not None}
-                         for p in cal.participants],
+        "participants": [
+            {"name": names.get(p.reviewer_id, "?"), "submitted": p.submitted_at is not None} for p in cal.participants
+        ],
         "is_participant": calibration.participant(cal, user) is not None,
         "may_reveal": calibration.may_reveal(cal, user),
         "can_reveal_now": calibration.scored_count(cal) >= calibration.MIN_SCORED_TO_REVEAL,
@@ -119,4 +141,3 @@ def calibration_page(session: Session, cal: CalibrationSession, user: User) -> d
     if cal.revealed_at is not None:
         page["results"] = calibration.results(cal)
     return page
-

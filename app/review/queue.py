@@ -31,8 +31,16 @@ class SamplingError(ValueError):
     """A plan or a draw that cannot be made as asked."""
 
 
-def create_plan(session: Session, *, team: Team, name: str, calls_per_agent: int, period: str,
-                strata: dict[str, Any] | None = None, min_duration: float = 60.0) -> SamplingPlan:
+def create_plan(
+    session: Session,
+    *,
+    team: Team,
+    name: str,
+    calls_per_agent: int,
+    period: str,
+    strata: dict[str, Any] | None = None,
+    min_duration: float = 60.0,
+) -> SamplingPlan:
     """A sampling plan for a team: N calls per agent per week or month."""
     if period not in PERIODS:
         raise SamplingError(f"unknown period {period!r}")
@@ -42,9 +50,14 @@ def create_plan(session: Session, *, team: Team, name: str, calls_per_agent: int
     if calls_per_agent < 1:
         raise SamplingError("a plan draws at least one call per agent")
     criterion = (strata or {}).get(sampling.TARGETED) or None
-    plan = SamplingPlan(team_id=team.id, name=name, calls_per_agent=calls_per_agent, period=period,
-                        strata={**shares, **({sampling.TARGETED: criterion} if criterion else {})},
-                        min_duration=min_duration)
+    plan = SamplingPlan(
+        team_id=team.id,
+        name=name,
+        calls_per_agent=calls_per_agent,
+        period=period,
+        strata={**shares, **({sampling.TARGETED: criterion} if criterion else {})},
+        min_duration=min_duration,
+    )
     session.add(plan)
     session.flush()
     record(session, "sampling_plan.created", target=plan, team=team.id, strata=plan.strata)
@@ -88,16 +101,22 @@ def _candidate(call: Call, evaluation: Evaluation | None) -> sampling.Candidate:
 def candidates(session: Session, plan: SamplingPlan, start: datetime, end: datetime) -> list[sampling.Candidate]:
     """The team's scored calls of the period, long enough and not yet reviewed or queued."""
     calls = session.scalars(
-        select(Call).join(Recording).join(Agent, Agent.id == Call.agent_id)
-        .where(Call.team_id == plan.team_id, Call.status == CallStatus.SCORED, Agent.active.is_(True),
-               Call.call_date >= start, Call.call_date < end)
+        select(Call)
+        .join(Recording)
+        .join(Agent, Agent.id == Call.agent_id)
+        .where(
+            Call.team_id == plan.team_id,
+            Call.status == CallStatus.SCORED,
+            Agent.active.is_(True),
+            Call.call_date >= start,
+            Call.call_date < end,
+        )
         .options(selectinload(Call.transcript), selectinload(Call.recording))
     ).all()
     ids = [c.id for c in calls]
     auto = _latest_auto(session, ids)
     # A call without an automatic score has nothing to review against: it waits for its score.
-    every = [_candidate(call, auto[call.id]) for call in calls
-             if call.id in auto and auto[call.id].total is not None]
+    every = [_candidate(call, auto[call.id]) for call in calls if call.id in auto and auto[call.id].total is not None]
     return sampling.eligible(every, min_duration=plan.min_duration, taken=taken_call_ids(session, ids))
 
 
@@ -105,15 +124,26 @@ def _already_planned(session: Session, plan: SamplingPlan, start: datetime, end:
     rows = session.execute(
         select(Call.agent_id, func.count(ReviewAssignment.id))
         .join(Call, Call.id == ReviewAssignment.call_id)
-        .where(ReviewAssignment.plan_id == plan.id, Call.call_date >= start, Call.call_date < end,
-               ReviewAssignment.status != SKIPPED)
+        .where(
+            ReviewAssignment.plan_id == plan.id,
+            Call.call_date >= start,
+            Call.call_date < end,
+            ReviewAssignment.status != SKIPPED,
+        )
         .group_by(Call.agent_id)
     )
     return dict(rows.all())
 
 
-def draw(session: Session, plan: SamplingPlan, *, day: date, reviewer: User | None, seed: int | None = None,
-         due_days: int = 7) -> list[ReviewAssignment]:
+def draw(
+    session: Session,
+    plan: SamplingPlan,
+    *,
+    day: date,
+    reviewer: User | None,
+    seed: int | None = None,
+    due_days: int = 7,
+) -> list[ReviewAssignment]:
     """Draw the period's calls for a plan into the review queue; the seed is recorded on every row."""
     seed = secrets.randbelow(2**31) if seed is None else seed
     start, end = sampling.period_bounds(plan.period, day)
@@ -124,12 +154,28 @@ def draw(session: Session, plan: SamplingPlan, *, day: date, reviewer: User | No
     criterion = (plan.strata or {}).get(sampling.TARGETED)
     picks = sampling.draw(pool, per_agent=need, seed=seed, shares=plan.strata, criterion=criterion)
     due = utcnow() + timedelta(days=due_days)
-    rows = [ReviewAssignment(call_id=p.call_id, reviewer_id=reviewer.id if reviewer else None, plan_id=plan.id,
-                             seed=seed, stratum=p.stratum, due_at=due, status="open") for p in picks]
+    rows = [
+        ReviewAssignment(
+            call_id=p.call_id,
+            reviewer_id=reviewer.id if reviewer else None,
+            plan_id=plan.id,
+            seed=seed,
+            stratum=p.stratum,
+            due_at=due,
+            status="open",
+        )
+        for p in picks
+    ]
     session.add_all(rows)
     session.flush()
-    record(session, "sampling_plan.drawn", target=plan, seed=seed, period=[start.isoformat(), end.isoformat()],
-           calls=[p.call_id for p in picks])
+    record(
+        session,
+        "sampling_plan.drawn",
+        target=plan,
+        seed=seed,
+        period=[start.isoformat(), end.isoformat()],
+        calls=[p.call_id for p in picks],
+    )
     log.info("plan %s drew %d calls with seed %s", plan.id, len(rows), seed)
     return rows
 
@@ -179,18 +225,21 @@ def open_assignments(session: Session, reviewer: User | None = None) -> list[Rev
 
 def overdue_assignments(session: Session, now: datetime | None = None) -> list[ReviewAssignment]:
     now = now or utcnow()
-    return list(session.scalars(
-        select(ReviewAssignment)
-        .where(ReviewAssignment.status == "open", ReviewAssignment.due_at < now)
-        .order_by(ReviewAssignment.due_at)
-    ))
+    return list(
+        session.scalars(
+            select(ReviewAssignment)
+            .where(ReviewAssignment.status == "open", ReviewAssignment.due_at < now)
+            .order_by(ReviewAssignment.due_at)
+        )
+    )
 
 
 def complete_assignments(session: Session, evaluation: Evaluation) -> None:
     """A finalised review closes the open assignments of its call."""
     rows = session.scalars(
-        select(ReviewAssignment).where(ReviewAssignment.call_id == evaluation.call_id,
-                                       ReviewAssignment.status == "open")
+        select(ReviewAssignment).where(
+            ReviewAssignment.call_id == evaluation.call_id, ReviewAssignment.status == "open"
+        )
     )
     for row in rows:
         row.status, row.evaluation_id = "done", evaluation.id
@@ -205,15 +254,28 @@ def coverage(session: Session, plan: SamplingPlan, day: date) -> list[dict[str, 
     ).all()
     rows = session.execute(
         select(Call.agent_id, func.sum(case((ReviewAssignment.status == "done", 1), else_=0)), func.count())
-        .select_from(ReviewAssignment).join(Call, Call.id == ReviewAssignment.call_id)
-        .where(Call.team_id == plan.team_id, Call.call_date >= start, Call.call_date < end,
-               ReviewAssignment.status != SKIPPED)
+        .select_from(ReviewAssignment)
+        .join(Call, Call.id == ReviewAssignment.call_id)
+        .where(
+            Call.team_id == plan.team_id,
+            Call.call_date >= start,
+            Call.call_date < end,
+            ReviewAssignment.status != SKIPPED,
+        )
         .group_by(Call.agent_id)
     ).all()
     counts = {agent_id: (int(done or 0), int(drawn)) for agent_id, done, drawn in rows}
     out = []
     for a in agents:
         done, drawn = counts.get(a.id, (0, 0))
-        out.append({"agent": a.name, "agent_id": a.id, "reviewed": done, "planned": drawn,
-                    "target": plan.calls_per_agent, "ratio": min(1.0, done / drawn) if drawn else 0.0})
+        out.append(
+            {
+                "agent": a.name,
+                "agent_id": a.id,
+                "reviewed": done,
+                "planned": drawn,
+                "target": plan.calls_per_agent,
+                "ratio": min(1.0, done / drawn) if drawn else 0.0,
+            }
+        )
     return out

@@ -60,8 +60,9 @@ def _in_stratum(c: Candidate, name: str) -> bool:
     return getattr(c, name) if name in ("flagged", "long_silence", "negative_reaction") else True
 
 
-def _draw_agent(pool: list[Candidate], n: int, shares: Mapping[str, float], criterion: str | None,
-                rng: random.Random) -> list[tuple[Candidate, str]]:
+def _draw_agent(
+    pool: list[Candidate], n: int, shares: Mapping[str, float], criterion: str | None, rng: random.Random
+) -> list[tuple[Candidate, str]]:
     pool = sorted(pool, key=lambda c: c.call_id)  # the input order must not matter
     if criterion:
         scored = [c for c in pool if c.criteria.get(criterion) is not None]
@@ -84,8 +85,14 @@ def _draw_agent(pool: list[Candidate], n: int, shares: Mapping[str, float], crit
     return picked
 
 
-def draw(candidates: Iterable[Candidate], *, per_agent: Mapping[int, int] | int, seed: int,
-         shares: Mapping[str, float] | None = None, criterion: str | None = None) -> list[Pick]:
+def draw(
+    candidates: Iterable[Candidate],
+    *,
+    per_agent: Mapping[int, int] | int,
+    seed: int,
+    shares: Mapping[str, float] | None = None,
+    criterion: str | None = None,
+) -> list[Pick]:
     """Pick up to N calls per agent: strata shares first, then at random; or the N lowest on one criterion."""
     by_agent: dict[int, list[Candidate]] = defaultdict(list)
     for c in candidates:
@@ -109,5 +116,7 @@ def period_bounds(period: str, day: date) -> tuple[datetime, datetime]:
     else:
         start = day - timedelta(days=day.weekday())
         end = start + timedelta(days=7)
-    return (datetime(start.year, start.month, start.day, tzinfo=UTC),
-            datetime(end.year, end.month, end.day, tzinfo=UTC))
+    return (
+        datetime(start.year, start.month, start.day, tzinfo=UTC),
+        datetime(end.year, end.month, end.day, tzinfo=UTC),
+    )

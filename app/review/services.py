@@ -90,7 +90,8 @@ class ActionDraft:
 
 def latest_auto_evaluation(session: Session, call: Call) -> Evaluation | None:
     return session.scalars(
-        select(Evaluation).where(Evaluation.call_id == call.id, Evaluation.status == EvaluationStatus.AUTO)
+        select(Evaluation)
+        .where(Evaluation.call_id == call.id, Evaluation.status == EvaluationStatus.AUTO)
         .order_by(Evaluation.created_at.desc(), Evaluation.id.desc())
     ).first()
 
@@ -98,7 +99,8 @@ def latest_auto_evaluation(session: Session, call: Call) -> Evaluation | None:
 def latest_review(session: Session, call: Call) -> Evaluation | None:
     """The newest review of a call (draft or final), the head of its revision chain."""
     return session.scalars(
-        select(Evaluation).where(Evaluation.call_id == call.id, Evaluation.kind == "review")
+        select(Evaluation)
+        .where(Evaluation.call_id == call.id, Evaluation.kind == "review")
         .order_by(Evaluation.revision.desc(), Evaluation.id.desc())
     ).first()
 
@@ -120,12 +122,33 @@ def verdicts_of(session: Session, evaluation: Evaluation) -> dict[int, EvidenceV
 def _copy_criteria(source: Evaluation) -> list[CriterionScore]:
     rows = []
     for c in source.criteria:
-        row = CriterionScore(position=c.position, criterion_key=c.criterion_key, score=c.score,
-                             auto_score=c.auto_score, weight=c.weight, confidence=c.confidence, na=c.na,
-                             auto_fail=c.auto_fail, reason=c.reason)
-        row.evidence = [Evidence(segment_index=e.segment_index, char_start=e.char_start, char_end=e.char_end,
-                                 start=e.start, end=e.end, rule=e.rule, sign=e.sign, explanation=e.explanation,
-                                 tip=e.tip, source=e.source, created_by_id=e.created_by_id) for e in c.evidence]
+        row = CriterionScore(
+            position=c.position,
+            criterion_key=c.criterion_key,
+            score=c.score,
+            auto_score=c.auto_score,
+            weight=c.weight,
+            confidence=c.confidence,
+            na=c.na,
+            auto_fail=c.auto_fail,
+            reason=c.reason,
+        )
+        row.evidence = [
+            Evidence(
+                segment_index=e.segment_index,
+                char_start=e.char_start,
+                char_end=e.char_end,
+                start=e.start,
+                end=e.end,
+                rule=e.rule,
+                sign=e.sign,
+                explanation=e.explanation,
+                tip=e.tip,
+                source=e.source,
+                created_by_id=e.created_by_id,
+            )
+            for e in c.evidence
+        ]
         rows.append(row)
     return rows
 
@@ -140,9 +163,16 @@ def start_review(session: Session, call: Call, reviewer: User) -> Evaluation:
     auto = latest_auto_evaluation(session, call)
     if auto is None:
         raise ReviewError("the call has no automatic evaluation to review yet")
-    draft = Evaluation(call=call, rubric_version=auto.rubric_version, kind="review",
-                       status=EvaluationStatus.DRAFT, revision=1, total=auto.total, auto_failed=auto.auto_failed,
-                       reviewer_id=reviewer.id)
+    draft = Evaluation(
+        call=call,
+        rubric_version=auto.rubric_version,
+        kind="review",
+        status=EvaluationStatus.DRAFT,
+        revision=1,
+        total=auto.total,
+        auto_failed=auto.auto_failed,
+        reviewer_id=reviewer.id,
+    )
     draft.criteria = _copy_criteria(auto)
     session.add(draft)
     session.flush()
@@ -162,8 +192,11 @@ def reason_needed(evaluation: Evaluation, row: CriterionScore) -> bool:
 
 
 def missing_reasons(evaluation: Evaluation) -> dict[str, str]:
-    return {c.criterion_key: "a reason is required" for c in evaluation.criteria
-            if reason_needed(evaluation, c) and not (c.reason or "").strip()}
+    return {
+        c.criterion_key: "a reason is required"
+        for c in evaluation.criteria
+        if reason_needed(evaluation, c) and not (c.reason or "").strip()
+    }
 
 
 def _recompute(evaluation: Evaluation) -> None:
@@ -172,8 +205,9 @@ def _recompute(evaluation: Evaluation) -> None:
         crit = _criterion_spec(evaluation, row.criterion_key)
         row.auto_fail = bool(crit and not row.na and engine.fails(crit, row.score))
     evaluation.auto_failed = any(c.auto_fail for c in evaluation.criteria)
-    evaluation.total = engine.weighted_total([(c.weight, None if c.na else c.score) for c in evaluation.criteria],
-                                             auto_failed=evaluation.auto_failed)
+    evaluation.total = engine.weighted_total(
+        [(c.weight, None if c.na else c.score) for c in evaluation.criteria], auto_failed=evaluation.auto_failed
+    )
 
 
 def _check(rows: Mapping[str, CriterionScore], changes: Mapping[str, CriterionChange]) -> None:
@@ -205,9 +239,17 @@ def _apply(session: Session, evaluation: Evaluation, changes: Mapping[str, Crite
         reason = (change.reason or "").strip() or None
         if (row.score, row.na, row.reason) == (score, change.na, reason):
             continue
-        record(session, "evaluation.criterion_changed", target=evaluation, actor_id=who.id, criterion=key,
-               old={"score": row.score, "na": row.na}, new={"score": score, "na": change.na},
-               auto_score=row.auto_score, reason=reason)
+        record(
+            session,
+            "evaluation.criterion_changed",
+            target=evaluation,
+            actor_id=who.id,
+            criterion=key,
+            old={"score": row.score, "na": row.na},
+            new={"score": score, "na": change.na},
+            auto_score=row.auto_score,
+            reason=reason,
+        )
         row.score, row.na, row.reason = score, change.na, reason
     _recompute(evaluation)
 
@@ -230,11 +272,29 @@ def _add_evidence(session: Session, evaluation: Evaluation, items: Sequence[NewE
         if row is None or item.sign not in (-1, 1) or not item.note.strip():
             raise ReviewError("evidence needs a known criterion, a direction and a note")
         start, end = _segment_times(evaluation, item.segment_index, item.char_start, item.char_end)
-        row.evidence.append(Evidence(segment_index=item.segment_index, char_start=item.char_start,
-                                     char_end=item.char_end, start=start, end=end, rule="reviewer", sign=item.sign,
-                                     explanation=item.note.strip(), source="reviewer", created_by_id=who.id))
-        record(session, "evaluation.evidence_added", target=evaluation, actor_id=who.id,
-               criterion=item.criterion_key, segment=item.segment_index, span=[item.char_start, item.char_end])
+        row.evidence.append(
+            Evidence(
+                segment_index=item.segment_index,
+                char_start=item.char_start,
+                char_end=item.char_end,
+                start=start,
+                end=end,
+                rule="reviewer",
+                sign=item.sign,
+                explanation=item.note.strip(),
+                source="reviewer",
+                created_by_id=who.id,
+            )
+        )
+        record(
+            session,
+            "evaluation.evidence_added",
+            target=evaluation,
+            actor_id=who.id,
+            criterion=item.criterion_key,
+            segment=item.segment_index,
+            span=[item.char_start, item.char_end],
+        )
 
 
 def _judge(session: Session, evaluation: Evaluation, judgements: Sequence[Judgement], who: User) -> None:
@@ -255,15 +315,34 @@ def _judge(session: Session, evaluation: Evaluation, judgements: Sequence[Judgem
                 session.delete(current)
             continue
         if current is None:
-            current = EvidenceVerdict(evidence_id=ev.id, evaluation_id=evaluation.id, call_id=evaluation.call_id,
-                                      criterion_key=row.criterion_key, segment_index=ev.segment_index,
-                                      char_start=ev.char_start, char_end=ev.char_end, rule=ev.rule, sign=ev.sign,
-                                      verdict=j.verdict, reviewer_id=who.id)
+            current = EvidenceVerdict(
+                evidence_id=ev.id,
+                evaluation_id=evaluation.id,
+                call_id=evaluation.call_id,
+                criterion_key=row.criterion_key,
+                segment_index=ev.segment_index,
+                char_start=ev.char_start,
+                char_end=ev.char_end,
+                rule=ev.rule,
+                sign=ev.sign,
+                verdict=j.verdict,
+                reviewer_id=who.id,
+            )
             session.add(current)
         current.verdict, current.reason, current.reviewer_id = j.verdict, reason, who.id
         current.decided_at, current.carried = utcnow(), False
-        record(session, "evaluation.evidence_judged", target=evaluation, actor_id=who.id, criterion=row.criterion_key,
-               rule=ev.rule, sign=ev.sign, segment=ev.segment_index, verdict=j.verdict, reason=reason)
+        record(
+            session,
+            "evaluation.evidence_judged",
+            target=evaluation,
+            actor_id=who.id,
+            criterion=row.criterion_key,
+            rule=ev.rule,
+            sign=ev.sign,
+            segment=ev.segment_index,
+            verdict=j.verdict,
+            reason=reason,
+        )
 
 
 def _carry_verdicts(session: Session, source: Evaluation, target: Evaluation) -> None:
@@ -275,34 +354,52 @@ def _carry_verdicts(session: Session, source: Evaluation, target: Evaluation) ->
             verdict, copy = old.get(e.id), by_key.get(evidence_key(c.criterion_key, e))
             if verdict is None or copy is None:
                 continue
-            session.add(EvidenceVerdict(
-                evidence_id=copy.id, evaluation_id=target.id, call_id=target.call_id,
-                criterion_key=verdict.criterion_key, segment_index=verdict.segment_index,
-                char_start=verdict.char_start, char_end=verdict.char_end, rule=verdict.rule, sign=verdict.sign,
-                verdict=verdict.verdict, reason=verdict.reason, reviewer_id=verdict.reviewer_id,
-                decided_at=verdict.decided_at, carried=True))
+            session.add(
+                EvidenceVerdict(
+                    evidence_id=copy.id,
+                    evaluation_id=target.id,
+                    call_id=target.call_id,
+                    criterion_key=verdict.criterion_key,
+                    segment_index=verdict.segment_index,
+                    char_start=verdict.char_start,
+                    char_end=verdict.char_end,
+                    rule=verdict.rule,
+                    sign=verdict.sign,
+                    verdict=verdict.verdict,
+                    reason=verdict.reason,
+                    reviewer_id=verdict.reviewer_id,
+                    decided_at=verdict.decided_at,
+                    carried=True,
+                )
+            )
 
 
 def labelled_examples(session: Session) -> list[EvidenceVerdict]:
     """Every reviewer decision on automatic evidence in a final review, once each, oldest first."""
-    return list(session.scalars(
-        select(EvidenceVerdict).join(Evaluation, Evaluation.id == EvidenceVerdict.evaluation_id)
-        .where(Evaluation.status == EvaluationStatus.FINAL, EvidenceVerdict.carried.is_(False))
-        .order_by(EvidenceVerdict.decided_at, EvidenceVerdict.id)
-    ))
+    return list(
+        session.scalars(
+            select(EvidenceVerdict)
+            .join(Evaluation, Evaluation.id == EvidenceVerdict.evaluation_id)
+            .where(Evaluation.status == EvaluationStatus.FINAL, EvidenceVerdict.carried.is_(False))
+            .order_by(EvidenceVerdict.decided_at, EvidenceVerdict.id)
+        )
+    )
 
 
 def action_items(session: Session, evaluation: Evaluation) -> list[ActionItem]:
-    return list(session.scalars(
-        select(ActionItem).where(ActionItem.evaluation_id == evaluation.id).order_by(ActionItem.id)
-    ))
+    return list(
+        session.scalars(select(ActionItem).where(ActionItem.evaluation_id == evaluation.id).order_by(ActionItem.id))
+    )
 
 
 def _replace_actions(session: Session, evaluation: Evaluation, actions: Sequence[ActionDraft]) -> None:
     for item in action_items(session, evaluation):
         session.delete(item)
-    session.add_all(ActionItem(evaluation_id=evaluation.id, text=a.text.strip(), due_date=a.due_date)
-                    for a in actions if a.text.strip())
+    session.add_all(
+        ActionItem(evaluation_id=evaluation.id, text=a.text.strip(), due_date=a.due_date)
+        for a in actions
+        if a.text.strip()
+    )
 
 
 def _ensure_draft(evaluation: Evaluation) -> None:
@@ -312,8 +409,9 @@ def _ensure_draft(evaluation: Evaluation) -> None:
 
 def finalised_by(session: Session, evaluation_id: int) -> str | None:
     """Who finalised this evaluation, read from the database rather than from this session's copy."""
-    return session.scalar(select(User.name).join(Evaluation, Evaluation.reviewer_id == User.id)
-                          .where(Evaluation.id == evaluation_id))
+    return session.scalar(
+        select(User.name).join(Evaluation, Evaluation.reviewer_id == User.id).where(Evaluation.id == evaluation_id)
+    )
 
 
 def _claim(session: Session, evaluation: Evaluation) -> None:
@@ -326,18 +424,28 @@ def _claim(session: Session, evaluation: Evaluation) -> None:
     if evaluation.id is None:
         return
     claimed = session.execute(
-        update(Evaluation).where(Evaluation.id == evaluation.id, Evaluation.status == EvaluationStatus.DRAFT)
-        .values(status=EvaluationStatus.DRAFT).execution_options(synchronize_session=False)
+        update(Evaluation)
+        .where(Evaluation.id == evaluation.id, Evaluation.status == EvaluationStatus.DRAFT)
+        .values(status=EvaluationStatus.DRAFT)
+        .execution_options(synchronize_session=False)
     ).rowcount
     if claimed != 1:
         raise AlreadyFinalised(finalised_by(session, evaluation.id))
     session.refresh(evaluation)
 
 
-def save_draft(session: Session, evaluation: Evaluation, reviewer: User, *,
-               changes: Mapping[str, CriterionChange] | None = None, strengths: str | None = None,
-               improvements: str | None = None, actions: Sequence[ActionDraft] | None = None,
-               evidence: Sequence[NewEvidence] = (), judgements: Sequence[Judgement] = ()) -> Evaluation:
+def save_draft(
+    session: Session,
+    evaluation: Evaluation,
+    reviewer: User,
+    *,
+    changes: Mapping[str, CriterionChange] | None = None,
+    strengths: str | None = None,
+    improvements: str | None = None,
+    actions: Sequence[ActionDraft] | None = None,
+    evidence: Sequence[NewEvidence] = (),
+    judgements: Sequence[Judgement] = (),
+) -> Evaluation:
     """Store the reviewer's work so far; a changed score must come with its reason."""
     _claim(session, evaluation)
     _apply(session, evaluation, changes or {}, reviewer)
@@ -368,8 +476,14 @@ def finalise(session: Session, evaluation: Evaluation, reviewer: User) -> Evalua
     evaluation.status, evaluation.reviewer_id, evaluation.finalized_at = EvaluationStatus.FINAL, reviewer.id, utcnow()
     session.flush()
     complete_assignments(session, evaluation)
-    record(session, "evaluation.finalised", target=evaluation, actor_id=reviewer.id, total=evaluation.total,
-           differences={c.criterion_key: _difference(c) for c in evaluation.criteria})
+    record(
+        session,
+        "evaluation.finalised",
+        target=evaluation,
+        actor_id=reviewer.id,
+        total=evaluation.total,
+        differences={c.criterion_key: _difference(c) for c in evaluation.criteria},
+    )
     publish(session, "evaluation.finalised", evaluation.call, evaluation_id=evaluation.id, total=evaluation.total)
     _enqueue_sheet(session, evaluation)
     return evaluation
@@ -385,13 +499,21 @@ def _difference(row: CriterionScore) -> float | None:
 def _as_change(value: CriterionChange | float | None, why: str) -> CriterionChange:
     if isinstance(value, CriterionChange):
         return value if value.reason else CriterionChange(value.score, value.na, why)
-    return CriterionChange(score=None, na=True, reason=why) if value is None else CriterionChange(float(value),
-                                                                                                reason=why)
+    return (
+        CriterionChange(score=None, na=True, reason=why) if value is None else CriterionChange(float(value), reason=why)
+    )
 
 
-def create_revision(session: Session, evaluation: Evaluation, changes: Mapping[str, CriterionChange | float | None],
-                    who: User, why: str, *, strengths: str | None = None,
-                    improvements: str | None = None) -> Evaluation:
+def create_revision(
+    session: Session,
+    evaluation: Evaluation,
+    changes: Mapping[str, CriterionChange | float | None],
+    who: User,
+    why: str,
+    *,
+    strengths: str | None = None,
+    improvements: str | None = None,
+) -> Evaluation:
     """Correct a final evaluation: a new final revision (parent, who, when, why) and a new coaching sheet.
 
     `changes` maps criterion keys to a CriterionChange, a new score, or None for not applicable.
@@ -403,22 +525,40 @@ def create_revision(session: Session, evaluation: Evaluation, changes: Mapping[s
     head = latest_review(session, evaluation.call)
     if head is not None and head.id != evaluation.id:
         raise ReviewError("this evaluation already has a newer revision")
-    revision = Evaluation(call=evaluation.call, rubric_version=evaluation.rubric_version, kind="review",
-                          status=EvaluationStatus.DRAFT, revision=evaluation.revision + 1, parent_id=evaluation.id,
-                          reviewer_id=who.id, revision_reason=why.strip(), finalized_at=utcnow(),
-                          strengths=evaluation.strengths if strengths is None else strengths,
-                          improvements=evaluation.improvements if improvements is None else improvements)
+    revision = Evaluation(
+        call=evaluation.call,
+        rubric_version=evaluation.rubric_version,
+        kind="review",
+        status=EvaluationStatus.DRAFT,
+        revision=evaluation.revision + 1,
+        parent_id=evaluation.id,
+        reviewer_id=who.id,
+        revision_reason=why.strip(),
+        finalized_at=utcnow(),
+        strengths=evaluation.strengths if strengths is None else strengths,
+        improvements=evaluation.improvements if improvements is None else improvements,
+    )
     revision.criteria = _copy_criteria(evaluation)
     session.add(revision)
     _apply(session, revision, {k: _as_change(v, why.strip()) for k, v in changes.items()}, who)
     session.flush()
-    session.add_all(ActionItem(evaluation_id=revision.id, text=a.text, due_date=a.due_date, done=a.done)
-                    for a in action_items(session, evaluation))
+    session.add_all(
+        ActionItem(evaluation_id=revision.id, text=a.text, due_date=a.due_date, done=a.done)
+        for a in action_items(session, evaluation)
+    )
     _carry_verdicts(session, evaluation, revision)
     session.flush()
     revision.status = EvaluationStatus.FINAL  # written whole first, then made immutable
-    record(session, "evaluation.revised", target=revision, actor_id=who.id, parent=evaluation.id,
-           revision=revision.revision, reason=why.strip(), criteria=sorted(changes))
+    record(
+        session,
+        "evaluation.revised",
+        target=revision,
+        actor_id=who.id,
+        parent=evaluation.id,
+        revision=revision.revision,
+        reason=why.strip(),
+        criteria=sorted(changes),
+    )
     _enqueue_sheet(session, revision)
     session.flush()
     return revision

@@ -58,9 +58,11 @@ nav_item("review.calibrations", _l("Calibration"), Permission.REVIEW_CALLS)
 
 
 def _reviewers() -> list[User]:
-    return list(db.session.scalars(select(User).where(User.active.is_(True),
-                                                      User.role.in_((Role.QA_MANAGER, Role.ADMIN)))
-                                   .order_by(User.name)))
+    return list(
+        db.session.scalars(
+            select(User).where(User.active.is_(True), User.role.in_((Role.QA_MANAGER, Role.ADMIN))).order_by(User.name)
+        )
+    )
 
 
 def _plan_form() -> PlanForm:
@@ -93,8 +95,13 @@ def _assignment_form() -> AssignmentForm:
 def queue_page():
     """My assignments, everyone's open ones (overdue first), plans with their coverage, a draw form."""
     context = pages.queue_page(db.session, current_user, utcnow().date())
-    return render_template("review/queue.html", plan_form=_plan_form(), draw_form=_draw_form(),
-                           assignment_form=_assignment_form(), **context)
+    return render_template(
+        "review/queue.html",
+        plan_form=_plan_form(),
+        draw_form=_draw_form(),
+        assignment_form=_assignment_form(),
+        **context,
+    )
 
 
 @bp.route("/assignments/<int:assignment_id>", methods=["POST"])
@@ -136,9 +143,15 @@ def create_plan():
         strata = {name: (getattr(form, name).data or 0) / 100 for name in sampling.STRATA}
         strata[sampling.TARGETED] = form.criterion.data or None
         try:
-            queue.create_plan(db.session, team=db.session.get(Team, form.team_id.data) or abort(400),
-                              name=form.name.data, calls_per_agent=form.calls_per_agent.data,
-                              period=form.period.data, strata=strata, min_duration=form.min_duration.data or 0)
+            queue.create_plan(
+                db.session,
+                team=db.session.get(Team, form.team_id.data) or abort(400),
+                name=form.name.data,
+                calls_per_agent=form.calls_per_agent.data,
+                period=form.period.data,
+                strata=strata,
+                min_duration=form.min_duration.data or 0,
+            )
             db.session.commit()
             flash(_("Sampling plan created."), "success")
         except queue.SamplingError as exc:
@@ -159,8 +172,9 @@ def draw():
         return redirect(url_for("review.queue_page"))
     plan = db.session.get(SamplingPlan, form.plan_id.data) or abort(404)
     reviewer = db.session.get(User, form.reviewer_id.data) or abort(400)
-    rows = queue.draw(db.session, plan, day=form.day.data, reviewer=reviewer, seed=form.seed.data,
-                      due_days=form.due_days.data)
+    rows = queue.draw(
+        db.session, plan, day=form.day.data, reviewer=reviewer, seed=form.seed.data, due_days=form.due_days.data
+    )
     db.session.commit()
     seed = rows[0].seed if rows else form.seed.data
     flash(_("%(n)d calls drawn (seed %(seed)s).", n=len(rows), seed=seed if seed is not None else "–"), "success")
@@ -175,24 +189,36 @@ def _fill_criteria(field_list, criteria) -> None:
 
 
 def _changes(form_criteria) -> dict[str, CriterionChange]:
-    return {entry.form.key.data: CriterionChange(
-        score=float(entry.form.score.data) if entry.form.score.data is not None else None,
-        na=bool(entry.form.na.data), reason=entry.form.reason.data) for entry in form_criteria}
+    return {
+        entry.form.key.data: CriterionChange(
+            score=float(entry.form.score.data) if entry.form.score.data is not None else None,
+            na=bool(entry.form.na.data),
+            reason=entry.form.reason.data,
+        )
+        for entry in form_criteria
+    }
 
 
 def _new_evidence(raw: str | None) -> list[NewEvidence]:
     try:
         items = json.loads(raw) if raw else []
-        return [NewEvidence(str(i["criterion"]), int(i["segment"]), int(i["start"]), int(i["end"]),
-                            int(i["sign"]), str(i["note"])) for i in items]
+        return [
+            NewEvidence(
+                str(i["criterion"]), int(i["segment"]), int(i["start"]), int(i["end"]), int(i["sign"]), str(i["note"])
+            )
+            for i in items
+        ]
     except (ValueError, KeyError, TypeError) as exc:
         raise ReviewError("the evidence selection could not be read") from exc
 
 
 def _judgements(form) -> list[Judgement]:
     """The confirm/reject radio of each automatic evidence item, with its optional reason."""
-    return [Judgement(name.removeprefix("verdict-"), value, form.get("verdict_reason-" + name.removeprefix("verdict-")))
-            for name, value in form.items() if name.startswith("verdict-")]
+    return [
+        Judgement(name.removeprefix("verdict-"), value, form.get("verdict_reason-" + name.removeprefix("verdict-")))
+        for name, value in form.items()
+        if name.startswith("verdict-")
+    ]
 
 
 def _lost_race(call, by: str | None = None):
@@ -200,11 +226,21 @@ def _lost_race(call, by: str | None = None):
     db.session.rollback()
     head = latest_review(db.session, call)
     if head is not None and head.status == EvaluationStatus.FINAL:
-        flash(_("This review was already finalised by %(name)s: your changes were not saved.",
-                name=by or finalised_by(db.session, head.id) or "?"), "error")
+        flash(
+            _(
+                "This review was already finalised by %(name)s: your changes were not saved.",
+                name=by or finalised_by(db.session, head.id) or "?",
+            ),
+            "error",
+        )
     else:
-        flash(_("Another reviewer saved this review at the same moment: your changes were not saved. "
-                "Check their version and try again."), "error")
+        flash(
+            _(
+                "Another reviewer saved this review at the same moment: your changes were not saved. "
+                "Check their version and try again."
+            ),
+            "error",
+        )
     return redirect(url_for("review.screen", call_id=call.id))
 
 
@@ -228,12 +264,20 @@ def screen(call_id: int):
     current = latest_review(db.session, call)
     if current is not None and current.status == EvaluationStatus.FINAL:
         if request.method == "POST":
-            flash(_("This review was already finalised by %(name)s; create a revision to correct it.",
-                    name=current.reviewer.name if current.reviewer else "?"), "error")
+            flash(
+                _(
+                    "This review was already finalised by %(name)s; create a revision to correct it.",
+                    name=current.reviewer.name if current.reviewer else "?",
+                ),
+                "error",
+            )
             return redirect(url_for("review.screen", call_id=call.id))
         sheet = sheet_for(db.session, current.id)
-        return render_template("review/final.html", sheet_id=sheet.id if sheet else None,
-                               **pages.review_page(db.session, call, current, current_user))
+        return render_template(
+            "review/final.html",
+            sheet_id=sheet.id if sheet else None,
+            **pages.review_page(db.session, call, current, current_user),
+        )
     shown = current or latest_auto_evaluation(db.session, call)
     if shown is None:
         flash(_("This call has no automatic score yet: it can be reviewed once it is scored."), "info")
@@ -250,15 +294,26 @@ def screen(call_id: int):
     elif form.validate_on_submit():
         try:
             draft = start_review(db.session, call, current_user)
-            save_draft(db.session, draft, current_user, changes=_changes(form.criteria),
-                       strengths=form.strengths.data, improvements=form.improvements.data,
-                       actions=[ActionDraft(a.form.text.data or "", a.form.due_date.data) for a in form.actions],
-                       evidence=_new_evidence(form.new_evidence.data), judgements=_judgements(request.form))
+            save_draft(
+                db.session,
+                draft,
+                current_user,
+                changes=_changes(form.criteria),
+                strengths=form.strengths.data,
+                improvements=form.improvements.data,
+                actions=[ActionDraft(a.form.text.data or "", a.form.due_date.data) for a in form.actions],
+                evidence=_new_evidence(form.new_evidence.data),
+                judgements=_judgements(request.form),
+            )
             if form.finalise.data:
                 finalise(db.session, draft, current_user)
             db.session.commit()
-            flash(_("Review finalised; the coaching sheet is being prepared.") if form.finalise.data
-                  else _("Draft saved."), "success")
+            flash(
+                _("Review finalised; the coaching sheet is being prepared.")
+                if form.finalise.data
+                else _("Draft saved."),
+                "success",
+            )
             return redirect(url_for("review.screen", call_id=call.id))
         except AlreadyFinalised as exc:
             return _lost_race(call, exc.by)
@@ -286,8 +341,11 @@ def revise(call_id: int):
         _fill_criteria(form.criteria, context["criteria"])
     elif form.validate_on_submit():
         before = {c.criterion_key: (c.score, c.na) for c in head.criteria}
-        changes = {k: c for k, c in _changes(form.criteria).items()
-                   if k in before and (None if c.na else c.score, c.na) != before[k]}
+        changes = {
+            k: c
+            for k, c in _changes(form.criteria).items()
+            if k in before and (None if c.na else c.score, c.na) != before[k]
+        }
         try:
             create_revision(db.session, head, changes, current_user, form.why.data)
             db.session.commit()
@@ -295,8 +353,7 @@ def revise(call_id: int):
             return redirect(url_for("review.screen", call_id=call.id))
         except IntegrityError:
             db.session.rollback()
-            flash(_("Another reviewer corrected this review at the same moment: your revision was not saved."),
-                  "error")
+            flash(_("Another reviewer corrected this review at the same moment: your revision was not saved."), "error")
             return redirect(url_for("review.screen", call_id=call.id))
         except ReviewError as exc:
             db.session.rollback()
@@ -308,8 +365,10 @@ def _period(form: PeriodForm) -> tuple[datetime, datetime]:
     today = utcnow().date()
     start = form.start.data or today.replace(day=1)
     end = form.end.data or today
-    return (datetime(start.year, start.month, start.day, tzinfo=UTC),
-            datetime(end.year, end.month, end.day, tzinfo=UTC) + timedelta(days=1))
+    return (
+        datetime(start.year, start.month, start.day, tzinfo=UTC),
+        datetime(end.year, end.month, end.day, tzinfo=UTC) + timedelta(days=1),
+    )
 
 
 @bp.route("/calibration/", methods=["GET", "POST"])
@@ -331,8 +390,13 @@ def calibrations():
     period = PeriodForm(request.args)
     start, end = _period(period)
     sessions = db.session.scalars(select(CalibrationSession).order_by(CalibrationSession.id.desc()).limit(50)).all()
-    return render_template("review/calibrations.html", form=form, period=period, sessions=sessions,
-                           agreement=calibration.period_agreement(db.session, start, end))
+    return render_template(
+        "review/calibrations.html",
+        form=form,
+        period=period,
+        sessions=sessions,
+        agreement=calibration.period_agreement(db.session, start, end),
+    )
 
 
 def _calibration_or_redirect(call_id: int):
@@ -356,8 +420,13 @@ def calibration_page(call_id: int):
     if request.method == "GET" or not form.validate_on_submit():
         if request.method == "GET":
             mine = {s.criterion_key: s for s in cal.scores if s.reviewer_id == current_user.id}
-            _fill_criteria(form.criteria, [{"id": k, "score": mine[k].score if k in mine else None,
-                                            "na": k in mine and mine[k].na} for k in cal.auto_scores])
+            _fill_criteria(
+                form.criteria,
+                [
+                    {"id": k, "score": mine[k].score if k in mine else None, "na": k in mine and mine[k].na}
+                    for k in cal.auto_scores
+                ],
+            )
     else:
         changes = _changes(form.criteria)
         scores = {k: (None if c.na else c.score) for k, c in changes.items()}
@@ -372,8 +441,13 @@ def calibration_page(call_id: int):
         except ReviewError as exc:
             db.session.rollback()
             flash(str(exc), "error")
-    return render_template("review/calibration.html", form=form, action_form=ActionForm(), call=call,
-                           **pages.calibration_page(db.session, cal, current_user))
+    return render_template(
+        "review/calibration.html",
+        form=form,
+        action_form=ActionForm(),
+        call=call,
+        **pages.calibration_page(db.session, cal, current_user),
+    )
 
 
 @bp.route("/calls/<int:call_id>/calibration/reveal", methods=["POST"])
@@ -392,5 +466,3 @@ def reveal(call_id: int):
             flash(_("The scores stay hidden until at least two reviewers have scored."), "error")
         return redirect(url_for("review.calibration_page", call_id=call.id, session=cal.id))
     return redirect(url_for("review.calibrations"))
-
-

@@ -33,8 +33,9 @@ def moments_sync_command() -> None:
 
 @click.command("roleplay")
 @click.argument("scenario_id", type=int)
-@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="Where to write the PDF.")
+@click.option(
+    "--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="Where to write the PDF."
+)
 @click.option("--trainee", is_flag=True, help="The trainee version: no model responses, no observer checklist.")
 @click.option("--version", "number", type=int, help="A given version (default: the newest).")
 def roleplay_command(scenario_id: int, out: Path, trainee: bool, number: int | None) -> None:

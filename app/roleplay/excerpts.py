@@ -79,15 +79,17 @@ def name_spans(text: str, names: Iterable[str]) -> list[Span]:
     return spans
 
 
-def hidden_spans_many(texts: Sequence[str], language: str, nlp: Language, names: Iterable[str] = ()) -> list[
-        list[Span]]:
+def hidden_spans_many(
+    texts: Sequence[str], language: str, nlp: Language, names: Iterable[str] = ()
+) -> list[list[Span]]:
     """What must be hidden in each text: personal data, named entities, the given names."""
     names = tuple(names)
     docs = nlp.pipe((normalise(t) for t in texts), batch_size=64)
     out = []
     for text, doc in zip(texts, docs, strict=True):
-        entities = [Span(e.start_char, e.end_char, ENTITY_KINDS[e.label_]) for e in doc.ents
-                    if e.label_ in ENTITY_KINDS]
+        entities = [
+            Span(e.start_char, e.end_char, ENTITY_KINDS[e.label_]) for e in doc.ents if e.label_ in ENTITY_KINDS
+        ]
         out.append(merge_spans([*find_pii(text, language), *entities, *name_spans(text, names)]))  # personal data first
     return out
 
@@ -110,7 +112,7 @@ def render(text: str, spans: Sequence[Span], language: str, start: int = 0, end:
     for span in spans:
         if span.end <= start or span.start >= end:
             continue
-        out += [text[cursor:span.start], placeholder(span.kind, language)]
+        out += [text[cursor : span.start], placeholder(span.kind, language)]
         cursor = span.end
     out.append(text[cursor:end])
     return "".join(out).strip()
@@ -126,20 +128,36 @@ def speaker_of(speaker: str) -> str:
     return speaker if speaker in SPEAKERS else "customer"
 
 
-def build_excerpt(segments: Sequence[SourceSegment], focus: int, language: str, nlp: Language, *,
-                  before: int = 2, after: int = 2, names: Iterable[str] = (),
-                  threshold: float = LOW_CONFIDENCE) -> Excerpt:
+def build_excerpt(
+    segments: Sequence[SourceSegment],
+    focus: int,
+    language: str,
+    nlp: Language,
+    *,
+    before: int = 2,
+    after: int = 2,
+    names: Iterable[str] = (),
+    threshold: float = LOW_CONFIDENCE,
+) -> Excerpt:
     """The turns around the focus segment (the span clamped to the call), anonymised."""
     if not segments:
         return Excerpt(_lang(language))
     focus = max(0, min(focus, len(segments) - 1))
     first = max(0, focus - max(0, min(before, MAX_TURNS_AROUND)))
     last = min(len(segments) - 1, focus + max(0, min(after, MAX_TURNS_AROUND)))
-    chosen = segments[first:last + 1]
+    chosen = segments[first : last + 1]
     hidden = hidden_spans_many([s.text for s in chosen], language, nlp, names)
-    turns = tuple(Turn(s.index, speaker_of(s.speaker), s.start, s.end,
-                       render(s.text, with_uncertain(s, spans, threshold), language),
-                       focus=s.index == segments[focus].index) for s, spans in zip(chosen, hidden, strict=True))
+    turns = tuple(
+        Turn(
+            s.index,
+            speaker_of(s.speaker),
+            s.start,
+            s.end,
+            render(s.text, with_uncertain(s, spans, threshold), language),
+            focus=s.index == segments[focus].index,
+        )
+        for s, spans in zip(chosen, hidden, strict=True)
+    )
     return Excerpt(_lang(language), turns, first, last)
 
 

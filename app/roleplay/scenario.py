@@ -133,14 +133,23 @@ def to_content(draft: ScenarioDraft) -> dict[str, Any]:
 def from_content(title: str, language: str, rubric_key: str, content: dict[str, Any]) -> ScenarioDraft:
     c = dict(content)
     return ScenarioDraft(
-        title=title, language=language, rubric_key=rubric_key,
-        objective=c.get("objective", ""), criteria=tuple(c.get("criteria", ())),
-        situation=c.get("situation", ""), mood=c.get("mood", ""), knows=c.get("knows", ""), brief=c.get("brief", ""),
+        title=title,
+        language=language,
+        rubric_key=rubric_key,
+        objective=c.get("objective", ""),
+        criteria=tuple(c.get("criteria", ())),
+        situation=c.get("situation", ""),
+        mood=c.get("mood", ""),
+        knows=c.get("knows", ""),
+        brief=c.get("brief", ""),
         customer_lines=tuple(Line(**line) for line in c.get("customer_lines", ())),
         observed_response=c.get("observed_response", ""),
-        model_responses=tuple(c.get("model_responses", ())), debrief=tuple(c.get("debrief", ())),
-        excerpts=tuple(ExcerptBlock(e["moment_id"], e["criterion"], tuple(ExcerptTurn(**t) for t in e["turns"]))
-                       for e in c.get("excerpts", ())),
+        model_responses=tuple(c.get("model_responses", ())),
+        debrief=tuple(c.get("debrief", ())),
+        excerpts=tuple(
+            ExcerptBlock(e["moment_id"], e["criterion"], tuple(ExcerptTurn(**t) for t in e["turns"]))
+            for e in c.get("excerpts", ())
+        ),
         checklist=tuple(ChecklistItem(**i) for i in c.get("checklist", ())),
     )
 
@@ -156,5 +165,7 @@ def customer_lines(regular: str, escalation: str) -> tuple[Line, ...]:
 
 def split_lines(lines: Sequence[Line]) -> tuple[str, str]:
     """The text boxes' content back from the lines: (regular, escalation)."""
-    return ("\n".join(line.text for line in lines if not line.escalation),
-            "\n".join(line.text for line in lines if line.escalation))
+    return (
+        "\n".join(line.text for line in lines if not line.escalation),
+        "\n".join(line.text for line in lines if line.escalation),
+    )

@@ -14,8 +14,9 @@ from sqlalchemy import DDL, ColumnElement, Table, event, literal_column, select,
 # The FTS5 table and its shadow tables (SQLite), and the GIN expression index (PostgreSQL).
 FTS_TABLE = "moments_fts"
 GIN_INDEX = "ix_moments_fts"
-SCHEMA_NAMES = frozenset({FTS_TABLE, *(f"{FTS_TABLE}_{s}" for s in ("data", "idx", "content", "docsize", "config")),
-                          GIN_INDEX})
+SCHEMA_NAMES = frozenset(
+    {FTS_TABLE, *(f"{FTS_TABLE}_{s}" for s in ("data", "idx", "content", "docsize", "config")), GIN_INDEX}
+)
 
 # Kept in step by triggers, so deleting or rewriting moments (tests empty tables) never leaves stale hits.
 SQLITE_DDL = (
@@ -62,11 +63,15 @@ def match(dialect: str, query: str, id_column: ColumnElement) -> ColumnElement |
         return None
     if dialect == "sqlite":
         expression = " ".join(f'"{w}"*' for w in words)
-        hits = select(literal_column("rowid")).select_from(text(FTS_TABLE)).where(
-            text(f"{FTS_TABLE} MATCH :fts_query").bindparams(fts_query=expression))
+        hits = (
+            select(literal_column("rowid"))
+            .select_from(text(FTS_TABLE))
+            .where(text(f"{FTS_TABLE} MATCH :fts_query").bindparams(fts_query=expression))
+        )
         return id_column.in_(hits)
     if dialect == "postgresql":
         vector = PG_VECTOR.replace("(text", "(moments.text").replace("(explanation", "(moments.explanation")
         return literal_column(vector).op("@@")(
-            text("to_tsquery('simple', :fts_query)").bindparams(fts_query=" & ".join(f"{w}:*" for w in words)))
+            text("to_tsquery('simple', :fts_query)").bindparams(fts_query=" & ".join(f"{w}:*" for w in words))
+        )
     raise LookupError(f"no full-text search for {dialect}")

@@ -59,8 +59,10 @@ def source_segments(call: Call) -> list[excerpts.SourceSegment]:
     """The call's lines for the excerpt builder (the only place original words are read)."""
     if call.transcript is None:
         return []
-    return [excerpts.SourceSegment(i, s.speaker, s.start, s.end, s.text, as_words(s.words))
-            for i, s in enumerate(call.transcript.segments)]
+    return [
+        excerpts.SourceSegment(i, s.speaker, s.start, s.end, s.text, as_words(s.words))
+        for i, s in enumerate(call.transcript.segments)
+    ]
 
 
 def _call_language(call: Call) -> str:
@@ -72,10 +74,13 @@ def _call_language(call: Call) -> str:
 
 def _pending(session: Session, call_id: int | None) -> list[tuple[int, int]]:
     """(call id, evaluation id) of the automatic and final evaluations not read into the library yet."""
-    query = (select(Evaluation.call_id, Evaluation.id)
-             .outerjoin(MomentSource, MomentSource.evaluation_id == Evaluation.id)
-             .where(MomentSource.evaluation_id.is_(None),
-                    Evaluation.status.in_((EvaluationStatus.AUTO, EvaluationStatus.FINAL))))
+    query = (
+        select(Evaluation.call_id, Evaluation.id)
+        .outerjoin(MomentSource, MomentSource.evaluation_id == Evaluation.id)
+        .where(
+            MomentSource.evaluation_id.is_(None), Evaluation.status.in_((EvaluationStatus.AUTO, EvaluationStatus.FINAL))
+        )
+    )
     if call_id is not None:
         query = query.where(Evaluation.call_id == call_id)
     return list(session.execute(query.order_by(Evaluation.call_id, Evaluation.id)).all())
@@ -83,14 +88,20 @@ def _pending(session: Session, call_id: int | None) -> list[tuple[int, int]]:
 
 def _new_evidence(session: Session, evaluation_ids: list[int]):
     """The evidence of these evaluations whose words are not a moment yet (revisions copy evidence)."""
-    same = and_(Moment.call_id == Evaluation.call_id, Moment.segment_index == Evidence.segment_index,
-                Moment.char_start == Evidence.char_start, Moment.char_end == Evidence.char_end,
-                Moment.criterion_key == CriterionScore.criterion_key, Moment.sign == Evidence.sign)
+    same = and_(
+        Moment.call_id == Evaluation.call_id,
+        Moment.segment_index == Evidence.segment_index,
+        Moment.char_start == Evidence.char_start,
+        Moment.char_end == Evidence.char_end,
+        Moment.criterion_key == CriterionScore.criterion_key,
+        Moment.sign == Evidence.sign,
+    )
     return session.execute(
         select(Evidence, CriterionScore.criterion_key, Evaluation.total)
         .join(CriterionScore, CriterionScore.id == Evidence.criterion_score_id)
         .join(Evaluation, Evaluation.id == CriterionScore.evaluation_id)
-        .outerjoin(Moment, same).where(Moment.id.is_(None), Evaluation.id.in_(evaluation_ids))
+        .outerjoin(Moment, same)
+        .where(Moment.id.is_(None), Evaluation.id.in_(evaluation_ids))
         .order_by(Evaluation.id, Evidence.id)
     ).all()
 
@@ -114,8 +125,9 @@ def _index_call(session: Session, call: Call, evaluation_ids: list[int]) -> int:
     language, nlp, names = _call_language(call), nlp_for(_call_language(call)), [call.agent.name]
     items = [item for item in items if 0 <= item[0].segment_index < len(segments)]
     wanted = sorted({e.segment_index for e, _, _ in items})
-    hidden = dict(zip(wanted, excerpts.hidden_spans_many([segments[i].text for i in wanted], language, nlp, names),
-                      strict=True))
+    hidden = dict(
+        zip(wanted, excerpts.hidden_spans_many([segments[i].text for i in wanted], language, nlp, names), strict=True)
+    )
     # A reviewer's note can name people too: it is anonymised like the words.
     notes = excerpts.hidden_spans_many([e.explanation for e, _, _ in items], language, nlp, names)
     rows, seen = [], set()
@@ -126,14 +138,28 @@ def _index_call(session: Session, call: Call, evaluation_ids: list[int]) -> int:
         seen.add(dedup)
         segment = segments[evidence.segment_index]
         spans = excerpts.with_uncertain(segment, hidden[evidence.segment_index], configured_threshold())
-        rows.append(Moment(
-            call_id=call.id, team_id=call.team_id, criterion_key=key, sign=evidence.sign, source=evidence.source,
-            rule=evidence.rule, language=language, call_type=call.direction, score_band=score_band(total),
-            segment_index=evidence.segment_index, char_start=evidence.char_start, char_end=evidence.char_end,
-            speaker=excerpts.speaker_of(segment.speaker), start=evidence.start, end=evidence.end,
-            text=excerpts.render(segment.text, spans, language),
-            quote=excerpts.render(segment.text, spans, language, evidence.char_start, evidence.char_end),
-            explanation=excerpts.render(evidence.explanation, note_spans, language)))
+        rows.append(
+            Moment(
+                call_id=call.id,
+                team_id=call.team_id,
+                criterion_key=key,
+                sign=evidence.sign,
+                source=evidence.source,
+                rule=evidence.rule,
+                language=language,
+                call_type=call.direction,
+                score_band=score_band(total),
+                segment_index=evidence.segment_index,
+                char_start=evidence.char_start,
+                char_end=evidence.char_end,
+                speaker=excerpts.speaker_of(segment.speaker),
+                start=evidence.start,
+                end=evidence.end,
+                text=excerpts.render(segment.text, spans, language),
+                quote=excerpts.render(segment.text, spans, language, evidence.char_start, evidence.char_end),
+                explanation=excerpts.render(evidence.explanation, note_spans, language),
+            )
+        )
     try:
         with session.begin_nested():
             session.add_all([*rows, *(MomentSource(evaluation_id=i) for i in evaluation_ids)])
@@ -160,21 +186,31 @@ def _filtered(session: Session, f: MomentFilters):
     clause = search.match(session.get_bind().dialect.name, f.q, Moment.id)
     if clause is not None:
         query = query.where(clause)
-    for column, value in ((Moment.criterion_key, f.criterion), (Moment.sign, f.sign), (Moment.language, f.language),
-                          (Moment.team_id, f.team_id), (Moment.call_type, f.call_type),
-                          (Moment.score_band, f.band), (Moment.source, f.source)):
+    for column, value in (
+        (Moment.criterion_key, f.criterion),
+        (Moment.sign, f.sign),
+        (Moment.language, f.language),
+        (Moment.team_id, f.team_id),
+        (Moment.call_type, f.call_type),
+        (Moment.score_band, f.band),
+        (Moment.source, f.source),
+    ):
         if value not in (None, ""):
             query = query.where(column == value)
     return query
 
 
-def search_moments(session: Session, f: MomentFilters, *, page: int = 1, per_page: int = PER_PAGE) -> tuple[
-        list[Moment], int]:
+def search_moments(
+    session: Session, f: MomentFilters, *, page: int = 1, per_page: int = PER_PAGE
+) -> tuple[list[Moment], int]:
     """Moments matching the words (full text, every word) and filters, newest first, with the total count."""
     query = _filtered(session, f)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(query.order_by(Moment.id.desc())  # newest first: ids follow indexing order
-                           .offset((max(1, page) - 1) * per_page).limit(per_page)).all()
+    rows = session.scalars(
+        query.order_by(Moment.id.desc())  # newest first: ids follow indexing order
+        .offset((max(1, page) - 1) * per_page)
+        .limit(per_page)
+    ).all()
     return list(rows), total
 
 
@@ -182,9 +218,16 @@ def moment_excerpt(session: Session, moment: Moment, *, before: int = 2, after: 
     """The anonymised turns around a moment."""
     call = session.get(Call, moment.call_id)
     language = _call_language(call)
-    return excerpts.build_excerpt(source_segments(call), moment.segment_index, language, nlp_for(language),
-                                  before=before, after=after, names=[call.agent.name],
-                                  threshold=configured_threshold())
+    return excerpts.build_excerpt(
+        source_segments(call),
+        moment.segment_index,
+        language,
+        nlp_for(language),
+        before=before,
+        after=after,
+        names=[call.agent.name],
+        threshold=configured_threshold(),
+    )
 
 
 def _read_clip(path, start: float, end: float) -> tuple[np.ndarray, int]:
@@ -195,8 +238,9 @@ def _read_clip(path, start: float, end: float) -> tuple[np.ndarray, int]:
 
     try:
         rate = soundfile.info(str(path)).samplerate
-        data, rate = soundfile.read(str(path), start=int(start * rate), stop=int(end * rate), dtype="float32",
-                                    always_2d=True)
+        data, rate = soundfile.read(
+            str(path), start=int(start * rate), stop=int(end * rate), dtype="float32", always_2d=True
+        )
         return data.mean(axis=1).astype(np.float32), rate
     except (soundfile.LibsndfileError, RuntimeError, TypeError):
         pass
@@ -204,7 +248,7 @@ def _read_clip(path, start: float, end: float) -> tuple[np.ndarray, int]:
         audio = to_mono(load_audio(path, sample_rate=16000))
     except AudioError as exc:
         raise RoleplayError(str(exc)) from None
-    return audio[int(start * 16000):int(end * 16000)], 16000
+    return audio[int(start * 16000) : int(end * 16000)], 16000
 
 
 def clip_available(session: Session, moment: Moment) -> bool:
@@ -230,8 +274,11 @@ def moment_clip(session: Session, moment: Moment) -> bytes:
     around = [s for s in source_segments(call) if s.end > start and s.start < end]
     language = _call_language(call)
     hidden = excerpts.hidden_spans_many([s.text for s in around], language, nlp_for(language), [call.agent.name])
-    times = [(a - start, b - start) for s, spans in zip(around, hidden, strict=True)
-             for a, b in excerpts.hidden_times(s, spans)]
+    times = [
+        (a - start, b - start)
+        for s, spans in zip(around, hidden, strict=True)
+        for a, b in excerpts.hidden_times(s, spans)
+    ]
     buffer = io.BytesIO()
     soundfile.write(buffer, redact_audio(clip, rate, times), rate, format="WAV")
     return buffer.getvalue()
@@ -256,8 +303,11 @@ def create_collection(session: Session, name: str, who: User) -> Collection:
 
 def pin(session: Session, collection: Collection, moment: Moment, who: User) -> CollectionItem:
     """Pin a moment into a collection (pinning it again changes nothing)."""
-    item = session.scalars(select(CollectionItem).where(CollectionItem.collection_id == collection.id,
-                                                        CollectionItem.moment_id == moment.id)).first()
+    item = session.scalars(
+        select(CollectionItem).where(
+            CollectionItem.collection_id == collection.id, CollectionItem.moment_id == moment.id
+        )
+    ).first()
     if item is None:
         item = CollectionItem(collection=collection, moment_id=moment.id, added_by_id=who.id)
         session.add(item)
@@ -295,8 +345,15 @@ def draft_of(version: ScenarioVersion) -> ScenarioDraft:
 
 def _version(scenario: Scenario, draft: ScenarioDraft, number: int, who: User) -> ScenarioVersion:
     draft = finalise(draft, rubric_spec(draft.rubric_key))
-    return ScenarioVersion(scenario=scenario, version=number, language=draft.language, title=draft.title.strip(),
-                           rubric_key=draft.rubric_key, content=to_content(draft), created_by_id=who.id)
+    return ScenarioVersion(
+        scenario=scenario,
+        version=number,
+        language=draft.language,
+        title=draft.title.strip(),
+        rubric_key=draft.rubric_key,
+        content=to_content(draft),
+        created_by_id=who.id,
+    )
 
 
 def create_scenario(session: Session, draft: ScenarioDraft, who: User) -> Scenario:
@@ -319,8 +376,14 @@ def save_version(session: Session, scenario: Scenario, draft: ScenarioDraft, who
     session.add(version)
     session.flush()
     session.expire(scenario, ["versions"])
-    record(session, "roleplay.scenario_versioned", target=scenario, actor_id=who.id, version=version.version,
-           title=version.title)
+    record(
+        session,
+        "roleplay.scenario_versioned",
+        target=scenario,
+        actor_id=who.id,
+        version=version.version,
+        title=version.title,
+    )
     return version
 
 
@@ -338,10 +401,19 @@ def suggestions(session: Session, criteria: Sequence[str], language: str, *, lim
     """Positive moments on the scenario's criteria, in its language: ideas for the model responses."""
     if not criteria:
         return []
-    return list(session.scalars(
-        select(Moment).where(Moment.criterion_key.in_(criteria), Moment.sign > 0, Moment.language == language,
-                             Moment.speaker == "agent")
-        .order_by((Moment.score_band == "high").desc(), Moment.id.desc()).limit(limit)))
+    return list(
+        session.scalars(
+            select(Moment)
+            .where(
+                Moment.criterion_key.in_(criteria),
+                Moment.sign > 0,
+                Moment.language == language,
+                Moment.speaker == "agent",
+            )
+            .order_by((Moment.score_band == "high").desc(), Moment.id.desc())
+            .limit(limit)
+        )
+    )
 
 
 def criterion_titles(rubric_key: str, language: str) -> dict[str, str]:
@@ -354,8 +426,9 @@ def pack_html(version: ScenarioVersion, *, trainee: bool) -> str:
     from app.roleplay.pack import pack_context
 
     draft = draft_of(version)
-    context = pack_context(draft, version.version, trainee=trainee,
-                           criterion_titles=criterion_titles(version.rubric_key, version.language))
+    context = pack_context(
+        draft, version.version, trainee=trainee, criterion_titles=criterion_titles(version.rubric_key, version.language)
+    )
     return current_app.jinja_env.get_template("roleplay/pack.html").render(**context)
 
 
@@ -369,8 +442,9 @@ def pack_pdf(version: ScenarioVersion, *, trainee: bool) -> bytes:
 # --- assignments and practice ---------------------------------------------------------------------------------
 
 
-def assign(session: Session, scenario: Scenario, who: User, *, agent: Agent | None = None,
-           team_id: int | None = None) -> RoleplayAssignment:
+def assign(
+    session: Session, scenario: Scenario, who: User, *, agent: Agent | None = None, team_id: int | None = None
+) -> RoleplayAssignment:
     """Give a scenario to one agent or to a whole team (giving it again changes nothing)."""
     if (agent is None) == (team_id is None):
         raise RoleplayError(_("Choose one agent or one team."))
@@ -378,13 +452,13 @@ def assign(session: Session, scenario: Scenario, who: User, *, agent: Agent | No
     for existing in session.scalars(select(RoleplayAssignment).where(RoleplayAssignment.scenario_id == scenario.id)):
         if (existing.agent_id, existing.team_id) == (agent_id, team_id):
             return existing
-    assignment = RoleplayAssignment(scenario_id=scenario.id, agent_id=agent_id, team_id=team_id,
-                                    assigned_by_id=who.id)
+    assignment = RoleplayAssignment(scenario_id=scenario.id, agent_id=agent_id, team_id=team_id, assigned_by_id=who.id)
     session.add(assignment)
     session.flush()
     record(session, "roleplay.assigned", target=scenario, actor_id=who.id, agent=agent_id, team=team_id)
-    notify_roleplay_assigned(session, url=f"/me/roleplays/{scenario.id}", title=scenario.current.title,
-                             agent_id=agent_id, team_id=team_id)
+    notify_roleplay_assigned(
+        session, url=f"/me/roleplays/{scenario.id}", title=scenario.current.title, agent_id=agent_id, team_id=team_id
+    )
     return assignment
 
 
@@ -397,8 +471,12 @@ def assigned_scenarios(session: Session, agent: Agent | None) -> list[Scenario]:
     if agent is None:
         return []
     latest = func.max(RoleplayAssignment.created_at)
-    rows = session.execute(select(RoleplayAssignment.scenario_id, latest).where(_assigned_to(agent))
-                           .group_by(RoleplayAssignment.scenario_id).order_by(latest.desc())).all()
+    rows = session.execute(
+        select(RoleplayAssignment.scenario_id, latest)
+        .where(_assigned_to(agent))
+        .group_by(RoleplayAssignment.scenario_id)
+        .order_by(latest.desc())
+    ).all()
     return [session.get(Scenario, scenario_id) for scenario_id, _ in rows]
 
 
@@ -406,39 +484,69 @@ def is_assigned(session: Session, scenario: Scenario, agent: Agent | None) -> bo
     """Whether the scenario was given to this agent, directly or through their team."""
     if agent is None:
         return False
-    count = select(func.count(RoleplayAssignment.id)).where(RoleplayAssignment.scenario_id == scenario.id,
-                                                            _assigned_to(agent))
+    count = select(func.count(RoleplayAssignment.id)).where(
+        RoleplayAssignment.scenario_id == scenario.id, _assigned_to(agent)
+    )
     return (session.scalar(count) or 0) > 0
 
 
 def assigned_agents(session: Session, scenario: Scenario) -> list[Agent]:
     """Every active agent the scenario is given to, directly or through a team."""
     given = or_(RoleplayAssignment.agent_id == Agent.id, RoleplayAssignment.team_id == Agent.team_id)
-    rows = session.scalars(select(Agent).join(RoleplayAssignment, given)
-                           .where(RoleplayAssignment.scenario_id == scenario.id, Agent.active.is_(True))
-                           .order_by(Agent.name)).all()
+    rows = session.scalars(
+        select(Agent)
+        .join(RoleplayAssignment, given)
+        .where(RoleplayAssignment.scenario_id == scenario.id, Agent.active.is_(True))
+        .order_by(Agent.name)
+    ).all()
     return list(dict.fromkeys(rows))
 
 
-def record_practice(session: Session, version: ScenarioVersion, agent: Agent, observer: User, *,
-                    ticked: Sequence[str], notes: str, overall: int) -> Practice:
+def record_practice(
+    session: Session,
+    version: ScenarioVersion,
+    agent: Agent,
+    observer: User,
+    *,
+    ticked: Sequence[str],
+    notes: str,
+    overall: int,
+) -> Practice:
     """An observed rehearsal: checklist items done, notes, an overall mark 0-100."""
     if not is_assigned(session, version.scenario, agent):
         raise RoleplayError(_("This scenario is not assigned to this agent."))
     if not 0 <= overall <= 100:
         raise RoleplayError(_("The overall mark is from 0 to 100."))
     known = [item["key"] for item in version.content.get("checklist", [])]
-    practice = Practice(scenario_version_id=version.id, agent_id=agent.id, observer_id=observer.id,
-                        ticked=[k for k in known if k in set(ticked)], notes=(notes or "").strip() or None,
-                        overall=overall)
+    practice = Practice(
+        scenario_version_id=version.id,
+        agent_id=agent.id,
+        observer_id=observer.id,
+        ticked=[k for k in known if k in set(ticked)],
+        notes=(notes or "").strip() or None,
+        overall=overall,
+    )
     session.add(practice)
     session.flush()
-    record(session, "roleplay.practice_recorded", target=practice, actor_id=observer.id, agent=agent.id,
-           scenario=version.scenario_id, version=version.version, overall=overall)
+    record(
+        session,
+        "roleplay.practice_recorded",
+        target=practice,
+        actor_id=observer.id,
+        agent=agent.id,
+        scenario=version.scenario_id,
+        version=version.version,
+        overall=overall,
+    )
     return practice
 
 
 def agent_practices(session: Session, agent_id: int) -> list[Practice]:
     """The agent's practice results, newest first (kept apart from call scores)."""
-    return list(session.scalars(select(Practice).where(Practice.agent_id == agent_id)
-                                .order_by(Practice.created_at.desc(), Practice.id.desc())))
+    return list(
+        session.scalars(
+            select(Practice)
+            .where(Practice.agent_id == agent_id)
+            .order_by(Practice.created_at.desc(), Practice.id.desc())
+        )
+    )

@@ -76,19 +76,32 @@ def moments():
     form.team_id.choices = [("", _("Any team")), *((str(i), n) for i, n in context.team_choices(db.session))]
     form.validate()
     sign = request.args.get("sign", type=int)
-    filters = services.MomentFilters(q=form.q.data or "", criterion=form.criterion.data or "",
-                                     sign=sign if sign in (1, -1) else None, language=form.language.data or "",
-                                     team_id=request.args.get("team_id", type=int), call_type=form.call_type.data or "",
-                                     band=form.band.data or "", source=form.source.data or "")
+    filters = services.MomentFilters(
+        q=form.q.data or "",
+        criterion=form.criterion.data or "",
+        sign=sign if sign in (1, -1) else None,
+        language=form.language.data or "",
+        team_id=request.args.get("team_id", type=int),
+        call_type=form.call_type.data or "",
+        band=form.band.data or "",
+        source=form.source.data or "",
+    )
     page = max(1, request.args.get("page", 1, type=int))
     rows, total = services.search_moments(db.session, filters, page=page)
     teams = context.team_names(db.session)
     pin_form = PinForm()
     pin_form.collection_id.choices = [(c["id"], c["name"]) for c in context.collections(db.session)]
     args = {k: v for k, v in request.args.items() if k != "page"}
-    return render_template("roleplay/moments.html", form=form, moments=[context.moment_row(m, teams) for m in rows],
-                           total=total, page=page, pages=max(1, -(-total // services.PER_PAGE)), args=args,
-                           pin_form=pin_form)
+    return render_template(
+        "roleplay/moments.html",
+        form=form,
+        moments=[context.moment_row(m, teams) for m in rows],
+        total=total,
+        page=page,
+        pages=max(1, -(-total // services.PER_PAGE)),
+        args=args,
+        pin_form=pin_form,
+    )
 
 
 @bp.route("/roleplay/moments/<int:moment_id>")
@@ -102,10 +115,17 @@ def moment(moment_id: int):
     pin_form.collection_id.choices = [(c["id"], c["name"]) for c in context.collections(db.session)]
     add_form = ExcerptToScenarioForm(moment_id=item.id, before=before, after=after)
     add_form.scenario_id.choices = [(s["id"], s["title"]) for s in context.scenario_rows(db.session)]
-    return render_template("roleplay/moment.html", moment=context.moment_row(item, context.team_names(db.session)),
-                           turns=context.excerpt_turns(excerpt), before=before, after=after, pin_form=pin_form,
-                           add_form=add_form, collection_form=CollectionForm(),
-                           audio=services.clip_available(db.session, item))
+    return render_template(
+        "roleplay/moment.html",
+        moment=context.moment_row(item, context.team_names(db.session)),
+        turns=context.excerpt_turns(excerpt),
+        before=before,
+        after=after,
+        pin_form=pin_form,
+        add_form=add_form,
+        collection_form=CollectionForm(),
+        audio=services.clip_available(db.session, item),
+    )
 
 
 @bp.route("/roleplay/moments/<int:moment_id>/audio")
@@ -148,8 +168,12 @@ def collection(collection_id: int):
     """The moments pinned into one collection."""
     item = db.get_or_404(Collection, collection_id)
     teams = context.team_names(db.session)
-    return render_template("roleplay/collection.html", collection=item, unpin_form=UnpinForm(),
-                           moments=[context.moment_row(i.moment, teams) for i in item.items])
+    return render_template(
+        "roleplay/collection.html",
+        collection=item,
+        unpin_form=UnpinForm(),
+        moments=[context.moment_row(i.moment, teams) for i in item.items],
+    )
 
 
 @bp.route("/roleplay/collections/pin", methods=["POST"])
@@ -200,13 +224,20 @@ def _builder_form(**data) -> ScenarioForm:
 def _draft(form: ScenarioForm) -> ScenarioDraft:
     language = form.language.data
     return ScenarioDraft(
-        title=form.title.data or "", language=language, rubric_key=services.rubric_for(language),
-        objective=(form.objective.data or "").strip(), criteria=tuple(form.criteria.data or ()),
-        situation=(form.situation.data or "").strip(), mood=(form.mood.data or "").strip(),
-        knows=(form.knows.data or "").strip(), brief=(form.brief.data or "").strip(),
+        title=form.title.data or "",
+        language=language,
+        rubric_key=services.rubric_for(language),
+        objective=(form.objective.data or "").strip(),
+        criteria=tuple(form.criteria.data or ()),
+        situation=(form.situation.data or "").strip(),
+        mood=(form.mood.data or "").strip(),
+        knows=(form.knows.data or "").strip(),
+        brief=(form.brief.data or "").strip(),
         customer_lines=customer_lines(form.customer_lines.data, form.escalation_lines.data),
         observed_response=(form.observed_response.data or "").strip(),
-        model_responses=lines_of(form.model_responses.data), debrief=lines_of(form.debrief.data))
+        model_responses=lines_of(form.model_responses.data),
+        debrief=lines_of(form.debrief.data),
+    )
 
 
 def _with_excerpt(draft: ScenarioDraft, moment_id: int, before: int, after: int) -> ScenarioDraft:
@@ -231,12 +262,18 @@ def new_scenario():
     source = _moment_or_404(moment_id) if moment_id else None
     prefill = {}
     if source is not None and request.method == "GET":
-        start = _with_excerpt(ScenarioDraft(title="", language=source.language, rubric_key=""), source.id, before,
-                              after)
-        prefill = {"language": source.language, "criteria": list(start.criteria),
-                   "customer_lines": "\n".join(line.text for line in start.customer_lines),
-                   "observed_response": start.observed_response, "moment_id": source.id, "before": before,
-                   "after": after}
+        start = _with_excerpt(
+            ScenarioDraft(title="", language=source.language, rubric_key=""), source.id, before, after
+        )
+        prefill = {
+            "language": source.language,
+            "criteria": list(start.criteria),
+            "customer_lines": "\n".join(line.text for line in start.customer_lines),
+            "observed_response": start.observed_response,
+            "moment_id": source.id,
+            "before": before,
+            "after": after,
+        }
     form = _builder_form(**prefill)
     if form.validate_on_submit():
         draft = _draft(form)
@@ -251,10 +288,15 @@ def new_scenario():
             db.session.rollback()
             flash(_("The scenario needs a title and at least one criterion of the rubric."), "error")
     language = form.language.data or "fr"
-    return render_template("roleplay/builder.html", form=form, scenario=None,
-                           suggestions=_suggestions(form.criteria.data or [], language),
-                           excerpt=context.excerpt_turns(services.moment_excerpt(db.session, source, before=before,
-                                                                                 after=after)) if source else [])
+    return render_template(
+        "roleplay/builder.html",
+        form=form,
+        scenario=None,
+        suggestions=_suggestions(form.criteria.data or [], language),
+        excerpt=context.excerpt_turns(services.moment_excerpt(db.session, source, before=before, after=after))
+        if source
+        else [],
+    )
 
 
 @bp.route("/roleplay/scenarios/<int:scenario_id>")
@@ -267,11 +309,22 @@ def scenario(scenario_id: int):
     assign_form.agent_id.choices = [(0, "–"), *context.agent_choices(db.session)]
     assign_form.team_id.choices = [(0, "–"), *context.team_choices(db.session)]
     agents = services.assigned_agents(db.session, item)
-    practices = [p for a in agents for p in services.agent_practices(db.session, a.id)
-                 if p.scenario_version.scenario_id == item.id]
-    return render_template("roleplay/scenario.html", scenario=item, v=context.version_view(version),
-                           versions=item.versions, current=item.current.version, assign_form=assign_form,
-                           assigned=agents, practices=context.practice_rows(db.session, practices))
+    practices = [
+        p
+        for a in agents
+        for p in services.agent_practices(db.session, a.id)
+        if p.scenario_version.scenario_id == item.id
+    ]
+    return render_template(
+        "roleplay/scenario.html",
+        scenario=item,
+        v=context.version_view(version),
+        versions=item.versions,
+        current=item.current.version,
+        assign_form=assign_form,
+        assigned=agents,
+        practices=context.practice_rows(db.session, practices),
+    )
 
 
 @bp.route("/roleplay/scenarios/<int:scenario_id>/edit", methods=["GET", "POST"])
@@ -286,14 +339,21 @@ def edit_scenario(scenario_id: int):
         try:
             version = services.save_version(db.session, item, draft, current_user)
             db.session.commit()
-            flash(_("Saved as version %(n)d.", n=version.version) if version.id != current.id
-                  else _("Nothing changed."), "success")
+            flash(
+                _("Saved as version %(n)d.", n=version.version) if version.id != current.id else _("Nothing changed."),
+                "success",
+            )
             return redirect(url_for("roleplay.scenario", scenario_id=item.id))
         except ScenarioInvalid:
             db.session.rollback()
             flash(_("The scenario needs a title and at least one criterion of the rubric."), "error")
-    return render_template("roleplay/builder.html", form=form, scenario=item, excerpt=[],
-                           suggestions=_suggestions(form.criteria.data or [], form.language.data or "fr"))
+    return render_template(
+        "roleplay/builder.html",
+        form=form,
+        scenario=item,
+        excerpt=[],
+        suggestions=_suggestions(form.criteria.data or [], form.language.data or "fr"),
+    )
 
 
 @bp.route("/roleplay/scenarios/excerpts", methods=["POST"])
@@ -368,8 +428,15 @@ def practice(scenario_id: int):
     if form.validate_on_submit():
         agent = db.session.get(Agent, form.agent_id.data)
         try:
-            services.record_practice(db.session, version, agent, current_user, ticked=form.ticked.data or [],
-                                     notes=form.notes.data or "", overall=form.overall.data)
+            services.record_practice(
+                db.session,
+                version,
+                agent,
+                current_user,
+                ticked=form.ticked.data or [],
+                notes=form.notes.data or "",
+                overall=form.overall.data,
+            )
             db.session.commit()
             flash(_("Practice recorded."), "success")
             return redirect(url_for("roleplay.scenario", scenario_id=item.id))
@@ -394,8 +461,10 @@ def _assigned_or_404(scenario_id: int) -> Scenario:
 @require(Permission.PRACTISE_ROLEPLAY)
 def my_roleplays():
     """The role-plays assigned to the signed-in agent."""
-    rows = [{"id": s.id, "title": s.current.title, "language": s.current.language, "version": s.current.version}
-            for s in services.assigned_scenarios(db.session, current_user.agent)]
+    rows = [
+        {"id": s.id, "title": s.current.title, "language": s.current.language, "version": s.current.version}
+        for s in services.assigned_scenarios(db.session, current_user.agent)
+    ]
     return render_template("roleplay/my_roleplays.html", scenarios=rows)
 
 
@@ -418,5 +487,3 @@ def my_pack(scenario_id: int):
 def practice_history(agent_id: int) -> list[dict]:
     """For the agent's coaching page: practice results, apart from call scores."""
     return context.practice_rows(db.session, services.agent_practices(db.session, agent_id))
-
-

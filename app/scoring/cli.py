@@ -145,8 +145,9 @@ def _scores(raw) -> dict[str, float | None]:
     if not isinstance(raw, dict):
         raise ValueError('expected "scores": {"criterion_id": 0-100 or null, ...}')
     for key, value in raw.items():
-        if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float)) or
-                                  not 0 <= value <= 100):
+        if value is not None and (
+            isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 100
+        ):
             raise ValueError(f"score of {key!r} must be a number from 0 to 100 or null, got {value!r}")
     return {k: None if v is None else float(v) for k, v in raw.items()}
 
@@ -198,14 +199,18 @@ def _print_fit(output: dict) -> None:
             continue
         b, a = c["before"], c["after"]
         verdict = "adopted" if c["adopted"] else "kept (not better on held-out folds)"
-        click.echo(f"  {c['id']:22s} n={c['n']:<5d} Spearman {_fmt(b['spearman'], 3)} -> {_fmt(a['spearman'], 3)}"
-                   f"  MAE {_fmt(b['mae'])} -> {_fmt(a['mae'])}  {verdict}")
+        click.echo(
+            f"  {c['id']:22s} n={c['n']:<5d} Spearman {_fmt(b['spearman'], 3)} -> {_fmt(a['spearman'], 3)}"
+            f"  MAE {_fmt(b['mae'])} -> {_fmt(a['mae'])}  {verdict}"
+        )
         if c["adopted"]:
             click.echo("  " + " " * 22 + " weights " + ", ".join(f"{k} {v:g}" for k, v in c["weights"].items()))
     if "published" in output:
-        click.echo(f"saved as {output['rubric']} version {output['published']}; re-score a period with: "
-                   f"flask --app wsgi qa rescore --rubric {output['rubric']} --version {output['published']} "
-                   "--since YYYY-MM-DD")
+        click.echo(
+            f"saved as {output['rubric']} version {output['published']}; re-score a period with: "
+            f"flask --app wsgi qa rescore --rubric {output['rubric']} --version {output['published']} "
+            "--since YYYY-MM-DD"
+        )
 
 
 @click.command("rescore")

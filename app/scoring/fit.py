@@ -90,21 +90,29 @@ class FitResult:
     def fitted(self) -> Rubric:
         """The rubric with every adopted criterion's fitted detectors."""
         adopted = {c.id: c for c in self.criteria if c.adopted}
-        criteria = tuple(replace(c, detectors=adopted[c.id].detectors) if c.id in adopted else c
-                         for c in self.rubric.criteria)
+        criteria = tuple(
+            replace(c, detectors=adopted[c.id].detectors) if c.id in adopted else c for c in self.rubric.criteria
+        )
         return replace(self.rubric, criteria=criteria)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"rubric": self.rubric.id, "version": self.rubric.version, "folds": self.settings.folds,
-                "seed": self.settings.seed, "criteria": [c.to_dict() for c in self.criteria]}
+        return {
+            "rubric": self.rubric.id,
+            "version": self.rubric.version,
+            "folds": self.settings.folds,
+            "seed": self.settings.seed,
+            "criteria": [c.to_dict() for c in self.criteria],
+        }
 
 
 class TooFewReviews(ValueError):
     """No criterion has the minimum number of reviews to fit."""
 
     def __init__(self, rubric: str, minimum: int, counts: str) -> None:
-        super().__init__(f"too few reviews to fit {rubric}: at least {minimum} per criterion are needed "
-                         f"(reviewed and scored: {counts})")
+        super().__init__(
+            f"too few reviews to fit {rubric}: at least {minimum} per criterion are needed "
+            f"(reviewed and scored: {counts})"
+        )
         self.rubric, self.minimum, self.counts = rubric, minimum, counts
 
 
@@ -164,8 +172,7 @@ def knobs(crit: Criterion) -> list[_Knob]:
     """What the fit may move: detector weights (with two detectors or more) and decimal parameters above 0."""
     found = [_Knob(i, None) for i in range(len(crit.detectors))] if len(crit.detectors) > 1 else []
     for i, spec in enumerate(crit.detectors):
-        found += [_Knob(i, name) for name, value in spec.params.items()
-                  if isinstance(value, float) and value > 0]
+        found += [_Knob(i, name) for name, value in spec.params.items() if isinstance(value, float) and value > 0]
     return found
 
 
@@ -210,24 +217,29 @@ def _loss(scores: list[float | None], target: Sequence[float], rows: Sequence[in
 
 def _distance(specs: tuple[DetectorSpec, ...], start: tuple[DetectorSpec, ...]) -> float:
     """How far from the current values: squared relative changes of the parameters and weight shares."""
-    total = sum(((s.params[k] - s0.params[k]) / s0.params[k]) ** 2
-                for s, s0 in zip(specs, start, strict=True) for k in s.params
-                if isinstance(s0.params[k], float) and s0.params[k] > 0)
+    total = sum(
+        ((s.params[k] - s0.params[k]) / s0.params[k]) ** 2
+        for s, s0 in zip(specs, start, strict=True)
+        for k in s.params
+        if isinstance(s0.params[k], float) and s0.params[k] > 0
+    )
     if len(specs) > 1:
         weights, weights0 = sum(s.weight for s in specs), sum(s.weight for s in start)
-        total += sum(((s.weight / weights - s0.weight / weights0) / (s0.weight / weights0)) ** 2
-                     for s, s0 in zip(specs, start, strict=True))
+        total += sum(
+            ((s.weight / weights - s0.weight / weights0) / (s0.weight / weights0)) ** 2
+            for s, s0 in zip(specs, start, strict=True)
+        )
     return total
 
 
-def _search(columns: _Columns, crit: Criterion, target: Sequence[float], rows: Sequence[int],
-            pull: float) -> tuple[DetectorSpec, ...]:
+def _search(
+    columns: _Columns, crit: Criterion, target: Sequence[float], rows: Sequence[int], pull: float
+) -> tuple[DetectorSpec, ...]:
     start = crit.detectors
 
     def loss(specs: tuple[DetectorSpec, ...]) -> float:
         scores = columns.criterion(crit, specs)
-        return math.inf if scores is None else _loss(scores, target, rows) + pull / len(rows) * _distance(
-            specs, start)
+        return math.inf if scores is None else _loss(scores, target, rows) + pull / len(rows) * _distance(specs, start)
 
     best, best_loss = start, loss(start)
     moves = knobs(crit)
@@ -259,8 +271,9 @@ def fit_criterion(crit: Criterion, samples: Sequence[Reviewed], settings: FitSet
     reviewed = [reviewed[i] for i in keep]
     n = len(reviewed)
     if n < settings.min_reviews:
-        return CriterionFit(crit.id, n, detectors=crit.detectors,
-                            refused=f"{n} review(s), at least {settings.min_reviews} needed")
+        return CriterionFit(
+            crit.id, n, detectors=crit.detectors, refused=f"{n} review(s), at least {settings.min_reviews} needed"
+        )
     columns = _Columns(reviewed)
     target = [float(s.scores[crit.id]) for s in reviewed]
     before_scores = columns.criterion(crit, crit.detectors) or []
@@ -288,8 +301,12 @@ def _rescaled(specs: tuple[DetectorSpec, ...], start: tuple[DetectorSpec, ...]) 
     return tuple(replace(s, weight=max(MIN_WEIGHT, float(f"{s.weight * total0 / total:.4g}"))) for s in specs)
 
 
-def fit_rubric(rubric: Rubric, samples: Sequence[Reviewed], settings: FitSettings | None = None,
-               progress: Callable[[str], None] | None = None) -> FitResult:
+def fit_rubric(
+    rubric: Rubric,
+    samples: Sequence[Reviewed],
+    settings: FitSettings | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> FitResult:
     """Fit every criterion the reviewers scored; TooFewReviews when none has `min_reviews` reviews."""
     settings = settings or FitSettings()
     results = []

@@ -76,9 +76,14 @@ def calibrated_text(source: str, result: FitResult, version: int, origin: str) -
         raise FitTextError("the rubric has no version field")
     edits.append((version_node[1].start_mark.index, version_node[1].end_mark.index, str(version)))
     line = version_node[0].start_mark
-    edits.append((line.index - line.column, line.index - line.column,
-                  f"# Version {version}: weights fitted to reviewers' scores by `qa scorer fit` from version "
-                  f"{result.rubric.version} ({origin}).\n"))
+    edits.append(
+        (
+            line.index - line.column,
+            line.index - line.column,
+            f"# Version {version}: weights fitted to reviewers' scores by `qa scorer fit` from version "
+            f"{result.rubric.version} ({origin}).\n",
+        )
+    )
     fits = {c.id: c for c in result.criteria if c.adopted}
     criteria = _key(root, "criteria")
     for node in criteria[1].value if criteria else ():
@@ -89,8 +94,9 @@ def calibrated_text(source: str, result: FitResult, version: int, origin: str) -
         start = result.rubric.criterion(crit_id).detectors
         indent = " " * key.start_mark.column
         at = key.start_mark.index - key.start_mark.column
-        comment = "".join(f"{indent}# {text}\n" for text in _comment(fits[crit_id], start, origin,
-                                                                    result.settings.folds))
+        comment = "".join(
+            f"{indent}# {text}\n" for text in _comment(fits[crit_id], start, origin, result.settings.folds)
+        )
         edits.append((at, at, comment))
         for spec, item in zip(fits[crit_id].detectors, detectors.value, strict=True):
             params = _key(item, "params")

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+
 def model_name_for(language: str, model_name: str | None = None) -> str:
     """The spaCy model for a language: the argument, else Config's `SPACY_MODEL_<LANG>` (its environment variable,
     else its default). A Flask app passes its own config's name (scoring.services.nlp_for)."""

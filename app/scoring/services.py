@@ -231,15 +231,11 @@ def latest_evaluation(session: Session, call: Call) -> Evaluation | None:
     return (final or rows or [None])[0]
 
 
-def publish_fit(
-    session: Session, result: FitResult, origin: str, *, created_by_id: int | None = None
-) -> RubricVersion:
+def publish_fit(session: Session, result: FitResult, origin: str, *, created_by_id: int | None = None) -> RubricVersion:
     """Store a fit as the rubric's next version (its YAML says where the weights came from); scores already
     stored keep the version they were computed with. FitRefused when no criterion does better on held-out folds."""
     if not result.publishable:
-        raise FitRefused(
-            "nothing to publish: no criterion does better than the current version on held-out folds"
-        )
+        raise FitRefused("nothing to publish: no criterion does better than the current version on held-out folds")
     base = _stored(session, result.rubric.id, result.rubric.version)
     latest = session.scalar(select(func.max(RubricVersion.version)).where(RubricVersion.rubric_id == base.rubric_id))
     text = calibrated_text(base.source, result, latest + 1, origin)
@@ -269,7 +265,8 @@ def rescore_period(session: Session, version: RubricVersion, since: datetime) ->
     """Queue a score job with `version` for every transcribed call since `since` that was scored with this
     rubric (any version) and has no score job waiting; reviews stay as they are."""
     call_ids = session.scalars(
-        select(Evaluation.call_id).distinct()
+        select(Evaluation.call_id)
+        .distinct()
         .join(RubricVersion, RubricVersion.id == Evaluation.rubric_version_id)
         .join(Call, Call.id == Evaluation.call_id)
         .where(RubricVersion.rubric_id == version.rubric_id, Evaluation.kind == "auto", Call.call_date >= since)
@@ -279,24 +276,41 @@ def rescore_period(session: Session, version: RubricVersion, since: datetime) ->
     for call in (session.get(Call, i) for i in call_ids):
         if call.transcript is not None and active_job(session, "score", call.id) is None:
             jobs.append(create_job(session, "score", call_id=call.id, target_id=version.id))
-    record(session, "rubric.rescore_requested", target=version, rubric=version.rubric.key,
-           version=version.version, since=since.isoformat(), calls=len(jobs))
+    record(
+        session,
+        "rubric.rescore_requested",
+        target=version,
+        rubric=version.rubric.key,
+        version=version.version,
+        since=since.isoformat(),
+        calls=len(jobs),
+    )
     return jobs
 
-def where_scored(query: Select, *, total: tuple[float | None, float | None] = (None, None),
-                 criterion: str | None = None, criterion_score: tuple[float | None, float | None] = (None, None)
-                 ) -> Select:
+
+def where_scored(
+    query: Select,
+    *,
+    total: tuple[float | None, float | None] = (None, None),
+    criterion: str | None = None,
+    criterion_score: tuple[float | None, float | None] = (None, None),
+) -> Select:
     """Narrow a query of calls to those whose newest evaluation's total, or one criterion's score, lies in the
     given inclusive ranges (None: open end); a criterion marked N/A matches no range."""
     if total == (None, None) and not criterion:
         return query
-    newest = select(Evaluation.call_id, func.max(Evaluation.id).label("evaluation_id")) \
-        .group_by(Evaluation.call_id).subquery()
+    newest = (
+        select(Evaluation.call_id, func.max(Evaluation.id).label("evaluation_id"))
+        .group_by(Evaluation.call_id)
+        .subquery()
+    )
     query = query.join(newest, newest.c.call_id == Call.id).join(Evaluation, Evaluation.id == newest.c.evaluation_id)
     query = _in_range(query, Evaluation.total, total)
     if criterion:
-        query = query.join(CriterionScore, (CriterionScore.evaluation_id == Evaluation.id)
-                           & (CriterionScore.criterion_key == criterion)).where(CriterionScore.na.is_(False))
+        query = query.join(
+            CriterionScore,
+            (CriterionScore.evaluation_id == Evaluation.id) & (CriterionScore.criterion_key == criterion),
+        ).where(CriterionScore.na.is_(False))
         query = _in_range(query, CriterionScore.score, criterion_score)
     return query
 

@@ -48,11 +48,23 @@ def rubrics():
             version = register_rubric(db.session, spec, text, created_by_id=current_user.id, strict=True)
             db.session.commit()
             if _version_count() == stored:
-                flash(_("This file is already stored as %(title)s version %(version)d: nothing was added.",
-                        title=spec.title.get(spec.language), version=version.version), "info")
+                flash(
+                    _(
+                        "This file is already stored as %(title)s version %(version)d: nothing was added.",
+                        title=spec.title.get(spec.language),
+                        version=version.version,
+                    ),
+                    "info",
+                )
             else:
-                flash(_("Rubric %(title)s version %(version)d saved.", title=spec.title.get(spec.language),
-                        version=version.version), "success")
+                flash(
+                    _(
+                        "Rubric %(title)s version %(version)d saved.",
+                        title=spec.title.get(spec.language),
+                        version=version.version,
+                    ),
+                    "success",
+                )
             return redirect(url_for("scoring.rubric", key=spec.id))
         except UnicodeDecodeError:
             form.file.errors.append(_("The file is not UTF-8 text."))
@@ -104,16 +116,21 @@ def rubric(key: str, version: int | None = None):
 
 def _agents_rubric_version() -> RubricVersion | None:
     """The version the agent's newest evaluation used, else the newest of their team's rubric."""
-    newest = db.session.scalars(select(Evaluation.rubric_version_id).join(Call).where(
-        Call.agent_id == current_user.agent_id).order_by(Evaluation.created_at.desc(), Evaluation.id.desc())).first()
+    newest = db.session.scalars(
+        select(Evaluation.rubric_version_id)
+        .join(Call)
+        .where(Call.agent_id == current_user.agent_id)
+        .order_by(Evaluation.created_at.desc(), Evaluation.id.desc())
+    ).first()
     if newest is not None:
         return db.session.get(RubricVersion, newest)
     team = current_user.agent.team if current_user.agent is not None else None
     if team is None:
         return None
     key = team.rubric_key or rubric_for_language(team.language).id
-    return db.session.scalars(select(RubricVersion).join(Rubric).where(Rubric.key == key)
-                              .order_by(RubricVersion.version.desc())).first()
+    return db.session.scalars(
+        select(RubricVersion).join(Rubric).where(Rubric.key == key).order_by(RubricVersion.version.desc())
+    ).first()
 
 
 @bp.route("/me/rubric")
@@ -121,5 +138,10 @@ def _agents_rubric_version() -> RubricVersion | None:
 def my_rubric():
     """The rubric the signed-in agent is scored against, read-only: criteria, weights, bands and tips."""
     row = _agents_rubric_version()
-    return render_template("scoring/rubric.html", rubric=rubric_view(spec_of(row), row.version) if row else None,
-                           versions=[], source=None, read_only=True)
+    return render_template(
+        "scoring/rubric.html",
+        rubric=rubric_view(spec_of(row), row.version) if row else None,
+        versions=[],
+        source=None,
+        read_only=True,
+    )

@@ -11,21 +11,31 @@ from app.auth.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 
 LANGUAGE_CHOICES = [("fr", "Français"), ("en", "English")]
 DOMAIN_CHOICES = [
-    ("telecom", _l("Telecom / internet")), ("it_service_desk", _l("IT service desk")),
-    ("banking", _l("Banking")), ("energy", _l("Energy")), ("ecommerce", _l("E-commerce")),
+    ("telecom", _l("Telecom / internet")),
+    ("it_service_desk", _l("IT service desk")),
+    ("banking", _l("Banking")),
+    ("energy", _l("Energy")),
+    ("ecommerce", _l("E-commerce")),
 ]
-ROLE_CHOICES = [("agent", _l("Agent")), ("qa_manager", _l("QA manager")), ("trainer", _l("Trainer")),
-                ("admin", _l("Admin"))]
+ROLE_CHOICES = [
+    ("agent", _l("Agent")),
+    ("qa_manager", _l("QA manager")),
+    ("trainer", _l("Trainer")),
+    ("admin", _l("Admin")),
+]
 
 
 class TeamForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     language = SelectField(_l("Language"), choices=LANGUAGE_CHOICES)
     domain = SelectField(_l("Domain"), choices=DOMAIN_CHOICES)
-    channel_layout = SelectField(_l("Channels of stereo recordings"), choices=[
-        ("agent,customer", _l("Agent left, customer right")),
-        ("customer,agent", _l("Customer left, agent right")),
-    ])
+    channel_layout = SelectField(
+        _l("Channels of stereo recordings"),
+        choices=[
+            ("agent,customer", _l("Agent left, customer right")),
+            ("customer,agent", _l("Customer left, agent right")),
+        ],
+    )
     submit = SubmitField(_l("Create team"))
 
 
@@ -41,6 +51,7 @@ class UserForm(FlaskForm):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(check_deliverability=False)])
     role = SelectField(_l("Role"), choices=ROLE_CHOICES)
     agent_id = SelectField(_l("Agent record (for agents)"), coerce=int)
-    password = PasswordField(_l("Initial password"), validators=[
-        DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=MAX_PASSWORD_LENGTH)])
+    password = PasswordField(
+        _l("Initial password"), validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=MAX_PASSWORD_LENGTH)]
+    )
     submit = SubmitField(_l("Create user"))

@@ -13,8 +13,9 @@ class TeamError(ValueError):
     """A team or agent that cannot be created as asked."""
 
 
-def create_team(session: Session, *, name: str, language: str, domain: str | None = None,
-                channel_layout: str = "agent,customer") -> Team:
+def create_team(
+    session: Session, *, name: str, language: str, domain: str | None = None, channel_layout: str = "agent,customer"
+) -> Team:
     """Create a team; names are unique."""
     if session.scalars(select(Team).where(Team.name == name)).first():
         raise TeamError(f"a team named {name} already exists")
@@ -39,5 +40,7 @@ def create_agent(session: Session, *, team: Team, name: str, external_ref: str |
 def find_agent(session: Session, ref: str) -> Agent | None:
     """An agent by telephony id, else by exact name."""
     ref = ref.strip()
-    return (session.scalars(select(Agent).where(Agent.external_ref == ref)).first()
-            or session.scalars(select(Agent).where(Agent.name == ref)).first())
+    return (
+        session.scalars(select(Agent).where(Agent.external_ref == ref)).first()
+        or session.scalars(select(Agent).where(Agent.name == ref)).first()
+    )

@@ -30,15 +30,21 @@ def teams():
     agent_form.team_id.choices = [(t.id, t.name) for t in all_teams]
     try:
         if team_form.submit.data and team_form.validate_on_submit():
-            create_team(db.session, name=team_form.name.data, language=team_form.language.data,
-                        domain=team_form.domain.data, channel_layout=team_form.channel_layout.data)
+            create_team(
+                db.session,
+                name=team_form.name.data,
+                language=team_form.language.data,
+                domain=team_form.domain.data,
+                channel_layout=team_form.channel_layout.data,
+            )
             db.session.commit()
             flash(_("Team created."), "success")
             return redirect(url_for("teams.teams"))
         if agent_form.submit.data and agent_form.validate_on_submit():
             team = db.get_or_404(Team, agent_form.team_id.data)
-            create_agent(db.session, team=team, name=agent_form.name.data,
-                         external_ref=agent_form.external_ref.data or None)
+            create_agent(
+                db.session, team=team, name=agent_form.name.data, external_ref=agent_form.external_ref.data or None
+            )
             db.session.commit()
             flash(_("Agent added."), "success")
             return redirect(url_for("teams.teams"))
@@ -57,8 +63,14 @@ def users():
     if form.validate_on_submit():
         agent = db.session.get(Agent, form.agent_id.data) if form.agent_id.data else None
         try:
-            create_user(db.session, email=form.email.data, name=form.name.data, password=form.password.data,
-                        role=form.role.data, agent=agent)
+            create_user(
+                db.session,
+                email=form.email.data,
+                name=form.name.data,
+                password=form.password.data,
+                role=form.role.data,
+                agent=agent,
+            )
             db.session.commit()
             flash(_("User created."), "success")
             return redirect(url_for("teams.users"))

@@ -63,8 +63,13 @@ def transcribe_command(
     settings: TranscriptionSettings = settings_from_config(current_app.config).replace(engine=engine_name, model=model)
     try:
         with ExitStack() as stack:
-            transcript = transcribe_file(file, channels=channels, language=language, settings=settings,
-                                         progress=None if no_progress else _LazyBar(stack))
+            transcript = transcribe_file(
+                file,
+                channels=channels,
+                language=language,
+                settings=settings,
+                progress=None if no_progress else _LazyBar(stack),
+            )
     except (AudioError, ChannelLayoutError, ModelUnavailableError, UnknownEngineError) as exc:
         raise click.ClickException(f"{file}: {exc}") from None
     if as_json or fmt == "json":

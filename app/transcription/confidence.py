@@ -54,18 +54,20 @@ def uncertain_spans(text: str, words: Sequence[Word], threshold: float = LOW_CON
             end -= 1
         if end <= start:
             continue
-        if spans and not text[spans[-1].end:start].strip(PUNCTUATION + " "):
+        if spans and not text[spans[-1].end : start].strip(PUNCTUATION + " "):
             spans[-1] = Span(spans[-1].start, end, UNCERTAIN)
         else:
             spans.append(Span(start, end, UNCERTAIN))
     return spans
 
 
-def uncertain_share(text: str, words: Sequence[Word], start: int, end: int,
-                    threshold: float = LOW_CONFIDENCE) -> float:
+def uncertain_share(text: str, words: Sequence[Word], start: int, end: int, threshold: float = LOW_CONFIDENCE) -> float:
     """The share of the words between two character offsets that are uncertain (0 when none are timed)."""
-    inside = [w for w, r in zip(words, word_char_ranges(text, words), strict=True)
-              if r is not None and r[0] < end and r[1] > start]
+    inside = [
+        w
+        for w, r in zip(words, word_char_ranges(text, words), strict=True)
+        if r is not None and r[0] < end and r[1] > start
+    ]
     return sum(is_uncertain(w, threshold) for w in inside) / len(inside) if inside else 0.0
 
 
@@ -74,8 +76,8 @@ def pieces(text: str, words: Sequence[Word], threshold: float = LOW_CONFIDENCE) 
     out, cursor = [], 0
     for span in uncertain_spans(text, words, threshold):
         if span.start > cursor:
-            out.append((text[cursor:span.start], False))
-        out.append((text[span.start:span.end], True))
+            out.append((text[cursor : span.start], False))
+        out.append((text[span.start : span.end], True))
         cursor = span.end
     if cursor < len(text):
         out.append((text[cursor:], False))

@@ -14,9 +14,13 @@ from app.calls.models import Call
 from app.calls.sections import call_section
 
 SETTINGS_SHOWN = {
-    "device": _l("Runs on"), "compute_type": _l("Number precision"), "model_source": _l("Model from"),
-    "beam_size": _l("Search width (beam)"), "vad_filter": _l("Silence skipped before transcribing"),
-    "condition_on_previous_text": _l("Each line reads the one before"), "cpu_threads": _l("Processor threads"),
+    "device": _l("Runs on"),
+    "compute_type": _l("Number precision"),
+    "model_source": _l("Model from"),
+    "beam_size": _l("Search width (beam)"),
+    "vad_filter": _l("Silence skipped before transcribing"),
+    "condition_on_previous_text": _l("Each line reads the one before"),
+    "cpu_threads": _l("Processor threads"),
 }
 SPEAKER_LABELS = {"agent": _l("Agent"), "customer": _l("Customer"), "unknown": _l("Unknown speaker")}
 ATTRIBUTION_LABELS = {
@@ -48,11 +52,24 @@ def _metrics(m: dict[str, Any]) -> list[tuple[Any, str]]:
         (_l("Customer talk time"), _seconds(talk.get("customer", 0))),
         *([(_l("Speech not attributed to a party"), _seconds(talk["unknown"]))] if talk.get("unknown") else []),
         (_l("Talk/listen ratio"), format_decimal(round(ratio, 2)) if ratio is not None else "–"),
-        (_l("Silences"), _l("%(count)d, %(total)s in all, longest %(longest)s", count=silence.get("count", 0),
-                            total=_seconds(silence.get("total", 0)), longest=_seconds(silence.get("longest", 0)))),
+        (
+            _l("Silences"),
+            _l(
+                "%(count)d, %(total)s in all, longest %(longest)s",
+                count=silence.get("count", 0),
+                total=_seconds(silence.get("total", 0)),
+                longest=_seconds(silence.get("longest", 0)),
+            ),
+        ),
         (_l("Possible unannounced holds"), str(holds)),
-        (_l("Overtalk"), _l("%(count)d, %(total)s in all", count=overtalk.get("count", 0),
-                            total=_seconds(overtalk.get("total", 0), 1))),
+        (
+            _l("Overtalk"),
+            _l(
+                "%(count)d, %(total)s in all",
+                count=overtalk.get("count", 0),
+                total=_seconds(overtalk.get("total", 0), 1),
+            ),
+        ),
         (_l("Interruptions of the customer"), str((m.get("interruptions") or {}).get("count", 0))),
         (_l("Agent speech rate"), _wpm(rate.get("agent"))),
         (_l("Customer speech rate"), _wpm(rate.get("customer"))),
@@ -91,8 +108,14 @@ def transcript_section(call: Call, user: User):
         return None
     redacted = not sees_unredacted(user)
     lines = [
-        {"index": s.position, "speaker": s.speaker, "label": SPEAKER_LABELS.get(s.speaker, s.speaker),
-         "start": s.start, "end": s.end, "text": privacy.segment_text(user, s, row.language, redacted=redacted)}
+        {
+            "index": s.position,
+            "speaker": s.speaker,
+            "label": SPEAKER_LABELS.get(s.speaker, s.speaker),
+            "start": s.start,
+            "end": s.end,
+            "text": privacy.segment_text(user, s, row.language, redacted=redacted),
+        }
         for s in row.segments
     ]
     _mark_uncertain(row.segments, lines)

@@ -320,8 +320,9 @@ def assign_roles(
         start = min(t.start for t in turns)
         # Split Whisper's segments at word level first: one segment often holds the agent's greeting and
         # the start of the customer's answer, and must not be credited to one of them whole.
-        pieces = attribute_segments([s for s in texts if s.start < start + opening_seconds], turns,
-                                    {label: label for label in labels})
+        pieces = attribute_segments(
+            [s for s in texts if s.start < start + opening_seconds], turns, {label: label for label in labels}
+        )
         texts = _join_by_speaker(pieces)
         # The greeting is in a speaker's first words: a customer who later says "my name is..." must not
         # outweigh the agent's "X speaking, how can I help you?".

@@ -61,9 +61,7 @@ class Transcript:
                 "text": seg.text,
             }
             if with_words and seg.words:
-                item["words"] = [
-                    {k: v for k, v in asdict(w).items() if v is not None} for w in seg.words
-                ]
+                item["words"] = [{k: v for k, v in asdict(w).items() if v is not None} for w in seg.words]
             segments.append(item)
         return {"language": self.language, "duration": round(self.duration, 3), "segments": segments}
 

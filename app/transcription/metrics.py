@@ -25,6 +25,7 @@ PHRASE_GAP_S = 0.5
 # Overtalk pieces closer than this are one episode of talking over each other.
 OVERTALK_JOIN_S = 1.0
 
+
 @dataclass(frozen=True, slots=True)
 class Turn:
     """Consecutive segments of one party (in time order), timed from their words."""
@@ -186,8 +187,9 @@ def hold_announced_before(transcript: Transcript, time: float, announcement: re.
     return bool(announcement.search(last.text))
 
 
-def _silence_summary(transcript: Transcript, gaps: list[Silence], long_silence: float,
-                     announcement: re.Pattern[str] | None) -> dict:
+def _silence_summary(
+    transcript: Transcript, gaps: list[Silence], long_silence: float, announcement: re.Pattern[str] | None
+) -> dict:
     long_ones = []
     for gap in gaps:
         if gap.seconds <= long_silence:
@@ -339,8 +341,9 @@ def compute_metrics(
         "duration": _r(transcript.duration),
         "talk_time": {party: _r(talk[party]) for party in PARTIES},
         "talk_listen_ratio": _r(talk["agent"] / talk["customer"]) if talk["customer"] > 0 else None,
-        "silence": _silence_summary(transcript, silences(transcript, min_silence), long_silence,
-                                    phrase_pattern(hold_phrases)),
+        "silence": _silence_summary(
+            transcript, silences(transcript, min_silence), long_silence, phrase_pattern(hold_phrases)
+        ),
         "overtalk": {"count": len(merge_intervals(overlap, join=OVERTALK_JOIN_S)), "total": _r(_total(overlap))},
         "interruptions": {
             "count": len(events),

@@ -33,12 +33,18 @@ from app.transcription.settings import settings_from_config
 log = logging.getLogger(__name__)
 
 
-def transcribe_call(session: Session, call: Call, *, progress: Callable[[float], None] | None = None,
-                    job_log: list[dict[str, Any]] | None = None) -> Transcript:
+def transcribe_call(
+    session: Session,
+    call: Call,
+    *,
+    progress: Callable[[float], None] | None = None,
+    job_log: list[dict[str, Any]] | None = None,
+) -> Transcript:
     """Transcribe a call's recording and replace its transcript (idempotent: re-running replaces)."""
     settings = settings_from_config(current_app.config).replace(language=call.team.language or None)
-    result = transcribe_file(recording_path(call), channels=call.effective_channel_layout,
-                             settings=settings, progress=progress, log=job_log)
+    result = transcribe_file(
+        recording_path(call), channels=call.effective_channel_layout, settings=settings, progress=progress, log=job_log
+    )
     return store_transcript(session, call, result)
 
 
@@ -70,8 +76,9 @@ def _write_redacted_audio(call: Call, spans: list[RedactedSpan]) -> str | None:
 def redacted_audio_path(row: Transcript) -> Path | None:
     if not row.redacted_audio_sha256:
         return None
-    return storage.path_of(Path(current_app.config["RECORDINGS_DIR"]),
-                           redacted_audio_relative_path(row.redacted_audio_sha256))
+    return storage.path_of(
+        Path(current_app.config["RECORDINGS_DIR"]), redacted_audio_relative_path(row.redacted_audio_sha256)
+    )
 
 
 # Part of the cached copy's name: changing how payment data is masked (padding, silence) makes new copies.
@@ -83,8 +90,9 @@ def payment_data_times(row: Transcript) -> list[tuple[float, float]]:
     candidates = [s for s in row.segments if may_hold_payment_data(s.redacted_text, row.language)]
     if not candidates:
         return []
-    transcript = interchange.Transcript(language=row.language, duration=row.duration,
-                                        segments=tuple(_segment(s) for s in candidates))
+    transcript = interchange.Transcript(
+        language=row.language, duration=row.duration, segments=tuple(_segment(s) for s in candidates)
+    )
     return sorted((s.start_time, s.end_time) for s in redact_transcript(transcript)[1] if s.kind in PAYMENT_KINDS)
 
 
@@ -138,16 +146,28 @@ def store_transcript(session: Session, call: Call, result: interchange.Transcrip
         session.flush()
     info = result.info
     row = Transcript(
-        call=call, language=result.language, language_probability=info.get("language_probability"),
-        duration=result.duration, engine=str(info.get("engine", "unknown")), model=str(info.get("model", "")),
-        attribution=str(info.get("attribution", "single")), settings=info.get("settings") or {},
-        metrics=info.get("metrics") or {}, dropped=info.get("dropped") or [],
+        call=call,
+        language=result.language,
+        language_probability=info.get("language_probability"),
+        duration=result.duration,
+        engine=str(info.get("engine", "unknown")),
+        model=str(info.get("model", "")),
+        attribution=str(info.get("attribution", "single")),
+        settings=info.get("settings") or {},
+        metrics=info.get("metrics") or {},
+        dropped=info.get("dropped") or [],
         redacted_audio_sha256=_write_redacted_audio(call, spans),
     )
     row.segments = [
-        TranscriptSegment(position=i, speaker=seg.speaker, start=seg.start, end=seg.end, text=seg.text,
-                          redacted_text=red.text,
-                          words=[_stored_word(w) for w in seg.words])
+        TranscriptSegment(
+            position=i,
+            speaker=seg.speaker,
+            start=seg.start,
+            end=seg.end,
+            text=seg.text,
+            redacted_text=red.text,
+            words=[_stored_word(w) for w in seg.words],
+        )
         for i, (seg, red) in enumerate(zip(result.segments, redacted.segments, strict=True))
     ]
     session.add(row)
@@ -173,23 +193,34 @@ def to_interchange(row: Transcript, *, redacted: bool = False) -> interchange.Tr
     """A stored transcript back in the interchange shape (for scoring and exports); `redacted` masks personal
     data in the text and in the word timings alike (a masked span becomes one labelled word)."""
     segments = tuple(_segment(s) for s in row.segments)
-    info = {"engine": row.engine, "model": row.model, "metrics": row.metrics,
-            "language_probability": row.language_probability}
+    info = {
+        "engine": row.engine,
+        "model": row.model,
+        "metrics": row.metrics,
+        "language_probability": row.language_probability,
+    }
     transcript = interchange.Transcript(language=row.language, duration=row.duration, segments=segments, info=info)
     return redact_transcript(transcript)[0] if redacted else transcript
 
 
 def _segment(row: TranscriptSegment) -> interchange.Segment:
     return interchange.Segment(
-        speaker=row.speaker, start=row.start, end=row.end, text=row.text,
+        speaker=row.speaker,
+        start=row.start,
+        end=row.end,
+        text=row.text,
         words=tuple(interchange.Word(w["start"], w["end"], w["word"], w.get("probability")) for w in row.words),
     )
+
 
 def where_said(query: Select, words: str, *, unredacted: bool) -> Select:
     """Narrow a query of calls to those whose transcript contains the words (case-insensitive); readers of
     redacted transcripts search the redacted text, so a search never reveals what they may not read."""
     column = TranscriptSegment.text if unredacted else TranscriptSegment.redacted_text
     pattern = "%" + words.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    said = select(Transcript.call_id).join(TranscriptSegment, TranscriptSegment.transcript_id == Transcript.id) \
+    said = (
+        select(Transcript.call_id)
+        .join(TranscriptSegment, TranscriptSegment.transcript_id == Transcript.id)
         .where(column.ilike(pattern, escape="\\"))
+    )
     return query.where(Call.id.in_(said))

@@ -38,8 +38,9 @@ def export(call_id: int, fmt: str):
         abort(404)
     mimetype, render = FORMATS[fmt]
     # Words timed one by one would give a card number away: without payment data rights, the export is redacted.
-    unredacted = (request.args.get("unredacted") == "1" and sees_unredacted(current_user)
-                  and sees_payment_data(current_user))
+    unredacted = (
+        request.args.get("unredacted") == "1" and sees_unredacted(current_user) and sees_payment_data(current_user)
+    )
     if unredacted:
         record(db.session, "transcript.exported_unredacted", target=call, actor_id=current_user.id, format=fmt)
         db.session.commit()
@@ -47,8 +48,11 @@ def export(call_id: int, fmt: str):
     # Two downloads of one call never share a name: the unmasked words are named as such.
     name = f"call-{call.id}-unmasked.{fmt}" if unredacted else f"call-{call.id}.{fmt}"
     # content_type, not mimetype: Werkzeug would add a second charset to a text/* mimetype.
-    return Response(render(transcript), content_type=f"{mimetype}; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return Response(
+        render(transcript),
+        content_type=f"{mimetype}; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
 
 
 @bp.route("/<int:call_id>/swap-channels", methods=["POST"])

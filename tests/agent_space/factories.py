@@ -14,10 +14,24 @@ from tests.helpers import final_evaluation as final_evaluation  # the one builde
 
 def bare_call(agent, when: datetime | None = None) -> Call:
     """A scored call with a placeholder recording: enough for reports and sheets, no audio involved."""
-    recording = Recording(sha256=uuid.uuid4().hex * 2, size=1, format="wav", codec="pcm_s16le", duration=60.0,
-                          channels=2, sample_rate=16000, extension="wav")
-    call = Call(recording=recording, agent_id=agent.id, team_id=agent.team_id, status="scored",
-                call_date=when or datetime(2026, 11, 2, 10, 0, tzinfo=UTC), original_filename="call.wav")
+    recording = Recording(
+        sha256=uuid.uuid4().hex * 2,
+        size=1,
+        format="wav",
+        codec="pcm_s16le",
+        duration=60.0,
+        channels=2,
+        sample_rate=16000,
+        extension="wav",
+    )
+    call = Call(
+        recording=recording,
+        agent_id=agent.id,
+        team_id=agent.team_id,
+        status="scored",
+        call_date=when or datetime(2026, 11, 2, 10, 0, tzinfo=UTC),
+        original_filename="call.wav",
+    )
     db.session.add(call)
     db.session.flush()
     return call
@@ -25,8 +39,13 @@ def bare_call(agent, when: datetime | None = None) -> Call:
 
 def issue(evaluation: Evaluation, created_at: datetime | None = None) -> CoachingSheet:
     """A coaching sheet row for the evaluation, as the render job would leave it (no PDF written)."""
-    sheet = CoachingSheet(evaluation_id=evaluation.id, agent_id=evaluation.call.agent_id, language="fr",
-                          sha256="0" * 64, created_at=created_at or datetime.now(UTC))
+    sheet = CoachingSheet(
+        evaluation_id=evaluation.id,
+        agent_id=evaluation.call.agent_id,
+        language="fr",
+        sha256="0" * 64,
+        created_at=created_at or datetime.now(UTC),
+    )
     db.session.add(sheet)
     db.session.commit()
     return sheet

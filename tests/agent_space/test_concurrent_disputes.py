@@ -18,16 +18,23 @@ def test_two_managers_accepting_one_dispute_at_once_make_one_revision(app, make)
     agent = make.agent()
     user = make.user("agent", agent=agent)
     evaluation = final_evaluation(bare_call(agent))
-    dispute = Dispute(sheet_id=issue(evaluation).id, criterion_key="empathy", reason="I apologised twice.",
-                      raised_by_id=user.id)
+    dispute = Dispute(
+        sheet_id=issue(evaluation).id, criterion_key="empathy", reason="I apologised twice.", raised_by_id=user.id
+    )
     db.session.add(dispute)
     db.session.commit()
     clients = [app.test_client(), app.test_client()]
     forms = []
     for client, score in zip(clients, ("72", "80"), strict=True):
         login(client, make.user("qa_manager"))
-        forms.append({"csrf_token": csrf_token(client, "/disputes/"), "decision": "accept", "new_score": score,
-                      "resolution": f"Heard the apology: {score}."})
+        forms.append(
+            {
+                "csrf_token": csrf_token(client, "/disputes/"),
+                "decision": "accept",
+                "new_score": score,
+                "resolution": f"Heard the apology: {score}.",
+            }
+        )
 
     def send(client, data):
         with app.app_context():

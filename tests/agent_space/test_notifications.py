@@ -102,8 +102,14 @@ def test_an_answered_dispute_notifies_the_agent(client, make):
     db.session.add(dispute)
     db.session.commit()
     login(client, make.user("qa_manager"))
-    client.post(f"/disputes/{dispute.id}/resolve", data={"csrf_token": csrf_token(client, "/disputes/"),
-                                                         "decision": "reject", "resolution": "Not in plain words."})
+    client.post(
+        f"/disputes/{dispute.id}/resolve",
+        data={
+            "csrf_token": csrf_token(client, "/disputes/"),
+            "decision": "reject",
+            "resolution": "Not in plain words.",
+        },
+    )
     kinds = [n.kind for n in db.session.scalars(select(Notification).where(Notification.user_id == user.id))]
     assert kinds == ["new_sheet", "dispute_answered"]
 

@@ -37,8 +37,8 @@ def test_my_coaching_lists_own_sheets_newest_first_and_marks_new_ones(client, ma
     others = sheet_for(make.agent())
     login(client, user)
     page = client.get("/me/coaching").get_data(as_text=True)
-    assert page.index(f"/me/coaching/{new.id}\"") < page.index(f"/me/coaching/{old.id}\"")
-    assert f"/me/coaching/{others.id}\"" not in page
+    assert page.index(f'/me/coaching/{new.id}"') < page.index(f'/me/coaching/{old.id}"')
+    assert f'/me/coaching/{others.id}"' not in page
     assert "1 new sheet" in page and f'/sheets/{new.id}.pdf"' in page and f'/sheets/{new.id}"' in page
 
 
@@ -46,9 +46,11 @@ def test_my_coaching_shows_a_trend_per_criterion_and_open_action_items(client, m
     agent = make.agent()
     user = make.user("agent", agent=agent)
     final_evaluation(bare_call(agent, datetime(2026, 10, 1, tzinfo=UTC)), actions=(("From an older call", False),))
-    final_evaluation(bare_call(agent, datetime(2026, 10, 8, tzinfo=UTC)),
-                     {"empathy": (55.0, 50.0), "jargon": (70.0, 70.0)},
-                     actions=(("Reformulate before answering", False), ("Already done", True)))
+    final_evaluation(
+        bare_call(agent, datetime(2026, 10, 8, tzinfo=UTC)),
+        {"empathy": (55.0, 50.0), "jargon": (70.0, 70.0)},
+        actions=(("Reformulate before answering", False), ("Already done", True)),
+    )
     db.session.commit()
     login(client, user)
     page = client.get("/me/coaching").get_data(as_text=True)
@@ -65,8 +67,9 @@ def test_an_agent_can_never_reach_another_agents_sheet(client, two_agents, actio
     if action == "history":
         response = client.get(f"/me/coaching/{sheet.id}")
     else:
-        response = _post(client, f"/me/coaching/{sheet.id}/{action}", body="hello", criterion="empathy",
-                         reason="unfair")
+        response = _post(
+            client, f"/me/coaching/{sheet.id}/{action}", body="hello", criterion="empathy", reason="unfair"
+        )
     assert response.status_code == 404
     assert db.session.scalar(select(func.count(Comment.id))) == 0
     assert db.session.scalar(select(func.count(Dispute.id))) == 0
@@ -83,8 +86,11 @@ def test_an_agent_acknowledges_a_sheet_once(client, two_agents):
     sheet = two_agents["my_sheet"]
     _post(client, f"/me/coaching/{sheet.id}/acknowledge")
     first = db.session.get(CoachingSheet, sheet.id).acknowledged_at
-    page = client.post(f"/me/coaching/{sheet.id}/acknowledge", follow_redirects=True,
-                       data={"csrf_token": csrf_token(client, f"/me/coaching/{sheet.id}")}).get_data(as_text=True)
+    page = client.post(
+        f"/me/coaching/{sheet.id}/acknowledge",
+        follow_redirects=True,
+        data={"csrf_token": csrf_token(client, f"/me/coaching/{sheet.id}")},
+    ).get_data(as_text=True)
     assert first is not None and db.session.get(CoachingSheet, sheet.id).acknowledged_at == first
     assert "already acknowledged" in page
     acks = select(func.count(AuditEvent.id)).where(AuditEvent.action == "sheet.acknowledged")
@@ -112,12 +118,23 @@ def test_comments_and_disputes_stay_in_the_sheet_history(app, client, make, two_
     manager = _signed_in(app, make.user("qa_manager"))
     _post(manager, f"/me/coaching/{sheet.id}/comment", body="Let us talk on Monday.")
     dispute = db.session.scalars(select(Dispute)).one()
-    manager.post(f"/disputes/{dispute.id}/resolve", data={
-        "csrf_token": csrf_token(manager, "/disputes/"), "decision": "reject", "resolution": "Blame is never ok."})
+    manager.post(
+        f"/disputes/{dispute.id}/resolve",
+        data={
+            "csrf_token": csrf_token(manager, "/disputes/"),
+            "decision": "reject",
+            "resolution": "Blame is never ok.",
+        },
+    )
     for viewer in (manager, client):
         page = viewer.get(f"/me/coaching/{sheet.id}").get_data(as_text=True)
-        for text in ("Thanks, useful.", "Let us talk on Monday.", "The customer was rude first.",
-                     "rejected the dispute on Empathy", "Blame is never ok."):
+        for text in (
+            "Thanks, useful.",
+            "Let us talk on Monday.",
+            "The customer was rude first.",
+            "rejected the dispute on Empathy",
+            "Blame is never ok.",
+        ):
             assert text in page, text
 
 
@@ -147,18 +164,32 @@ def test_the_dispute_window_is_enforced(app, client, make):
 
 
 def test_a_rejected_dispute_needs_a_reason_and_is_resolved_once(client, make, two_agents):
-    dispute = Dispute(sheet_id=two_agents["my_sheet"].id, criterion_key="empathy", reason="unfair",
-                      raised_by_id=two_agents["me"].id)
+    dispute = Dispute(
+        sheet_id=two_agents["my_sheet"].id, criterion_key="empathy", reason="unfair", raised_by_id=two_agents["me"].id
+    )
     db.session.add(dispute)
     db.session.commit()
     login(client, make.user("qa_manager"))
     url = f"/disputes/{dispute.id}/resolve"
     client.post(url, data={"csrf_token": csrf_token(client, "/disputes/"), "decision": "reject", "resolution": ""})
     assert db.session.get(Dispute, dispute.id).status == "open"
-    client.post(url, data={"csrf_token": csrf_token(client, "/disputes/"), "decision": "reject",
-                           "resolution": "Scores match the evidence."})
-    client.post(url, data={"csrf_token": csrf_token(client, "/disputes/"), "decision": "accept", "new_score": "90",
-                           "resolution": "Changed my mind."})
+    client.post(
+        url,
+        data={
+            "csrf_token": csrf_token(client, "/disputes/"),
+            "decision": "reject",
+            "resolution": "Scores match the evidence.",
+        },
+    )
+    client.post(
+        url,
+        data={
+            "csrf_token": csrf_token(client, "/disputes/"),
+            "decision": "accept",
+            "new_score": "90",
+            "resolution": "Changed my mind.",
+        },
+    )
     resolved = db.session.get(Dispute, dispute.id)
     assert (resolved.status, resolved.resolution) == ("rejected", "Scores match the evidence.")
     assert db.session.scalar(select(func.count(Evaluation.id))) == 2  # no revision came of it
@@ -169,14 +200,19 @@ def test_an_accepted_dispute_creates_a_new_revision_and_a_new_sheet(client, make
     user = make.user("agent", agent=agent)
     evaluation = final_evaluation(bare_call(agent))
     sheet = issue(evaluation)
-    dispute = Dispute(sheet_id=sheet.id, criterion_key="empathy", reason="I apologised twice.",
-                      raised_by_id=user.id)
+    dispute = Dispute(sheet_id=sheet.id, criterion_key="empathy", reason="I apologised twice.", raised_by_id=user.id)
     db.session.add(dispute)
     db.session.commit()
     login(client, make.user("qa_manager"))
-    client.post(f"/disputes/{dispute.id}/resolve", data={
-        "csrf_token": csrf_token(client, "/disputes/"), "decision": "accept", "new_score": "72",
-        "resolution": "The apology is at 0:41."})
+    client.post(
+        f"/disputes/{dispute.id}/resolve",
+        data={
+            "csrf_token": csrf_token(client, "/disputes/"),
+            "decision": "accept",
+            "new_score": "72",
+            "resolution": "The apology is at 0:41.",
+        },
+    )
     assert db.session.get(Dispute, dispute.id).status == "accepted"
     revision = db.session.scalars(select(Evaluation).where(Evaluation.parent_id == evaluation.id)).one()
     assert revision.revision == 2 and revision.status == "final"
@@ -192,8 +228,14 @@ def test_each_dispute_form_has_its_own_ids_labels_on_its_fields_and_links_to_its
     agents = [make.agent() for _ in range(2)]
     for agent in agents:
         sheet = sheet_for(agent)
-        db.session.add(Dispute(sheet_id=sheet.id, criterion_key="empathy", reason="unfair",
-                               raised_by_id=make.user("agent", agent=agent).id))
+        db.session.add(
+            Dispute(
+                sheet_id=sheet.id,
+                criterion_key="empathy",
+                reason="unfair",
+                raised_by_id=make.user("agent", agent=agent).id,
+            )
+        )
     db.session.commit()
     login(client, make.user("qa_manager"))
     page = client.get("/disputes/").get_data(as_text=True)

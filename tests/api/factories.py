@@ -41,8 +41,11 @@ def api_objects(world: dict, template: str) -> dict:
         ev = db.session.scalars(select(Evaluation).where(Evaluation.call_id == world["call"].id)).first()
         found |= {"rubric": ev.rubric_version.rubric.key, "version": ev.rubric_version.version}
     if "{evaluation}" in template:
-        sheet = db.session.scalars(select(CoachingSheet).join(Evaluation, Evaluation.id == CoachingSheet.evaluation_id)
-                                   .where(Evaluation.call_id == world["call"].id)).first()
+        sheet = db.session.scalars(
+            select(CoachingSheet)
+            .join(Evaluation, Evaluation.id == CoachingSheet.evaluation_id)
+            .where(Evaluation.call_id == world["call"].id)
+        ).first()
         found["evaluation"] = (sheet or issued_sheet(world["call"])).evaluation_id
     if "{token}" in template:
         token, _clear = create_token(db.session, world["target_user"], name="matrix", scopes=SCOPES)

@@ -37,8 +37,11 @@ def test_the_document_is_valid_openapi_3_1_and_names_every_v1_route(app, client)
     validate(spec)
     assert spec["openapi"] == "3.1.0"
     documented = {path for path in spec["paths"]}
-    routes = {str(rule).replace("<int:", "{").replace("<", "{").replace(">", "}")
-              for rule in app.url_map.iter_rules() if rule.endpoint.startswith("v1_")}
+    routes = {
+        str(rule).replace("<int:", "{").replace("<", "{").replace(">", "}")
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint.startswith("v1_")
+    }
     assert routes == documented
     assert spec["components"]["responses"]["DEFAULT_ERROR"]["content"].keys() == {"application/problem+json"}
 
@@ -74,20 +77,38 @@ def scored(make):
 
 def test_every_answer_matches_the_document(client, scored):
     # Problem details are JSON under their own media type; openapi-core is told how to read them.
-    openapi = OpenAPI.from_dict(_spec(client), config=Config(
-        extra_media_type_deserializers={"application/problem+json": json.loads}))
+    openapi = OpenAPI.from_dict(
+        _spec(client), config=Config(extra_media_type_deserializers={"application/problem+json": json.loads})
+    )
     call, token = scored["call"], bearer(scored["token"])
     rubric = call.team.rubric_key or "hotline_fr"
     from app.scoring.services import current_version
 
     version = current_version(db.session, rubric).version
-    responses = [client.get(url, headers=token) for url in (
-        "/api/v1/calls", "/api/v1/calls?limit=1", f"/api/v1/calls/{call.id}", f"/api/v1/calls/{call.id}/progress",
-        f"/api/v1/calls/{call.id}/transcript", "/api/v1/evaluations", "/api/v1/evaluations?kind=final",
-        f"/api/v1/evaluations/{scored['sheet'].evaluation_id}/sheet.pdf", "/api/v1/agents", "/api/v1/teams",
-        f"/api/v1/rubrics/{rubric}/versions/{version}", "/api/v1/calls/999999", "/api/v1/calls?limit=0")]
-    form = {"agent": scored["agent"].external_ref, "call_date": "2026-11-21T08:00:00+01:00", "external_id": "X-1",
-            "recording": (io.BytesIO(wav_bytes(seed=99)), "x.wav")}
+    responses = [
+        client.get(url, headers=token)
+        for url in (
+            "/api/v1/calls",
+            "/api/v1/calls?limit=1",
+            f"/api/v1/calls/{call.id}",
+            f"/api/v1/calls/{call.id}/progress",
+            f"/api/v1/calls/{call.id}/transcript",
+            "/api/v1/evaluations",
+            "/api/v1/evaluations?kind=final",
+            f"/api/v1/evaluations/{scored['sheet'].evaluation_id}/sheet.pdf",
+            "/api/v1/agents",
+            "/api/v1/teams",
+            f"/api/v1/rubrics/{rubric}/versions/{version}",
+            "/api/v1/calls/999999",
+            "/api/v1/calls?limit=0",
+        )
+    ]
+    form = {
+        "agent": scored["agent"].external_ref,
+        "call_date": "2026-11-21T08:00:00+01:00",
+        "external_id": "X-1",
+        "recording": (io.BytesIO(wav_bytes(seed=99)), "x.wav"),
+    }
     responses.append(client.post("/api/v1/calls", data=form, content_type="multipart/form-data", headers=token))
     responses.append(client.get("/api/v1/calls"))
     statuses = []
@@ -99,8 +120,13 @@ def test_every_answer_matches_the_document(client, scored):
 
 # No 500, and nothing outside the document. Not "a schema-valid request is accepted": an agent that does not exist
 # or bytes that are not audio are valid by the schema and rightly refused (422).
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_headers_conformance,
-          response_schema_conformance]
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+]
 
 
 def test_generated_requests_find_no_server_error_and_no_answer_outside_the_document(app, scored, monkeypatch):
@@ -121,9 +147,11 @@ def test_generated_requests_find_no_server_error_and_no_answer_outside_the_docum
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) == 16
     for operation in operations:
+
         @given(case=operation.as_strategy())
-        @settings(max_examples=12, deadline=None, derandomize=True, database=None,
-                  suppress_health_check=list(HealthCheck))
+        @settings(
+            max_examples=12, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck)
+        )
         def answers_as_documented(case):
             case.call_and_validate(headers=headers, checks=CHECKS)
 

@@ -20,13 +20,23 @@ TOKEN_MATRIX = {
     "v1_calls.progress": ("GET", "/api/v1/calls/{call}/progress", CALL_VIEWERS, "calls:read", 200),
     "v1_calls.transcript": ("GET", "/api/v1/calls/{call}/transcript", CALL_VIEWERS, "calls:read", 200),
     "v1_evaluations.evaluations": ("GET", "/api/v1/evaluations", CALL_VIEWERS, "evaluations:read", 200),
-    "v1_evaluations.sheet_pdf": ("GET", "/api/v1/evaluations/{evaluation}/sheet.pdf", SHEET_READERS,
-                                 "evaluations:read", 200),
+    "v1_evaluations.sheet_pdf": (
+        "GET",
+        "/api/v1/evaluations/{evaluation}/sheet.pdf",
+        SHEET_READERS,
+        "evaluations:read",
+        200,
+    ),
     "v1_evaluations.export": ("GET", "/api/v1/evaluations.ndjson", {"qa_manager", "admin"}, "evaluations:read", 200),
     "v1_directory.agents": ("GET", "/api/v1/agents", CALL_VIEWERS, "calls:read", 200),
     "v1_directory.teams": ("GET", "/api/v1/teams", CALL_VIEWERS, "calls:read", 200),
-    "v1_directory.rubric_version": ("GET", "/api/v1/rubrics/{rubric}/versions/{version}",
-                                    {"trainer", "qa_manager", "admin"}, "evaluations:read", 200),
+    "v1_directory.rubric_version": (
+        "GET",
+        "/api/v1/rubrics/{rubric}/versions/{version}",
+        {"trainer", "qa_manager", "admin"},
+        "evaluations:read",
+        200,
+    ),
     "v1_webhooks.webhooks": ("GET", "/api/v1/webhooks", {"qa_manager", "admin"}, "webhooks", 200),
     "v1_webhooks.create": ("POST", "/api/v1/webhooks", {"qa_manager", "admin"}, "webhooks", 422),  # no body
     # The subscription is the qa_manager's: nobody else's token reaches it.

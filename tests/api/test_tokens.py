@@ -15,8 +15,12 @@ from tests.conftest import csrf_token
 
 
 def _create(client, **fields):
-    data = {"name": "PBX", "scopes": ["calls:ingest", "calls:read"],
-            "csrf_token": csrf_token(client, "/account/tokens"), **fields}
+    data = {
+        "name": "PBX",
+        "scopes": ["calls:ingest", "calls:read"],
+        "csrf_token": csrf_token(client, "/account/tokens"),
+        **fields,
+    }
     return client.post("/account/tokens", data=data).get_data(as_text=True)
 
 
@@ -46,8 +50,9 @@ def test_nobody_but_an_admin_revokes_someone_elses_token(client, make, login_as)
     token_for(other)
     token = db.session.scalars(select(ApiToken)).one()
     login_as("qa_manager")
-    response = client.post(f"/account/tokens/{token.id}/revoke",
-                           data={"csrf_token": csrf_token(client, "/account/tokens")})
+    response = client.post(
+        f"/account/tokens/{token.id}/revoke", data={"csrf_token": csrf_token(client, "/account/tokens")}
+    )
     assert response.status_code == 404 and db.session.get(ApiToken, token.id).revoked_at is None
 
 
@@ -86,8 +91,20 @@ def test_a_token_without_scopes_is_refused_with_the_reason(client, login_as):
 
 def test_the_command_line_creates_and_revokes_tokens(client, runner, make):
     make.user("admin", email="ops@example.org")
-    result = runner.invoke(args=["qa", "api-token", "create", "ops@example.org", "--name", "BI", "--scopes",
-                                 "evaluations:read", "--expires-days", "30"])
+    result = runner.invoke(
+        args=[
+            "qa",
+            "api-token",
+            "create",
+            "ops@example.org",
+            "--name",
+            "BI",
+            "--scopes",
+            "evaluations:read",
+            "--expires-days",
+            "30",
+        ]
+    )
     assert result.exit_code == 0, result.output
     clear = result.stdout.strip().splitlines()[-1]
     token = db.session.scalars(select(ApiToken)).one()

@@ -19,13 +19,17 @@ from tests.conftest import csrf_token, login, wav_bytes
 
 
 def _send(client, token, agent_ref, *, external_id=None, data=None, seconds=2.0, seed=7, **headers):
-    form = {"agent": agent_ref, "call_date": "2026-11-20T09:30:00Z", "direction": "inbound",
-            "recording": (io.BytesIO(data if data is not None else wav_bytes(seconds=seconds, seed=seed)),
-                          "rec.wav")}
+    form = {
+        "agent": agent_ref,
+        "call_date": "2026-11-20T09:30:00Z",
+        "direction": "inbound",
+        "recording": (io.BytesIO(data if data is not None else wav_bytes(seconds=seconds, seed=seed)), "rec.wav"),
+    }
     if external_id:
         form["external_id"] = external_id
-    return client.post("/api/v1/calls", data=form, content_type="multipart/form-data",
-                       headers=bearer(token) if token else headers)
+    return client.post(
+        "/api/v1/calls", data=form, content_type="multipart/form-data", headers=bearer(token) if token else headers
+    )
 
 
 def _calls() -> int:
@@ -63,10 +67,15 @@ def test_the_agent_can_be_named_by_the_email_of_their_account(client, make):
 def test_a_call_date_with_an_offset_is_stored_in_utc_and_one_without_is_taken_as_utc(client, make):
     agent = make.agent()
     token = token_for(make.user("qa_manager"), "calls:ingest")
-    for seed, sent, stored in ((11, "2026-11-20T09:30:00+01:00", "2026-11-20T08:30:00+00:00"),
-                               (12, "2026-11-20T09:30:00", "2026-11-20T09:30:00+00:00")):
-        form = {"agent": agent.external_ref, "call_date": sent,
-                "recording": (io.BytesIO(wav_bytes(seed=seed)), "rec.wav")}
+    for seed, sent, stored in (
+        (11, "2026-11-20T09:30:00+01:00", "2026-11-20T08:30:00+00:00"),
+        (12, "2026-11-20T09:30:00", "2026-11-20T09:30:00+00:00"),
+    ):
+        form = {
+            "agent": agent.external_ref,
+            "call_date": sent,
+            "recording": (io.BytesIO(wav_bytes(seed=seed)), "rec.wav"),
+        }
         response = client.post("/api/v1/calls", data=form, content_type="multipart/form-data", headers=bearer(token))
         assert response.get_json()["call_date"] == stored
 
@@ -98,8 +107,12 @@ def test_token_requests_need_no_csrf_token_but_signed_in_browsers_do(client, mak
     login(client, user)
     refused = _send(client, None, agent.external_ref, seed=4)
     assert refused.status_code == 400 and refused.mimetype == "application/problem+json"
-    form = {"agent": agent.external_ref, "call_date": "2026-11-20T09:30:00Z", "csrf_token": csrf_token(client, "/"),
-            "recording": (io.BytesIO(wav_bytes(seed=5)), "rec.wav")}
+    form = {
+        "agent": agent.external_ref,
+        "call_date": "2026-11-20T09:30:00Z",
+        "csrf_token": csrf_token(client, "/"),
+        "recording": (io.BytesIO(wav_bytes(seed=5)), "rec.wav"),
+    }
     assert client.post("/api/v1/calls", data=form, content_type="multipart/form-data").status_code == 202
 
 
@@ -137,8 +150,11 @@ def test_an_agents_token_lists_only_their_own_calls_and_never_opens_another(clie
     token = token_for(make.user("agent", agent=mine), "calls:read", "evaluations:read")
     listed = client.get("/api/v1/calls", headers=bearer(token)).get_json()["items"]
     assert [c["id"] for c in listed] == [own.id]
-    for url in (f"/api/v1/calls/{other.id}", f"/api/v1/calls/{other.id}/transcript",
-                f"/api/v1/calls/{other.id}/progress"):
+    for url in (
+        f"/api/v1/calls/{other.id}",
+        f"/api/v1/calls/{other.id}/transcript",
+        f"/api/v1/calls/{other.id}/progress",
+    ):
         response = client.get(url, headers=bearer(token))
         assert response.status_code == 404 and response.mimetype == "application/problem+json"
     evaluations = client.get("/api/v1/evaluations", headers=bearer(token)).get_json()["items"]
@@ -161,9 +177,17 @@ def test_cursor_pages_walk_every_call_once(client, make):
 
 
 def _spoken(call):
-    call.transcript.segments.append(TranscriptSegment(
-        position=0, speaker="customer", start=0.0, end=1.5, text="Mon numéro est le 06 12 34 56 78.",
-        redacted_text="Mon numéro est le [téléphone].", words=[]))
+    call.transcript.segments.append(
+        TranscriptSegment(
+            position=0,
+            speaker="customer",
+            start=0.0,
+            end=1.5,
+            text="Mon numéro est le 06 12 34 56 78.",
+            redacted_text="Mon numéro est le [téléphone].",
+            words=[],
+        )
+    )
     db.session.commit()
 
 
@@ -192,8 +216,9 @@ def test_evaluations_give_automatic_and_final_scores_filtered_by_kind_team_agent
     automatic = client.get("/api/v1/evaluations?kind=automatic", headers=token).get_json()["items"]
     assert automatic and {e["kind"] for e in automatic} == {"automatic"}
     assert {e["agent"]["id"] for e in automatic} == {elsewhere.id}
-    assert client.get(f"/api/v1/evaluations?team={elsewhere.team_id}&kind=final",
-                      headers=token).get_json()["items"] == []
+    assert (
+        client.get(f"/api/v1/evaluations?team={elsewhere.team_id}&kind=final", headers=token).get_json()["items"] == []
+    )
     outside = client.get("/api/v1/evaluations?start=2025-01-01&end=2025-01-31", headers=token).get_json()
     assert outside["items"] == []
 
@@ -204,15 +229,19 @@ def test_the_ndjson_export_streams_a_periods_final_evaluations_with_the_csv_colu
     agent = make.agent()
     final_evaluation(bare_call(agent))
     db.session.commit()
-    response = client.get("/api/v1/evaluations.ndjson?start=2026-11-01&end=2026-11-30",
-                          headers=bearer(token_for(make.user("qa_manager"), "evaluations:read")))
+    response = client.get(
+        "/api/v1/evaluations.ndjson?start=2026-11-01&end=2026-11-30",
+        headers=bearer(token_for(make.user("qa_manager"), "evaluations:read")),
+    )
     assert response.mimetype == "application/x-ndjson"
     lines = [json.loads(line) for line in response.get_data(as_text=True).splitlines()]
     assert len(lines) == 1 and set(EXPORT_COLUMNS) <= set(lines[0])
     assert lines[0]["agent_id"] == agent.id
     assert lines[0]["criteria"]["jargon"] == {"final_score": 60.0, "automatic_score": 65.0, "na": False}
-    backwards = client.get("/api/v1/evaluations.ndjson?start=2026-11-30&end=2026-11-01",
-                           headers=bearer(token_for(make.user("qa_manager"), "evaluations:read")))
+    backwards = client.get(
+        "/api/v1/evaluations.ndjson?start=2026-11-30&end=2026-11-01",
+        headers=bearer(token_for(make.user("qa_manager"), "evaluations:read")),
+    )
     assert backwards.status_code == 422
 
 
@@ -232,11 +261,15 @@ def test_an_unexpected_failure_is_a_500_problem_not_a_page(app, client, make, mo
     monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)
     monkeypatch.setattr(calls_api, "progress_of", lambda call: 1 / 0)
     call = make.call()
-    response = client.get(f"/api/v1/calls/{call.id}/progress",
-                          headers=bearer(token_for(make.user("qa_manager"), "calls:read")))
+    response = client.get(
+        f"/api/v1/calls/{call.id}/progress", headers=bearer(token_for(make.user("qa_manager"), "calls:read"))
+    )
     assert response.status_code == 500 and response.get_json() == {
-        "type": "about:blank", "title": "Internal Server Error", "status": 500,
-        "detail": response.get_json()["detail"]}
+        "type": "about:blank",
+        "title": "Internal Server Error",
+        "status": 500,
+        "detail": response.get_json()["detail"],
+    }
 
 
 def test_unknown_paths_and_methods_under_v1_are_problems_too(client, make):

@@ -27,8 +27,9 @@ def test_a_scored_call_is_posted_to_the_subscriber_with_a_valid_signature(make):
     headers = request["headers"]
     assert verify(sub.secret, headers["X-Ecoute-Timestamp"], request["body"], headers["X-Ecoute-Signature"])
     assert not verify("another-secret", headers["X-Ecoute-Timestamp"], request["body"], headers["X-Ecoute-Signature"])
-    assert not verify(sub.secret, str(int(headers["X-Ecoute-Timestamp"]) + 1), request["body"],
-                      headers["X-Ecoute-Signature"])
+    assert not verify(
+        sub.secret, str(int(headers["X-Ecoute-Timestamp"]) + 1), request["body"], headers["X-Ecoute-Signature"]
+    )
     payload = json.loads(request["body"])
     assert payload["data"]["call_id"] == call.id and payload["data"]["evaluation_id"]
     assert headers["X-Ecoute-Delivery"] == str(payload["id"])
@@ -44,8 +45,7 @@ def test_a_receiver_error_is_retried_until_it_answers(make):
     job = db.session.scalars(select(Job).where(Job.kind == "webhook")).one()
     assert delivery.response_status == 200 and delivery.delivered_at is not None
     assert job.status == "done" and job.attempts == 3
-    assert [entry["error"] for entry in job.log] == ["the receiver answered HTTP 500",
-                                                     "the receiver answered HTTP 503"]
+    assert [entry["error"] for entry in job.log] == ["the receiver answered HTTP 500", "the receiver answered HTTP 503"]
 
 
 def test_a_receiver_that_keeps_failing_shows_in_the_delivery_log(app, client, make, login_as, monkeypatch):
@@ -73,13 +73,17 @@ def test_every_event_of_a_review_and_dispute_reaches_the_subscriber(make):
         finalise(db.session, draft, reviewer)
         db.session.commit()  # the sheet is rendered by its job, after this commit
         sheet = sheet_for(db.session, draft.id)
-        dispute = raise_dispute(db.session, sheet, agent_user, "active_listening", "I did reformulate.",
-                                window_days=14)
+        dispute = raise_dispute(db.session, sheet, agent_user, "active_listening", "I did reformulate.", window_days=14)
         db.session.commit()
         resolve_dispute(db.session, dispute, reviewer, accept=False, resolution="The reformulation is partial.")
         db.session.commit()
-    assert receiver.events() == ["call.scored", "evaluation.finalised", "sheet.issued", "dispute.opened",
-                                 "dispute.answered"]
+    assert receiver.events() == [
+        "call.scored",
+        "evaluation.finalised",
+        "sheet.issued",
+        "dispute.opened",
+        "dispute.answered",
+    ]
     answered = json.loads(receiver.received[-1]["body"])["data"]
     assert answered["dispute_id"] == dispute.id and answered["status"] == "rejected"
 
@@ -94,8 +98,9 @@ def test_a_deactivated_subscriber_hears_nothing(make):
     assert receiver.received == []
 
 
-@pytest.mark.parametrize("url", ["file:///etc/passwd", "javascript:alert(1)", "ftp://example.org/x", "example.org",
-                                 "http://"])
+@pytest.mark.parametrize(
+    "url", ["file:///etc/passwd", "javascript:alert(1)", "ftp://example.org/x", "example.org", "http://"]
+)
 def test_subscription_urls_that_are_not_http_are_refused(make, url):
     with pytest.raises(WebhookError):
         subscribe(db.session, make.user("qa_manager"), url, ["call.scored"])
@@ -103,8 +108,14 @@ def test_subscription_urls_that_are_not_http_are_refused(make, url):
 
 @pytest.mark.parametrize(
     "url",
-    ["http://127.0.0.1:8080/hook", "http://localhost/hook", "http://10.1.2.3/hook", "http://169.254.169.254/latest",
-     "http://[::1]/hook", "http://192.168.0.10/hook"],
+    [
+        "http://127.0.0.1:8080/hook",
+        "http://localhost/hook",
+        "http://10.1.2.3/hook",
+        "http://169.254.169.254/latest",
+        "http://[::1]/hook",
+        "http://192.168.0.10/hook",
+    ],
 )
 def test_subscription_urls_inside_the_network_are_refused(app, make, url, monkeypatch):
     monkeypatch.setitem(app.config, "WEBHOOK_ALLOW_PRIVATE", False)
@@ -122,24 +133,37 @@ def test_a_delivery_to_a_name_now_pointing_inside_the_network_is_not_sent(app, m
 
 def test_an_integrator_subscribes_in_the_ui_and_sends_a_test_event(client, login_as):
     login_as("qa_manager")
-    refused = client.post("/account/webhooks", data={
-        "url": "file:///etc/passwd", "events": ["call.scored"], "csrf_token": csrf_token(client, "/account/webhooks")})
+    refused = client.post(
+        "/account/webhooks",
+        data={
+            "url": "file:///etc/passwd",
+            "events": ["call.scored"],
+            "csrf_token": csrf_token(client, "/account/webhooks"),
+        },
+    )
     assert "Give an http:// or https:// address." in refused.get_data(as_text=True)
     assert db.session.scalars(select(WebhookSubscription)).all() == []
     with Receiver() as receiver:
-        page = client.post("/account/webhooks", data={
-            "url": receiver.url, "events": ["call.scored", "sheet.issued"],
-            "csrf_token": csrf_token(client, "/account/webhooks")}).get_data(as_text=True)
+        page = client.post(
+            "/account/webhooks",
+            data={
+                "url": receiver.url,
+                "events": ["call.scored", "sheet.issued"],
+                "csrf_token": csrf_token(client, "/account/webhooks"),
+            },
+        ).get_data(as_text=True)
         secret = re.search(r'data-role="secret">([0-9a-f]+)<', page).group(1)
         sub = db.session.scalars(select(WebhookSubscription)).one()
-        assert "data-role=\"secret\"" not in client.get("/account/webhooks").get_data(as_text=True)
-        response = client.post(f"/account/webhooks/{sub.id}/test",
-                               data={"csrf_token": csrf_token(client, "/account/webhooks")})
+        assert 'data-role="secret"' not in client.get("/account/webhooks").get_data(as_text=True)
+        response = client.post(
+            f"/account/webhooks/{sub.id}/test", data={"csrf_token": csrf_token(client, "/account/webhooks")}
+        )
         assert response.status_code == 302
     assert receiver.events() == ["ping"]
     request = receiver.received[0]
-    assert verify(secret, request["headers"]["X-Ecoute-Timestamp"], request["body"],
-                  request["headers"]["X-Ecoute-Signature"])
+    assert verify(
+        secret, request["headers"]["X-Ecoute-Timestamp"], request["body"], request["headers"]["X-Ecoute-Signature"]
+    )
     log = client.get(f"/account/webhooks/{sub.id}").get_data(as_text=True)
     assert "Delivered" in log and "HTTP 200" in log
 
@@ -173,15 +197,16 @@ def test_an_integration_manages_its_subscriptions_through_the_api(client, make):
     from tests.api.factories import bearer, token_for
 
     token = bearer(token_for(make.user("qa_manager"), "webhooks"))
-    refused = client.post("/api/v1/webhooks", json={"url": "ftp://example.org/x", "events": ["call.scored"]},
-                          headers=token)
+    refused = client.post(
+        "/api/v1/webhooks", json={"url": "ftp://example.org/x", "events": ["call.scored"]}, headers=token
+    )
     assert refused.status_code == 422 and refused.get_json()["detail"] == "Give an http:// or https:// address."
-    unknown = client.post("/api/v1/webhooks", json={"url": "https://bi.example.org/hook", "events": ["call.deleted"]},
-                          headers=token)
+    unknown = client.post(
+        "/api/v1/webhooks", json={"url": "https://bi.example.org/hook", "events": ["call.deleted"]}, headers=token
+    )
     assert unknown.status_code == 422 and "events" in unknown.get_json()["errors"]["json"]
     with Receiver(statuses=[500]) as receiver:
-        created = client.post("/api/v1/webhooks", json={"url": receiver.url, "events": ["sheet.issued"]},
-                              headers=token)
+        created = client.post("/api/v1/webhooks", json={"url": receiver.url, "events": ["sheet.issued"]}, headers=token)
         assert created.status_code == 201
         sub = created.get_json()
         assert [s["id"] for s in client.get("/api/v1/webhooks", headers=token).get_json()["items"]] == [sub["id"]]
@@ -189,10 +214,15 @@ def test_an_integration_manages_its_subscriptions_through_the_api(client, make):
         sent = client.post(f"/api/v1/webhooks/{sub['id']}/test", headers=token)
         assert sent.status_code == 202 and sent.get_json()["event"] == "ping"
     request = receiver.received[-1]
-    assert verify(sub["secret"], request["headers"]["X-Ecoute-Timestamp"], request["body"],
-                  request["headers"]["X-Ecoute-Signature"])
+    assert verify(
+        sub["secret"],
+        request["headers"]["X-Ecoute-Timestamp"],
+        request["body"],
+        request["headers"]["X-Ecoute-Signature"],
+    )
     log = client.get(f"/api/v1/webhooks/{sub['id']}/deliveries", headers=token).get_json()["items"]
     assert [(d["event"], d["status"], d["attempts"], d["response_status"]) for d in log] == [
-        ("ping", "delivered", 2, 200)]
+        ("ping", "delivered", 2, 200)
+    ]
     assert client.delete(f"/api/v1/webhooks/{sub['id']}", headers=token).status_code == 204
     assert client.get("/api/v1/webhooks", headers=token).get_json()["items"] == []

@@ -85,8 +85,9 @@ def test_login_form_refuses_a_post_without_csrf_token(client, make):
 def test_next_parameter_cannot_redirect_to_another_site(client, make):
     user = make.user("trainer")
     token = csrf_token(client, "/login")
-    response = client.post("/login?next=//evil.example/x", data={"email": user.email, "password": PASSWORD,
-                                                                  "csrf_token": token})
+    response = client.post(
+        "/login?next=//evil.example/x", data={"email": user.email, "password": PASSWORD, "csrf_token": token}
+    )
     assert response.headers["Location"] == "/"
 
 
@@ -109,11 +110,21 @@ def test_admin_creates_a_user_from_the_page_and_it_is_audited(client, make):
     admin = make.user("admin")
     login(client, admin)
     token = csrf_token(client, "/admin/users")
-    client.post("/admin/users", data={"csrf_token": token, "name": "Nina", "email": "nina@example.org",
-                                      "role": "trainer", "agent_id": "0", "password": "a-long-password"})
+    client.post(
+        "/admin/users",
+        data={
+            "csrf_token": token,
+            "name": "Nina",
+            "email": "nina@example.org",
+            "role": "trainer",
+            "agent_id": "0",
+            "password": "a-long-password",
+        },
+    )
     created = db.session.scalars(select(User).where(User.email == "nina@example.org")).one()
-    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "user.created",
-                                                        AuditEvent.target_id == created.id)).one()
+    event = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "user.created", AuditEvent.target_id == created.id)
+    ).one()
     assert event.actor_id == admin.id
 
 
@@ -130,7 +141,8 @@ def test_every_automatic_score_is_audited_with_its_rubric_version(make):
     from tests.review.conftest import scored_call
 
     call = scored_call(make)
-    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "evaluation.scored")
-                               .order_by(AuditEvent.id.desc())).first()
+    event = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "evaluation.scored").order_by(AuditEvent.id.desc())
+    ).first()
     assert event.details["call"] == call.id and event.details["rubric"] == "hotline_fr"
     assert event.details["version"] == 2 and event.details["total"] is not None

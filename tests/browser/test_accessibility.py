@@ -38,10 +38,29 @@ def world(make):
         users[role] = make.user(role)
     call, sheet_id = evaluation.call_id, sheet.id
     pages = {
-        "agent": ["/", "/calls/", f"/calls/{call}", "/me/coaching", f"/me/coaching/{sheet_id}",
-                  f"/sheets/{sheet_id}", "/notifications/", "/me/roleplays", "/me/rubric"],
-        "qa_manager": ["/", "/calls/", f"/calls/{call}", "/review/", f"/review/calls/{call}", "/review/calibration/",
-                       "/disputes/", "/reports/team", "/rubrics/", f"/rubrics/{evaluation.rubric_version.rubric.key}"],
+        "agent": [
+            "/",
+            "/calls/",
+            f"/calls/{call}",
+            "/me/coaching",
+            f"/me/coaching/{sheet_id}",
+            f"/sheets/{sheet_id}",
+            "/notifications/",
+            "/me/roleplays",
+            "/me/rubric",
+        ],
+        "qa_manager": [
+            "/",
+            "/calls/",
+            f"/calls/{call}",
+            "/review/",
+            f"/review/calls/{call}",
+            "/review/calibration/",
+            "/disputes/",
+            "/reports/team",
+            "/rubrics/",
+            f"/rubrics/{evaluation.rubric_version.rubric.key}",
+        ],
         "trainer": ["/roleplay/moments", "/roleplay/scenarios", "/roleplay/collections"],
         "admin": ["/admin/teams", "/admin/users"],
     }
@@ -50,8 +69,11 @@ def world(make):
 
 def _serious(axe, page) -> list[str]:
     violations = axe.run(page).response["violations"]
-    return [f"{v['id']} ({v['impact']}): {', '.join(n['target'][0] for n in v['nodes'][:3])}"
-            for v in violations if v["impact"] in SERIOUS]
+    return [
+        f"{v['id']} ({v['impact']}): {', '.join(n['target'][0] for n in v['nodes'][:3])}"
+        for v in violations
+        if v["impact"] in SERIOUS
+    ]
 
 
 @pytest.mark.parametrize("width", WIDTHS)
@@ -60,8 +82,9 @@ def test_the_main_pages_have_no_serious_accessibility_violation(browser, live_se
     users, pages = world
     found = {}
     for role, urls in pages.items():
-        context = browser.new_context(base_url=live_server, locale="en-GB", bypass_csp=True,
-                                      viewport={"width": WIDTHS[width], "height": 900})
+        context = browser.new_context(
+            base_url=live_server, locale="en-GB", bypass_csp=True, viewport={"width": WIDTHS[width], "height": 900}
+        )
         context.set_default_timeout(15_000)
         try:
             page = context.new_page()

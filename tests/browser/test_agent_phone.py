@@ -43,11 +43,19 @@ def test_every_agent_page_fits_a_phone_screen(new_page, make, language):
     scenario = services.create_scenario(db.session, scenario_draft(language), trainer)
     services.assign(db.session, scenario, trainer, agent=user.agent)
     db.session.commit()
-    pages = {"roleplay": f"/me/roleplays/{scenario.id}",
-             "dashboard": "/", "calls": "/calls/", "call": f"/calls/{call.id}", "coaching": "/me/coaching",
-             "history": f"/me/coaching/{sheet.id}", "sheet": f"/sheets/{sheet.id}",
-             "notifications": "/notifications/", "roleplays": "/me/roleplays", "rubric": "/me/rubric",
-             "password": "/account/password"}
+    pages = {
+        "roleplay": f"/me/roleplays/{scenario.id}",
+        "dashboard": "/",
+        "calls": "/calls/",
+        "call": f"/calls/{call.id}",
+        "coaching": "/me/coaching",
+        "history": f"/me/coaching/{sheet.id}",
+        "sheet": f"/sheets/{sheet.id}",
+        "notifications": "/notifications/",
+        "roleplays": "/me/roleplays",
+        "rubric": "/me/rubric",
+        "password": "/account/password",
+    }
     page = new_page()
     sign_in(page, user.email)
     too_wide = {}

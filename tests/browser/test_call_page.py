@@ -44,11 +44,21 @@ def test_clicking_a_line_plays_from_there_and_highlights_it(new_page, make):
     from playwright.sync_api import expect
 
     call = make.call(seconds=8)
-    lines = (Segment("agent", 0.5, 2.0, "Hello, support desk, Sam speaking."),
-             Segment("customer", 2.5, 4.5, "Hi, my VPN keeps dropping."),
-             Segment("agent", 5.0, 7.5, "Let me check your profile."))
-    store_transcript(db.session, call, Transcript(language="en", duration=8.0, segments=lines,
-                                                  info={"engine": "test", "model": "test", "attribution": "stereo"}))
+    lines = (
+        Segment("agent", 0.5, 2.0, "Hello, support desk, Sam speaking."),
+        Segment("customer", 2.5, 4.5, "Hi, my VPN keeps dropping."),
+        Segment("agent", 5.0, 7.5, "Let me check your profile."),
+    )
+    store_transcript(
+        db.session,
+        call,
+        Transcript(
+            language="en",
+            duration=8.0,
+            segments=lines,
+            info={"engine": "test", "model": "test", "attribution": "stereo"},
+        ),
+    )
     db.session.commit()
 
     page = new_page()

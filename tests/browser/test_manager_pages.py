@@ -109,8 +109,14 @@ def test_on_the_disputes_page_a_decision_ticks_only_its_own_dispute(new_page, ma
 
     for _ in range(2):
         agent = make.agent()
-        db.session.add(Dispute(sheet_id=sheet_for(agent).id, criterion_key="empathy", reason="unfair",
-                               raised_by_id=make.user("agent", agent=agent).id))
+        db.session.add(
+            Dispute(
+                sheet_id=sheet_for(agent).id,
+                criterion_key="empathy",
+                reason="unfair",
+                raised_by_id=make.user("agent", agent=agent).id,
+            )
+        )
     db.session.commit()
     page = new_page()
     sign_in(page, make.user("qa_manager").email)

@@ -31,11 +31,17 @@ def test_simultaneous_uploads_of_one_file_make_one_call_and_tell_the_others(app,
     pages: list[str] = []
 
     def send(client, token):
-        form = {"csrf_token": token, "agent_id": agent_id, "call_date": "2026-11-20T09:12",
-                "direction": "inbound", "files": (io.BytesIO(data), "call.wav")}
+        form = {
+            "csrf_token": token,
+            "agent_id": agent_id,
+            "call_date": "2026-11-20T09:12",
+            "direction": "inbound",
+            "files": (io.BytesIO(data), "call.wav"),
+        }
         with app.app_context():
-            response = client.post("/calls/upload", data=form, content_type="multipart/form-data",
-                                   follow_redirects=True)
+            response = client.post(
+                "/calls/upload", data=form, content_type="multipart/form-data", follow_redirects=True
+            )
             pages.append(response.get_data(as_text=True))
 
     threads = [threading.Thread(target=send, args=c) for c in clients]

@@ -17,8 +17,11 @@ def _listed(client, query: str) -> str:
 def _with_scores(call, total: float, empathy: float):
     evaluation = db.session.scalars(select(Evaluation).where(Evaluation.call_id == call.id)).one()
     evaluation.total = total
-    db.session.scalars(select(CriterionScore).where(CriterionScore.evaluation_id == evaluation.id,
-                                                    CriterionScore.criterion_key == "empathy")).one().score = empathy
+    db.session.scalars(
+        select(CriterionScore).where(
+            CriterionScore.evaluation_id == evaluation.id, CriterionScore.criterion_key == "empathy"
+        )
+    ).one().score = empathy
     db.session.commit()
     return call
 

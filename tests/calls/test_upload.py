@@ -69,13 +69,14 @@ def test_several_recordings_upload_at_once(client, make, login_as):
     [
         ("empty.wav", b"", "The file is empty."),
         ("notes.wav", b"Ceci n'est pas un son.\n" * 50, "not a readable audio recording"),
-        ("cut.wav", wav_bytes(seconds=3)[: 4000], "truncated or corrupt"),
+        ("cut.wav", wav_bytes(seconds=3)[:4000], "truncated or corrupt"),
         ("garbage.mp3", random.Random(3).randbytes(20000), "not a readable audio recording"),
     ],
     ids=["zero-byte", "renamed-text", "truncated", "corrupt-mp3"],
 )
-def test_bad_audio_is_refused_with_a_clear_message_and_nothing_stored(app, client, make, login_as, name, content,
-                                                                      message):
+def test_bad_audio_is_refused_with_a_clear_message_and_nothing_stored(
+    app, client, make, login_as, name, content, message
+):
     login_as("qa_manager")
     response = _upload(client, make.agent(), [(name, content)])
     page = response.get_data(as_text=True)
@@ -127,8 +128,11 @@ def test_a_file_name_with_a_path_is_shown_without_it_and_never_used_on_disk(app,
 def test_upload_without_csrf_token_is_refused(client, make, login_as):
     login_as("qa_manager")
     agent = make.agent()
-    response = client.post("/calls/upload", data={"agent_id": agent.id, "files": [(io.BytesIO(wav_bytes()), "a.wav")]},
-                           content_type="multipart/form-data")
+    response = client.post(
+        "/calls/upload",
+        data={"agent_id": agent.id, "files": [(io.BytesIO(wav_bytes()), "a.wav")]},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 400
     assert db.session.scalar(select(func.count(Call.id))) == 0
 
@@ -150,8 +154,9 @@ def _aiff_bytes() -> bytes:
     buf = io.BytesIO()
     with av.open(buf, "w", format="aiff") as out:
         stream = out.add_stream("pcm_s16be", rate=16000, layout="mono")
-        frame = av.AudioFrame.from_ndarray((np.sin(np.arange(16000) / 8) * 8000).astype("<i2")[None, :],
-                                           format="s16", layout="mono")
+        frame = av.AudioFrame.from_ndarray(
+            (np.sin(np.arange(16000) / 8) * 8000).astype("<i2")[None, :], format="s16", layout="mono"
+        )
         frame.sample_rate = 16000
         for packet in stream.encode(frame):
             out.mux(packet)
@@ -160,8 +165,7 @@ def _aiff_bytes() -> bytes:
     return buf.getvalue()
 
 
-def test_audio_in_a_format_outside_the_accepted_list_is_refused_and_nothing_is_stored(app, client, make,
-                                                                                         login_as):
+def test_audio_in_a_format_outside_the_accepted_list_is_refused_and_nothing_is_stored(app, client, make, login_as):
     login_as("qa_manager")
     response = _upload(client, make.agent(), [("message.aiff", _aiff_bytes())])
     page = response.get_data(as_text=True)

@@ -34,8 +34,9 @@ LINES = {
 }
 
 
-def reviewed_lines(make, *, language: str = "fr", agent=None, reviewer=None, actions=True, total=None,
-                   finalized_at=None, seconds=2.0) -> Evaluation:
+def reviewed_lines(
+    make, *, language: str = "fr", agent=None, reviewer=None, actions=True, total=None, finalized_at=None, seconds=2.0
+) -> Evaluation:
     """The LINES call scored, then finalised by hand (the review screen's job, not tested here) with a strength and
     an action item."""
     agent = agent or make.agent(make.team(language=language), name="Julie Martin" if language == "fr" else "Sam Lee")
@@ -44,13 +45,30 @@ def reviewed_lines(make, *, language: str = "fr", agent=None, reviewer=None, act
     segments = tuple(
         Segment(speaker, 5.0 * i, 5.0 * i + 4.5, text) for i, (speaker, text) in enumerate(LINES[language])
     )
-    store_transcript(db.session, call, Transcript(language=language, duration=184.0, segments=segments,
-                                                  info={"engine": "test", "model": "test", "attribution": "stereo"}))
-    action = ("Reformuler avant de répondre" if language == "fr" else "Play the problem back first", False,
-              date(2026, 12, 1))
+    store_transcript(
+        db.session,
+        call,
+        Transcript(
+            language=language,
+            duration=184.0,
+            segments=segments,
+            info={"engine": "test", "model": "test", "attribution": "stereo"},
+        ),
+    )
+    action = (
+        "Reformuler avant de répondre" if language == "fr" else "Play the problem back first",
+        False,
+        date(2026, 12, 1),
+    )
     evaluation = helpers.final_evaluation(
-        call, scored=True, total=total, reviewer=reviewer, finalized_at=finalized_at or utcnow(),
-        strengths="Accueil chaleureux" if language == "fr" else "Warm greeting", actions=(action,) if actions else ())
+        call,
+        scored=True,
+        total=total,
+        reviewer=reviewer,
+        finalized_at=finalized_at or utcnow(),
+        strengths="Accueil chaleureux" if language == "fr" else "Warm greeting",
+        actions=(action,) if actions else (),
+    )
     db.session.commit()
     return evaluation
 

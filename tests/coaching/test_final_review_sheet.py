@@ -33,11 +33,26 @@ def _scored(make, unsure: set[str] = frozenset()):
     agent = make.agent(make.team(language="fr"), name="Julie Martin")
     call = make.call(agent, seconds=2)
     segments = tuple(Segment(s, 5.0 * i, 5.0 * i + 4.5, t) for i, (s, t) in enumerate(LINES["fr"]))
-    store_transcript(db.session, call, Transcript(language="fr", duration=184.0, segments=segments,
-                                                  info={"engine": "test", "model": "test", "attribution": "stereo"}))
+    store_transcript(
+        db.session,
+        call,
+        Transcript(
+            language="fr",
+            duration=184.0,
+            segments=segments,
+            info={"engine": "test", "model": "test", "attribution": "stereo"},
+        ),
+    )
     for row in call.transcript.segments:  # word confidences as the recogniser gives them
-        row.words = [{"start": row.start + i * 0.2, "end": row.start + i * 0.2 + 0.15, "word": w,
-                      "probability": 0.2 if w.strip(".,?") in unsure else 0.95} for i, w in enumerate(row.text.split())]
+        row.words = [
+            {
+                "start": row.start + i * 0.2,
+                "end": row.start + i * 0.2 + 0.15,
+                "word": w,
+                "probability": 0.2 if w.strip(".,?") in unsure else 0.95,
+            }
+            for i, w in enumerate(row.text.split())
+        ]
     return call, score_call(db.session, call)
 
 
@@ -54,8 +69,10 @@ def _pdf(evaluation) -> str:
 
 def _review(call, reviewer, scores, *, judgements=(), evidence=()):
     draft = start_review(db.session, call, reviewer)
-    changes = {c.criterion_key: CriterionChange(scores.get(c.criterion_key, c.score), c.na, "heard on the recording")
-               for c in draft.criteria}
+    changes = {
+        c.criterion_key: CriterionChange(scores.get(c.criterion_key, c.score), c.na, "heard on the recording")
+        for c in draft.criteria
+    }
     save_draft(db.session, draft, reviewer, changes=changes, judgements=judgements, evidence=evidence)
     return finalise(db.session, draft, reviewer)
 
@@ -71,10 +88,16 @@ def test_the_sheet_leaves_out_what_the_reviewer_rejected_or_passed_and_quotes_wh
     empathy = next(c for c in auto.criteria if c.criterion_key == "empathy")
     rejected = next(e for e in empathy.evidence if e.sign < 0)
     closing_line = next(i for i, (speaker, _) in enumerate(LINES["fr"]) if speaker == "agent" and i > 0)
-    final = _review(call, reviewer, {"closing": 85, "recording_disclaimer": 100, "greeting": 100},
-                    judgements=[Judgement(evidence_key("empathy", rejected), "rejected", "She explains the cause")],
-                    evidence=[NewEvidence("closing", closing_line, 0, 10, 1, RECAP),
-                              NewEvidence("greeting", 0, 0, 7, -1, TOO_FAST)])
+    final = _review(
+        call,
+        reviewer,
+        {"closing": 85, "recording_disclaimer": 100, "greeting": 100},
+        judgements=[Judgement(evidence_key("empathy", rejected), "rejected", "She explains the cause")],
+        evidence=[
+            NewEvidence("closing", closing_line, 0, 10, 1, RECAP),
+            NewEvidence("greeting", 0, 0, 7, -1, TOO_FAST),
+        ],
+    )
     passed = {c.criterion_key for c in final.criteria if not c.na and c.score >= threshold}
     assert {"closing", "recording_disclaimer", "greeting"} <= passed
     still_quoted = _explanations(final, lambda c, e: e.sign > 0 or c.criterion_key not in passed)
@@ -98,10 +121,23 @@ def test_after_an_accepted_dispute_the_new_sheet_says_it_is_revision_two_what_ch
     closing_negatives = _explanations(final, lambda c, e: c.criterion_key == "closing" and e.sign < 0)
     assert closing_before < 70 and closing_negatives
     with app.test_request_context():  # the services speak to the user in their language
-        dispute = raise_dispute(db.session, first, agent_user, "closing", "I did give the next steps",
-                                window_days=14, now=utcnow() + timedelta(minutes=1))
-        revision = resolve_dispute(db.session, dispute, reviewer, accept=True, new_score=90,
-                                   resolution="Les prochaines étapes sont bien annoncées à 0:22")
+        dispute = raise_dispute(
+            db.session,
+            first,
+            agent_user,
+            "closing",
+            "I did give the next steps",
+            window_days=14,
+            now=utcnow() + timedelta(minutes=1),
+        )
+        revision = resolve_dispute(
+            db.session,
+            dispute,
+            reviewer,
+            accept=True,
+            new_score=90,
+            resolution="Les prochaines étapes sont bien annoncées à 0:22",
+        )
     db.session.commit()
     text = _pdf(db.session.get(Evaluation, revision.id))
     assert _squeeze("Révision 2") in text and _squeeze("Ce qui a changé") in text

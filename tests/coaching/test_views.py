@@ -67,8 +67,7 @@ def test_an_unknown_sheet_is_not_found(client, login_as, app):
     assert client.get("/sheets/987654").status_code == 404
 
 
-def test_the_sheet_page_leads_back_to_the_agents_coaching_and_plays_each_quote_from_its_moment(client, login_as,
-                                                                                                sheet):
+def test_the_sheet_page_leads_back_to_the_agents_coaching_and_plays_each_quote_from_its_moment(client, login_as, sheet):
     from app.teams.models import Agent
 
     login_as("agent", agent=db.session.get(Agent, sheet.agent_id))

@@ -26,5 +26,6 @@ def test_demo_calls_are_dated_in_the_current_week_whatever_the_day():
         for days_ago in (1, 2, 3):
             when = demo_call_date({"days_ago": days_ago, "time": "09:12"}, today)
             assert start <= when < end and when.date() <= today
-    assert demo_call_date({"days_ago": 2, "time": "14:40"}, date(2026, 12, 3)).isoformat() == \
-        "2026-12-01T14:40:00+00:00"
+    assert (
+        demo_call_date({"days_ago": 2, "time": "14:40"}, date(2026, 12, 3)).isoformat() == "2026-12-01T14:40:00+00:00"
+    )

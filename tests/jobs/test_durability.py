@@ -20,12 +20,22 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _start_worker(app, instance: Path, queue_name: str) -> subprocess.Popen:
-    env = {**os.environ, "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "ECOUTE_INSTANCE": str(instance),
-           "QUEUE_NAME": queue_name, "PYTHONPATH": str(ROOT)}  # the production heartbeat and staleness
+    env = {
+        **os.environ,
+        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+        "ECOUTE_INSTANCE": str(instance),
+        "QUEUE_NAME": queue_name,
+        "PYTHONPATH": str(ROOT),
+    }  # the production heartbeat and staleness
     if app.config.get("REDIS_URL"):
         env["REDIS_URL"] = app.config["REDIS_URL"]
-    return subprocess.Popen([sys.executable, str(ROOT / "tests/jobs/slow_worker.py")], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    return subprocess.Popen(
+        [sys.executable, str(ROOT / "tests/jobs/slow_worker.py")],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
 
 
 def _job(job_id: int) -> Job:

@@ -27,14 +27,19 @@ def queue_down(app, monkeypatch):
 
 
 def _upload(client, agent, seed: int = 5):
-    data = {"csrf_token": csrf_token(client, "/calls/upload"), "agent_id": str(agent.id),
-            "call_date": "2026-11-20T09:12", "direction": "inbound",
-            "files": (io.BytesIO(wav_bytes(seed=seed)), "call.wav")}
+    data = {
+        "csrf_token": csrf_token(client, "/calls/upload"),
+        "agent_id": str(agent.id),
+        "call_date": "2026-11-20T09:12",
+        "direction": "inbound",
+        "files": (io.BytesIO(wav_bytes(seed=seed)), "call.wav"),
+    }
     return client.post("/calls/upload", data=data, content_type="multipart/form-data", follow_redirects=True)
 
 
 def test_an_upload_while_the_queue_is_down_is_stored_and_says_transcription_will_follow(
-        app, client, make, login_as, queue_down):
+    app, client, make, login_as, queue_down
+):
     agent = make.agent()
     login_as("qa_manager")
     response = _upload(client, agent)

@@ -31,11 +31,12 @@ def _corrupt_behaviour_model(directory: Path) -> Path:
 
 
 PERMANENT = {
-    "malformed transcript": (lambda tmp: transcript_from_json('{"language": "fr", "segments": [{"speaker": 3}]}'),
-                             "segments[0]"),
+    "malformed transcript": (
+        lambda tmp: transcript_from_json('{"language": "fr", "segments": [{"speaker": 3}]}'),
+        "segments[0]",
+    ),
     "malformed rubric": (lambda tmp: load_rubric_text("id: broken\ncriteria: 12\n", "broken.yaml"), "broken.yaml"),
-    "corrupt behaviour model": (lambda tmp: load_model(_corrupt_behaviour_model(tmp / "model")),
-                                "sha256 differs"),
+    "corrupt behaviour model": (lambda tmp: load_model(_corrupt_behaviour_model(tmp / "model")), "sha256 differs"),
     "missing whisper model": (lambda tmp: resolve_model(str(tmp / "no-such-model")), "does not exist"),
     "invalid value": (lambda tmp: int("twelve"), "invalid literal for int()"),
     "missing key": (lambda tmp: {}["segments"], "KeyError: 'segments'"),
@@ -80,10 +81,14 @@ def test_the_call_page_shows_why_a_job_failed_and_that_it_was_not_retried(client
     assert "Not retried: another attempt would fail the same way." in page
 
 
-@pytest.mark.parametrize("error", [
-    OperationalError("UPDATE jobs SET progress=?", {}, sqlite3.OperationalError("database is locked")),
-    redis.exceptions.ConnectionError("Error 111 connecting to localhost:6379. Connection refused."),
-], ids=["database-busy", "queue-down"])
+@pytest.mark.parametrize(
+    "error",
+    [
+        OperationalError("UPDATE jobs SET progress=?", {}, sqlite3.OperationalError("database is locked")),
+        redis.exceptions.ConnectionError("Error 111 connecting to localhost:6379. Connection refused."),
+    ],
+    ids=["database-busy", "queue-down"],
+)
 def test_a_transient_failure_is_retried_and_the_job_completes(app, error):
     TRANSIENT["test_transient"] = [error]
     job = create_job(db.session, "test_transient", max_attempts=3)
@@ -94,8 +99,9 @@ def test_a_transient_failure_is_retried_and_the_job_completes(app, error):
 
 def test_a_transient_failure_that_persists_fails_after_every_attempt_is_spent(client, make, login_as):
     call = make.call()
-    TRANSIENT["test_transient"] = [OperationalError("SELECT 1", {}, sqlite3.OperationalError("database is locked"))
-                                   for _ in range(3)]
+    TRANSIENT["test_transient"] = [
+        OperationalError("SELECT 1", {}, sqlite3.OperationalError("database is locked")) for _ in range(3)
+    ]
     job = create_job(db.session, "test_transient", call_id=call.id, max_attempts=3)
     db.session.commit()
     db.session.expire_all()

@@ -19,8 +19,12 @@ from tests.conftest import wav_bytes
 
 def _imported(make):
     """A call brought in by `qa import` (nobody uploaded it in the app)."""
-    call = ingest(db.session, io.BytesIO(wav_bytes(seed=41)), "bulk.wav",
-                  CallMeta(agent=make.agent(), call_date=datetime(2026, 11, 2, 10, 0, tzinfo=UTC)))
+    call = ingest(
+        db.session,
+        io.BytesIO(wav_bytes(seed=41)),
+        "bulk.wav",
+        CallMeta(agent=make.agent(), call_date=datetime(2026, 11, 2, 10, 0, tzinfo=UTC)),
+    )
     db.session.commit()
     return call
 
@@ -34,8 +38,10 @@ def _uploaded(make):
 
 def test_an_upload_in_the_app_outranks_a_bulk_import_a_rescore_and_a_sheet(app, make):
     bulk, uploaded = _imported(make), _uploaded(make)
-    first_jobs = {c.id: db.session.scalars(select(Job).where(Job.call_id == c.id, Job.kind == "transcribe"))
-                  .first() for c in (bulk, uploaded)}
+    first_jobs = {
+        c.id: db.session.scalars(select(Job).where(Job.call_id == c.id, Job.kind == "transcribe")).first()
+        for c in (bulk, uploaded)
+    }
     assert job_priority(db.session, first_jobs[uploaded.id].id) == PRIORITY_INTERACTIVE
     assert job_priority(db.session, first_jobs[bulk.id].id) == PRIORITY_BACKGROUND
     rescore = create_job(db.session, "score", call_id=uploaded.id)  # the call was scored once already
@@ -57,8 +63,9 @@ def test_the_queue_hands_out_the_higher_priority_first(app):
 
 def test_a_committed_job_goes_to_the_queue_with_its_priority(app, make, monkeypatch):
     sent = []
-    monkeypatch.setattr(get_queue(app), "dispatch", lambda job_id, *, delay=None, priority=None:
-                        sent.append((job_id, priority)))
+    monkeypatch.setattr(
+        get_queue(app), "dispatch", lambda job_id, *, delay=None, priority=None: sent.append((job_id, priority))
+    )
     uploaded = _uploaded(make)
     job = create_job(db.session, "transcribe", call_id=uploaded.id)
     db.session.commit()

@@ -89,8 +89,13 @@ def test_recovery_requeues_a_job_whose_worker_vanished(app):
 
     from app.db import utcnow
 
-    job = Job(kind="test_second", status=JobStatus.RUNNING, attempts=1, max_attempts=3,
-              heartbeat_at=utcnow() - timedelta(hours=1))
+    job = Job(
+        kind="test_second",
+        status=JobStatus.RUNNING,
+        attempts=1,
+        max_attempts=3,
+        heartbeat_at=utcnow() - timedelta(hours=1),
+    )
     db.session.add(job)
     db.session.commit()
     assert recover_jobs(requeue_waiting=False) == 1

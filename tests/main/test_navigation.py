@@ -6,7 +6,7 @@ import re
 
 
 def _nav(page: str) -> str:
-    return page[page.index('<nav aria-label="Main">'):page.index("</nav>")]
+    return page[page.index('<nav aria-label="Main">') : page.index("</nav>")]
 
 
 def _top_level_labels(nav: str) -> list[str]:
@@ -20,7 +20,7 @@ def test_an_admin_without_an_agent_gets_no_agent_pages_and_a_grouped_administrat
     labels = _top_level_labels(nav)
     assert "My coaching" not in nav and "My rubric" not in nav and "My role-plays" not in nav
     assert "<summary>Administration</summary>" in nav
-    administration = nav[nav.index("<details"):nav.index("</details>")]
+    administration = nav[nav.index("<details") : nav.index("</details>")]
     for page in ("Teams", "Users", "Rubrics"):
         assert f">{page}</a>" in administration and page not in labels
     assert len(labels) <= 10, labels

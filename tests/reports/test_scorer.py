@@ -35,22 +35,51 @@ def _on(day: int) -> datetime:
 def review(call, scores: dict, evidence: tuple = (), reviewer=None) -> Evaluation:
     """A final review: criterion -> (final, automatic); evidence (criterion, rule, sign, source, text), automatic
     items rejected by `reviewer`. Written as a draft first: a final evaluation refuses new rows."""
-    evaluation = Evaluation(call_id=call.id, rubric_version_id=current_version(db.session, "hotline_fr").id,
-                            kind="review", status=EvaluationStatus.DRAFT, finalized_at=datetime.now(UTC), total=50.0)
-    evaluation.criteria = [CriterionScore(position=i, criterion_key=k, score=s, auto_score=a, weight=1.0)
-                           for i, (k, (s, a)) in enumerate(scores.items())]
+    evaluation = Evaluation(
+        call_id=call.id,
+        rubric_version_id=current_version(db.session, "hotline_fr").id,
+        kind="review",
+        status=EvaluationStatus.DRAFT,
+        finalized_at=datetime.now(UTC),
+        total=50.0,
+    )
+    evaluation.criteria = [
+        CriterionScore(position=i, criterion_key=k, score=s, auto_score=a, weight=1.0)
+        for i, (k, (s, a)) in enumerate(scores.items())
+    ]
     db.session.add(evaluation)
     db.session.flush()
     for key, rule, sign, source, text in evidence:
         row = next(c for c in evaluation.criteria if c.criterion_key == key)
-        item = Evidence(segment_index=0, char_start=0, char_end=4, start=0.0, end=1.0, rule=rule, sign=sign,
-                        explanation=text, source=source)
+        item = Evidence(
+            segment_index=0,
+            char_start=0,
+            char_end=4,
+            start=0.0,
+            end=1.0,
+            rule=rule,
+            sign=sign,
+            explanation=text,
+            source=source,
+        )
         row.evidence.append(item)
         db.session.flush()
         if source == "auto":
-            db.session.add(EvidenceVerdict(evidence_id=item.id, evaluation_id=evaluation.id, call_id=call.id,
-                                           criterion_key=key, segment_index=0, char_start=0, char_end=4, rule=rule,
-                                           sign=sign, verdict="rejected", reviewer_id=reviewer.id))
+            db.session.add(
+                EvidenceVerdict(
+                    evidence_id=item.id,
+                    evaluation_id=evaluation.id,
+                    call_id=call.id,
+                    criterion_key=key,
+                    segment_index=0,
+                    char_start=0,
+                    char_end=4,
+                    rule=rule,
+                    sign=sign,
+                    verdict="rejected",
+                    reviewer_id=reviewer.id,
+                )
+            )
     db.session.flush()
     evaluation.status = EvaluationStatus.FINAL
     db.session.flush()
@@ -105,10 +134,10 @@ def test_the_minimum_number_of_reviews_is_configurable(client, login_as, reviews
 def test_the_evidence_reviewers_rejected_or_added_links_to_the_calls(client, login_as, reviews):
     login_as("qa_manager")
     page = client.get(URL).get_data(as_text=True)
-    rejected = page[page.index("rejected most often"):page.index("added evidence most often")]
+    rejected = page[page.index("rejected most often") : page.index("added evidence most often")]
     assert "2×" in rejected and "reflection" in rejected
     assert all(f'/calls/{e.call_id}"' in rejected for e in reviews[:2])
-    added = page[page.index("added evidence most often"):]
+    added = page[page.index("added evidence most often") :]
     assert "cuts the customer off" in added and f'/calls/{reviews[2].call_id}"' in added
 
 
@@ -116,15 +145,19 @@ def test_a_qa_manager_reads_the_page_but_cannot_fit(client, login_as, reviews):
     login_as("qa_manager")
     page = client.get(URL).get_data(as_text=True)
     assert "Fit to these reviews" not in page
-    response = client.post("/reports/scorer/fit" + URL[len("/reports/scorer"):],
-                           data={"csrf_token": csrf_token(client, URL), "fit": "1"})
+    response = client.post(
+        "/reports/scorer/fit" + URL[len("/reports/scorer") :], data={"csrf_token": csrf_token(client, URL), "fit": "1"}
+    )
     assert response.status_code == 403
 
 
 def test_a_fit_on_too_few_reviews_is_refused_on_the_page(client, login_as, reviews):
     login_as("admin")
-    response = client.post("/reports/scorer/fit" + URL[len("/reports/scorer"):],
-                           data={"csrf_token": csrf_token(client, URL), "fit": "1"}, follow_redirects=True)
+    response = client.post(
+        "/reports/scorer/fit" + URL[len("/reports/scorer") :],
+        data={"csrf_token": csrf_token(client, URL), "fit": "1"},
+        follow_redirects=True,
+    )
     assert "Too few reviews to fit hotline_fr: at least 3 per criterion" in response.get_data(as_text=True)
     assert [v.version for v in db.session.scalars(select(RubricVersion))] == [2]
 
@@ -143,20 +176,28 @@ def pace_reviews(make):
         auto = round((talk + mono) / 2, 1)
         row = bare_call(agent, _on(1 + i % 28))
         store_transcript(db.session, row, transcript)
-        evaluation = Evaluation(call_id=row.id, rubric_version_id=version.id, kind="review",
-                                status=EvaluationStatus.FINAL, finalized_at=_on(29), total=auto)
-        evaluation.criteria = [CriterionScore(criterion_key="balance", score=round(0.9 * talk + 0.1 * mono, 1),
-                                              auto_score=auto, weight=100.0)]
+        evaluation = Evaluation(
+            call_id=row.id,
+            rubric_version_id=version.id,
+            kind="review",
+            status=EvaluationStatus.FINAL,
+            finalized_at=_on(29),
+            total=auto,
+        )
+        evaluation.criteria = [
+            CriterionScore(
+                criterion_key="balance", score=round(0.9 * talk + 0.1 * mono, 1), auto_score=auto, weight=100.0
+            )
+        ]
         db.session.add(evaluation)
     db.session.commit()
     return version
 
 
-def test_an_admin_fits_on_the_page_sees_before_and_after_then_publishes_a_new_version(client, login_as,
-                                                                                    pace_reviews):
+def test_an_admin_fits_on_the_page_sees_before_and_after_then_publishes_a_new_version(client, login_as, pace_reviews):
     login_as("admin")
     url = "/reports/scorer?date_from=2026-11-01&date_to=2026-11-30&min_reviews=30"
-    fit_url = "/reports/scorer/fit" + url[len("/reports/scorer"):]
+    fit_url = "/reports/scorer/fit" + url[len("/reports/scorer") :]
     page = client.post(fit_url, data={"csrf_token": csrf_token(client, url), "fit": "1"}).get_data(as_text=True)
     assert "pace_en version 3, held-out folds" in page and "adopted" in page
     before, after = (float(x) for x in re.search(r"<td>([\d.]+) → ([\d.]+)</td>\s*<td>[\d.]+ → ", page).groups())
@@ -172,8 +213,9 @@ def test_an_admin_fits_on_the_page_sees_before_and_after_then_publishes_a_new_ve
     assert len(old) == 40  # the reviews keep the version they were made on
 
 
-@pytest.mark.parametrize(("role", "listed"), [("qa_manager", True), ("admin", True), ("trainer", False),
-                                              ("agent", False)])
+@pytest.mark.parametrize(
+    ("role", "listed"), [("qa_manager", True), ("admin", True), ("trainer", False), ("agent", False)]
+)
 def test_the_navigation_links_the_page_for_qa_managers_and_admins_only(client, login_as, role, listed):
     login_as(role)
     assert ('href="/reports/scorer"' in client.get("/").get_data(as_text=True)) is listed

@@ -31,20 +31,33 @@ def dataset(make):
     """Team A: Alice (80/90 and 60/50 on listening), Bob (30); team B: Chloé (100). One superseded revision."""
     team_a, team_b = make.team("Team A"), make.team("Team B")
     alice, bob, chloe = make.agent(team_a, "Alice"), make.agent(team_a, "Bob"), make.agent(team_b, "Chloé")
-    final_evaluation(bare_call(alice, _on(3)), {"active_listening": (80.0, 90.0), "empathy": (70.0, 40.0)},
-                     total=75.0)
-    final_evaluation(bare_call(alice, _on(10)), {"active_listening": (60.0, 50.0), "empathy": (None, None)},
-                     total=65.0, na=("empathy",))
+    final_evaluation(bare_call(alice, _on(3)), {"active_listening": (80.0, 90.0), "empathy": (70.0, 40.0)}, total=75.0)
+    final_evaluation(
+        bare_call(alice, _on(10)),
+        {"active_listening": (60.0, 50.0), "empathy": (None, None)},
+        total=65.0,
+        na=("empathy",),
+    )
     old = final_evaluation(bare_call(bob, _on(4)), {"active_listening": (10.0, 10.0)}, total=10.0)
     final_evaluation(old.call, {"active_listening": (30.0, 10.0)}, total=30.0, parent=old)  # replaces it
     chloe_eval = final_evaluation(bare_call(chloe, _on(5)), {"active_listening": (100.0, 95.0)}, total=100.0)
     final_evaluation(bare_call(chloe, datetime(2026, 10, 1, tzinfo=UTC)), total=0.0)  # outside November
     sheet = issue(chloe_eval)
-    db.session.add(Dispute(sheet_id=sheet.id, criterion_key="active_listening", reason="r",
-                           raised_by_id=make.user("agent", agent=chloe).id))
-    db.session.add_all([ReviewAssignment(call_id=old.call_id, status="done"),
-                        ReviewAssignment(call_id=bare_call(bob, _on(6)).id, status="open"),
-                        ReviewAssignment(call_id=chloe_eval.call_id, status="done")])
+    db.session.add(
+        Dispute(
+            sheet_id=sheet.id,
+            criterion_key="active_listening",
+            reason="r",
+            raised_by_id=make.user("agent", agent=chloe).id,
+        )
+    )
+    db.session.add_all(
+        [
+            ReviewAssignment(call_id=old.call_id, status="done"),
+            ReviewAssignment(call_id=bare_call(bob, _on(6)).id, status="open"),
+            ReviewAssignment(call_id=chloe_eval.call_id, status="done"),
+        ]
+    )
     db.session.commit()
     return {"A": team_a, "B": team_b, "alice": alice, "bob": bob, "chloe": chloe}
 
@@ -92,19 +105,36 @@ def test_the_csv_export_has_one_row_per_current_final_evaluation_with_criterion_
     response = client.get(f"/reports/evaluations.csv?team={dataset['A'].id}&date_from=2026-11-01&date_to=2026-11-30")
     assert response.mimetype == "text/csv" and "attachment" in response.headers["Content-Disposition"]
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
-    assert list(rows[0])[:13] == ["evaluation_id", "revision", "call_id", "external_id", "call_date", "team", "agent",
-                                  "agent_ref", "rubric", "rubric_version", "total", "auto_failed", "finalized_at"]
+    assert list(rows[0])[:13] == [
+        "evaluation_id",
+        "revision",
+        "call_id",
+        "external_id",
+        "call_date",
+        "team",
+        "agent",
+        "agent_ref",
+        "rubric",
+        "rubric_version",
+        "total",
+        "auto_failed",
+        "finalized_at",
+    ]
     assert list(rows[0])[13:16] == ["direction", "team_id", "agent_id"]  # the API's NDJSON export has them too
     assert {"active_listening", "active_listening_auto", "active_listening_na", "empathy", "empathy_auto"} <= set(
-        rows[0])
+        rows[0]
+    )
     assert [(r["agent"], r["total"], r["revision"]) for r in rows] == [
-        ("Alice", "75.0", "1"), ("Bob", "30.0", "2"), ("Alice", "65.0", "1")]
+        ("Alice", "75.0", "1"),
+        ("Bob", "30.0", "2"),
+        ("Alice", "65.0", "1"),
+    ]
     assert rows[2]["empathy"] == "na" and rows[0]["empathy_auto"] == "40.0"
     assert rows[2]["empathy_na"] == "yes" and rows[0]["empathy_na"] == "no"
 
 
 def test_csv_cells_that_look_like_formulas_are_kept_as_text(client, login_as, make):
-    agent = make.agent(name="=HYPERLINK(\"http://evil\")")
+    agent = make.agent(name='=HYPERLINK("http://evil")')
     final_evaluation(bare_call(agent, _on(3)), total=50.0)
     db.session.commit()
     login_as("qa_manager")
@@ -134,8 +164,9 @@ def test_new_final_reviews_update_the_cached_figures_as_a_full_recount_would(dat
     before = next(iter(services._CACHE.values()))
     final_evaluation(bare_call(dataset["alice"], _on(12)), {"active_listening": (40.0, 45.0)}, total=40.0)
     bobs_current = db.session.scalars(select(Evaluation).where(Evaluation.total == 30.0)).one()
-    final_evaluation(bobs_current.call, {"active_listening": (55.0, 10.0)}, total=55.0,
-                     parent=bobs_current)  # replaces Bob's current figure
+    final_evaluation(
+        bobs_current.call, {"active_listening": (55.0, 10.0)}, total=55.0, parent=bobs_current
+    )  # replaces Bob's current figure
     db.session.commit()
 
     assert services._caught_up(db.session, NOV, before, *services.finals_version(db.session)) is not None

@@ -26,8 +26,16 @@ LINES = (
 def scored_call(make, agent=None, *, when: datetime | None = None, metrics: dict | None = None):
     """A French call with a transcript and its automatic evaluation."""
     call = make.call(agent or make.agent(make.team(language="fr")), seconds=2)
-    store_transcript(db.session, call, Transcript(language="fr", duration=30.0, segments=LINES,
-                                                  info={"engine": "test", "model": "test", "attribution": "stereo"}))
+    store_transcript(
+        db.session,
+        call,
+        Transcript(
+            language="fr",
+            duration=30.0,
+            segments=LINES,
+            info={"engine": "test", "model": "test", "attribution": "stereo"},
+        ),
+    )
     if when is not None:
         call.call_date = when
     if metrics is not None:
@@ -52,8 +60,11 @@ def both_read_before_either_writes(threads: int = 2):
 
     def hold(conn, cursor, statement, parameters, context, executemany):
         me = threading.get_ident()
-        if threading.current_thread() is not threading.main_thread() and me not in waited and \
-                statement.lstrip().upper().startswith(("INSERT", "UPDATE")):
+        if (
+            threading.current_thread() is not threading.main_thread()
+            and me not in waited
+            and statement.lstrip().upper().startswith(("INSERT", "UPDATE"))
+        ):
             waited.add(me)
             gate.wait()
 

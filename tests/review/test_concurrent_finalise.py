@@ -35,8 +35,11 @@ def _form(evaluation, score_changes):
     data = {"finalise": "1", "strengths": "", "improvements": ""}
     for i, c in enumerate(evaluation.criteria):
         score = score_changes.get(c.criterion_key, c.score)
-        data |= {f"criteria-{i}-key": c.criterion_key, f"criteria-{i}-score": "" if score is None else score,
-                 f"criteria-{i}-reason": "heard it myself"}
+        data |= {
+            f"criteria-{i}-key": c.criterion_key,
+            f"criteria-{i}-score": "" if score is None else score,
+            f"criteria-{i}-reason": "heard it myself",
+        }
         if c.na:
             data[f"criteria-{i}-na"] = "y"
     return data
@@ -62,10 +65,14 @@ def _race(app, call, posts):
 
 
 def _outcome(call):
-    reviews = db.session.scalars(select(Evaluation).where(Evaluation.call_id == call.id,
-                                                          Evaluation.kind == "review")).all()
-    sheets = db.session.scalars(select(CoachingSheet).join(Evaluation, Evaluation.id == CoachingSheet.evaluation_id)
-                                .where(Evaluation.call_id == call.id)).all()
+    reviews = db.session.scalars(
+        select(Evaluation).where(Evaluation.call_id == call.id, Evaluation.kind == "review")
+    ).all()
+    sheets = db.session.scalars(
+        select(CoachingSheet)
+        .join(Evaluation, Evaluation.id == CoachingSheet.evaluation_id)
+        .where(Evaluation.call_id == call.id)
+    ).all()
     jobs = db.session.scalars(select(Job).where(Job.kind == "render_sheet")).all()
     return reviews, sheets, jobs
 
@@ -116,8 +123,11 @@ def test_the_database_itself_refuses_a_second_review_with_the_same_revision(app,
     call = scored()
     auto = latest_auto_evaluation(db.session, call)
     for _ in range(2):
-        db.session.add(Evaluation(call_id=call.id, rubric_version_id=auto.rubric_version_id, kind="review",
-                                  status="final", revision=1))
+        db.session.add(
+            Evaluation(
+                call_id=call.id, rubric_version_id=auto.rubric_version_id, kind="review", status="final", revision=1
+            )
+        )
     with pytest.raises(IntegrityError):
         db.session.flush()
     db.session.rollback()

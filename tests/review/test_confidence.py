@@ -12,13 +12,14 @@ TEXT = "c'est me liste l'enfant plus, cet appel peut être enregistré"
 
 
 def _words(text: str, unsure: set[str]) -> tuple[Word, ...]:
-    return tuple(Word(i * 0.3, i * 0.3 + 0.25, w, 0.2 if w.strip(",") in unsure else 0.95)
-                 for i, w in enumerate(text.split()))
+    return tuple(
+        Word(i * 0.3, i * 0.3 + 0.25, w, 0.2 if w.strip(",") in unsure else 0.95) for i, w in enumerate(text.split())
+    )
 
 
 def test_neighbouring_uncertain_words_make_one_span():
     spans = uncertain_spans(TEXT, _words(TEXT, {"me", "liste", "l'enfant", "plus"}))
-    assert [TEXT[s.start:s.end] for s in spans] == ["me liste l'enfant plus"]
+    assert [TEXT[s.start : s.end] for s in spans] == ["me liste l'enfant plus"]
 
 
 def test_words_without_a_probability_count_as_certain():
@@ -38,8 +39,10 @@ def test_the_page_gets_the_line_in_pieces_with_the_uncertain_ones_flagged():
 
 def test_a_role_play_excerpt_never_prints_an_uncertain_word():
     lines = [("agent", "Bonjour, service client, que puis-je pour vous ?"), ("customer", TEXT)]
-    segments = [SourceSegment(i, speaker, 5.0 * i, 5.0 * i + 4, text, _words(text, {"liste", "l'enfant"}))
-                for i, (speaker, text) in enumerate(lines)]
+    segments = [
+        SourceSegment(i, speaker, 5.0 * i, 5.0 * i + 4, text, _words(text, {"liste", "l'enfant"}))
+        for i, (speaker, text) in enumerate(lines)
+    ]
     excerpt = build_excerpt(segments, 1, "fr", get_nlp("fr"), before=1, after=0)
     said = excerpt.turns[1].text
     assert "[inaudible]" in said and "liste" not in said and "enregistré" in said

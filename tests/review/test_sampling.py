@@ -17,9 +17,18 @@ from tests.review.conftest import NOV
 
 
 def _pool(n=30, agents=(1, 2)):
-    return [Candidate(call_id=i, agent_id=agents[i % len(agents)], duration=120, total=float(i * 3 % 100),
-                      criteria={"empathy": float((i * 7) % 100)}, flagged=i % 5 == 0, long_silence=i % 4 == 0)
-            for i in range(1, n + 1)]
+    return [
+        Candidate(
+            call_id=i,
+            agent_id=agents[i % len(agents)],
+            duration=120,
+            total=float(i * 3 % 100),
+            criteria={"empathy": float((i * 7) % 100)},
+            flagged=i % 5 == 0,
+            long_silence=i % 4 == 0,
+        )
+        for i in range(1, n + 1)
+    ]
 
 
 def test_the_same_seed_and_candidates_give_the_same_draw_whatever_their_order():
@@ -64,8 +73,12 @@ def test_weeks_start_on_monday_and_months_on_the_first():
 def test_krippendorffs_alpha_matches_the_textbook_example():
     # Krippendorff (2011), "Computing Krippendorff's Alpha-Reliability": 4 observers, 12 units, missing values.
     n = None
-    rows = [[1, 2, 3, 3, 2, 1, 4, 1, 2, n, n, n], [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, n, 3],
-            [n, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, n], [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, n]]
+    rows = [
+        [1, 2, 3, 3, 2, 1, 4, 1, 2, n, n, n],
+        [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, n, 3],
+        [n, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, n],
+        [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, n],
+    ]
     units = list(zip(*rows, strict=True))
     assert round(krippendorff_alpha(units, "interval"), 3) == 0.849
     assert round(krippendorff_alpha(units, "nominal"), 3) == 0.743
@@ -85,8 +98,12 @@ def test_a_draw_skips_short_calls_and_calls_already_queued_or_reviewed(scored, m
     short_plan = _plan(team, min_duration=10.0)  # the test recordings last 2 s
     assert queue.draw(db.session, short_plan, day=NOV.date(), reviewer=reviewer, seed=1) == []
     draft = start_review(db.session, calls[0], reviewer)
-    save_draft(db.session, draft, reviewer, changes={c.criterion_key: CriterionChange(c.score, c.na, "ok")
-                                                     for c in draft.criteria})
+    save_draft(
+        db.session,
+        draft,
+        reviewer,
+        changes={c.criterion_key: CriterionChange(c.score, c.na, "ok") for c in draft.criteria},
+    )
     finalise(db.session, draft, reviewer)
     db.session.add(ReviewAssignment(call_id=calls[1].id, status="open"))
     plan = _plan(team, calls_per_agent=5)
@@ -105,12 +122,17 @@ def test_coverage_counts_final_reviews_against_the_plan_and_overdue_is_tracked(s
     rows = queue.draw(db.session, plan, day=NOV.date(), reviewer=reviewer, seed=1, due_days=-1)
     assert len(queue.overdue_assignments(db.session)) == 2 and queue.is_overdue(rows[0])
     draft = start_review(db.session, calls[0], reviewer)
-    save_draft(db.session, draft, reviewer, changes={c.criterion_key: CriterionChange(c.score, c.na, "ok")
-                                                     for c in draft.criteria})
+    save_draft(
+        db.session,
+        draft,
+        reviewer,
+        changes={c.criterion_key: CriterionChange(c.score, c.na, "ok") for c in draft.criteria},
+    )
     finalise(db.session, draft, reviewer)
     db.session.commit()
     assert queue.coverage(db.session, plan, NOV.date()) == [
-        {"agent": "Julie", "agent_id": agent.id, "reviewed": 1, "planned": 2, "target": 2, "ratio": 0.5}]
+        {"agent": "Julie", "agent_id": agent.id, "reviewed": 1, "planned": 2, "target": 2, "ratio": 0.5}
+    ]
     assert len(queue.overdue_assignments(db.session, utcnow())) == 1
     assert db.session.scalars(select(ReviewAssignment).where(ReviewAssignment.status == "done")).one()
 

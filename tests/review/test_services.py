@@ -131,8 +131,13 @@ def test_a_correction_is_a_new_revision_with_who_when_and_why(scored, make):
 def test_action_items_are_kept_with_the_evaluation_and_carried_to_revisions(scored, make):
     call, reviewer = scored(), make.user("qa_manager")
     draft = start_review(db.session, call, reviewer)
-    save_draft(db.session, draft, reviewer, changes=_reasons_for_all(draft),
-               actions=[ActionDraft("Explain acronyms in plain words"), ActionDraft("  ")])
+    save_draft(
+        db.session,
+        draft,
+        reviewer,
+        changes=_reasons_for_all(draft),
+        actions=[ActionDraft("Explain acronyms in plain words"), ActionDraft("  ")],
+    )
     final = finalise(db.session, draft, reviewer)
     revised = create_revision(db.session, final, {}, reviewer, "typo in strengths", strengths="Clear greeting")
     db.session.commit()

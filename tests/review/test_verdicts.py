@@ -38,8 +38,13 @@ def test_a_rejection_with_its_reason_becomes_a_labelled_example_once_the_review_
     call, reviewer = scored(), make.user("qa_manager")
     draft = start_review(db.session, call, reviewer)
     key = _first_negative(draft)
-    save_draft(db.session, draft, reviewer, changes=_all_reasons(draft),
-               judgements=[Judgement(key, "rejected", "Not blame: she explains the cause")])
+    save_draft(
+        db.session,
+        draft,
+        reviewer,
+        changes=_all_reasons(draft),
+        judgements=[Judgement(key, "rejected", "Not blame: she explains the cause")],
+    )
     assert labelled_examples(db.session) == []  # a draft can still change its mind
     finalise(db.session, draft, reviewer)
     db.session.commit()
@@ -72,8 +77,13 @@ def test_only_automatic_evidence_of_this_review_can_be_judged(scored, make):
 def test_a_revision_keeps_the_verdicts_but_each_decision_counts_once(scored, make):
     call, reviewer = scored(), make.user("qa_manager")
     draft = start_review(db.session, call, reviewer)
-    save_draft(db.session, draft, reviewer, changes=_all_reasons(draft),
-               judgements=[Judgement(_first_negative(draft), "rejected")])
+    save_draft(
+        db.session,
+        draft,
+        reviewer,
+        changes=_all_reasons(draft),
+        judgements=[Judgement(_first_negative(draft), "rejected")],
+    )
     final = finalise(db.session, draft, reviewer)
     revision = create_revision(db.session, final, {"closing": 90}, reviewer, "Recap heard at the end")
     db.session.commit()
@@ -85,8 +95,13 @@ def test_a_revision_keeps_the_verdicts_but_each_decision_counts_once(scored, mak
 def test_a_verdict_on_a_final_review_cannot_change(scored, make):
     call, reviewer = scored(), make.user("qa_manager")
     draft = start_review(db.session, call, reviewer)
-    save_draft(db.session, draft, reviewer, changes=_all_reasons(draft),
-               judgements=[Judgement(_first_negative(draft), "confirmed")])
+    save_draft(
+        db.session,
+        draft,
+        reviewer,
+        changes=_all_reasons(draft),
+        judgements=[Judgement(_first_negative(draft), "confirmed")],
+    )
     finalise(db.session, draft, reviewer)
     db.session.commit()
     verdict = db.session.scalars(select(EvidenceVerdict)).one()
@@ -103,11 +118,18 @@ def test_the_review_screen_confirms_and_rejects_evidence_with_a_reason(client, s
     key = _first_negative(auto)
     page = client.get(f"/review/calls/{call.id}").get_data(as_text=True)
     assert f'name="verdict-{key}"' in page and 'value="rejected"' in page
-    data = {"csrf_token": csrf_token(client, f"/review/calls/{call.id}"), "save": "1",
-            f"verdict-{key}": "rejected", f"verdict_reason-{key}": "She explains, she does not blame"}
+    data = {
+        "csrf_token": csrf_token(client, f"/review/calls/{call.id}"),
+        "save": "1",
+        f"verdict-{key}": "rejected",
+        f"verdict_reason-{key}": "She explains, she does not blame",
+    }
     for i, c in enumerate(auto.criteria):
-        data |= {f"criteria-{i}-key": c.criterion_key, f"criteria-{i}-score": "" if c.score is None else c.score,
-                 f"criteria-{i}-reason": "checked"}
+        data |= {
+            f"criteria-{i}-key": c.criterion_key,
+            f"criteria-{i}-score": "" if c.score is None else c.score,
+            f"criteria-{i}-reason": "checked",
+        }
         if c.na:
             data[f"criteria-{i}-na"] = "y"
     assert client.post(f"/review/calls/{call.id}", data=data).status_code == 302
@@ -120,8 +142,15 @@ def test_the_review_screen_confirms_and_rejects_evidence_with_a_reason(client, s
 def test_the_review_screen_and_the_call_page_show_uncertain_words_faintly(client, scored, login_as):
     call = scored()
     segment = call.transcript.segments[2]
-    segment.words = [{"start": 10.5 + i * 0.3, "end": 10.7 + i * 0.3, "word": w,
-                      "probability": 0.1 if w.startswith("DSLAM") else 0.9} for i, w in enumerate(segment.text.split())]
+    segment.words = [
+        {
+            "start": 10.5 + i * 0.3,
+            "end": 10.7 + i * 0.3,
+            "word": w,
+            "probability": 0.1 if w.startswith("DSLAM") else 0.9,
+        }
+        for i, w in enumerate(segment.text.split())
+    ]
     db.session.commit()
     login_as("qa_manager")
     page = client.get(f"/review/calls/{call.id}").get_data(as_text=True)
@@ -130,12 +159,18 @@ def test_the_review_screen_and_the_call_page_show_uncertain_words_faintly(client
     assert '<span class="uncertain"' in call_page and ">DSLAM</span>" in call_page
 
 
-def test_the_labelled_examples_export_gives_the_turn_the_rule_and_the_answer_without_personal_data(scored, make,
-                                                                                                   runner, tmp_path):
+def test_the_labelled_examples_export_gives_the_turn_the_rule_and_the_answer_without_personal_data(
+    scored, make, runner, tmp_path
+):
     call, reviewer = scored(), make.user("qa_manager")
     draft = start_review(db.session, call, reviewer)
-    save_draft(db.session, draft, reviewer, changes=_all_reasons(draft),
-               judgements=[Judgement(_first_negative(draft), "confirmed", "Clear blame")])
+    save_draft(
+        db.session,
+        draft,
+        reviewer,
+        changes=_all_reasons(draft),
+        judgements=[Judgement(_first_negative(draft), "confirmed", "Clear blame")],
+    )
     finalise(db.session, draft, reviewer)
     db.session.commit()
     out = tmp_path / "labels.jsonl"
@@ -157,8 +192,13 @@ def test_verdicts_on_behaviour_evidence_export_as_corpus_lines_the_trainer_accep
         evidence_key(c.criterion_key, e) for c in draft.criteria for e in c.evidence if e.rule in BEHAVIOUR_IDS
     ]
     assert behaviour_keys, "the scored call has behaviour evidence"
-    save_draft(db.session, draft, reviewer, changes=_all_reasons(draft),
-               judgements=[Judgement(behaviour_keys[0], "rejected", "Not what was said")])
+    save_draft(
+        db.session,
+        draft,
+        reviewer,
+        changes=_all_reasons(draft),
+        judgements=[Judgement(behaviour_keys[0], "rejected", "Not what was said")],
+    )
     finalise(db.session, draft, reviewer)
     db.session.commit()
     out = tmp_path / "reviews.jsonl"

@@ -15,8 +15,12 @@ from tests.conftest import csrf_token, login
 
 
 def _form(call, evaluation, *, changes=None, reason="Heard it myself", finalise=False, evidence=None):
-    data = {"strengths": "Clear greeting", "improvements": "Explain DSLAM",
-            "actions-0-text": "Explain acronyms", "actions-0-due_date": "2026-12-01"}
+    data = {
+        "strengths": "Clear greeting",
+        "improvements": "Explain DSLAM",
+        "actions-0-text": "Explain acronyms",
+        "actions-0-due_date": "2026-12-01",
+    }
     for i, c in enumerate(evaluation.criteria):
         score = (changes or {}).get(c.criterion_key, c.score)
         data[f"criteria-{i}-key"] = c.criterion_key
@@ -59,8 +63,7 @@ def test_a_reviewer_saves_a_draft_with_selected_evidence_then_finalises(client, 
     call = scored()
     reviewer = login_as("qa_manager")
     selection = [{"criterion": "jargon", "segment": 2, "start": 61, "end": 66, "sign": -1, "note": "unexplained"}]
-    assert _post(client, call, _form(call, _auto(call), changes={"empathy": 20},
-                                     evidence=selection)).status_code == 302
+    assert _post(client, call, _form(call, _auto(call), changes={"empathy": 20}, evidence=selection)).status_code == 302
     draft = db.session.scalars(select(Evaluation).where(Evaluation.kind == "review")).one()
     assert (draft.status, draft.reviewer_id) == ("draft", reviewer.id)
     assert next(c for c in draft.criteria if c.criterion_key == "empathy").score == 20
@@ -101,8 +104,14 @@ def test_calibration_is_blind_until_reveal(client, scored, make):
     call = scored()
     lead, first, second = make.user("qa_manager"), make.user("qa_manager"), make.user("qa_manager")
     login(client, lead)
-    client.post("/review/calibration/", data={"call_id": call.id, "reviewer_ids": [first.id, second.id],
-                                              "csrf_token": csrf_token(client, "/review/calibration/")})
+    client.post(
+        "/review/calibration/",
+        data={
+            "call_id": call.id,
+            "reviewer_ids": [first.id, second.id],
+            "csrf_token": csrf_token(client, "/review/calibration/"),
+        },
+    )
     cal = db.session.scalars(select(CalibrationSession)).one()
     keys = list(cal.auto_scores)
 
@@ -121,8 +130,10 @@ def test_calibration_is_blind_until_reveal(client, scored, make):
     assert 'value="77' in page and 'value="41' not in page and ">41<" not in page
     client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
     login(client, lead)  # only whoever opened the calibration reveals it
-    client.post(f"/review/calls/{call.id}/calibration/reveal",
-                data={"csrf_token": csrf_token(client, f"/review/calls/{call.id}/calibration")})
+    client.post(
+        f"/review/calls/{call.id}/calibration/reveal",
+        data={"csrf_token": csrf_token(client, f"/review/calls/{call.id}/calibration")},
+    )
     page = client.get(f"/review/calls/{call.id}/calibration").get_data(as_text=True)
     assert ">41<" in page and ">77<" in page and "Krippendorff" in page
     assert "59.0" in page  # the consensus is the mean
@@ -132,8 +143,14 @@ def test_a_calibration_refuses_a_blank_submission_and_a_reveal_before_two_review
     call = scored()
     lead, first = make.user("qa_manager"), make.user("qa_manager")
     login(client, lead)
-    client.post("/review/calibration/", data={"call_id": call.id, "reviewer_ids": [lead.id, first.id],
-                                              "csrf_token": csrf_token(client, "/review/calibration/")})
+    client.post(
+        "/review/calibration/",
+        data={
+            "call_id": call.id,
+            "reviewer_ids": [lead.id, first.id],
+            "csrf_token": csrf_token(client, "/review/calibration/"),
+        },
+    )
     cal = db.session.scalars(select(CalibrationSession)).one()
     url = f"/review/calls/{call.id}/calibration"
     blank = {"csrf_token": csrf_token(client, url)}
@@ -153,8 +170,16 @@ def test_a_calibration_refuses_a_blank_submission_and_a_reveal_before_two_review
 
 
 @pytest.mark.parametrize("role", ["agent", "trainer"])
-@pytest.mark.parametrize("url", ["/review/", "/review/calls/{call}", "/review/calls/{call}/revise",
-                                 "/review/calibration/", "/review/calls/{call}/calibration"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/review/",
+        "/review/calls/{call}",
+        "/review/calls/{call}/revise",
+        "/review/calibration/",
+        "/review/calls/{call}/calibration",
+    ],
+)
 def test_agents_and_trainers_never_reach_review_pages(client, scored, login_as, role, url):
     call = scored()
     login_as(role, agent=call.agent if role == "agent" else None)
@@ -187,8 +212,11 @@ def test_a_manager_gives_a_queued_call_to_another_reviewer_or_skips_it(client, s
     db.session.commit()
     login(client, manager)
     url = f"/review/assignments/{item.id}"
-    response = client.post(url, data={"csrf_token": csrf_token(client, "/review/"), "action": "reassign",
-                                      "reviewer_id": other.id}, follow_redirects=True)
+    response = client.post(
+        url,
+        data={"csrf_token": csrf_token(client, "/review/"), "action": "reassign", "reviewer_id": other.id},
+        follow_redirects=True,
+    )
     assert f"given to {other.name}" in response.get_data(as_text=True)
     assert db.session.get(ReviewAssignment, item.id).reviewer_id == other.id
     client.post(url, data={"csrf_token": csrf_token(client, "/review/"), "action": "skip", "reviewer_id": other.id})

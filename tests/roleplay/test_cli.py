@@ -52,8 +52,9 @@ def test_qa_roleplay_of_an_unknown_scenario_fails_in_one_line(runner, app, tmp_p
 
 def test_qa_roleplay_of_an_unknown_version_fails_in_one_line(runner, make, tmp_path):
     scenario = _scenario(make)
-    result = runner.invoke(args=["qa", "roleplay", str(scenario.id), "--out", str(tmp_path / "x.pdf"),
-                                 "--version", "9"])
+    result = runner.invoke(
+        args=["qa", "roleplay", str(scenario.id), "--out", str(tmp_path / "x.pdf"), "--version", "9"]
+    )
     assert result.exit_code != 0 and result.output.strip() == f"Error: scenario {scenario.id} has no version 9"
 
 

@@ -19,22 +19,21 @@ def _segments(lines):
 @pytest.mark.parametrize("language", ["fr", "en"])
 def test_no_name_number_or_email_of_the_call_survives_an_excerpt(language):
     lines, secrets = CALLS[language]
-    excerpt = build_excerpt(_segments(lines), 2, language, get_nlp(language), before=6, after=6,
-                            names=["Julie Moreau"])
+    excerpt = build_excerpt(_segments(lines), 2, language, get_nlp(language), before=6, after=6, names=["Julie Moreau"])
     words = " ".join(t.text for t in excerpt.turns)
     assert len(excerpt.turns) == len(lines)
     assert [s for s in secrets if s.lower() in words.lower()] == []
 
 
 def test_french_placeholders_say_what_was_hidden():
-    text = anonymise("Bonjour, je suis Paul Lefèvre, de la société Orange à Lyon, au 06 12 34 56 78.", "fr",
-                     get_nlp("fr"))
+    text = anonymise(
+        "Bonjour, je suis Paul Lefèvre, de la société Orange à Lyon, au 06 12 34 56 78.", "fr", get_nlp("fr")
+    )
     assert "[NOM]" in text and "[SOCIÉTÉ]" in text and "[LIEU]" in text and "[TÉLÉPHONE]" in text
 
 
 def test_english_placeholders_say_what_was_hidden():
-    text = anonymise("Hi, this is Sarah Connor from Acme Corp in Boston, email sarah@acme.com.", "en",
-                     get_nlp("en"))
+    text = anonymise("Hi, this is Sarah Connor from Acme Corp in Boston, email sarah@acme.com.", "en", get_nlp("en"))
     assert "[NAME]" in text and "[COMPANY]" in text and "[PLACE]" in text and "[EMAIL]" in text
 
 

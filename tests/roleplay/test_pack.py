@@ -24,8 +24,10 @@ def scenario_from_call(make, language: str):
     services.sync_moments(db.session)
     moment = db.session.scalars(select(Moment).where(Moment.language == language, Moment.segment_index == 2)).first()
     excerpt = services.moment_excerpt(db.session, moment, before=6, after=6)
-    draft = from_excerpt(scenario_draft(language, customer_lines=(), observed_response=""),
-                         excerpt_block(moment.id, moment.criterion_key, excerpt))
+    draft = from_excerpt(
+        scenario_draft(language, customer_lines=(), observed_response=""),
+        excerpt_block(moment.id, moment.criterion_key, excerpt),
+    )
     scenario = services.create_scenario(db.session, draft, make.user("trainer"))
     db.session.commit()
     return scenario
@@ -42,8 +44,17 @@ def test_no_name_number_or_email_of_the_source_call_survives_into_the_pack(app, 
 def test_the_trainer_pack_has_model_responses_excerpts_and_the_checklist(app, make):
     scenario = scenario_from_call(make, "fr")
     text = pack_text(services.pack_pdf(scenario.current, trainee=False))
-    for expected in ("Version formateur", "MODELE-REPONSE", "Grille d’observation", "Écoute active", "Empathie",
-                     "Extraits d’appels réels", "Réponse observée", "Si je comprends bien", "[NOM]"):
+    for expected in (
+        "Version formateur",
+        "MODELE-REPONSE",
+        "Grille d’observation",
+        "Écoute active",
+        "Empathie",
+        "Extraits d’appels réels",
+        "Réponse observée",
+        "Si je comprends bien",
+        "[NOM]",
+    ):
         assert expected.lower() in text, expected
 
 
@@ -51,8 +62,14 @@ def test_the_trainee_pack_leaves_out_model_responses_and_the_checklist(app, make
     scenario = scenario_from_call(make, "fr")
     text = pack_text(services.pack_pdf(scenario.current, trainee=True))
     assert "version apprenant" in text and "consignes" in text and "répliques du client" in text
-    for absent in ("MODELE-REPONSE", "Réponses modèles", "Grille d’observation", "Réponse observée",
-                   "Si je comprends bien", "Si l'appel se passe mal"):
+    for absent in (
+        "MODELE-REPONSE",
+        "Réponses modèles",
+        "Grille d’observation",
+        "Réponse observée",
+        "Si je comprends bien",
+        "Si l'appel se passe mal",
+    ):
         assert absent.lower() not in text, absent
 
 

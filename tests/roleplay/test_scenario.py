@@ -41,8 +41,10 @@ def test_a_scenario_needs_a_title_and_known_criteria():
 
 def test_an_excerpt_gives_customer_lines_and_the_observed_response():
     excerpt = Excerpt("fr", (Turn(1, "customer", 0, 1, "Ça ne marche pas."), Turn(2, "agent", 1, 2, "Redémarrez.")))
-    draft = from_excerpt(scenario_draft(customer_lines=(), observed_response="", criteria=("empathy",)),
-                         excerpt_block(7, "active_listening", excerpt))
+    draft = from_excerpt(
+        scenario_draft(customer_lines=(), observed_response="", criteria=("empathy",)),
+        excerpt_block(7, "active_listening", excerpt),
+    )
     assert [line.text for line in draft.customer_lines] == ["Ça ne marche pas."]
     assert draft.observed_response == "Redémarrez."
     assert draft.criteria == ("empathy", "active_listening")

@@ -42,8 +42,9 @@ def test_a_rescored_call_adds_only_new_moments(app, make):
 def test_every_piece_of_evidence_becomes_a_moment_once(app, make):
     call = transcribed_call(make.agent(team=make.team(language="fr")))
     first = evaluated(call, [(2, "active_listening", 1, "Reformulation du problème")], status=EvaluationStatus.FINAL)
-    evaluated(call, [(2, "active_listening", 1, "Reformulation du problème")], status=EvaluationStatus.FINAL,
-              parent=first)  # a revision copies the evidence
+    evaluated(
+        call, [(2, "active_listening", 1, "Reformulation du problème")], status=EvaluationStatus.FINAL, parent=first
+    )  # a revision copies the evidence
     assert sync_moments(db.session) == 1
     assert sync_moments(db.session) == 0
     assert _count_moments() == 1
@@ -61,10 +62,13 @@ def test_moments_hold_anonymised_words_only(app, make):
 def test_full_text_finds_every_word_in_either_language(app, make):
     french_call(make)
     english_call(make)
-    assert _quotes(q="comprends") == ["Je comprends votre agacement, je m'en occupe personnellement.",
-                                      "Si je comprends bien, votre connexion est coupée depuis lundi, c'est bien ça ?"]
+    assert _quotes(q="comprends") == [
+        "Je comprends votre agacement, je m'en occupe personnellement.",
+        "Si je comprends bien, votre connexion est coupée depuis lundi, c'est bien ça ?",
+    ]
     assert _quotes(q="understand correctly") == [
-        "So if I understand correctly, the connection drops every evening, is that right?"]
+        "So if I understand correctly, the connection drops every evening, is that right?"
+    ]
     assert _quotes(q="frustrat") == ["I understand how frustrating that is, I will take care of it myself."]
     assert _quotes(q="nothing like this") == []
 
@@ -86,7 +90,8 @@ def test_filters_narrow_by_criterion_sign_language_team_type_and_band(app, make)
     assert len(_quotes(call_type="outbound")) == 3
     assert len(_quotes(band="low")) == 3 and len(_quotes(band="mid")) == 3 and _quotes(band="high") == []
     assert _quotes(q="comprends", criterion="empathy") == [
-        "Je comprends votre agacement, je m'en occupe personnellement."]
+        "Je comprends votre agacement, je m'en occupe personnellement."
+    ]
 
 
 def test_changed_or_deleted_moments_leave_the_search_index(app, make):
@@ -148,8 +153,9 @@ def test_searching_for_a_customers_name_or_number_finds_nothing(app, make):
 
 
 def test_a_reviewers_note_is_anonymised_too(app, make):
-    draft = _reviewed(make, french_call(make), NewEvidence("empathy", 1, 0, 10, -1,
-                                                          "Paul Lefèvre de Toulouse était énervé"))
+    draft = _reviewed(
+        make, french_call(make), NewEvidence("empathy", 1, 0, 10, -1, "Paul Lefèvre de Toulouse était énervé")
+    )
     finalise(db.session, draft, draft.reviewer)
     db.session.commit()
     rows, _ = search_moments(db.session, MomentFilters(source="reviewer"))

@@ -112,11 +112,21 @@ def test_forms_refuse_posts_without_a_csrf_token(client, make, login_as):
 
 
 def _builder_data(**changes) -> dict:
-    data = {"title": "Panne et client excédé", "language": "fr", "objective": "Reformuler avant d'agir",
-            "criteria": ["active_listening", "empathy"], "situation": "Panne depuis lundi", "mood": "Excédé",
-            "knows": "A déjà appelé", "brief": "Accueillez le client.", "customer_lines": "Ma box ne marche plus",
-            "escalation_lines": "Je veux un responsable", "observed_response": "Redémarrez la box.",
-            "model_responses": "MODELE-REPONSE si je comprends bien", "debrief": "Qu'avez-vous entendu ?"}
+    data = {
+        "title": "Panne et client excédé",
+        "language": "fr",
+        "objective": "Reformuler avant d'agir",
+        "criteria": ["active_listening", "empathy"],
+        "situation": "Panne depuis lundi",
+        "mood": "Excédé",
+        "knows": "A déjà appelé",
+        "brief": "Accueillez le client.",
+        "customer_lines": "Ma box ne marche plus",
+        "escalation_lines": "Je veux un responsable",
+        "observed_response": "Redémarrez la box.",
+        "model_responses": "MODELE-REPONSE si je comprends bien",
+        "debrief": "Qu'avez-vous entendu ?",
+    }
     return data | changes
 
 
@@ -126,17 +136,25 @@ def test_a_trainer_builds_a_scenario_from_an_excerpt_then_edits_it_into_a_new_ve
     moment = _moment(segment_index=3)  # the customer had to call three times: listening to avoid
     form = _page(client, f"/roleplay/scenarios/new?moment_id={moment.id}&before=1&after=1")
     assert "me rappeler au [TÉLÉPHONE]" in form  # the customer's line, prefilled and anonymised
-    ideas = form[form.index("Ideas for model responses"):]
+    ideas = form[form.index("Ideas for model responses") :]
     assert "Si je comprends bien" in ideas  # a good listening example, suggested for the model responses
-    response = _post(client, "/roleplay/scenarios/new", _builder_data(moment_id=moment.id, before=1, after=1),
-                     token_from="/roleplay/scenarios/new")
+    response = _post(
+        client,
+        "/roleplay/scenarios/new",
+        _builder_data(moment_id=moment.id, before=1, after=1),
+        token_from="/roleplay/scenarios/new",
+    )
     assert response.status_code == 302
     scenario = db.session.scalars(select(Scenario)).one()
     page = _page(client, f"/roleplay/scenarios/{scenario.id}")
     assert "Panne et client excédé" in page and "MODELE-REPONSE" in page and "Empathie" in page
     assert "version 1" in page and len(scenario.current.content["excerpts"]) == 1
-    _post(client, f"/roleplay/scenarios/{scenario.id}/edit", _builder_data(title="Panne, version deux"),
-          token_from=f"/roleplay/scenarios/{scenario.id}/edit")
+    _post(
+        client,
+        f"/roleplay/scenarios/{scenario.id}/edit",
+        _builder_data(title="Panne, version deux"),
+        token_from=f"/roleplay/scenarios/{scenario.id}/edit",
+    )
     db.session.expire_all()
     assert [v.version for v in scenario.versions] == [2, 1]
     assert "Panne et client excédé" in _page(client, f"/roleplay/scenarios/{scenario.id}?version=1")
@@ -145,8 +163,9 @@ def test_a_trainer_builds_a_scenario_from_an_excerpt_then_edits_it_into_a_new_ve
 
 def test_a_scenario_without_criteria_is_refused_with_the_form_kept(client, make, login_as):
     login_as("trainer")
-    response = _post(client, "/roleplay/scenarios/new", _builder_data(criteria=[]),
-                     token_from="/roleplay/scenarios/new")
+    response = _post(
+        client, "/roleplay/scenarios/new", _builder_data(criteria=[]), token_from="/roleplay/scenarios/new"
+    )
     assert response.status_code == 200 and db.session.scalars(select(Scenario)).first() is None
     assert "Panne et client excédé" in response.get_data(as_text=True)
     assert "Choose at least one criterion." in response.get_data(as_text=True)
@@ -167,8 +186,11 @@ def test_a_second_excerpt_is_added_to_an_existing_scenario(client, make, login_a
     scenario = services.create_scenario(db.session, scenario_draft(), trainer)
     db.session.commit()
     moment = _moment(criterion_key="empathy")
-    _post(client, "/roleplay/scenarios/excerpts", {"scenario_id": scenario.id, "moment_id": moment.id,
-                                                    "before": 1, "after": 0})
+    _post(
+        client,
+        "/roleplay/scenarios/excerpts",
+        {"scenario_id": scenario.id, "moment_id": moment.id, "before": 1, "after": 0},
+    )
     db.session.expire_all()
     assert scenario.current.version == 2 and len(scenario.current.content["excerpts"]) == 1
 
@@ -221,24 +243,26 @@ def test_agents_get_the_trainee_version_only(client, make, login_as):
     assert "modele-reponse" not in pack_text(client.get(f"/me/roleplays/{scenario.id}/pack.pdf").data)
 
 
-def test_an_observer_records_a_practice_that_joins_the_agents_history_apart_from_call_scores(client, make,
-                                                                                             login_as):
+def test_an_observer_records_a_practice_that_joins_the_agents_history_apart_from_call_scores(client, make, login_as):
     agent, scenario, _ = _assigned(make)
     login_as("qa_manager")
     form = _page(client, f"/roleplay/scenarios/{scenario.id}/practice")
     assert "Écoute active" in form and agent.name in form
-    response = _post(client, f"/roleplay/scenarios/{scenario.id}/practice",
-                     {"agent_id": agent.id, "ticked": ["empathy"], "overall": 70, "notes": "Bonne reformulation"},
-                     token_from=f"/roleplay/scenarios/{scenario.id}/practice")
+    response = _post(
+        client,
+        f"/roleplay/scenarios/{scenario.id}/practice",
+        {"agent_id": agent.id, "ticked": ["empathy"], "overall": 70, "notes": "Bonne reformulation"},
+        token_from=f"/roleplay/scenarios/{scenario.id}/practice",
+    )
     assert response.status_code == 302
     practice = db.session.scalars(select(Practice)).one()
     assert practice.ticked == ["empathy"] and practice.overall == 70
     client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
     login_as("agent", agent=agent)
     html = _page(client, "/me/coaching")
-    practice_part = html[html.index('id="practices-title"'):]
+    practice_part = html[html.index('id="practices-title"') :]
     assert scenario_draft().title in practice_part and "70/100" in practice_part and "1 of 2" in practice_part
-    sheets_part = html[html.index('id="sheets-title"'):html.index('id="practices-title"')]
+    sheets_part = html[html.index('id="sheets-title"') : html.index('id="practices-title"')]
     assert "70/100" not in sheets_part
 
 
@@ -246,8 +270,12 @@ def test_a_practice_needs_an_assigned_agent(client, make, login_as):
     _, scenario, _ = _assigned(make)
     stranger = make.agent()
     login_as("trainer")
-    response = _post(client, f"/roleplay/scenarios/{scenario.id}/practice",
-                     {"agent_id": stranger.id, "overall": 50}, token_from=f"/roleplay/scenarios/{scenario.id}/practice")
+    response = _post(
+        client,
+        f"/roleplay/scenarios/{scenario.id}/practice",
+        {"agent_id": stranger.id, "overall": 50},
+        token_from=f"/roleplay/scenarios/{scenario.id}/practice",
+    )
     assert response.status_code == 200 and db.session.scalars(select(Practice)).first() is None
 
 
@@ -272,8 +300,11 @@ def test_a_moments_clip_covers_the_phone_number_with_a_tone(client, make, login_
     call = make.call(agent, seconds=6.0)
     text = "call me back on 617 555 0199 thanks"
     words = [{"start": 0.5 * i, "end": 0.5 * i + 0.5, "word": f" {w}"} for i, w in enumerate(text.split())]
-    call.transcript.segments[:] = [TranscriptSegment(position=0, speaker="customer", start=0.0, end=4.5, text=text,
-                                                     redacted_text=text, words=words)]
+    call.transcript.segments[:] = [
+        TranscriptSegment(
+            position=0, speaker="customer", start=0.0, end=4.5, text=text, redacted_text=text, words=words
+        )
+    ]
     db.session.flush()
     evaluated(call, [(0, "active_listening", -1, "asked again")])
     login_as("trainer")

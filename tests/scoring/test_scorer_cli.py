@@ -56,11 +56,14 @@ def pace(make):
 
 
 def test_a_fit_on_too_few_reviews_is_refused_and_saves_nothing(runner, pace, tmp_path):
-    result = runner.invoke(args=["qa", "scorer", "fit", str(reviews_file(tmp_path, 8)), "--rubric", "pace_en",
-                                 "--save"])
+    result = runner.invoke(
+        args=["qa", "scorer", "fit", str(reviews_file(tmp_path, 8)), "--rubric", "pace_en", "--save"]
+    )
     assert result.exit_code != 0
-    assert "too few reviews to fit pace_en: at least 30 per criterion are needed (reviewed and scored: balance 8)" \
+    assert (
+        "too few reviews to fit pace_en: at least 30 per criterion are needed (reviewed and scored: balance 8)"
         in result.output
+    )
     assert [v.version for v in db.session.scalars(select(RubricVersion))] == [3]
 
 
@@ -71,14 +74,25 @@ def test_a_bad_line_in_the_reviews_file_is_named(runner, pace, tmp_path):
     assert result.exit_code != 0 and "line 1: score of 'balance' must be a number from 0 to 100" in result.output
 
 
-def test_a_published_calibrated_version_scores_new_calls_and_leaves_old_evaluations_untouched(runner, pace,
-                                                                                             tmp_path):
+def test_a_published_calibrated_version_scores_new_calls_and_leaves_old_evaluations_untouched(runner, pace, tmp_path):
     old = pace(45, 3)
     before = [(c.criterion_key, c.score) for c in old.criteria]
-    result = runner.invoke(args=["qa", "scorer", "fit", str(reviews_file(tmp_path, 60)), "--rubric", "pace_en",
-                                 "--json", "--save", "--folds", "4"])
+    result = runner.invoke(
+        args=[
+            "qa",
+            "scorer",
+            "fit",
+            str(reviews_file(tmp_path, 60)),
+            "--rubric",
+            "pace_en",
+            "--json",
+            "--save",
+            "--folds",
+            "4",
+        ]
+    )
     assert result.exit_code == 0, result.output
-    output = json.loads(result.output[result.output.index("{"):])
+    output = json.loads(result.output[result.output.index("{") :])
     balance = output["criteria"][0]
     assert output["rubric"] == "pace_en" and output["version"] == 3 and output["published"] == 4
     assert balance["n"] == 60 and balance["adopted"]
@@ -115,6 +129,8 @@ def test_a_fit_that_does_not_beat_the_current_version_on_held_out_calls_is_not_p
     same = reviews_file(tmp_path, 40, talk_share=0.5)  # reviewers who agree with the current weights exactly
     result = runner.invoke(args=["qa", "scorer", "fit", str(same), "--rubric", "pace_en", "--save"])
     assert result.exit_code != 0
-    assert "not saved: nothing to publish: no criterion does better than the current version on held-out folds" \
+    assert (
+        "not saved: nothing to publish: no criterion does better than the current version on held-out folds"
         in result.output
+    )
     assert [v.version for v in db.session.scalars(select(RubricVersion))] == [3]

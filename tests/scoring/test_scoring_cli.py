@@ -89,5 +89,8 @@ def test_rubrics_check_prints_each_error_on_its_own_line_then_a_plain_count(qa, 
     result = CliRunner().invoke(qa, ["rubrics", "check", str(bad)])
     lines = result.output.splitlines()
     assert result.exit_code == 1 and "Error:" not in result.output
-    assert lines[0].startswith("ERROR ") and lines[0].endswith("got None") and lines[-1] == \
-        "1 of 1 rubric file(s) failed validation."
+    assert (
+        lines[0].startswith("ERROR ")
+        and lines[0].endswith("got None")
+        and lines[-1] == "1 of 1 rubric file(s) failed validation."
+    )

@@ -18,22 +18,48 @@ HUGE = [str(2**64 + 1), str(2**63), str(2**31), "-" + str(2**63 + 1)]
 DATES = ["0001-01-01", "9999-12-31", "10000-01-01", "0000-00-00", "2026-02-30"]
 BAD_VALUES = ["a\x00b", *HUGE, *DATES, "1e999", "NaN"]
 # Query parameters the pages read, plus whatever their GET forms declare (collected from the pages).
-KNOWN_PARAMS = {"page", "session", "version", "q", "start", "end", "date_from", "date_to", "team", "agent",
-                "status", "criterion", "threshold", "unredacted", "next", "sort", "kind", "language", "call_id"}
+KNOWN_PARAMS = {
+    "page",
+    "session",
+    "version",
+    "q",
+    "start",
+    "end",
+    "date_from",
+    "date_to",
+    "team",
+    "agent",
+    "status",
+    "criterion",
+    "threshold",
+    "unredacted",
+    "next",
+    "sort",
+    "kind",
+    "language",
+    "call_id",
+}
 FIELD = re.compile(r'<(?:input|select|textarea)[^>]*\bname="([^"]+)"', re.IGNORECASE)
-FORM = re.compile(r'<form\b([^>]*)>(.*?)</form>', re.IGNORECASE | re.DOTALL)
+FORM = re.compile(r"<form\b([^>]*)>(.*?)</form>", re.IGNORECASE | re.DOTALL)
 
 
 def _urls(objects) -> dict[str, tuple[str, str]]:
     """endpoint -> (method, URL with real ids), as the access matrix builds them."""
     sheet = issued_sheet(objects["call"]).id
-    extra = (matrix_objects(objects, "{dispute}") | roleplay_objects(objects, "{scenario}")
-             | api_objects(objects, "{rubric}{evaluation}{token}{subscription}"))
+    extra = (
+        matrix_objects(objects, "{dispute}")
+        | roleplay_objects(objects, "{scenario}")
+        | api_objects(objects, "{rubric}{evaluation}{token}{subscription}")
+    )
     extra["assignment"] = queued(objects["call"])
     urls = {}
     for endpoint, (method, template, _) in MATRIX.items():
-        urls[endpoint] = (method, template.format(call=objects["call"].id, job=objects["job"].id,
-                                                  user=objects["target_user"].id, sheet=sheet, **extra))
+        urls[endpoint] = (
+            method,
+            template.format(
+                call=objects["call"].id, job=objects["job"].id, user=objects["target_user"].id, sheet=sheet, **extra
+            ),
+        )
     return urls
 
 
@@ -94,8 +120,7 @@ def test_no_bad_value_anywhere_gives_a_server_error(client, world, role):  # noq
 def test_a_nul_byte_in_a_form_is_refused_and_changes_nothing(client, make):
     user = make.user("trainer")
     login(client, user)
-    response = client.post("/language", data={"csrf_token": csrf_token(client, "/"), "locale": "fr",
-                                              "next": "/\x00"})
+    response = client.post("/language", data={"csrf_token": csrf_token(client, "/"), "locale": "fr", "next": "/\x00"})
     assert response.status_code == 400
     from app.extensions import db
 
@@ -121,7 +146,10 @@ def test_a_comment_over_the_limit_is_refused_with_the_real_limit(client, make):
     agent = make.agent()
     sheet = sheet_for(agent)
     login(client, make.user("agent", agent=agent))
-    page = client.post(f"/me/coaching/{sheet.id}/comment", data={
-        "csrf_token": csrf_token(client, "/me/coaching"), "body": "x" * 4001}, follow_redirects=True)
+    page = client.post(
+        f"/me/coaching/{sheet.id}/comment",
+        data={"csrf_token": csrf_token(client, "/me/coaching"), "body": "x" * 4001},
+        follow_redirects=True,
+    )
     text = page.get_data(as_text=True)
     assert "at most 4,000 characters" in text and "4,001" in text and "Write a comment first" not in text

@@ -17,8 +17,11 @@ def test_every_page_carries_the_security_headers(client, make):
     for url in ("/login", "/", "/calls/", "/static/css/app.css"):
         headers = client.get(url).headers
         csp = headers["Content-Security-Policy"]
-        assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp and "unsafe-inline" not in \
-            csp.split("script-src", 1)[1].split(";", 1)[0], url
+        assert (
+            "script-src 'self'" in csp
+            and "frame-ancestors 'none'" in csp
+            and "unsafe-inline" not in csp.split("script-src", 1)[1].split(";", 1)[0]
+        ), url
         assert headers["X-Frame-Options"] == "DENY"
         assert headers["X-Content-Type-Options"] == "nosniff"
         assert headers["Referrer-Policy"] == "same-origin"
@@ -57,9 +60,14 @@ def test_forwarded_headers_are_believed_only_from_a_configured_proxy(app, client
     from app import create_app
 
     forwarded = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.7"}
-    assert "Strict-Transport-Security" not in client.get("/login", headers=forwarded).headers, \
+    assert "Strict-Transport-Security" not in client.get("/login", headers=forwarded).headers, (
         "without TRUSTED_PROXIES a client cannot pass itself off as HTTPS (or as another address)"
-    behind_proxy = create_app("testing", SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
-                              INSTANCE_PATH=app.config["INSTANCE_PATH"], RECORDINGS_DIR=app.config["RECORDINGS_DIR"],
-                              TRUSTED_PROXIES=1)
+    )
+    behind_proxy = create_app(
+        "testing",
+        SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
+        INSTANCE_PATH=app.config["INSTANCE_PATH"],
+        RECORDINGS_DIR=app.config["RECORDINGS_DIR"],
+        TRUSTED_PROXIES=1,
+    )
     assert "Strict-Transport-Security" in behind_proxy.test_client().get("/login", headers=forwarded).headers

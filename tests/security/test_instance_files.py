@@ -17,8 +17,9 @@ def _mode(path) -> int:
 def test_a_new_sqlite_database_and_its_instance_folder_are_private(tmp_path):
     instance = tmp_path / "instance"
     database = instance / "ecoute.db"
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{database}", INSTANCE_PATH=instance,
-                     SECRET_KEY=None)
+    app = create_app(
+        "testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{database}", INSTANCE_PATH=instance, SECRET_KEY=None
+    )
     with app.app_context():
         with db.engine.begin() as conn:
             conn.execute(text("CREATE TABLE t (x INTEGER)"))

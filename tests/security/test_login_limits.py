@@ -7,8 +7,9 @@ from tests.conftest import csrf_token
 
 def _attempt(client, email: str, password: str = "wrong-password", ip: str = "10.0.0.1") -> int:
     token = csrf_token(client, "/login")
-    return client.post("/login", data={"email": email, "password": password, "csrf_token": token},
-                       environ_base={"REMOTE_ADDR": ip}).status_code
+    return client.post(
+        "/login", data={"email": email, "password": password, "csrf_token": token}, environ_base={"REMOTE_ADDR": ip}
+    ).status_code
 
 
 def test_rotating_addresses_gives_no_more_guesses_at_one_account(client, make):

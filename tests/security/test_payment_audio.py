@@ -27,9 +27,19 @@ def _said(text: str, start: float, speaker: str = "customer") -> Segment:
 
 def _transcribed(call, said_at: float) -> None:
     """The customer reads out a card number: 'my card is' from `said_at`, the digits 0.9 s to 2.05 s later."""
-    store_transcript(db.session, call, Transcript(language="en", duration=5.0, segments=(
-        _said("Hello, how can I help?", 0.0, "agent"), _said(f"my card is {CARD} thanks", said_at),
-    ), info={"engine": "test", "model": "test", "attribution": "stereo"}))
+    store_transcript(
+        db.session,
+        call,
+        Transcript(
+            language="en",
+            duration=5.0,
+            segments=(
+                _said("Hello, how can I help?", 0.0, "agent"),
+                _said(f"my card is {CARD} thanks", said_at),
+            ),
+            info={"engine": "test", "model": "test", "attribution": "stereo"},
+        ),
+    )
     db.session.commit()
 
 
@@ -52,7 +62,7 @@ def _original(call) -> np.ndarray:
 
 
 def _span(samples: np.ndarray, start: float, end: float) -> np.ndarray:
-    return samples[int(start * RATE):int(end * RATE)]
+    return samples[int(start * RATE) : int(end * RATE)]
 
 
 def test_an_agent_hears_silence_where_the_card_number_is_said_and_the_call_unchanged_elsewhere(client, make):
@@ -100,9 +110,16 @@ def test_the_silenced_copy_follows_a_new_transcript(client, make):
 
 def test_an_agent_hears_a_call_without_payment_data_as_spoken(client, make):
     call = _card_call(make)  # then transcribed again, and the digits were a phone number after all
-    store_transcript(db.session, call, Transcript(language="en", duration=5.0, segments=(
-        _said("call me back on 06 12 34 56 78 please", 0.5),
-    ), info={"engine": "test", "model": "test", "attribution": "stereo"}))
+    store_transcript(
+        db.session,
+        call,
+        Transcript(
+            language="en",
+            duration=5.0,
+            segments=(_said("call me back on 06 12 34 56 78 please", 0.5),),
+            info={"engine": "test", "model": "test", "attribution": "stereo"},
+        ),
+    )
     db.session.commit()
     login(client, make.user("agent", agent=call.agent))
     assert client.get(f"/calls/{call.id}/audio").data == recording_path(call).read_bytes()

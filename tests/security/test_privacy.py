@@ -78,8 +78,14 @@ def _calibration(client, make):
     call = scored_call(make)
     owner, first, second = make.user("qa_manager"), make.user("qa_manager"), make.user("qa_manager")
     login(client, owner)
-    client.post("/review/calibration/", data={"call_id": call.id, "reviewer_ids": [first.id, second.id],
-                                              "csrf_token": csrf_token(client, "/review/calibration/")})
+    client.post(
+        "/review/calibration/",
+        data={
+            "call_id": call.id,
+            "reviewer_ids": [first.id, second.id],
+            "csrf_token": csrf_token(client, "/review/calibration/"),
+        },
+    )
     client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
     return call, owner, first
 

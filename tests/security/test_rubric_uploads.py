@@ -16,9 +16,11 @@ from app.scoring.rubrics import load_rubric_text
 from tests.conftest import csrf_token
 
 BUNDLED = Path(__file__).resolve().parents[2] / "qa_rubrics" / "hotline_fr.yaml"
-ALIAS_BOMB = "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n" + "".join(
+ALIAS_BOMB = 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n' + "".join(
     f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},"
-    f"*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)}]\n" for i in range(8))
+    f"*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)}]\n"
+    for i in range(8)
+)
 DEEP = "[" * 20000 + "]" * 20000
 
 
@@ -27,17 +29,22 @@ def _with_version(version: str) -> str:
 
 
 def _upload(client, text: str):
-    return client.post("/rubrics/", data={"csrf_token": csrf_token(client, "/rubrics/"),
-                                          "file": (io.BytesIO(text.encode()), "team.yaml")},
-                       content_type="multipart/form-data")
+    return client.post(
+        "/rubrics/",
+        data={"csrf_token": csrf_token(client, "/rubrics/"), "file": (io.BytesIO(text.encode()), "team.yaml")},
+        content_type="multipart/form-data",
+    )
 
 
-@pytest.mark.parametrize(("text", "says"), [
-    (ALIAS_BOMB, "aliases"),
-    (DEEP, "nested deeper"),
-    (_with_version(str(10**30)), "version"),
-    (_with_version("0"), "version"),
-])
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        (ALIAS_BOMB, "aliases"),
+        (DEEP, "nested deeper"),
+        (_with_version(str(10**30)), "version"),
+        (_with_version("0"), "version"),
+    ],
+)
 def test_a_hostile_rubric_is_refused_with_a_short_reason(app, text, says):
     with pytest.raises(RubricError) as info:
         load_rubric_text(text, "team.yaml")
@@ -52,8 +59,9 @@ def test_an_error_never_echoes_a_whole_value(app):
     assert "version" in str(info.value) and len(str(info.value)) < 600
 
 
-def test_the_upload_page_answers_an_alias_bomb_with_a_short_error_and_stores_nothing(client, login_as,
-                                                                                    registered_rubrics):
+def test_the_upload_page_answers_an_alias_bomb_with_a_short_error_and_stores_nothing(
+    client, login_as, registered_rubrics
+):
     login_as("admin")
     before = db.session.scalar(select(func.count(RubricVersion.id)))
     for hostile in (ALIAS_BOMB, DEEP, _with_version(str(2**64))):

@@ -13,8 +13,7 @@ NEW_PASSWORD = "a-brand-new-passphrase-for-me"
 
 def _sign_in_remembered(client, user):
     token = csrf_token(client, "/login")
-    return client.post("/login", data={"email": user.email, "password": PASSWORD, "remember": "y",
-                                       "csrf_token": token})
+    return client.post("/login", data={"email": user.email, "password": PASSWORD, "remember": "y", "csrf_token": token})
 
 
 def _cookies(client) -> dict[str, str]:
@@ -53,8 +52,9 @@ def test_a_remember_me_cookie_lets_a_new_browser_in_before_sign_out(app, client,
 def test_every_cookie_is_samesite_and_http_only_and_remember_me_lasts_two_weeks(client, make):
     user = make.user("trainer")
     token = csrf_token(client, "/login")
-    response = client.post("/login", data={"email": user.email, "password": PASSWORD, "remember": "y",
-                                           "csrf_token": token})
+    response = client.post(
+        "/login", data={"email": user.email, "password": PASSWORD, "remember": "y", "csrf_token": token}
+    )
     set_cookies = response.headers.getlist("Set-Cookie")
     assert {SimpleCookie(h).popitem()[0] for h in set_cookies} >= {"session", "remember_token"}
     for header in set_cookies:
@@ -69,9 +69,15 @@ def test_changing_the_password_ends_other_sessions_and_keeps_this_one(app, clien
     elsewhere = app.test_client()
     login(elsewhere, user)
     before = _cookies(client)
-    response = client.post("/account/password", data={
-        "csrf_token": csrf_token(client, "/account/password"), "current": PASSWORD, "new": NEW_PASSWORD,
-        "confirm": NEW_PASSWORD})
+    response = client.post(
+        "/account/password",
+        data={
+            "csrf_token": csrf_token(client, "/account/password"),
+            "current": PASSWORD,
+            "new": NEW_PASSWORD,
+            "confirm": NEW_PASSWORD,
+        },
+    )
     assert response.status_code == 302
     assert client.get("/me/coaching").status_code == 200, "this browser stays signed in"
     assert _cookies(client)["session"] != before["session"], "the session cookie is rotated"
@@ -92,9 +98,15 @@ def test_every_role_can_change_their_password_from_the_top_bar(client, make):
 def test_a_wrong_current_password_changes_nothing(client, make):
     user = make.user("trainer")
     login(client, user)
-    page = client.post("/account/password", data={
-        "csrf_token": csrf_token(client, "/account/password"), "current": "not-my-password",
-        "new": NEW_PASSWORD, "confirm": NEW_PASSWORD}).get_data(as_text=True)
+    page = client.post(
+        "/account/password",
+        data={
+            "csrf_token": csrf_token(client, "/account/password"),
+            "current": "not-my-password",
+            "new": NEW_PASSWORD,
+            "confirm": NEW_PASSWORD,
+        },
+    ).get_data(as_text=True)
     assert "The current password is wrong." in page
     db.session.refresh(user)
     assert user.check_password(PASSWORD)

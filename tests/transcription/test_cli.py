@@ -58,7 +58,8 @@ def test_corrupt_audio_exits_non_zero_with_the_audio_message(qa: click.Group, sp
     result = run(qa, str(speech_fixtures["text"]), "--json")
     assert result.exit_code == 1
     assert result.stderr.strip().splitlines() == [
-        f"Error: {speech_fixtures['text']}: This file is not a readable audio recording."]
+        f"Error: {speech_fixtures['text']}: This file is not a readable audio recording."
+    ]
     assert result.stdout == ""
 
 

@@ -170,7 +170,14 @@ def test_a_greeting_sharing_a_whisper_segment_with_the_customers_answer_still_na
 
     greeting = words("Cherry speaking, how can I help you?", 0.0, 0.4)
     answer = words("Yeah, hi Terry. My name is Suzanne, I just left your shop.", 2.6, 0.3)
-    segments = [Segment("unknown", 0.0, 6.0, "Cherry speaking, how can I help you? Yeah, hi Terry. My name is Suzanne, "
-                        "I just left your shop.", greeting + answer)]
+    segments = [
+        Segment(
+            "unknown",
+            0.0,
+            6.0,
+            "Cherry speaking, how can I help you? Yeah, hi Terry. My name is Suzanne, I just left your shop.",
+            greeting + answer,
+        )
+    ]
     turns = [Turn(0.0, 2.5, "A"), Turn(2.5, 6.2, "B")]
     assert assign_roles(turns, segments) == {"A": "agent", "B": "customer"}

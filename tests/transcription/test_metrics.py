@@ -167,10 +167,20 @@ def timed(*items: tuple[str, float, float]) -> tuple[Word, ...]:
 def test_a_segment_stretched_over_a_pause_does_not_make_the_agent_talk_over_the_customer():
     # The engine grouped "Yes." and the answer 14 s later into one span; the agent asked in between.
     t = call(
-        seg("customer", 64.18, 88.37, "Yes. A 2018 Tesla.", words=timed(
-            ("Yes.", 64.18, 64.5), ("A", 78.05, 78.3), ("2018", 78.3, 79.0), ("Tesla.", 87.0, 88.37))),
-        seg("agent", 66.0, 73.4, "Could I check the make and model?", words=timed(
-            ("Could", 66.0, 66.3), ("I", 66.3, 66.4), ("check", 66.4, 67.0), ("model?", 72.8, 73.4))),
+        seg(
+            "customer",
+            64.18,
+            88.37,
+            "Yes. A 2018 Tesla.",
+            words=timed(("Yes.", 64.18, 64.5), ("A", 78.05, 78.3), ("2018", 78.3, 79.0), ("Tesla.", 87.0, 88.37)),
+        ),
+        seg(
+            "agent",
+            66.0,
+            73.4,
+            "Could I check the make and model?",
+            words=timed(("Could", 66.0, 66.3), ("I", 66.3, 66.4), ("check", 66.4, 67.0), ("model?", 72.8, 73.4)),
+        ),
     )
     m = compute_metrics(t)
     assert m["overtalk"] == {"count": 0, "total": 0.0}
@@ -180,8 +190,13 @@ def test_a_segment_stretched_over_a_pause_does_not_make_the_agent_talk_over_the_
 
 def test_silences_are_measured_between_words_even_inside_one_segment():
     t = call(
-        seg("agent", 0.0, 20.0, "Let me look. Right.", words=timed(("Let", 0.0, 0.3), ("look.", 0.3, 1.0),
-                                                                   ("Right.", 19.0, 20.0))),
+        seg(
+            "agent",
+            0.0,
+            20.0,
+            "Let me look. Right.",
+            words=timed(("Let", 0.0, 0.3), ("look.", 0.3, 1.0), ("Right.", 19.0, 20.0)),
+        ),
         seg("customer", 20.5, 22.0, "Okay", words=timed(("Okay", 20.5, 22.0))),
     )
     long = compute_metrics(t)["silence"]["long"]
@@ -190,20 +205,37 @@ def test_silences_are_measured_between_words_even_inside_one_segment():
 
 def test_no_silence_is_flagged_while_the_customer_answers_inside_a_long_agent_segment():
     t = call(
-        seg("agent", 0.0, 30.0, "What is your number? Thanks.", words=timed(
-            ("What", 0.0, 0.2), ("number?", 0.2, 1.0), ("Thanks.", 29.0, 30.0))),
-        *[seg("customer", 2.0 + 4 * i, 5.0 + 4 * i, "four four", words=timed(("four", 2.0 + 4 * i, 5.0 + 4 * i)))
-          for i in range(7)],
+        seg(
+            "agent",
+            0.0,
+            30.0,
+            "What is your number? Thanks.",
+            words=timed(("What", 0.0, 0.2), ("number?", 0.2, 1.0), ("Thanks.", 29.0, 30.0)),
+        ),
+        *[
+            seg("customer", 2.0 + 4 * i, 5.0 + 4 * i, "four four", words=timed(("four", 2.0 + 4 * i, 5.0 + 4 * i)))
+            for i in range(7)
+        ],
     )
     assert compute_metrics(t)["silence"]["long"] == []
 
 
 def test_the_agent_cutting_into_the_customers_phrase_is_an_interruption_measured_on_words():
     t = call(
-        seg("customer", 0.0, 4.0, "my box has been down since monday", words=timed(
-            ("my", 0.0, 0.5), ("box", 0.6, 1.2), ("down", 1.3, 2.4), ("monday", 2.5, 3.0))),
-        seg("agent", 2.0, 6.0, "yes yes we know that", words=timed(("yes", 2.0, 2.6), ("we", 2.6, 3.2),
-                                                                   ("know", 3.2, 6.0))),
+        seg(
+            "customer",
+            0.0,
+            4.0,
+            "my box has been down since monday",
+            words=timed(("my", 0.0, 0.5), ("box", 0.6, 1.2), ("down", 1.3, 2.4), ("monday", 2.5, 3.0)),
+        ),
+        seg(
+            "agent",
+            2.0,
+            6.0,
+            "yes yes we know that",
+            words=timed(("yes", 2.0, 2.6), ("we", 2.6, 3.2), ("know", 3.2, 6.0)),
+        ),
     )
     m = compute_metrics(t)
     assert m["interruptions"]["events"] == [{"time": 2.0, "overlap": 0.9, "segment": 1}]

@@ -21,10 +21,15 @@ def _words(text: str, start: float) -> tuple[Word, ...]:
 
 def _transcript_with_a_card() -> Transcript:
     said = f"my card is {CARD} thanks"
-    return Transcript(language="en", duration=2.0, segments=(
-        Segment("agent", 0.0, 0.5, "Hello, how can I help?", _words("Hello, how can I help?", 0.0)),
-        Segment("customer", 0.5, 1.9, said, _words(said, 0.5)),
-    ), info={"engine": "test", "model": "test", "attribution": "stereo"})
+    return Transcript(
+        language="en",
+        duration=2.0,
+        segments=(
+            Segment("agent", 0.0, 0.5, "Hello, how can I help?", _words("Hello, how can I help?", 0.0)),
+            Segment("customer", 0.5, 1.9, said, _words(said, 0.5)),
+        ),
+        info={"engine": "test", "model": "test", "attribution": "stereo"},
+    )
 
 
 def _call_with_card(make):
@@ -68,7 +73,7 @@ def test_a_trainer_hears_the_redacted_audio_copy(client, make, login_as):
     samples, rate = soundfile.read(io.BytesIO(response.data))
     # The card's words run from 1.4 s to 2.3 s; the test recording is silent on the left channel there,
     # so any sound in that span is the redaction tone.
-    assert rate == 16000 and abs(samples[int(1.5 * rate):int(1.9 * rate), 0]).max() > 0.2
+    assert rate == 16000 and abs(samples[int(1.5 * rate) : int(1.9 * rate), 0]).max() > 0.2
 
 
 def test_a_trainer_cannot_hear_a_call_before_it_is_redacted(client, make, login_as):
@@ -114,9 +119,12 @@ def test_a_suspected_swap_is_one_click_away_and_transcribes_again(client, make, 
 def test_the_engines_confidence_in_each_word_is_kept_and_exported(client, make, login_as):
     call = make.call(seconds=2)
     sure, unsure = Word(0.0, 0.4, "Hello", 0.97), Word(0.5, 0.9, "Fibra", 0.21)
-    transcript = Transcript(language="en", duration=2.0, segments=(
-        Segment("agent", 0.0, 0.9, "Hello Fibra", (sure, unsure)),
-    ), info={"engine": "test", "model": "test", "attribution": "stereo"})
+    transcript = Transcript(
+        language="en",
+        duration=2.0,
+        segments=(Segment("agent", 0.0, 0.9, "Hello Fibra", (sure, unsure)),),
+        info={"engine": "test", "model": "test", "attribution": "stereo"},
+    )
     store_transcript(db.session, call, transcript)
     db.session.commit()
     login_as("qa_manager")

@@ -15,9 +15,14 @@ from app.api.v1.schemas import Problem
 from app.extensions import csrf, limiter
 
 BLUEPRINTS = (calls.blp, evaluations.blp, directory.blp, hooks.blp)
-SECURITY = {"bearerAuth": {"type": "http", "scheme": "bearer",
-                           "description": "An API token (ecq_...), created under your account's API tokens"},
-            "session": {"type": "apiKey", "in": "cookie", "name": "session"}}
+SECURITY = {
+    "bearerAuth": {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "An API token (ecq_...), created under your account's API tokens",
+    },
+    "session": {"type": "apiKey", "in": "cookie", "name": "session"},
+}
 
 
 class IntegrationApi(Api):
@@ -53,8 +58,10 @@ for _blp in BLUEPRINTS:
 
 
 def register(app: Flask) -> IntegrationApi:
-    api = IntegrationApi(app, spec_kwargs={"info": {"description": "Push calls in, pull scores out. Errors are "
-                                                                   "application/problem+json."}})
+    api = IntegrationApi(
+        app,
+        spec_kwargs={"info": {"description": "Push calls in, pull scores out. Errors are application/problem+json."}},
+    )
     api.spec.components.security_scheme("bearerAuth", SECURITY["bearerAuth"])
     api.spec.components.security_scheme("session", SECURITY["session"])
     api.spec.options["security"] = [{"bearerAuth": []}, {"session": []}]

@@ -41,14 +41,22 @@ READERS = (Permission.VIEW_ALL_CALLS, Permission.VIEW_OWN_CALLS)
 
 def call_json(call: Call) -> dict:
     return {
-        "id": call.id, "agent": {"id": call.agent_id, "name": call.agent.name},
-        "team": {"id": call.team_id, "name": call.team.name}, "call_date": call.call_date,
-        "direction": call.direction, "external_id": call.external_id, "filename": call.original_filename,
-        "duration": call.recording.duration, "channels": call.recording.channels, "status": call.status,
+        "id": call.id,
+        "agent": {"id": call.agent_id, "name": call.agent.name},
+        "team": {"id": call.team_id, "name": call.team.name},
+        "call_date": call.call_date,
+        "direction": call.direction,
+        "external_id": call.external_id,
+        "filename": call.original_filename,
+        "duration": call.recording.duration,
+        "channels": call.recording.channels,
+        "status": call.status,
         "language": call.language,
-        "links": {"self": url_for("v1_calls.call", call_id=call.id),
-                  "progress": url_for("v1_calls.progress", call_id=call.id),
-                  "transcript": url_for("v1_calls.transcript", call_id=call.id)},
+        "links": {
+            "self": url_for("v1_calls.call", call_id=call.id),
+            "progress": url_for("v1_calls.progress", call_id=call.id),
+            "transcript": url_for("v1_calls.transcript", call_id=call.id),
+        },
     }
 
 
@@ -66,8 +74,9 @@ def _agent(ref: str) -> Agent:
 def _existing(agent: Agent, external_id: str | None) -> Call | None:
     if not external_id:
         return None
-    return db.session.scalars(select(Call).where(Call.team_id == agent.team_id,
-                                                 Call.external_id == external_id)).first()
+    return db.session.scalars(
+        select(Call).where(Call.team_id == agent.team_id, Call.external_id == external_id)
+    ).first()
 
 
 @blp.route("/calls", methods=["POST"])
@@ -81,8 +90,13 @@ def ingest_call(form: dict):
     existing = _existing(agent, form.get("external_id"))
     if existing is not None:
         return call_json(existing), 200
-    meta = CallMeta(agent=agent, call_date=form["call_date"], direction=form["direction"],
-                    external_id=form.get("external_id"), channel_layout=form.get("channel_layout"))
+    meta = CallMeta(
+        agent=agent,
+        call_date=form["call_date"],
+        direction=form["direction"],
+        external_id=form.get("external_id"),
+        channel_layout=form.get("channel_layout"),
+    )
     upload = form["recording"]
     try:
         call = ingest(db.session, upload.stream, upload.filename, meta, uploaded_by_id=current_user.id)
@@ -137,10 +151,22 @@ def transcript(call_id: int):
     if row is None:
         abort(404, description="This call has no transcript yet.")
     redacted = not sees_unredacted(current_user)
-    segments = [{"speaker": s.speaker, "start": s.start, "end": s.end,
-                 "text": segment_text(current_user, s, row.language, redacted=redacted)} for s in row.segments]
+    segments = [
+        {
+            "speaker": s.speaker,
+            "start": s.start,
+            "end": s.end,
+            "text": segment_text(current_user, s, row.language, redacted=redacted),
+        }
+        for s in row.segments
+    ]
     if not redacted:
         record(db.session, "transcript.viewed_unmasked", target=call, via="api")  # as the call page does
         db.session.commit()
-    return {"call_id": call.id, "language": row.language, "duration": row.duration, "redacted": redacted,
-            "segments": segments}
+    return {
+        "call_id": call.id,
+        "language": row.language,
+        "duration": row.duration,
+        "redacted": redacted,
+        "segments": segments,
+    }

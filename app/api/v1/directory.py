@@ -36,8 +36,19 @@ def agents(args: dict):
     """Agents with their telephony id and team (the ids calls and evaluations use)."""
     query = _own_agent_only(select(Agent).options(joinedload(Agent.team)), Agent.id)
     items, cursor = paginate(query, Agent.id, args)
-    return {"items": [{"id": a.id, "name": a.name, "telephony_id": a.external_ref, "active": a.active,
-                       "team": {"id": a.team_id, "name": a.team.name}} for a in items], "next_cursor": cursor}
+    return {
+        "items": [
+            {
+                "id": a.id,
+                "name": a.name,
+                "telephony_id": a.external_ref,
+                "active": a.active,
+                "team": {"id": a.team_id, "name": a.team.name},
+            }
+            for a in items
+        ],
+        "next_cursor": cursor,
+    }
 
 
 @blp.route("/teams")
@@ -47,8 +58,10 @@ def agents(args: dict):
 def teams(args: dict):
     """Teams with their language and rubric."""
     items, cursor = paginate(_own_agent_only(select(Team), Team.id), Team.id, args)
-    return {"items": [{"id": t.id, "name": t.name, "language": t.language, "rubric": t.rubric_key} for t in items],
-            "next_cursor": cursor}
+    return {
+        "items": [{"id": t.id, "name": t.name, "language": t.language, "rubric": t.rubric_key} for t in items],
+        "next_cursor": cursor,
+    }
 
 
 @blp.route("/rubrics/<rubric_key>/versions/<int:version>")
@@ -56,9 +69,17 @@ def teams(args: dict):
 @blp.response(200, schemas.RubricVersionOut)
 def rubric_version(rubric_key: str, version: int):
     """One version of a rubric, exactly as scores recorded it (the key is the rubric's id, e.g. hotline_fr)."""
-    row = db.session.scalars(select(RubricVersion).join(Rubric).where(
-        Rubric.key == rubric_key, RubricVersion.version == version)).first()
+    row = db.session.scalars(
+        select(RubricVersion).join(Rubric).where(Rubric.key == rubric_key, RubricVersion.version == version)
+    ).first()
     if row is None:
         abort(404)
-    return {"key": row.rubric.key, "title": row.rubric.title, "language": row.rubric.language,
-            "version": row.version, "sha256": row.sha256, "created_at": row.created_at, "source": row.source}
+    return {
+        "key": row.rubric.key,
+        "title": row.rubric.title,
+        "language": row.rubric.language,
+        "version": row.version,
+        "sha256": row.sha256,
+        "created_at": row.created_at,
+        "source": row.source,
+    }

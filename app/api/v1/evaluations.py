@@ -37,32 +37,62 @@ def evaluation_json(ev: Evaluation) -> dict:
     call = ev.call
     automatic = ev.kind == "auto"
     return {
-        "id": ev.id, "call_id": call.id, "external_id": call.external_id,
-        "agent": {"id": call.agent_id, "name": call.agent.name}, "team": {"id": call.team_id, "name": call.team.name},
-        "call_date": call.call_date, "kind": "automatic" if automatic else "final", "status": ev.status,
-        "revision": ev.revision, "rubric": {"key": ev.rubric_version.rubric.key, "version": ev.rubric_version.version},
-        "total": ev.total, "auto_failed": ev.auto_failed, "finalized_at": ev.finalized_at,
-        "criteria": [{
-            "key": c.criterion_key, "na": c.na, "weight": c.weight,
-            "automatic_score": c.score if automatic else c.auto_score,
-            "final_score": None if automatic else c.score,
-            "evidence": [{"start": e.start, "end": e.end, "rule": e.rule, "sign": e.sign,
-                          "explanation": e.explanation, "source": e.source} for e in c.evidence],
-        } for c in ev.criteria],
+        "id": ev.id,
+        "call_id": call.id,
+        "external_id": call.external_id,
+        "agent": {"id": call.agent_id, "name": call.agent.name},
+        "team": {"id": call.team_id, "name": call.team.name},
+        "call_date": call.call_date,
+        "kind": "automatic" if automatic else "final",
+        "status": ev.status,
+        "revision": ev.revision,
+        "rubric": {"key": ev.rubric_version.rubric.key, "version": ev.rubric_version.version},
+        "total": ev.total,
+        "auto_failed": ev.auto_failed,
+        "finalized_at": ev.finalized_at,
+        "criteria": [
+            {
+                "key": c.criterion_key,
+                "na": c.na,
+                "weight": c.weight,
+                "automatic_score": c.score if automatic else c.auto_score,
+                "final_score": None if automatic else c.score,
+                "evidence": [
+                    {
+                        "start": e.start,
+                        "end": e.end,
+                        "rule": e.rule,
+                        "sign": e.sign,
+                        "explanation": e.explanation,
+                        "source": e.source,
+                    }
+                    for e in c.evidence
+                ],
+            }
+            for c in ev.criteria
+        ],
     }
 
 
 def visible_evaluations(args: dict):
     """Automatic evaluations and current final reviews of the calls this user may see (no drafts)."""
     calls = visible_calls(current_user).with_only_columns(Call.id)
-    query = (select(Evaluation).join(Call, Call.id == Evaluation.call_id).where(Evaluation.call_id.in_(calls))
-             .options(joinedload(Evaluation.call).joinedload(Call.agent), joinedload(Evaluation.call)
-                      .joinedload(Call.team), joinedload(Evaluation.rubric_version).joinedload(RubricVersion.rubric),
-                      selectinload(Evaluation.criteria).selectinload(CriterionScore.evidence)))
+    query = (
+        select(Evaluation)
+        .join(Call, Call.id == Evaluation.call_id)
+        .where(Evaluation.call_id.in_(calls))
+        .options(
+            joinedload(Evaluation.call).joinedload(Call.agent),
+            joinedload(Evaluation.call).joinedload(Call.team),
+            joinedload(Evaluation.rubric_version).joinedload(RubricVersion.rubric),
+            selectinload(Evaluation.criteria).selectinload(CriterionScore.evidence),
+        )
+    )
     kind = args.get("kind")
     automatic = Evaluation.kind == "auto"
-    query = query.where(automatic if kind == "automatic" else current_final() if kind == "final"
-                        else automatic | current_final())
+    query = query.where(
+        automatic if kind == "automatic" else current_final() if kind == "final" else automatic | current_final()
+    )
     if args.get("team"):
         query = query.where(Call.team_id == args["team"])
     if args.get("agent"):
@@ -95,14 +125,17 @@ def sheet_pdf(evaluation_id: int):
     path = sheet_path(get_sheet_or_404(sheet.id))
     if not path.is_file():
         abort(404)
-    return send_file(path, mimetype="application/pdf", as_attachment=True,
-                     download_name=f"coaching-sheet-{sheet.id}.pdf", max_age=0)
+    return send_file(
+        path, mimetype="application/pdf", as_attachment=True, download_name=f"coaching-sheet-{sheet.id}.pdf", max_age=0
+    )
 
 
 def export_line(row: dict) -> dict:
     """One current final evaluation of the bulk export (the CSV export carries the same fields)."""
-    criteria = {key: {"final_score": None if na else score, "automatic_score": auto, "na": bool(na)}
-                for key, (score, auto, na) in row["criteria"].items()}
+    criteria = {
+        key: {"final_score": None if na else score, "automatic_score": auto, "na": bool(na)}
+        for key, (score, auto, na) in row["criteria"].items()
+    }
     plain = {k: v.isoformat() if isinstance(v, datetime) else v for k, v in row.items() if k != "criteria"}
     return {**plain, "criteria": criteria}
 
@@ -115,8 +148,11 @@ def _ndjson(flt: TeamFilter) -> Iterator[str]:
 @blp.route("/evaluations.ndjson")
 @allowed("evaluations:read", Permission.REVIEW_CALLS)
 @blp.arguments(schemas.PeriodArgs, location="query")
-@blp.response(200, content_type="application/x-ndjson",
-              description="One JSON object per line: the current final evaluations of the period")
+@blp.response(
+    200,
+    content_type="application/x-ndjson",
+    description="One JSON object per line: the current final evaluations of the period",
+)
 def export(args: dict):
     """Stream a period's final evaluations for BI (reviewers only, as the CSV export of the team report)."""
     flt = TeamFilter.default(args.get("team"), args.get("start"), args.get("end"))

@@ -32,9 +32,16 @@ def _own(subscription_id: int) -> WebhookSubscription:
 
 def _delivery_json(row: dict) -> dict:
     d = row["delivery"]
-    return {"id": d.id, "event": d.event, "created_at": d.created_at, "status": row["status"],
-            "attempts": row["attempts"], "response_status": d.response_status, "delivered_at": d.delivered_at,
-            "error": row["error"]}
+    return {
+        "id": d.id,
+        "event": d.event,
+        "created_at": d.created_at,
+        "status": row["status"],
+        "attempts": row["attempts"],
+        "response_status": d.response_status,
+        "delivered_at": d.delivered_at,
+        "error": row["error"],
+    }
 
 
 @blp.route("/webhooks")

@@ -69,15 +69,20 @@ class IngestForm(ma.Schema):
     class Meta:
         unknown = ma.EXCLUDE  # a signed-in browser's form carries its csrf_token too
 
-    agent = fields.String(required=True, validate=validate.Length(1, 254),
-                          metadata={"description": "the agent's telephony id, name, or account e-mail"})
+    agent = fields.String(
+        required=True,
+        validate=validate.Length(1, 254),
+        metadata={"description": "the agent's telephony id, name, or account e-mail"},
+    )
     # Without an offset the time is UTC, as on the upload form.
-    call_date = fields.AwareDateTime(required=True, default_timezone=UTC,
-                                     metadata={"description": "ISO 8601; without an offset, UTC"})
+    call_date = fields.AwareDateTime(
+        required=True, default_timezone=UTC, metadata={"description": "ISO 8601; without an offset, UTC"}
+    )
     direction = fields.String(load_default="inbound", validate=validate.OneOf(DIRECTIONS))
-    external_id = fields.String(validate=validate.Length(1, 120),
-                                metadata={"description": "the telephony system's id: sending it again returns "
-                                                         "the call already stored"})
+    external_id = fields.String(
+        validate=validate.Length(1, 120),
+        metadata={"description": "the telephony system's id: sending it again returns the call already stored"},
+    )
     channel_layout = fields.String(validate=validate.OneOf(CHANNEL_LAYOUTS))
     recording = Upload(required=True, metadata={"description": "WAV, MP3, M4A, OGG, FLAC or WebM"})
 
@@ -205,10 +210,10 @@ class TeamPage(ma.Schema):
 
 
 class WebhookIn(ma.Schema):
-    url = fields.String(required=True, validate=validate.Length(1, 2000),
-                        metadata={"description": "an http:// or https:// address"})
-    events = fields.List(fields.String(validate=validate.OneOf(EVENTS)), required=True,
-                         validate=validate.Length(min=1))
+    url = fields.String(
+        required=True, validate=validate.Length(1, 2000), metadata={"description": "an http:// or https:// address"}
+    )
+    events = fields.List(fields.String(validate=validate.OneOf(EVENTS)), required=True, validate=validate.Length(min=1))
 
 
 class WebhookOut(ma.Schema):
