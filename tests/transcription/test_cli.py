@@ -11,16 +11,17 @@ from app.transcription.cli import register
 
 
 @pytest.fixture
-def qa() -> click.Group:
+def qa(app, monkeypatch) -> click.Group:
+    """The transcribe command as `flask qa` runs it: inside the app, whose Config holds the settings."""
+    monkeypatch.setitem(app.config, "TRANSCRIPTION_ENGINE", "fake")
+    monkeypatch.setitem(app.config, "TRANSCRIPTION_DIARIZE", False)
     group = click.Group("qa")
     register(group)
     return group
 
 
 def run(qa: click.Group, *args: str):
-    return CliRunner().invoke(
-        qa, ["transcribe", *args], env={"TRANSCRIPTION_ENGINE": "fake", "TRANSCRIPTION_DIARIZE": "0"}
-    )
+    return CliRunner().invoke(qa, ["transcribe", *args])
 
 
 def test_transcribe_prints_interchange_json_with_metrics(qa: click.Group, speech_fixtures: dict[str, Path]) -> None:
