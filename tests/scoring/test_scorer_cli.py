@@ -110,11 +110,12 @@ def test_a_published_calibrated_version_scores_new_calls_and_leaves_old_evaluati
 
 def test_rescore_queues_the_periods_calls_with_the_version_named(runner, pace):
     scored = pace(20, 0)
+    call_id, version_id = scored.call_id, scored.rubric_version_id  # the evaluation itself is replaced below
     result = runner.invoke(args=["qa", "rescore", "--rubric", "pace_en", "--version", "3", "--since", "2026-11-01"])
     assert result.exit_code == 0 and "1 call(s) queued to be scored with pace_en v3" in result.output
     job = db.session.scalars(select(Job).where(Job.kind == "score", Job.target_id.is_not(None))).one()
-    assert job.call_id == scored.call_id and job.target_id == scored.rubric_version_id
-    evaluations = db.session.scalars(select(Evaluation).where(Evaluation.call_id == scored.call_id)).all()
+    assert job.call_id == call_id and job.target_id == version_id
+    evaluations = db.session.scalars(select(Evaluation).where(Evaluation.call_id == call_id)).all()
     assert len(evaluations) == 1  # scored again with the same version: replaced, never duplicated
     later = runner.invoke(args=["qa", "rescore", "--rubric", "pace_en", "--since", "2026-12-01"])
     assert "0 call(s) queued" in later.output
