@@ -17,7 +17,7 @@ from app.coaching.models import CoachingSheet, Comment, Dispute
 from app.db import utcnow
 from app.reports.queries import current_final
 from app.scoring.models import CriterionScore, Evaluation
-from app.scoring.pages import criterion_title
+from app.scoring.pages import criterion_title, ui_language
 from app.teams.models import Agent
 
 TREND_POINTS = 12
@@ -243,7 +243,7 @@ def _evidence(cs: CriterionScore | None) -> list[dict[str, Any]]:
     if cs is None:
         return []
     return [
-        {"at": e.start, "segment": e.segment_index, "sign": e.sign, "explanation": e.explanation}
+        {"at": e.start, "segment": e.segment_index, "sign": e.sign, "explanation": e.explanation_in(ui_language())}
         for e in sorted(cs.evidence, key=lambda e: e.start)
     ]
 

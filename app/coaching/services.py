@@ -189,6 +189,8 @@ def _moments(session: Session, evaluation: Evaluation, spec, lang: str):
             share = confidence.uncertain_share(segment.text, words, ev.char_start, ev.char_end, threshold)
             if share >= confidence.MOSTLY_UNCERTAIN and not vouched:
                 continue
+            # the scorer's words come in the sheet's language; a reviewer's note or older evidence only as written
+            readable = same_language or ev.source == "reviewer" or bool(ev.explanations)
             yield Moment(
                 criterion=crit.title.get(lang) if crit else row.criterion_key,
                 segment_text=segment.text,
@@ -196,7 +198,7 @@ def _moments(session: Session, evaluation: Evaluation, spec, lang: str):
                 char_end=ev.char_end,
                 start=ev.start,
                 positive=ev.sign > 0,
-                explanation=ev.explanation if same_language or ev.source == "reviewer" else "",
+                explanation=ev.explanation_in(lang) if readable else "",
                 tip=crit.tip_for(ev.rule, lang) if crit else "",
                 uncertain=tuple((s.start, s.end) for s in confidence.uncertain_spans(segment.text, words, threshold)),
                 by_reviewer=ev.source == "reviewer",

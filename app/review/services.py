@@ -143,6 +143,7 @@ def _copy_criteria(source: Evaluation) -> list[CriterionScore]:
                 rule=e.rule,
                 sign=e.sign,
                 explanation=e.explanation,
+                explanations=e.explanations,
                 tip=e.tip,
                 source=e.source,
                 created_by_id=e.created_by_id,

@@ -329,7 +329,17 @@ class DetectorContext:
         """Evidence pinned to a character span of a segment, timed from its words when present."""
         seg = self.segments[index]
         start, end = span_times(seg, span)
-        return Evidence(index, span, start, end, rule, sign, self.say(fr, en), text=seg.text[span[0] : span[1]])
+        return Evidence(
+            index,
+            span,
+            start,
+            end,
+            rule,
+            sign,
+            self.say(fr, en),
+            text=seg.text[span[0] : span[1]],
+            explanations=(("fr", fr), ("en", en)),
+        )
 
     def behaviours(self) -> TurnBehaviours:
         """Probability of each behaviour for each agent turn, read with the customer's words before it (cached)."""

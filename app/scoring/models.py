@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import UTCDateTime, utcnow
@@ -119,8 +119,16 @@ class Evidence(db.Model):
     rule: Mapped[str] = mapped_column(String(80))
     sign: Mapped[int]
     explanation: Mapped[str] = mapped_column(Text)
+    # The explanation in each interface language ({"fr": ..., "en": ...}); None for a reviewer's own note and for
+    # evidence stored before migration 0007, which keep `explanation` (the call's language) only.
+    explanations: Mapped[dict | None] = mapped_column(JSON)
     tip: Mapped[str | None] = mapped_column(Text)
     source: Mapped[str] = mapped_column(String(10), default="auto")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     criterion_score: Mapped[CriterionScore] = relationship(back_populates="evidence")
+
+    def explanation_in(self, language: str) -> str:
+        """The explanation in `language` when the scorer wrote one in it, else as stored (the call's language, or
+        the reviewer's own words)."""
+        return (self.explanations or {}).get(language) or self.explanation

@@ -22,13 +22,13 @@ from app.scoring.services import latest_evaluation, spec_of
 STATUS_LABELS = {"auto": _l("Automatic"), "draft": _l("Draft review"), "final": _l("Final review")}
 
 
-def _ui_language() -> str:
+def ui_language() -> str:
     return str(get_locale() or "en")[:2]
 
 
 def criterion_title(key: str) -> str:
     """The criterion's title from the bundled rubrics, in the interface language; the key otherwise."""
-    return rubrics.criterion_title(key, _ui_language())
+    return rubrics.criterion_title(key, ui_language())
 
 
 def _evidence(ev, segments, redacted: bool, user: User, language: str) -> dict[str, Any]:
@@ -44,7 +44,7 @@ def _evidence(ev, segments, redacted: bool, user: User, language: str) -> dict[s
         "end": ev.end,
         "sign": ev.sign,
         "rule": ev.rule,
-        "explanation": ev.explanation,
+        "explanation": ev.explanation_in(ui_language()),
         "tip": ev.tip,
         "quote": quote,
         "char_start": ev.char_start,
@@ -56,7 +56,7 @@ def _evidence(ev, segments, redacted: bool, user: User, language: str) -> dict[s
 def evaluation_view(evaluation: Evaluation, user: User) -> dict[str, Any]:
     """Scores per criterion with their evidence, titles in the interface language."""
     spec = spec_of(evaluation.rubric_version)
-    lang = _ui_language()
+    lang = ui_language()
     segments = evaluation.call.transcript.segments if evaluation.call.transcript else []
     redacted = not sees_unredacted(user)
     criteria = []
@@ -104,14 +104,14 @@ def evaluation_section(call: Call, user: User):
 
 def criterion_choices() -> list[tuple[str, str]]:
     """Every criterion of the bundled rubrics, by id, titled in the interface language, sorted by title."""
-    lang = _ui_language()
+    lang = ui_language()
     titles = {c.id: c.title.get(lang) for spec in bundled_rubrics().values() for c in spec.criteria}
     return sorted(titles.items(), key=lambda item: item[1])
 
 
 def rubric_view(spec: RubricSpec, version: int) -> dict[str, Any]:
     """A rubric as a reader wants it: sections, criteria, weights, what counts for and against, tips."""
-    lang = _ui_language()
+    lang = ui_language()
     sections = []
     for section in spec.sections:
         criteria = [c for c in spec.criteria if c.section == section.id]

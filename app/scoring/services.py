@@ -212,6 +212,7 @@ def _criterion_row(position: int, c: engine.CriterionScore) -> CriterionScore:
             rule=e.rule,
             sign=e.sign,
             explanation=e.explanation,
+            explanations=dict(e.explanations) or None,
             tip=e.tip or None,
             source="auto",
         )

@@ -19,6 +19,9 @@ class Evidence:
     explanation: str
     tip: str = ""
     text: str = ""
+    # The explanation in every interface language, ((language, text), ...): pages show the reader's, sheets the
+    # agent's; `explanation` is the call's language.
+    explanations: tuple[tuple[str, str], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         data = {

@@ -89,8 +89,8 @@ def _evidence(
     ctx: DetectorContext, behaviours: TurnBehaviours, row: int, rule: str, sign: int, probability: float
 ) -> Evidence:
     index = behaviours.quote_segment(row, rule)
-    text = describe(rule, probability, ctx.language)
-    return ctx.evidence(index, ctx.whole(index), rule, sign, text, text)
+    fr, en = describe(rule, probability, "fr"), describe(rule, probability, "en")
+    return ctx.evidence(index, ctx.whole(index), rule, sign, fr, en)
 
 
 @detector(
