@@ -29,6 +29,20 @@ def test_a_reflection_earns_listening_evidence_that_names_it_with_its_confidence
     assert re.fullmatch(r"reflects the customer's words \(0\.\d\d\)", reflections[0].explanation)
 
 
+@pytest.mark.parametrize(
+    ("language", "offer"),
+    [
+        ("en", "Is there anything else I can help you with?"),
+        ("fr", "Très bien. Je peux vous aider pour autre chose ?"),
+    ],
+)
+def test_offering_further_help_is_not_asking_about_the_customers_situation(score, language, offer):
+    problem = PROBLEM_EN if language == "en" else PROBLEM_FR
+    result = score(language, [problem, (A, offer)])
+    listening = criterion(result, "active_listening")
+    assert not [e for e in listening.evidence if e.rule == "question" and e.sign > 0]
+
+
 def test_the_evidence_is_worded_in_the_calls_language(score):
     result = score(
         "fr", [PROBLEM_FR, (A, "Votre facture a doublé depuis le déménagement, et avec la retraite ça coince.")]

@@ -59,6 +59,16 @@ def _signposted(ctx: DetectorContext, behaviours: TurnBehaviours, floor: float) 
     return column
 
 
+def _asking(ctx: DetectorContext, behaviours: TurnBehaviours, max_words: int = 15) -> np.ndarray:
+    """The question probabilities, zeroed for short replies that offer further service or handle the call ("anything
+    else I can help with?", "can I put you on hold?"): questions, but not about the customer's situation."""
+    column = behaviours.column("question").copy()
+    for row, unit in enumerate(behaviours.units):
+        if len(unit.text.split()) <= max_words and any(ctx.find("service_offers", i) for i in unit.segments):
+            column[row] = 0.0
+    return column
+
+
 def _peak_and_habit(values: np.ndarray) -> float:
     """Half the best moment, half the average: one strong reflection counts, and so does doing it often. (A pure
     maximum grows with the length of the call; a pure mean drowns the one moment that mattered.)"""
@@ -104,7 +114,7 @@ def _evidence(
         "min_customer_words": 8,
         "signposted": 0.75,
     },
-    lexicons=("reformulation_markers",),
+    lexicons=("reformulation_markers", "service_offers"),
     rules=("reflection", "question", "acknowledgement", "no_listening"),
 )
 def listening_behaviours(ctx: DetectorContext, params: Mapping[str, Any]) -> DetectorResult:
@@ -114,10 +124,11 @@ def listening_behaviours(ctx: DetectorContext, params: Mapping[str, Any]) -> Det
     if not rows:
         return NOT_APPLICABLE
     reflection = _signposted(ctx, behaviours, params["signposted"])
+    question = _asking(ctx, behaviours)
     weights = {b: params[b] for b in ("reflection", "question", "acknowledgement")}
-    listened = _any_of(behaviours, weights, rows, {"reflection": reflection})
+    listened = _any_of(behaviours, weights, rows, {"reflection": reflection, "question": question})
     evidence = _strongest(ctx, behaviours, rows, "reflection", +1, params["evidence_at"], reflection)
-    evidence += _strongest(ctx, behaviours, rows, "question", +1, params["evidence_at"])
+    evidence += _strongest(ctx, behaviours, rows, "question", +1, params["evidence_at"], question)
     substantive = [r for r in rows if len(behaviours.units[r].context.split()) >= params["min_customer_words"]]
     if not evidence and substantive:
         worst = min(substantive, key=lambda r: listened[rows.index(r)])
