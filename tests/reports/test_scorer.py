@@ -151,6 +151,14 @@ def test_a_qa_manager_reads_the_page_but_cannot_fit(client, login_as, reviews):
     assert response.status_code == 403
 
 
+def test_the_period_reads_as_dates_in_the_readers_language(client, login_as, reviews):
+    login_as("qa_manager")
+    page = client.get(URL).get_data(as_text=True)
+    period = re.search(r"final reviews of calls from (.*?) to (.*?)\. Spearman", page)
+    assert period and not any(re.fullmatch(r"\d{4}-\d{2}-\d{2}", d) for d in period.groups())
+    assert re.fullmatch(r"[A-Z][a-z]{2} \d{1,2}, \d{4}", period.group(1))
+
+
 def test_a_fit_on_too_few_reviews_is_refused_on_the_page(client, login_as, reviews):
     login_as("admin")
     response = client.post(
