@@ -8,7 +8,7 @@ import pytest
 from app.coaching.services import issue_sheet
 from app.extensions import db
 from tests.browser.pages import sign_in
-from tests.coaching.conftest import reviewed_lines as final_evaluation
+from tests.coaching.conftest import reviewed_lines
 
 pytestmark = pytest.mark.timeout(600)
 
@@ -31,7 +31,7 @@ def world(make):
     team = make.team(name="Hotline Fibre", language="fr")
     agent = make.agent(team, name="Julie Martin")
     users = {"agent": make.user("agent", agent=agent)}
-    evaluation = final_evaluation(make, language="fr", agent=agent)
+    evaluation = reviewed_lines(make, language="fr", agent=agent)
     sheet = issue_sheet(db.session, evaluation)
     db.session.commit()
     for role in ("qa_manager", "trainer", "admin"):

@@ -9,7 +9,7 @@ import pytest
 from app.coaching.services import issue_sheet
 from app.extensions import db
 from tests.browser.pages import save_screenshot, sign_in
-from tests.coaching.conftest import reviewed_lines as final_evaluation
+from tests.coaching.conftest import reviewed_lines
 
 pytestmark = pytest.mark.timeout(300)
 
@@ -22,7 +22,7 @@ def agent_with_a_sheet(make, language: str, seconds: float = 2.0):
     user = make.user("agent", agent=agent)
     user.locale = language
     db.session.commit()
-    evaluation = final_evaluation(make, language=language, agent=agent, seconds=seconds)
+    evaluation = reviewed_lines(make, language=language, agent=agent, seconds=seconds)
     sheet = issue_sheet(db.session, evaluation)
     db.session.commit()
     return user, sheet, evaluation.call

@@ -8,7 +8,7 @@ import pytest
 from app.coaching.services import issue_sheet
 from app.extensions import db
 from tests.browser.pages import save_screenshot, sign_in
-from tests.coaching.conftest import reviewed_lines as final_evaluation
+from tests.coaching.conftest import reviewed_lines
 from tests.review.conftest import scored_call
 
 pytestmark = pytest.mark.timeout(180)
@@ -42,7 +42,7 @@ def test_the_add_as_evidence_box_opens_next_to_the_selected_words(new_page, make
 
 
 def test_the_team_view_shows_every_criterion_column_without_scrolling_sideways(new_page, make):
-    final_evaluation(make, language="fr")
+    reviewed_lines(make, language="fr")
     page = new_page()
     page.set_viewport_size({"width": 1280, "height": 900})
     sign_in(page, make.user("qa_manager").email)
@@ -56,7 +56,7 @@ def test_the_team_view_shows_every_criterion_column_without_scrolling_sideways(n
 def test_the_call_page_warns_of_swapped_channels_first_and_links_to_its_final_review_and_sheet(new_page, make):
     from playwright.sync_api import expect
 
-    evaluation = final_evaluation(make, language="en")
+    evaluation = reviewed_lines(make, language="en")
     sheet = issue_sheet(db.session, evaluation)
     evaluation.call.swap_suspected = True
     db.session.commit()
