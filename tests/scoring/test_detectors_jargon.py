@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from tests.scoring.conftest import criterion
 
 A, C = "agent", "customer"
@@ -73,7 +71,6 @@ def test_an_apposition_counts_as_an_explanation_in_english(score):
     assert ("explained_term", 1, "excess") in _rules(result)
 
 
-@pytest.mark.xfail(reason="known limit of the linear behaviour heads (MODEL_CARD.md, Limits)", strict=True)
 def test_a_term_the_customer_used_first_is_not_jargon(score):
     result = score(
         "en",
@@ -84,6 +81,31 @@ def test_a_term_the_customer_used_first_is_not_jargon(score):
         ],
     )
     assert not [r for r in _rules(result) if r[0] in ("unexplained_term", "jargon")]
+
+
+def test_a_term_the_customer_used_first_is_not_jargon_in_french(score):
+    result = score(
+        "fr",
+        [
+            (A, "Assistance Fibrea, bonjour, Léa à l'appareil."),
+            (C, "Bonjour, ma box affiche un voyant PON rouge depuis ce matin."),
+            (A, "D'accord, le voyant PON rouge, je relance votre ligne à distance, ne débranchez rien."),
+        ],
+    )
+    assert not [r for r in _rules(result) if r[0] in ("unexplained_term", "jargon")]
+
+
+def test_the_agents_own_acronyms_still_count_when_the_customer_used_another(score):
+    result = score(
+        "en",
+        [
+            (A, "Service desk, this is Amira."),
+            (C, "Hi, my VPN won't connect from the hotel."),
+            (A, "Okay, the VPN drops because split tunnelling is off on your MDM profile and the NAT-T port is shut."),
+        ],
+    )
+    assert {"MDM"} <= {t for rule, _, t in _rules(result) if rule == "unexplained_term"}
+    assert "jargon" in {rule for rule, _, _ in _rules(result)}
 
 
 def test_the_customer_not_understanding_counts_against(score):

@@ -24,6 +24,7 @@ from app.scoring.behaviours.predict import TurnBehaviours
 from app.scoring.behaviours.taxonomy import describe
 from app.scoring.context import DetectorContext
 from app.scoring.detectors._common import clamp
+from app.scoring.detectors.jargon import echoes_customer_terms
 from app.scoring.detectors.registry import detector
 from app.scoring.types import NOT_APPLICABLE, DetectorResult, Evidence
 
@@ -208,6 +209,7 @@ def _no_reaction(ctx: DetectorContext, behaviours: TurnBehaviours, rows: list[in
         "sentence_words": 1.2,
         "everyday_zipf": 12.0,
         "jargon_weight": 40.0,
+        "echo": 0.8,
         "evidence_at": 0.6,
     },
     rules=("jargon", "explanation", "long_sentences"),
@@ -226,9 +228,11 @@ def plain_language(ctx: DetectorContext, params: Mapping[str, Any]) -> DetectorR
     familiarity = _everyday(words, ctx.language)
     readable = 100.0 - params["sentence_words"] * per_sentence + params["everyday_zipf"] * (familiarity - 5.0)
     rows = list(range(len(behaviours.units)))
-    jargon = behaviours.column("jargon") * (1.0 - params["explanation"] * behaviours.column("explanation"))
+    echoes = np.array([echoes_customer_terms(ctx, unit.segments) for unit in behaviours.units], dtype=float)
+    heard_aside = behaviours.column("jargon") * (1.0 - params["echo"] * echoes)
+    jargon = heard_aside * (1.0 - params["explanation"] * behaviours.column("explanation"))
     score = readable - params["jargon_weight"] * params["jargon"] * float(jargon.mean())
-    evidence = _strongest(ctx, behaviours, rows, "jargon", -1, params["evidence_at"])
+    evidence = _strongest(ctx, behaviours, rows, "jargon", -1, params["evidence_at"], heard_aside)
     evidence += _strongest(ctx, behaviours, rows, "explanation", +1, params["evidence_at"])
     return DetectorResult(round(clamp(score), 1), tuple(evidence), observations=len(rows))
 

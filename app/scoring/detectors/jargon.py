@@ -175,6 +175,17 @@ def _customer_vocabulary(ctx: DetectorContext, before: int) -> str:
     return " ".join(ctx.segments[i].text.lower() for i in ctx.indexes("customer") if i < before)
 
 
+def echoes_customer_terms(ctx: DetectorContext, segments: tuple[int, ...]) -> bool:
+    """The agent's segments use technical terms, and every one of them the customer said first ("my VPN won't
+    connect" / "let's get the VPN working"): the customer's own word is not jargon to them."""
+    rare = {"zipf": 2.6, "min_length": 7}
+    terms = [term for a in segments for term in _terms(ctx, a, True, rare)]
+    if not terms:
+        return False
+    heard = _customer_vocabulary(ctx, segments[0])
+    return all(_heard(ctx, term.text.lower(), heard) for term in terms)
+
+
 @detector(
     "jargon",
     params={
