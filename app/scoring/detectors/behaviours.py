@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
 
 from app.scoring.behaviours.predict import TurnBehaviours
 from app.scoring.behaviours.taxonomy import describe
+from app.scoring.behaviours.turns import TurnUnit
 from app.scoring.context import DetectorContext
 from app.scoring.detectors._common import clamp
 from app.scoring.detectors.jargon import echoes_customer_terms
@@ -49,25 +50,45 @@ def _any_of(
     return 1.0 - miss
 
 
+def _adjusted(
+    behaviours: TurnBehaviours, behaviour: str, applies: Callable[[TurnUnit], bool], to: Callable[[float], float]
+) -> np.ndarray:
+    """The behaviour's probabilities, with `to` applied to the units where a lexicon or rule signal `applies`."""
+    column = behaviours.column(behaviour).copy()
+    for row, unit in enumerate(behaviours.units):
+        if applies(unit):
+            column[row] = to(float(column[row]))
+    return column
+
+
 def _signposted(ctx: DetectorContext, behaviours: TurnBehaviours, floor: float) -> np.ndarray:
     """The reflection probabilities, raised to `floor` for replies that signpost a reformulation of what the
     customer just said ("si je résume", "so if I've got this right"): a lexicon signal the model can miss when the
     paraphrase uses other words than the customer's."""
-    column = behaviours.column("reflection").copy()
-    for row, unit in enumerate(behaviours.units):
-        if unit.context and any(ctx.find("reformulation_markers", i) for i in unit.segments):
-            column[row] = max(column[row], floor)
-    return column
+    return _adjusted(
+        behaviours,
+        "reflection",
+        lambda unit: bool(unit.context) and any(ctx.find("reformulation_markers", i) for i in unit.segments),
+        lambda p: max(p, floor),
+    )
 
 
 def _asking(ctx: DetectorContext, behaviours: TurnBehaviours, max_words: int = 15) -> np.ndarray:
     """The question probabilities, zeroed for short replies that offer further service or handle the call ("anything
     else I can help with?", "can I put you on hold?"): questions, but not about the customer's situation."""
-    column = behaviours.column("question").copy()
-    for row, unit in enumerate(behaviours.units):
-        if len(unit.text.split()) <= max_words and any(ctx.find("service_offers", i) for i in unit.segments):
-            column[row] = 0.0
-    return column
+    return _adjusted(
+        behaviours,
+        "question",
+        lambda unit: len(unit.text.split()) <= max_words and any(ctx.find("service_offers", i) for i in unit.segments),
+        lambda p: 0.0,
+    )
+
+
+def _jargon_not_echoed(ctx: DetectorContext, behaviours: TurnBehaviours, echo: float) -> np.ndarray:
+    """The jargon probabilities, lowered by `echo` for turns whose technical terms the customer all said first."""
+    return _adjusted(
+        behaviours, "jargon", lambda unit: echoes_customer_terms(ctx, unit.segments), lambda p: p * (1.0 - echo)
+    )
 
 
 def _peak_and_habit(values: np.ndarray) -> float:
@@ -228,8 +249,7 @@ def plain_language(ctx: DetectorContext, params: Mapping[str, Any]) -> DetectorR
     familiarity = _everyday(words, ctx.language)
     readable = 100.0 - params["sentence_words"] * per_sentence + params["everyday_zipf"] * (familiarity - 5.0)
     rows = list(range(len(behaviours.units)))
-    echoes = np.array([echoes_customer_terms(ctx, unit.segments) for unit in behaviours.units], dtype=float)
-    heard_aside = behaviours.column("jargon") * (1.0 - params["echo"] * echoes)
+    heard_aside = _jargon_not_echoed(ctx, behaviours, params["echo"])
     jargon = heard_aside * (1.0 - params["explanation"] * behaviours.column("explanation"))
     score = readable - params["jargon_weight"] * params["jargon"] * float(jargon.mean())
     evidence = _strongest(ctx, behaviours, rows, "jargon", -1, params["evidence_at"], heard_aside)
