@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.scoring.conftest import criterion
 
 A, C = "agent", "customer"
@@ -84,6 +86,24 @@ def test_a_forbidden_phrase_costs_points(score):
     )
     assert ("forbidden_phrase", -1) in _rules(result, "forbidden_phrases")
     assert criterion(result, "forbidden_phrases").score < 100
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "Could I check with you which was the mate and model of this one?",  # "make and model", misheard
+        "Whatever works best for you, we're open till six.",
+        "Cheers for holding, we'll have it ready by noon.",
+    ],
+)
+def test_words_with_an_innocent_sense_are_not_forbidden_phrases(score, reply):
+    result = score("en", [(A, "Hello, support, Ben speaking."), (C, "My car's making a noise."), (A, reply)])
+    assert criterion(result, "forbidden_phrases").score == 100
+
+
+def test_mate_as_a_form_of_address_is_still_a_forbidden_phrase(score):
+    result = score("en", [(A, "Hello, support, Ben speaking."), (C, "Is it fixed?"), (A, "Yeah, cheers mate, bye.")])
+    assert ("forbidden_phrase", -1) in _rules(result, "forbidden_phrases")
 
 
 def test_the_recording_disclaimer_in_the_first_seconds_is_found(score):
