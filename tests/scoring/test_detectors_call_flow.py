@@ -145,3 +145,28 @@ def test_a_call_without_any_disclaimer_is_still_missing_one(score):
         ],
     )
     assert criterion(result, "recording_disclaimer").score == 0
+
+
+@pytest.mark.parametrize(
+    ("language", "turns"),
+    [
+        (
+            "en",
+            [
+                (A, "Thanks for calling Platinum Motors, Michelle speaking, how can I help?"),
+                (C, "My brake light keeps coming on."),
+                (A, "So I have an 8 a.m. appointment for you in the system two days from now. Anything else? Bye."),
+            ],
+        ),
+        (
+            "fr",
+            [
+                (A, "Garage Central bonjour, Michel à l'appareil, que puis-je pour vous ?"),
+                (C, "Mon voyant de frein reste allumé."),
+                (A, "Je vous ai réservé un rendez-vous après-demain à huit heures. Autre chose ? Au revoir."),
+            ],
+        ),
+    ],
+)
+def test_a_booked_appointment_is_the_next_step_of_the_closing(score, language, turns):
+    assert ("next_steps", 1) in _rules(score(language, turns), "closing")
