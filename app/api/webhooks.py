@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import http.client
 import ipaddress
 import json
 import logging
@@ -43,6 +44,9 @@ EVENT_LABELS = {
 }
 
 
+INSIDE_NETWORK = _l("This address is inside your network: webhooks go to outside receivers only.")
+
+
 class WebhookError(ValueError):
     """A subscription refused as asked (a permanent error)."""
 
@@ -60,7 +64,7 @@ def check_url(url: str) -> str:
     if parts.scheme not in ("http", "https") or not parts.hostname or len(url) > 2000:
         raise WebhookError(str(_l("Give an http:// or https:// address.")))
     if not current_app.config["WEBHOOK_ALLOW_PRIVATE"] and any(_internal(a) for a in _addresses(parts.hostname)):
-        raise WebhookError(str(_l("This address is inside your network: webhooks go to outside receivers only.")))
+        raise WebhookError(str(INSIDE_NETWORK))
     return url
 
 
@@ -147,6 +151,51 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
+class InternalPeer(OSError):
+    """The receiver's name led to an address inside the network at the moment of connecting."""
+
+
+def _connect_outside(address: tuple[str, int], *args: Any, **kwargs: Any) -> socket.socket:
+    """socket.create_connection, refusing a peer inside the network. The URL was checked before the request, but
+    a name can resolve to another address a moment later (DNS rebinding): the address actually connected to is the
+    one that counts, checked before a byte is sent."""
+    sock = socket.create_connection(address, *args, **kwargs)
+    peer = sock.getpeername()[0]
+    if _internal(peer):
+        sock.close()
+        raise InternalPeer(f"{address[0]} led to {peer}, inside the network")
+    return sock
+
+
+class _OutsideHTTPConnection(http.client.HTTPConnection):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._create_connection = _connect_outside
+
+
+class _OutsideHTTPSConnection(http.client.HTTPSConnection):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._create_connection = _connect_outside  # TLS is wrapped over the checked socket
+
+
+class _OutsideHTTPHandler(urllib.request.HTTPHandler):
+    def http_open(self, req):
+        return self.do_open(_OutsideHTTPConnection, req)
+
+
+class _OutsideHTTPSHandler(urllib.request.HTTPSHandler):
+    def https_open(self, req):
+        return self.do_open(_OutsideHTTPSConnection, req, context=self._context)
+
+
+def _opener() -> urllib.request.OpenerDirector:
+    """No redirects; and, unless WEBHOOK_ALLOW_PRIVATE, connections only to addresses outside the network."""
+    if current_app.config["WEBHOOK_ALLOW_PRIVATE"]:
+        return urllib.request.build_opener(_NoRedirect)
+    return urllib.request.build_opener(_NoRedirect, _OutsideHTTPHandler, _OutsideHTTPSHandler)
+
+
 def deliver(session: Session, delivery_id: int) -> WebhookDelivery:
     """POST the delivery, signed; DeliveryError (retried by the queue) unless the receiver answers 2xx."""
     delivery = session.get(WebhookDelivery, delivery_id)
@@ -171,14 +220,16 @@ def deliver(session: Session, delivery_id: int) -> WebhookDelivery:
             SIGNATURE_HEADER: "sha256=" + sign(sub.secret, timestamp, body),
         },
     )
-    opener = urllib.request.build_opener(_NoRedirect)
     try:
-        with opener.open(request, timeout=current_app.config["WEBHOOK_TIMEOUT_SECONDS"]) as response:
+        with _opener().open(request, timeout=current_app.config["WEBHOOK_TIMEOUT_SECONDS"]) as response:
             status = response.status
     except urllib.error.HTTPError as exc:
         raise DeliveryError(f"the receiver answered HTTP {exc.code}") from None
     except (urllib.error.URLError, OSError) as exc:
-        raise DeliveryError(f"the receiver could not be reached: {getattr(exc, 'reason', exc)}") from None
+        reason = getattr(exc, "reason", exc)
+        if isinstance(reason, InternalPeer):  # permanent: sending again would reach the same place
+            raise WebhookError(str(INSIDE_NETWORK)) from None
+        raise DeliveryError(f"the receiver could not be reached: {reason}") from None
     delivery.response_status, delivery.delivered_at, delivery.error = status, utcnow(), None
     return delivery
 

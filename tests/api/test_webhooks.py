@@ -8,6 +8,7 @@ import re
 import pytest
 from sqlalchemy import select
 
+from app.api import webhooks
 from app.api.models import WebhookDelivery, WebhookSubscription
 from app.api.webhooks import WebhookError, subscribe
 from app.events import EVENTS
@@ -226,3 +227,17 @@ def test_an_integration_manages_its_subscriptions_through_the_api(client, make):
     ]
     assert client.delete(f"/api/v1/webhooks/{sub['id']}", headers=token).status_code == 204
     assert client.get("/api/v1/webhooks", headers=token).get_json()["items"] == []
+
+
+def test_a_name_that_turns_internal_between_the_check_and_the_connection_is_not_sent(app, make, monkeypatch):
+    """DNS rebinding: the name passes the check with a public address, then connects to one inside the network."""
+    with Receiver() as receiver:
+        sub = subscription(make.user("qa_manager"), receiver.url, ["call.scored"])
+        monkeypatch.setitem(app.config, "WEBHOOK_ALLOW_PRIVATE", False)
+        monkeypatch.setattr(webhooks, "_addresses", lambda host: {"93.184.216.34"})  # what the check was told
+        make.call()
+    assert receiver.received == []
+    delivery = db.session.scalars(select(WebhookDelivery).where(WebhookDelivery.subscription_id == sub.id)).one()
+    job = db.session.scalars(select(Job).where(Job.kind == "webhook")).one()
+    assert delivery.delivered_at is None
+    assert job.status == "failed" and job.attempts == 1 and "inside your network" in job.error
