@@ -146,3 +146,23 @@ def test_a_recap_before_closing_counts_as_a_summary(score):
         ],
     )
     assert ("summary", 1) in _rules(result, "active_listening")
+
+
+FIXED_LINE_FR = [
+    (A, "Service client Fibre Plus, Julie à l'appareil, que puis-je faire pour vous ?"),
+    (C, "Ma box ne marche plus depuis trois jours, et je télétravaille."),
+    (A, "Je vais relancer votre ligne à distance, ne quittez pas."),
+    (C, "Ah oui, le voyant est vert. Merci beaucoup."),
+]
+
+
+def test_a_signposted_recap_of_what_was_done_counts_as_a_summary(score):
+    recap = (A, "Parfait. Pour résumer, votre ligne a été relancée et je vous envoie un SMS de confirmation.")
+    result = score("fr", [*FIXED_LINE_FR, recap, (C, "Non, ce sera tout."), (A, "Bonne journée.")])
+    assert ("summary", 1) in _rules(result, "active_listening")
+
+
+def test_a_summary_signpost_with_nothing_summed_up_is_not_a_summary(score):
+    empty = (A, "Bon, pour résumer, bonne journée à vous.")
+    result = score("fr", [*FIXED_LINE_FR, empty, (C, "Non, ce sera tout."), (A, "Au revoir.")])
+    assert ("no_summary", -1) in _rules(result, "active_listening")

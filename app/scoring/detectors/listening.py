@@ -194,6 +194,10 @@ def summary(ctx: DetectorContext, params: Mapping[str, Any]) -> DetectorResult:
     for a in reversed(tail):
         recalled = set().union(*(ctx.content(c) for c in customer if c < a)) & ctx.content(a)
         marked = ctx.find("summary_markers", a)
+        if marked and len(recalled) < 2:
+            # A signposted recap may sum up what was done rather than what the customer said ("pour résumer,
+            # votre ligne a été relancée"): the earlier agent turns count then.
+            recalled |= set().union(*(ctx.content(g) for g in agent if g < a)) & ctx.content(a)
         if (marked and len(recalled) >= 2) or len(recalled) >= params["min_items"]:
             span = (marked[0].start_char, len(ctx.segments[a].text)) if marked else token_span(ctx, a, recalled)
             ev = ctx.evidence(
