@@ -166,3 +166,15 @@ def test_a_summary_signpost_with_nothing_summed_up_is_not_a_summary(score):
     empty = (A, "Bon, pour résumer, bonne journée à vous.")
     result = score("fr", [*FIXED_LINE_FR, empty, (C, "Non, ce sera tout."), (A, "Au revoir.")])
     assert ("no_summary", -1) in _rules(result, "active_listening")
+
+
+def test_a_playback_checked_with_is_that_right_is_credited_as_a_reflection(score):
+    result = score(
+        "en",
+        [
+            (A, "Northwind support, this is Sam, how can I help?"),
+            (C, "My laptop keeps losing the office VPN every ten minutes. It started after the update yesterday."),
+            (A, "So since yesterday's update, the VPN drops about every ten minutes, is that right?"),
+        ],
+    )
+    assert ("reflection", 1) in _rules(result, "active_listening")
