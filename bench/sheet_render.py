@@ -87,7 +87,7 @@ def sheet_input(language: str) -> SheetInput:
 def main(n: int) -> None:
     os.environ.setdefault("SECRET_KEY", "bench")
     app = create_app("testing")
-    template = app.jinja_env.get_template("coaching/sheet.html")
+    template = app.jinja_env.get_template("coaching/pdf/sheet.html")
     render_pdf(template.render(**sheet_context(sheet_input("fr"))))  # warm-up: fonts, WeasyPrint import
     print(f"{'language':<9} {'n':>4} {'html p50':>9} {'pdf p50':>8} {'pdf p95':>8} {'max':>7} {'pages':>5}")
     for language in ("fr", "en"):

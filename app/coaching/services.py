@@ -99,7 +99,7 @@ def sheet_html(
         issued_on = (sheet.created_at if sheet else utcnow()).date()
     context = sheet_context(sheet_input(session, evaluation, issued_on=issued_on))
     # The app's context processors (current user, UI locale) have no business in a sheet: render bare.
-    return current_app.jinja_env.get_template("coaching/sheet.html").render(**context, screen=screen)
+    return current_app.jinja_env.get_template("coaching/pdf/sheet.html").render(**context, screen=screen)
 
 
 def sheet_input(session: Session, evaluation: Evaluation, *, issued_on: date) -> SheetInput:

@@ -1,4 +1,5 @@
-"""Plain-dict context for the agent space and the disputes pages; templates only format."""
+"""Plain-dict context for the agent's coaching pages (my coaching, a sheet's history) and the disputes page; templates
+only format."""
 
 from __future__ import annotations
 
@@ -9,10 +10,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.agent_space.charts import day_label, line_chart
-from app.agent_space.services import dispute_deadline, is_owner
 from app.auth.models import User
 from app.calls.models import Call
+from app.coaching.charts import day_label, line_chart
+from app.coaching.history import dispute_deadline, is_owner
 from app.coaching.models import CoachingSheet, Comment, Dispute
 from app.db import utcnow
 from app.reports.queries import current_final
