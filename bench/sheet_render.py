@@ -21,8 +21,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from pypdf import PdfReader  # noqa: E402
 
 from app import create_app  # noqa: E402
-from app.coaching.pdf import render_pdf  # noqa: E402
 from app.coaching.sheet import ActionLine, CriterionLine, Moment, SheetInput, TrendPoint, sheet_context  # noqa: E402
+from app.ui.pdf import render_pdf  # noqa: E402
 
 LINE = (
     "Je comprends, mais c'est votre faute, il fallait redémarrer le DSLAM avant d'appeler. "

@@ -26,9 +26,9 @@ from app.auth.services import (
     set_locale,
 )
 from app.calls.context import agent_choices
-from app.calls.forms import ActionForm
 from app.extensions import db, limiter
 from app.teams.models import Agent
+from app.ui.forms import ActionForm
 
 bp = Blueprint("auth", __name__)
 

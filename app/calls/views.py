@@ -16,7 +16,7 @@ from app.audit.services import record
 from app.auth.choices import Permission
 from app.auth.permissions import get_call_or_404, require, sees_unredacted, visible_calls
 from app.calls import context
-from app.calls.forms import ActionForm, CallFilterForm, UploadForm
+from app.calls.forms import CallFilterForm, UploadForm
 from app.calls.messages import user_message
 from app.calls.models import CallStatus
 from app.calls.services import (
@@ -36,6 +36,7 @@ from app.scoring.pages import criterion_choices
 from app.scoring.services import where_scored
 from app.teams.models import Agent
 from app.transcription.services import payment_masked_audio, redacted_audio_path, where_said
+from app.ui.forms import ActionForm
 
 bp = Blueprint("calls", __name__, url_prefix="/calls")
 

@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session
 
 from app.auth.models import User
 from app.calls.models import Call
-from app.coaching.charts import day_label, line_chart
 from app.coaching.history import dispute_deadline, is_owner
 from app.coaching.models import CoachingSheet, Comment, Dispute
 from app.db import utcnow
@@ -20,6 +19,7 @@ from app.reports.queries import current_final
 from app.scoring.models import CriterionScore, Evaluation
 from app.scoring.pages import criterion_title, ui_language
 from app.teams.models import Agent
+from app.ui.charts import day_label, line_chart
 
 TREND_POINTS = 12
 STATUS_LABELS = {"open": _l("Open"), "accepted": _l("Accepted"), "rejected": _l("Rejected")}

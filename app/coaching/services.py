@@ -17,7 +17,6 @@ from app.audit.services import record
 from app.calls import storage
 from app.calls.models import Call
 from app.coaching.models import CoachingSheet, Dispute
-from app.coaching.pdf import render_pdf
 from app.coaching.sheet import (
     LABELS,
     ActionLine,
@@ -35,6 +34,7 @@ from app.review.models import ActionItem, EvidenceVerdict
 from app.scoring.models import CriterionScore, Evaluation, EvaluationStatus, Evidence
 from app.scoring.services import spec_of
 from app.transcription import confidence
+from app.ui.pdf import render_pdf
 
 log = logging.getLogger(__name__)
 TREND_POINTS = 8

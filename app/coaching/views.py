@@ -12,7 +12,6 @@ from sqlalchemy.exc import IntegrityError
 
 from app.auth.choices import Permission
 from app.auth.permissions import require
-from app.calls.forms import ActionForm
 from app.coaching import (
     context,  # noqa: F401  (adds the review and sheet links to the call page)
     pages,
@@ -32,6 +31,7 @@ from app.coaching.services import sheet_html, sheet_path
 from app.extensions import db
 from app.main.templating import CountedLabel, nav_item
 from app.scoring.models import Evaluation
+from app.ui.forms import ActionForm
 
 bp = Blueprint("coaching", __name__)
 

@@ -434,7 +434,7 @@ def pack_html(version: ScenarioVersion, *, trainee: bool) -> str:
 
 def pack_pdf(version: ScenarioVersion, *, trainee: bool) -> bytes:
     """The scenario pack as PDF: trainer version, or trainee version without model responses."""
-    from app.coaching.pdf import render_pdf
+    from app.ui.pdf import render_pdf
 
     return render_pdf(pack_html(version, trainee=trainee))
 
