@@ -92,7 +92,7 @@ def register_blueprints(app: Flask) -> None:
     from app.scoring import pages as scoring_pages  # noqa: F401  (call-page section)
     from app.scoring.views import bp as scoring_bp
     from app.teams.views import bp as teams_bp
-    from app.transcription import context as transcription_context  # noqa: F401  (call-page section)
+    from app.transcription import pages as transcription_pages  # noqa: F401  (call-page section)
     from app.transcription.views import bp as transcription_bp
 
     for bp in (

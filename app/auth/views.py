@@ -25,7 +25,7 @@ from app.auth.services import (
     normalise_email,
     set_locale,
 )
-from app.calls.context import agent_choices
+from app.calls.pages import agent_choices
 from app.extensions import db, limiter
 from app.teams.models import Agent
 from app.ui.forms import ActionForm

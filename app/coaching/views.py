@@ -12,10 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.auth.choices import Permission
 from app.auth.permissions import require
-from app.coaching import (
-    context,  # noqa: F401  (adds the review and sheet links to the call page)
-    pages,
-)
+from app.coaching import pages  # also adds the review and sheet links to the call page
 from app.coaching.forms import MAX_COMMENT, CommentForm, DisputeForm, ResolveForm
 from app.coaching.history import (
     CoachingError,

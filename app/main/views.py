@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 
 from app.auth.choices import Permission
 from app.auth.permissions import visible_calls
-from app.calls.context import call_rows
 from app.calls.models import Call
+from app.calls.pages import call_rows
 from app.calls.services import with_list_columns
 from app.extensions import db
 

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.reports.context import scorer_page
+from app.reports.pages import scorer_page
 from app.reports.services import TeamFilter
 from app.review.models import EvidenceVerdict
 from app.scoring.engine import context_for, run_detector

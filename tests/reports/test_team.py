@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 from app.coaching.models import Dispute
 from app.extensions import db
 from app.reports import services
-from app.reports.context import team_page
+from app.reports.pages import team_page
 from app.reports.services import TeamFilter
 from app.review.models import ReviewAssignment
 from app.scoring.models import Evaluation
