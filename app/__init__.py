@@ -92,7 +92,7 @@ def register_blueprints(app: Flask) -> None:
     from app.scoring import pages as scoring_pages  # noqa: F401  (call-page section)
     from app.scoring.views import bp as scoring_bp
     from app.teams.views import bp as teams_bp
-    from app.transcription import context as transcription_context  # noqa: F401  (call-page section)
+    from app.transcription import pages as transcription_pages  # noqa: F401  (call-page section)
     from app.transcription.views import bp as transcription_bp
 
     for bp in (
@@ -115,12 +115,15 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_feedback(app: Flask) -> None:
-    """The agent space (sheets, disputes, notifications) and the team reports."""
-    from app import agent_space
+    """The team reports, then the coaching pages (my coaching, disputes) and notifications: the navigation lists them
+    in that order."""
+    from app import notifications
+    from app.coaching.views import register_nav as coaching_nav
     from app.reports.views import bp as reports_bp
 
-    agent_space.register(app)
     app.register_blueprint(reports_bp)
+    coaching_nav()
+    notifications.register(app)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -1,12 +1,12 @@
 """Every model, imported once so the metadata (and Alembic) sees the whole schema."""
 
-from app.agent_space.models import Notification
 from app.api.models import ApiToken, WebhookDelivery, WebhookSubscription
 from app.audit.models import AuditEvent
 from app.auth.models import User
 from app.calls.models import Call, Recording
 from app.coaching.models import CoachingSheet, Comment, Dispute
 from app.jobs.models import Job
+from app.notifications.models import Notification
 from app.review.models import (
     ActionItem,
     CalibrationParticipant,

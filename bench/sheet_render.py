@@ -21,8 +21,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from pypdf import PdfReader  # noqa: E402
 
 from app import create_app  # noqa: E402
-from app.coaching.pdf import render_pdf  # noqa: E402
 from app.coaching.sheet import ActionLine, CriterionLine, Moment, SheetInput, TrendPoint, sheet_context  # noqa: E402
+from app.ui.pdf import render_pdf  # noqa: E402
 
 LINE = (
     "Je comprends, mais c'est votre faute, il fallait redémarrer le DSLAM avant d'appeler. "
@@ -87,7 +87,7 @@ def sheet_input(language: str) -> SheetInput:
 def main(n: int) -> None:
     os.environ.setdefault("SECRET_KEY", "bench")
     app = create_app("testing")
-    template = app.jinja_env.get_template("coaching/sheet.html")
+    template = app.jinja_env.get_template("coaching/pdf/sheet.html")
     render_pdf(template.render(**sheet_context(sheet_input("fr"))))  # warm-up: fonts, WeasyPrint import
     print(f"{'language':<9} {'n':>4} {'html p50':>9} {'pdf p50':>8} {'pdf p95':>8} {'max':>7} {'pages':>5}")
     for language in ("fr", "en"):

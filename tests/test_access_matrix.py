@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.agent_space.factories import matrix_objects
 from tests.api.factories import api_objects
+from tests.coaching.factories import matrix_objects
 from tests.conftest import csrf_token, login
 from tests.roleplay.factories import roleplay_objects
 
@@ -48,8 +48,8 @@ MATRIX: dict[str, tuple[str, str, set[str]]] = {
     "scoring.rubric": ("GET", "/rubrics/hotline_fr", {"trainer", "qa_manager", "admin"}),
     "scoring.my_rubric": ("GET", "/me/rubric", {"agent", "admin"}),
     "teams.teams": ("GET", "/admin/teams", {"admin"}),
-    "teams.users": ("GET", "/admin/users", {"admin"}),
-    "teams.toggle_user": ("POST", "/admin/users/{user}/toggle", {"admin"}),
+    "auth.users": ("GET", "/admin/users", {"admin"}),
+    "auth.toggle_user": ("POST", "/admin/users/{user}/toggle", {"admin"}),
     "api.calls": ("GET", "/api/calls", CALL_VIEWERS),
     "api.call": ("GET", "/api/calls/{call}", CALL_VIEWERS),
     "api.progress": ("GET", "/api/calls/{call}/progress", CALL_VIEWERS),
@@ -96,16 +96,16 @@ MATRIX: dict[str, tuple[str, str, set[str]]] = {
     "review.reveal": ("POST", "/review/calls/{call}/calibration/reveal", {"qa_manager", "admin"}),
     "coaching.show": ("GET", "/sheets/{sheet}", SHEET_READERS),
     "coaching.pdf": ("GET", "/sheets/{sheet}.pdf", SHEET_READERS),
-    "agent_space.my_coaching": ("GET", "/me/coaching", {"agent", "admin"}),
-    "agent_space.sheet": ("GET", "/me/coaching/{sheet}", SHEET_READERS),
-    "agent_space.acknowledge_sheet": ("POST", "/me/coaching/{sheet}/acknowledge", {"agent"}),
-    "agent_space.comment": ("POST", "/me/coaching/{sheet}/comment", SHEET_READERS),
-    "agent_space.dispute": ("POST", "/me/coaching/{sheet}/dispute", {"agent"}),
-    "agent_space.disputes": ("GET", "/disputes/", {"qa_manager", "admin"}),
-    "agent_space.resolve": ("POST", "/disputes/{dispute}/resolve", {"qa_manager", "admin"}),
-    "agent_space.notifications": ("GET", "/notifications/", ALL),
-    "agent_space.read": ("POST", "/notifications/{notification}/read", {"agent"}),
-    "agent_space.read_all": ("POST", "/notifications/read-all", ALL),
+    "coaching.my_coaching": ("GET", "/me/coaching", {"agent", "admin"}),
+    "coaching.sheet": ("GET", "/me/coaching/{sheet}", SHEET_READERS),
+    "coaching.acknowledge_sheet": ("POST", "/me/coaching/{sheet}/acknowledge", {"agent"}),
+    "coaching.comment": ("POST", "/me/coaching/{sheet}/comment", SHEET_READERS),
+    "coaching.dispute": ("POST", "/me/coaching/{sheet}/dispute", {"agent"}),
+    "coaching.disputes": ("GET", "/disputes/", {"qa_manager", "admin"}),
+    "coaching.resolve": ("POST", "/disputes/{dispute}/resolve", {"qa_manager", "admin"}),
+    "notifications.index": ("GET", "/notifications/", ALL),
+    "notifications.read": ("POST", "/notifications/{notification}/read", {"agent"}),
+    "notifications.read_all": ("POST", "/notifications/read-all", ALL),
     "reports.team": ("GET", "/reports/team", {"qa_manager", "admin"}),
     "reports.evaluations_csv": ("GET", "/reports/evaluations.csv", {"qa_manager", "admin"}),
     "reports.scorer": ("GET", "/reports/scorer", {"qa_manager", "admin"}),

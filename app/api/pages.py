@@ -23,8 +23,8 @@ from app.api.webhooks import (
 from app.auth.choices import Permission
 from app.auth.models import User
 from app.auth.permissions import require
-from app.calls.forms import ActionForm
 from app.extensions import db
+from app.ui.forms import ActionForm
 
 bp = Blueprint("integrations", __name__)
 HTTP_METHODS = ("get", "post", "put", "patch", "delete")

@@ -7,8 +7,8 @@ from flask_login import current_user
 
 from app.auth.choices import Permission
 from app.auth.permissions import get_call_or_404, require, visible_calls
-from app.calls.context import progress_of
 from app.calls.models import Call
+from app.calls.pages import progress_of
 from app.calls.services import with_list_columns
 from app.extensions import db
 

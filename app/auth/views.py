@@ -1,4 +1,4 @@
-"""Sign in, sign out, password change, interface language."""
+"""Sign in, sign out, password change, interface language; user administration."""
 
 from __future__ import annotations
 
@@ -8,11 +8,27 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import select
 
-from app.auth.forms import ChangePasswordForm, LanguageForm, LoginForm
+from app.audit.services import record
+from app.auth.choices import Permission
+from app.auth.forms import ChangePasswordForm, LanguageForm, LoginForm, UserForm
+from app.auth.models import User
 from app.auth.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
-from app.auth.services import AccountError, authenticate, change_password, end_sessions, normalise_email, set_locale
+from app.auth.permissions import require
+from app.auth.services import (
+    AccountError,
+    authenticate,
+    change_password,
+    create_user,
+    end_sessions,
+    normalise_email,
+    set_locale,
+)
+from app.calls.pages import agent_choices
 from app.extensions import db, limiter
+from app.teams.models import Agent
+from app.ui.forms import ActionForm
 
 bp = Blueprint("auth", __name__)
 
@@ -114,3 +130,42 @@ def language():
             set_locale(db.session, current_user, form.locale.data)
             db.session.commit()
     return redirect(_safe_next(form.next.data))
+
+
+@bp.route("/admin/users", methods=["GET", "POST"])
+@require(Permission.MANAGE_USERS)
+def users():
+    """User accounts; create one, deactivate one."""
+    form = UserForm()
+    form.agent_id.choices = [(0, "–")] + agent_choices()
+    if form.validate_on_submit():
+        agent = db.session.get(Agent, form.agent_id.data) if form.agent_id.data else None
+        try:
+            create_user(
+                db.session,
+                email=form.email.data,
+                name=form.name.data,
+                password=form.password.data,
+                role=form.role.data,
+                agent=agent,
+            )
+            db.session.commit()
+            flash(_("User created."), "success")
+            return redirect(url_for("auth.users"))
+        except AccountError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+    accounts = db.session.scalars(select(User).order_by(User.role, User.name)).all()
+    return render_template("auth/users.html", users=accounts, form=form, action_form=ActionForm())
+
+
+@bp.route("/admin/users/<int:user_id>/toggle", methods=["POST"])
+@require(Permission.MANAGE_USERS)
+def toggle_user(user_id: int):
+    """Deactivate or reactivate an account (accounts are never deleted: the audit trail points at them)."""
+    user = db.get_or_404(User, user_id)
+    if ActionForm().validate_on_submit():
+        user.active = not user.active
+        record(db.session, "user.activated" if user.active else "user.deactivated", target=user)
+        db.session.commit()
+    return redirect(url_for("auth.users"))

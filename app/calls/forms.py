@@ -46,9 +46,3 @@ class CallFilterForm(FlaskForm):
     criterion_min = IntegerField(_l("Criterion score from"), validators=[Optional(), NumberRange(0, 100)])
     criterion_max = IntegerField(_l("Criterion score up to"), validators=[Optional(), NumberRange(0, 100)])
     submit = SubmitField(_l("Filter"))
-
-
-class ActionForm(FlaskForm):
-    """An empty form: a button that POSTs with a CSRF token."""
-
-    submit = SubmitField(_l("Retry"))

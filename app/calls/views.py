@@ -15,8 +15,8 @@ from app.audio import AudioError
 from app.audit.services import record
 from app.auth.choices import Permission
 from app.auth.permissions import get_call_or_404, require, sees_unredacted, visible_calls
-from app.calls import context
-from app.calls.forms import ActionForm, CallFilterForm, UploadForm
+from app.calls import pages
+from app.calls.forms import CallFilterForm, UploadForm
 from app.calls.messages import user_message
 from app.calls.models import CallStatus
 from app.calls.services import (
@@ -36,6 +36,7 @@ from app.scoring.pages import criterion_choices
 from app.scoring.services import where_scored
 from app.teams.models import Agent
 from app.transcription.services import payment_masked_audio, redacted_audio_path, where_said
+from app.ui.forms import ActionForm
 
 bp = Blueprint("calls", __name__, url_prefix="/calls")
 
@@ -49,7 +50,7 @@ def _day_start(d) -> datetime | None:
 def index():
     """The calls list, filtered and paginated; agents see only their own calls."""
     form = CallFilterForm(request.args)
-    context.fill_filter_choices(form, current_user)
+    pages.fill_filter_choices(form, current_user)
     form.criterion.choices = [("", _("Any criterion")), *criterion_choices()]
     form.validate()  # a malformed filter shows its error and is ignored (its data stays None)
     filters = CallFilters(
@@ -73,7 +74,7 @@ def index():
     )
     page = db.paginate(query, per_page=current_app.config["CALLS_PER_PAGE"], error_out=False)
     args = {k: v for k, v in request.args.items() if k != "page" and v}
-    return render_template("calls/index.html", form=form, page=page, args=args, rows=context.call_rows(page.items))
+    return render_template("calls/index.html", form=form, page=page, args=args, rows=pages.call_rows(page.items))
 
 
 @bp.route("/upload", methods=["GET", "POST"])
@@ -81,7 +82,7 @@ def index():
 def upload():
     """Upload one or several recordings for an agent."""
     form = UploadForm()
-    form.agent_id.choices = context.agent_choices()
+    form.agent_id.choices = pages.agent_choices()
     if request.method == "GET":
         form.call_date.data = datetime.now().replace(second=0, microsecond=0)
     if form.validate_on_submit():
@@ -144,7 +145,7 @@ def _ingest_all(files, meta: CallMeta) -> tuple[list[int], list[tuple[str, str]]
 def show(call_id: int):
     """One call: details, audio player, progress, transcript and scores."""
     call = get_call_or_404(call_id)
-    page = render_template("calls/show.html", **context.call_page(call, current_user), action_form=ActionForm())
+    page = render_template("calls/show.html", **pages.call_page(call, current_user), action_form=ActionForm())
     if call.transcript is not None and sees_unredacted(current_user):
         record(db.session, "transcript.viewed_unmasked", target=call)
         db.session.commit()
@@ -186,7 +187,7 @@ def audio(call_id: int):
         )
         db.session.commit()
     return send_file(
-        path, mimetype=context.audio_mimetype(extension), conditional=True, download_name=f"call-{call.id}.{extension}"
+        path, mimetype=pages.audio_mimetype(extension), conditional=True, download_name=f"call-{call.id}.{extension}"
     )
 
 

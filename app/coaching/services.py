@@ -17,7 +17,6 @@ from app.audit.services import record
 from app.calls import storage
 from app.calls.models import Call
 from app.coaching.models import CoachingSheet, Dispute
-from app.coaching.pdf import render_pdf
 from app.coaching.sheet import (
     LABELS,
     ActionLine,
@@ -35,6 +34,7 @@ from app.review.models import ActionItem, EvidenceVerdict
 from app.scoring.models import CriterionScore, Evaluation, EvaluationStatus, Evidence
 from app.scoring.services import spec_of
 from app.transcription import confidence
+from app.ui.pdf import render_pdf
 
 log = logging.getLogger(__name__)
 TREND_POINTS = 8
@@ -99,7 +99,7 @@ def sheet_html(
         issued_on = (sheet.created_at if sheet else utcnow()).date()
     context = sheet_context(sheet_input(session, evaluation, issued_on=issued_on))
     # The app's context processors (current user, UI locale) have no business in a sheet: render bare.
-    return current_app.jinja_env.get_template("coaching/sheet.html").render(**context, screen=screen)
+    return current_app.jinja_env.get_template("coaching/pdf/sheet.html").render(**context, screen=screen)
 
 
 def sheet_input(session: Session, evaluation: Evaluation, *, issued_on: date) -> SheetInput:

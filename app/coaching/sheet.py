@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from html import escape
 from typing import Any
 
-from babel.dates import format_date, format_skeleton, format_time
+from babel.dates import format_date, format_time
 
 from app.transcription.redaction import Span, find_pii, label, merge_spans
+from app.ui.charts import PRINT, day_label, line_chart
 
 LABELS: dict[str, dict[str, str]] = {
     "fr": {
@@ -376,50 +376,17 @@ def _date(value: date, lang: str) -> str:
 TONE_COLOURS = {"good": "#2f855a", "fair": "#b7791f", "low": "#c53030", "na": "#a0aec0"}
 
 
-def trend_svg(
-    points: tuple[TrendPoint, ...], threshold: float, *, width: int = 290, height: int = 125, lang: str = "en"
-) -> str:
+def trend_svg(points: tuple[TrendPoint, ...], threshold: float, *, lang: str = "en") -> str:
     """A small line chart of totals (0-100) with the target as a dashed line; inline SVG, no assets."""
-    left, right, top, bottom = 26, 16, 14, 22
-    plot_w, plot_h = width - left - right, height - top - bottom
-    step = plot_w / max(1, len(points) - 1)
-
-    def y(score: float) -> float:
-        return top + plot_h * (1 - max(0.0, min(100.0, score)) / 100)
-
-    xy = [(left + i * step, y(p.total)) for i, p in enumerate(points)]
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" class="trend" role="img">'
-    ]
-    for level in (0, 50, 100):
-        parts.append(
-            f'<line x1="{left}" x2="{width - right}" y1="{y(level):.1f}" y2="{y(level):.1f}" '
-            'stroke="#e2e8f0" stroke-width="1"/>'
-        )
-        parts.append(
-            f'<text x="{left - 5}" y="{y(level) + 3:.1f}" font-size="8" fill="#718096" text-anchor="end">{level}</text>'
-        )
-    parts.append(
-        f'<line x1="{left}" x2="{width - right}" y1="{y(threshold):.1f}" y2="{y(threshold):.1f}" '
-        'stroke="#2f855a" stroke-width="1" stroke-dasharray="4 3"/>'
+    title = LABELS[lang]["trend"]
+    return line_chart(
+        [day_label(p.when, lang) for p in points],
+        {title: [p.total for p in points]},
+        title=title,
+        width=290,
+        height=125,
+        threshold=threshold,
+        style=PRINT,
+        point_colours=[TONE_COLOURS[_tone(p.total, threshold)] for p in points],
+        current=next((i for i, p in enumerate(points) if p.current), None),
     )
-    path = " ".join(f"{'M' if i == 0 else 'L'}{px:.1f},{py:.1f}" for i, (px, py) in enumerate(xy))
-    parts.append(f'<path d="{path}" fill="none" stroke="#2b6cb0" stroke-width="2"/>')
-    for (px, py), point in zip(xy, points, strict=True):
-        colour = TONE_COLOURS[_tone(point.total, threshold)]
-        radius = 4.5 if point.current else 3
-        parts.append(
-            f'<circle cx="{px:.1f}" cy="{py:.1f}" r="{radius}" fill="{colour}" stroke="#fff" stroke-width="1.2"/>'
-        )
-        weight = "bold" if point.current else "normal"
-        parts.append(
-            f'<text x="{px:.1f}" y="{py - 7:.1f}" font-size="8" font-weight="{weight}" '
-            f'text-anchor="middle" fill="#2d3748">{round(point.total)}</text>'
-        )
-        parts.append(
-            f'<text x="{px:.1f}" y="{height - 6}" font-size="7.5" text-anchor="middle" '
-            f'fill="#718096">{escape(format_skeleton("MMMd", point.when, locale=lang))}</text>'
-        )
-    parts.append("</svg>")
-    return "".join(parts)

@@ -8,6 +8,7 @@ from flask import Flask, url_for
 from flask_babel import format_date, format_datetime, format_decimal, format_percent, format_time, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup, escape
 
 from app.auth.choices import Permission, Role
 from app.auth.forms import LanguageForm
@@ -48,6 +49,22 @@ ROLE_LABELS = {
     Role.TRAINER: _l("Trainer"),
     Role.AGENT: _l("Agent"),
 }
+
+
+class CountedLabel:
+    """A navigation label with a live count, e.g. unread notifications."""
+
+    def __init__(self, label, counter) -> None:
+        self.label, self.counter = label, counter
+
+    def __html__(self) -> str:
+        count = self.counter() if current_user.is_authenticated else 0
+        badge = Markup(' <span class="badge badge-count">{}</span>').format(count) if count else ""
+        return str(escape(str(self.label)) + badge)
+
+    def __str__(self) -> str:
+        return str(self.label)
+
 
 # Later stages add their pages to the navigation: (endpoint, label, permission, options).
 _NAV: list[tuple[str, Any, Permission, dict[str, bool]]] = []

@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 
 from app.auth.choices import Permission
 from app.auth.permissions import visible_calls
-from app.calls.context import call_rows
 from app.calls.models import Call
+from app.calls.pages import call_rows
 from app.calls.services import with_list_columns
 from app.extensions import db
 
@@ -21,7 +21,7 @@ bp = Blueprint("main", __name__)
 def index():
     """Dashboard: counts by status and the latest calls the user may see."""
     if not (current_user.can(Permission.VIEW_ALL_CALLS) or current_user.can(Permission.VIEW_OWN_CALLS)):
-        return redirect(url_for("teams.users"))
+        return redirect(url_for("auth.users"))
     base = visible_calls(current_user).subquery()
     counts = dict(db.session.execute(select(base.c.status, func.count()).group_by(base.c.status)).all())
     latest = (

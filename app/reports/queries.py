@@ -1,4 +1,4 @@
-"""Query building blocks shared by the reports and the agent space."""
+"""Query building blocks shared by the reports and the coaching pages."""
 
 from __future__ import annotations
 

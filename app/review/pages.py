@@ -18,7 +18,7 @@ from app.review.services import action_items, evidence_key, reason_needed, verdi
 from app.scoring.models import Evaluation
 from app.scoring.pages import evaluation_view
 from app.scoring.services import spec_of
-from app.transcription.context import transcript_section
+from app.transcription.pages import transcript_section
 
 STRATUM_LABELS = {
     "random": _l("At random"),

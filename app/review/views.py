@@ -16,7 +16,6 @@ from app.audit.services import record
 from app.auth.choices import Permission, Role
 from app.auth.models import User
 from app.auth.permissions import get_call_or_404, require
-from app.calls.forms import ActionForm
 from app.coaching.services import sheet_for
 from app.db import utcnow
 from app.extensions import db
@@ -51,6 +50,7 @@ from app.review.services import (
 from app.scoring.models import EvaluationStatus
 from app.scoring.pages import criterion_choices
 from app.teams.models import Team
+from app.ui.forms import ActionForm
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 nav_item("review.queue_page", _l("Review"), Permission.REVIEW_CALLS)

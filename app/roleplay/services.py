@@ -15,10 +15,10 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.agent_space.notifications import notify_roleplay_assigned
 from app.audit.services import record
 from app.auth.models import User
 from app.calls.models import Call
+from app.notifications.services import notify_roleplay_assigned
 from app.roleplay import excerpts, search
 from app.roleplay.models import (
     Collection,
@@ -434,7 +434,7 @@ def pack_html(version: ScenarioVersion, *, trainee: bool) -> str:
 
 def pack_pdf(version: ScenarioVersion, *, trainee: bool) -> bytes:
     """The scenario pack as PDF: trainer version, or trainee version without model responses."""
-    from app.coaching.pdf import render_pdf
+    from app.ui.pdf import render_pdf
 
     return render_pdf(pack_html(version, trainee=trainee))
 

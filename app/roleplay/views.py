@@ -14,7 +14,7 @@ from app.auth.choices import Permission
 from app.auth.permissions import require
 from app.extensions import db
 from app.main.templating import nav_item
-from app.roleplay import context, services
+from app.roleplay import pages, services
 from app.roleplay.forms import (
     AssignForm,
     CollectionForm,
@@ -72,8 +72,8 @@ def _span(name: str) -> int:
 def moments():
     """Search real moments by words and filters (anonymised words only)."""
     form = MomentSearchForm(request.args)
-    form.criterion.choices = [("", _("Any criterion")), *context.criterion_choices()]
-    form.team_id.choices = [("", _("Any team")), *((str(i), n) for i, n in context.team_choices(db.session))]
+    form.criterion.choices = [("", _("Any criterion")), *pages.criterion_choices()]
+    form.team_id.choices = [("", _("Any team")), *((str(i), n) for i, n in pages.team_choices(db.session))]
     form.validate()
     sign = request.args.get("sign", type=int)
     filters = services.MomentFilters(
@@ -88,14 +88,14 @@ def moments():
     )
     page = max(1, request.args.get("page", 1, type=int))
     rows, total = services.search_moments(db.session, filters, page=page)
-    teams = context.team_names(db.session)
+    teams = pages.team_names(db.session)
     pin_form = PinForm()
-    pin_form.collection_id.choices = [(c["id"], c["name"]) for c in context.collections(db.session)]
+    pin_form.collection_id.choices = [(c["id"], c["name"]) for c in pages.collections(db.session)]
     args = {k: v for k, v in request.args.items() if k != "page"}
     return render_template(
         "roleplay/moments.html",
         form=form,
-        moments=[context.moment_row(m, teams) for m in rows],
+        moments=[pages.moment_row(m, teams) for m in rows],
         total=total,
         page=page,
         pages=max(1, -(-total // services.PER_PAGE)),
@@ -112,13 +112,13 @@ def moment(moment_id: int):
     before, after = _span("before"), _span("after")
     excerpt = services.moment_excerpt(db.session, item, before=before, after=after)
     pin_form = PinForm(moment_id=item.id)
-    pin_form.collection_id.choices = [(c["id"], c["name"]) for c in context.collections(db.session)]
+    pin_form.collection_id.choices = [(c["id"], c["name"]) for c in pages.collections(db.session)]
     add_form = ExcerptToScenarioForm(moment_id=item.id, before=before, after=after)
-    add_form.scenario_id.choices = [(s["id"], s["title"]) for s in context.scenario_rows(db.session)]
+    add_form.scenario_id.choices = [(s["id"], s["title"]) for s in pages.scenario_rows(db.session)]
     return render_template(
         "roleplay/moment.html",
-        moment=context.moment_row(item, context.team_names(db.session)),
-        turns=context.excerpt_turns(excerpt),
+        moment=pages.moment_row(item, pages.team_names(db.session)),
+        turns=pages.excerpt_turns(excerpt),
         before=before,
         after=after,
         pin_form=pin_form,
@@ -159,7 +159,7 @@ def collections():
             flash(str(exc), "error")
     elif request.method == "POST":
         flash(_("Give the collection a name."), "error")
-    return render_template("roleplay/collections.html", collections=context.collections(db.session), form=form)
+    return render_template("roleplay/collections.html", collections=pages.collections(db.session), form=form)
 
 
 @bp.route("/roleplay/collections/<int:collection_id>")
@@ -167,12 +167,12 @@ def collections():
 def collection(collection_id: int):
     """The moments pinned into one collection."""
     item = db.get_or_404(Collection, collection_id)
-    teams = context.team_names(db.session)
+    teams = pages.team_names(db.session)
     return render_template(
         "roleplay/collection.html",
         collection=item,
         unpin_form=UnpinForm(),
-        moments=[context.moment_row(i.moment, teams) for i in item.items],
+        moments=[pages.moment_row(i.moment, teams) for i in item.items],
     )
 
 
@@ -181,7 +181,7 @@ def collection(collection_id: int):
 def pin():
     """Pin a moment into a collection."""
     form = PinForm()
-    form.collection_id.choices = [(c["id"], c["name"]) for c in context.collections(db.session)]
+    form.collection_id.choices = [(c["id"], c["name"]) for c in pages.collections(db.session)]
     if not form.validate_on_submit():
         flash(_("Choose a collection first (create one on the Collections page)."), "error")
         return redirect(url_for("roleplay.collections"))
@@ -212,12 +212,12 @@ def unpin(collection_id: int):
 @require(Permission.BUILD_ROLEPLAY, Permission.OBSERVE_PRACTICE)
 def scenarios():
     """Every scenario, newest first."""
-    return render_template("roleplay/scenarios.html", scenarios=context.scenario_rows(db.session))
+    return render_template("roleplay/scenarios.html", scenarios=pages.scenario_rows(db.session))
 
 
 def _builder_form(**data) -> ScenarioForm:
     form = ScenarioForm(**data)
-    form.criteria.choices = context.criterion_choices()
+    form.criteria.choices = pages.criterion_choices()
     return form
 
 
@@ -247,8 +247,8 @@ def _with_excerpt(draft: ScenarioDraft, moment_id: int, before: int, after: int)
 
 
 def _suggestions(criteria, language: str) -> list[dict]:
-    teams = context.team_names(db.session)
-    rows = [context.moment_row(m, teams) for m in services.suggestions(db.session, list(criteria), language)]
+    teams = pages.team_names(db.session)
+    rows = [pages.moment_row(m, teams) for m in services.suggestions(db.session, list(criteria), language)]
     db.session.commit()  # keep what the library indexed on the way
     return rows
 
@@ -293,7 +293,7 @@ def new_scenario():
         form=form,
         scenario=None,
         suggestions=_suggestions(form.criteria.data or [], language),
-        excerpt=context.excerpt_turns(services.moment_excerpt(db.session, source, before=before, after=after))
+        excerpt=pages.excerpt_turns(services.moment_excerpt(db.session, source, before=before, after=after))
         if source
         else [],
     )
@@ -306,8 +306,8 @@ def scenario(scenario_id: int):
     item = _scenario_or_404(scenario_id)
     version = _asked_version(item)
     assign_form = AssignForm()
-    assign_form.agent_id.choices = [(0, "–"), *context.agent_choices(db.session)]
-    assign_form.team_id.choices = [(0, "–"), *context.team_choices(db.session)]
+    assign_form.agent_id.choices = [(0, "–"), *pages.agent_choices(db.session)]
+    assign_form.team_id.choices = [(0, "–"), *pages.team_choices(db.session)]
     agents = services.assigned_agents(db.session, item)
     practices = [
         p
@@ -318,12 +318,12 @@ def scenario(scenario_id: int):
     return render_template(
         "roleplay/scenario.html",
         scenario=item,
-        v=context.version_view(version),
+        v=pages.version_view(version),
         versions=item.versions,
         current=item.current.version,
         assign_form=assign_form,
         assigned=agents,
-        practices=context.practice_rows(db.session, practices),
+        practices=pages.practice_rows(db.session, practices),
     )
 
 
@@ -333,7 +333,7 @@ def edit_scenario(scenario_id: int):
     """Edit a scenario: saving makes a new version and keeps the old ones."""
     item = _scenario_or_404(scenario_id)
     current = item.current
-    form = _builder_form(**context.form_data(current)) if request.method == "GET" else _builder_form()
+    form = _builder_form(**pages.form_data(current)) if request.method == "GET" else _builder_form()
     if form.validate_on_submit():
         draft = replace(_draft(form), excerpts=services.draft_of(current).excerpts)
         try:
@@ -361,7 +361,7 @@ def edit_scenario(scenario_id: int):
 def add_excerpt():
     """Add a moment's excerpt to an existing scenario (a new version)."""
     form = ExcerptToScenarioForm()
-    form.scenario_id.choices = [(s["id"], s["title"]) for s in context.scenario_rows(db.session)]
+    form.scenario_id.choices = [(s["id"], s["title"]) for s in pages.scenario_rows(db.session)]
     if not form.validate_on_submit() or not form.scenario_id.data or not form.moment_id.data.isdigit():
         flash(_("Choose a scenario first."), "error")
         return redirect(url_for("roleplay.scenarios"))
@@ -398,8 +398,8 @@ def assign(scenario_id: int):
     """Give the scenario to an agent or to a team."""
     item = _scenario_or_404(scenario_id)
     form = AssignForm()
-    form.agent_id.choices = [(0, "–"), *context.agent_choices(db.session)]
-    form.team_id.choices = [(0, "–"), *context.team_choices(db.session)]
+    form.agent_id.choices = [(0, "–"), *pages.agent_choices(db.session)]
+    form.team_id.choices = [(0, "–"), *pages.team_choices(db.session)]
     if not form.validate_on_submit():
         abort(400)
     agent = db.session.get(Agent, form.agent_id.data) if form.agent_id.data else None
@@ -421,7 +421,7 @@ def practice(scenario_id: int):
     """The observer records a practice with the scenario's checklist."""
     item = _scenario_or_404(scenario_id)
     version = item.current
-    view = context.version_view(version)
+    view = pages.version_view(version)
     form = PracticeForm()
     form.agent_id.choices = [(a.id, a.name) for a in services.assigned_agents(db.session, item)]
     form.ticked.choices = [(i["key"], i["title"]) for i in view["checklist"]]
@@ -473,7 +473,7 @@ def my_roleplays():
 def my_roleplay(scenario_id: int):
     """An assigned role-play, trainee version: never the model responses before practice."""
     item = _assigned_or_404(scenario_id)
-    return render_template("roleplay/trainee.html", scenario=item, v=context.version_view(item.current, trainee=True))
+    return render_template("roleplay/trainee.html", scenario=item, v=pages.version_view(item.current, trainee=True))
 
 
 @bp.route("/me/roleplays/<int:scenario_id>/pack.pdf")
@@ -486,4 +486,4 @@ def my_pack(scenario_id: int):
 
 def practice_history(agent_id: int) -> list[dict]:
     """For the agent's coaching page: practice results, apart from call scores."""
-    return context.practice_rows(db.session, services.agent_practices(db.session, agent_id))
+    return pages.practice_rows(db.session, services.agent_practices(db.session, agent_id))

@@ -11,7 +11,6 @@ from sqlalchemy import func, select
 from app.audit.services import record
 from app.auth.choices import Permission
 from app.auth.permissions import get_call_or_404, require
-from app.calls.forms import ActionForm
 from app.calls.models import Call
 from app.extensions import db
 from app.jobs.services import active_job, create_job
@@ -22,6 +21,7 @@ from app.scoring.models import Evaluation, Rubric, RubricVersion
 from app.scoring.pages import rubric_view
 from app.scoring.rubrics import load_rubric_text, rubric_for_language
 from app.scoring.services import register_rubric, spec_of
+from app.ui.forms import ActionForm
 
 bp = Blueprint("scoring", __name__)
 nav_item("scoring.rubrics", _l("Rubrics"), Permission.VIEW_RUBRICS, admin=True)

@@ -1,13 +1,11 @@
-"""Admin forms: teams, agents, users."""
+"""Admin forms: teams and agents."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, Email, Length, Optional
-
-from app.auth.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
+from wtforms import SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, Length, Optional
 
 LANGUAGE_CHOICES = [("fr", "Français"), ("en", "English")]
 DOMAIN_CHOICES = [
@@ -16,12 +14,6 @@ DOMAIN_CHOICES = [
     ("banking", _l("Banking")),
     ("energy", _l("Energy")),
     ("ecommerce", _l("E-commerce")),
-]
-ROLE_CHOICES = [
-    ("agent", _l("Agent")),
-    ("qa_manager", _l("QA manager")),
-    ("trainer", _l("Trainer")),
-    ("admin", _l("Admin")),
 ]
 
 
@@ -44,14 +36,3 @@ class AgentForm(FlaskForm):
     team_id = SelectField(_l("Team"), coerce=int)
     external_ref = StringField(_l("Telephony id (optional)"), validators=[Optional(), Length(max=80)])
     submit = SubmitField(_l("Add agent"))
-
-
-class UserForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(check_deliverability=False)])
-    role = SelectField(_l("Role"), choices=ROLE_CHOICES)
-    agent_id = SelectField(_l("Agent record (for agents)"), coerce=int)
-    password = PasswordField(
-        _l("Initial password"), validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=MAX_PASSWORD_LENGTH)]
-    )
-    submit = SubmitField(_l("Create user"))

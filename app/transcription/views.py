@@ -9,12 +9,12 @@ from flask_login import current_user
 from app.audit.services import record
 from app.auth.choices import Permission
 from app.auth.permissions import get_call_or_404, require, sees_unredacted
-from app.calls.forms import ActionForm
 from app.extensions import db
 from app.jobs.services import active_job, create_job
 from app.privacy import sees_payment_data
 from app.transcription import exports
 from app.transcription.services import to_interchange
+from app.ui.forms import ActionForm
 
 bp = Blueprint("transcription", __name__, url_prefix="/calls")
 

@@ -21,8 +21,8 @@ from schemathesis.specs.openapi.checks import (
 from werkzeug.test import EnvironBuilder
 
 from app.extensions import db
-from tests.agent_space.factories import bare_call, final_evaluation
 from tests.api.factories import bearer, token_for
+from tests.coaching.factories import bare_call, final_evaluation
 from tests.conftest import wav_bytes
 
 

@@ -13,8 +13,8 @@ from app.calls.models import Call
 from app.db import utcnow
 from app.extensions import db
 from app.transcription.models import TranscriptSegment
-from tests.agent_space.factories import bare_call, final_evaluation
 from tests.api.factories import bearer, token_for
+from tests.coaching.factories import bare_call, final_evaluation
 from tests.conftest import csrf_token, login, wav_bytes
 
 

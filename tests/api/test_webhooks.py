@@ -61,7 +61,7 @@ def test_a_receiver_that_keeps_failing_shows_in_the_delivery_log(app, client, ma
 
 
 def test_every_event_of_a_review_and_dispute_reaches_the_subscriber(make):
-    from app.agent_space.services import raise_dispute, resolve_dispute
+    from app.coaching.history import raise_dispute, resolve_dispute
     from app.coaching.services import sheet_for
     from app.review.services import finalise, start_review
 

@@ -105,7 +105,7 @@ def test_on_the_disputes_page_a_decision_ticks_only_its_own_dispute(new_page, ma
     from playwright.sync_api import expect
 
     from app.coaching.models import Dispute
-    from tests.agent_space.factories import sheet_for
+    from tests.coaching.factories import sheet_for
 
     for _ in range(2):
         agent = make.agent()

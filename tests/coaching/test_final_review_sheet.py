@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from app.agent_space.services import raise_dispute, resolve_dispute
+from app.coaching.history import raise_dispute, resolve_dispute
 from app.coaching.services import issue_sheet, sheet_path
 from app.db import utcnow
 from app.extensions import db

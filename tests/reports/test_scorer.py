@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.reports.context import scorer_page
+from app.reports.pages import scorer_page
 from app.reports.services import TeamFilter
 from app.review.models import EvidenceVerdict
 from app.scoring.engine import context_for, run_detector
@@ -20,7 +20,7 @@ from app.scoring.rubrics import load_rubric_text
 from app.scoring.services import current_version, register_rubric
 from app.transcription.interchange import transcript_from_dict
 from app.transcription.services import store_transcript
-from tests.agent_space.factories import bare_call, final_evaluation
+from tests.coaching.factories import bare_call, final_evaluation
 from tests.conftest import csrf_token
 from tests.scoring.test_fit import RUBRIC, call
 

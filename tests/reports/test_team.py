@@ -12,11 +12,11 @@ from sqlalchemy import select, update
 from app.coaching.models import Dispute
 from app.extensions import db
 from app.reports import services
-from app.reports.context import team_page
+from app.reports.pages import team_page
 from app.reports.services import TeamFilter
 from app.review.models import ReviewAssignment
 from app.scoring.models import Evaluation
-from tests.agent_space.factories import bare_call, final_evaluation, issue
+from tests.coaching.factories import bare_call, final_evaluation, issue
 from tests.conftest import login
 
 NOV = TeamFilter(None, date(2026, 11, 1), date(2026, 11, 30))

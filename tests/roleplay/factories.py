@@ -7,7 +7,7 @@ from app.scoring.models import CriterionScore, Evaluation, EvaluationStatus, Evi
 from app.scoring.services import current_version
 from app.transcription.models import Transcript, TranscriptSegment
 from app.transcription.redaction import redact_text
-from tests.agent_space.factories import bare_call
+from tests.coaching.factories import bare_call
 
 FR_CALL = [
     ("agent", "Bonjour, service client, Julie Moreau à l'appareil, que puis-je faire pour vous ?"),

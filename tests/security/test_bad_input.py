@@ -8,8 +8,8 @@ from urllib.parse import quote
 
 import pytest
 
-from tests.agent_space.factories import matrix_objects
 from tests.api.factories import api_objects
+from tests.coaching.factories import matrix_objects
 from tests.conftest import csrf_token, login
 from tests.roleplay.factories import roleplay_objects
 from tests.test_access_matrix import MATRIX, issued_sheet, queued, world  # noqa: F401  (the fixture)
@@ -141,7 +141,7 @@ def test_a_report_filter_at_the_end_of_the_calendar_is_refused_politely(client, 
 
 
 def test_a_comment_over_the_limit_is_refused_with_the_real_limit(client, make):
-    from tests.agent_space.factories import sheet_for
+    from tests.coaching.factories import sheet_for
 
     agent = make.agent()
     sheet = sheet_for(agent)

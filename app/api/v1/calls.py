@@ -17,9 +17,9 @@ from app.audit.services import record
 from app.auth.choices import Permission
 from app.auth.permissions import get_call_or_404, sees_unredacted, visible_calls
 from app.auth.services import find_user
-from app.calls.context import progress_of
 from app.calls.messages import user_message
 from app.calls.models import Call
+from app.calls.pages import progress_of
 from app.calls.services import CallMeta, IngestError, ingest, with_list_columns
 from app.extensions import db
 from app.privacy import segment_text

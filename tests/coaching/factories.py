@@ -60,8 +60,8 @@ def matrix_objects(world: dict, template: str) -> dict[str, int]:
     """For the access matrix: a dispute and a notification of the world's agent, when the URL needs them."""
     from sqlalchemy import select
 
-    from app.agent_space.models import Notification
     from app.coaching.models import Dispute
+    from app.notifications.models import Notification
 
     if "{dispute}" not in template and "{notification}" not in template:
         return {}

@@ -1,4 +1,4 @@
-"""Forms of the agent space and the disputes page."""
+"""Forms of the agent's sheet history (comment, dispute) and of the disputes page (resolve)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Plain-dict context for the agent space and the disputes pages; templates only format."""
+"""Plain-dict context for the agent's coaching pages (my coaching, a sheet's history), the disputes page and the
+coaching part of the call page; templates only format."""
 
 from __future__ import annotations
 
@@ -9,16 +10,21 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.agent_space.charts import day_label, line_chart
-from app.agent_space.services import dispute_deadline, is_owner
+from app.auth.choices import Permission
 from app.auth.models import User
 from app.calls.models import Call
+from app.calls.sections import call_section
+from app.coaching.history import dispute_deadline, is_owner
 from app.coaching.models import CoachingSheet, Comment, Dispute
+from app.coaching.services import sheet_for
 from app.db import utcnow
+from app.extensions import db
 from app.reports.queries import current_final
-from app.scoring.models import CriterionScore, Evaluation
+from app.review.services import latest_review
+from app.scoring.models import CriterionScore, Evaluation, EvaluationStatus
 from app.scoring.pages import criterion_title, ui_language
 from app.teams.models import Agent
+from app.ui.charts import day_label, line_chart
 
 TREND_POINTS = 12
 STATUS_LABELS = {"open": _l("Open"), "accepted": _l("Accepted"), "rejected": _l("Rejected")}
@@ -106,7 +112,7 @@ def action_items(session: Session, agent_id: int) -> list[dict[str, Any]]:
 
 def practice_results(session: Session, agent_id: int) -> list[dict[str, Any]]:
     """Role-play practices of the agent: shown apart from call scores."""
-    from app.roleplay.context import practice_rows
+    from app.roleplay.pages import practice_rows
     from app.roleplay.services import agent_practices
 
     return practice_rows(session, agent_practices(session, agent_id))
@@ -250,3 +256,22 @@ def _evidence(cs: CriterionScore | None) -> list[dict[str, Any]]:
 
 def open_dispute_count(session: Session) -> int:
     return session.scalar(select(func.count(Dispute.id)).where(Dispute.status == "open")) or 0
+
+
+@call_section(order=1)
+def review_links(call: Call, user: User):
+    """Links from the call page to its review (draft or final) and to its coaching sheet, for those who may open
+    them: reviewers always, the call's agent once a sheet is issued."""
+    head = latest_review(db.session, call)
+    final = head if head is not None and head.status == EvaluationStatus.FINAL else None
+    sheet = sheet_for(db.session, final.id) if final is not None else None
+    reviewer = user.can(Permission.REVIEW_CALLS)
+    if not reviewer and sheet is None:
+        return None
+    return "coaching/_call_links.html", {
+        "call_id": call.id,
+        "reviewer": reviewer,
+        "status": head.status if head else None,
+        "revision": final.revision if final else None,
+        "sheet_id": sheet.id if sheet else None,
+    }

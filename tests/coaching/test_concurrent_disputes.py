@@ -9,7 +9,7 @@ from sqlalchemy import select
 from app.coaching.models import CoachingSheet, Dispute
 from app.extensions import db
 from app.scoring.models import Evaluation
-from tests.agent_space.factories import bare_call, final_evaluation, issue
+from tests.coaching.factories import bare_call, final_evaluation, issue
 from tests.conftest import csrf_token, login
 from tests.review.conftest import both_read_before_either_writes
 

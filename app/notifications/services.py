@@ -11,12 +11,10 @@ from flask_babel import gettext as _
 from sqlalchemy import event, func, select, update
 from sqlalchemy.orm import Session
 
-from app.agent_space.mail import mail_enabled, send_mail
-from app.agent_space.models import Notification, NotificationKind
 from app.auth.models import User
-from app.coaching.models import CoachingSheet, Dispute
 from app.db import utcnow
-from app.scoring.models import Evaluation
+from app.notifications.mail import mail_enabled, send_mail
+from app.notifications.models import Notification, NotificationKind
 
 _PENDING_MAIL = "ecoute_pending_mail"
 
@@ -57,31 +55,6 @@ def notify(session: Session, user: User, kind: str, url: str, **params: Any) -> 
     return notification
 
 
-def notify_new_sheet(session: Session, sheet: CoachingSheet) -> Notification | None:
-    """Tell the agent a new coaching sheet is ready (nothing when the agent has no account)."""
-    user = session.scalar(select(User).where(User.agent_id == sheet.agent_id, User.active.is_(True)))
-    if user is None:
-        return None
-    evaluation = session.get(Evaluation, sheet.evaluation_id)
-    call_date = evaluation.call.call_date.date().isoformat() if evaluation is not None else None
-    return notify(session, user, NotificationKind.NEW_SHEET, f"/me/coaching/{sheet.id}", call_date=call_date)
-
-
-def notify_dispute_answered(session: Session, dispute: Dispute) -> Notification | None:
-    user = session.get(User, dispute.raised_by_id)
-    if user is None:
-        return None
-    return notify(
-        session,
-        user,
-        NotificationKind.DISPUTE_ANSWERED,
-        f"/me/coaching/{dispute.sheet_id}",
-        criterion=dispute.criterion_key,
-        status=dispute.status,
-        dispute=dispute.id,
-    )
-
-
 def notify_roleplay_assigned(
     session: Session, *, url: str, title: str, agent_id: int | None = None, team_id: int | None = None
 ) -> list[Notification]:
@@ -119,20 +92,6 @@ def mark_read(session: Session, user_id: int, notification_id: int | None = None
     return session.execute(query.values(read_at=utcnow())).rowcount
 
 
-# Sheets are issued by the render job; whichever code path adds one, its agent hears about it.
-@event.listens_for(Session, "after_flush")
-def _collect_new_sheets(session: Session, flush_context) -> None:
-    new = [obj for obj in session.new if isinstance(obj, CoachingSheet)]
-    if new:
-        session.info.setdefault("ecoute_new_sheets", []).extend(new)
-
-
-@event.listens_for(Session, "after_flush_postexec")
-def _notify_new_sheets(session: Session, flush_context) -> None:
-    for sheet in session.info.pop("ecoute_new_sheets", []):
-        notify_new_sheet(session, sheet)
-
-
 @event.listens_for(Session, "after_commit")
 def _send_pending_mail(session: Session) -> None:
     for to, subject, body in session.info.pop(_PENDING_MAIL, []):
@@ -142,4 +101,3 @@ def _send_pending_mail(session: Session) -> None:
 @event.listens_for(Session, "after_rollback")
 def _drop_pending_mail(session: Session) -> None:
     session.info.pop(_PENDING_MAIL, None)
-    session.info.pop("ecoute_new_sheets", None)

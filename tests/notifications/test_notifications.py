@@ -7,11 +7,11 @@ import smtplib
 import pytest
 from sqlalchemy import select
 
-from app.agent_space.models import Notification
-from app.agent_space.notifications import notify_new_sheet
+from app.coaching.history import notify_new_sheet
 from app.coaching.models import Dispute
 from app.extensions import db
-from tests.agent_space.factories import sheet_for
+from app.notifications.models import Notification
+from tests.coaching.factories import sheet_for
 from tests.conftest import csrf_token, login
 
 
@@ -134,7 +134,7 @@ def test_an_email_goes_out_after_commit_when_smtp_is_configured(make, smtp_confi
 
 def test_nothing_is_mailed_when_the_change_is_rolled_back(make, smtp_configured):
     from app.coaching.models import CoachingSheet
-    from tests.agent_space.factories import bare_call, final_evaluation
+    from tests.coaching.factories import bare_call, final_evaluation
 
     agent = make.agent()
     make.user("agent", agent=agent)

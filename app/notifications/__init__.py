@@ -1,4 +1,4 @@
-"""The agent's own coaching space, disputes and in-app notifications."""
+"""In-app notifications (a new coaching sheet, a dispute answered, a role-play assigned) and their e-mails."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ def register(app: Flask) -> None:
     """Blueprint and the unread-notification count every page can show."""
     from flask_login import current_user
 
-    from app.agent_space.notifications import unread_count
-    from app.agent_space.views import bp
     from app.extensions import db
+    from app.notifications.services import unread_count
+    from app.notifications.views import bp
 
     app.register_blueprint(bp)
 

@@ -1,20 +1,22 @@
-"""What agents do with their coaching sheets, and how QA managers answer: acknowledge, comment, dispute, resolve."""
+"""A sheet's history: what agents do with their coaching sheets (acknowledge, comment, dispute), how QA managers
+answer (resolve), and the notifications each step sends."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
-from app.agent_space.notifications import notify_dispute_answered
 from app.audit.services import record
 from app.auth.choices import Permission
 from app.auth.models import User
 from app.coaching.models import CoachingSheet, Comment, Dispute
 from app.db import utcnow
 from app.events import publish
+from app.notifications.models import Notification, NotificationKind
+from app.notifications.services import notify
 from app.scoring.models import CriterionScore, Evaluation
 
 MAX_TEXT = 4000
@@ -156,3 +158,47 @@ def _revise(session: Session, dispute: Dispute, user: User, new_score: float, wh
         return create_revision(session, head, {dispute.criterion_key: new_score}, user, why)
     except ReviewError as exc:
         raise CoachingError(str(exc)) from exc
+
+
+def notify_new_sheet(session: Session, sheet: CoachingSheet) -> Notification | None:
+    """Tell the agent a new coaching sheet is ready (nothing when the agent has no account)."""
+    user = session.scalar(select(User).where(User.agent_id == sheet.agent_id, User.active.is_(True)))
+    if user is None:
+        return None
+    evaluation = session.get(Evaluation, sheet.evaluation_id)
+    call_date = evaluation.call.call_date.date().isoformat() if evaluation is not None else None
+    return notify(session, user, NotificationKind.NEW_SHEET, f"/me/coaching/{sheet.id}", call_date=call_date)
+
+
+def notify_dispute_answered(session: Session, dispute: Dispute) -> Notification | None:
+    user = session.get(User, dispute.raised_by_id)
+    if user is None:
+        return None
+    return notify(
+        session,
+        user,
+        NotificationKind.DISPUTE_ANSWERED,
+        f"/me/coaching/{dispute.sheet_id}",
+        criterion=dispute.criterion_key,
+        status=dispute.status,
+        dispute=dispute.id,
+    )
+
+
+# Sheets are issued by the render job; whichever code path adds one, its agent hears about it.
+@event.listens_for(Session, "after_flush")
+def _collect_new_sheets(session: Session, flush_context) -> None:
+    new = [obj for obj in session.new if isinstance(obj, CoachingSheet)]
+    if new:
+        session.info.setdefault("ecoute_new_sheets", []).extend(new)
+
+
+@event.listens_for(Session, "after_flush_postexec")
+def _notify_new_sheets(session: Session, flush_context) -> None:
+    for sheet in session.info.pop("ecoute_new_sheets", []):
+        notify_new_sheet(session, sheet)
+
+
+@event.listens_for(Session, "after_rollback")
+def _drop_new_sheets(session: Session) -> None:
+    session.info.pop("ecoute_new_sheets", None)

@@ -8,10 +8,10 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
-from app.agent_space.charts import PALETTE, day_label, histogram, line_chart
 from app.reports import services
 from app.reports.services import TeamFilter, _avg
 from app.scoring.pages import criterion_title
+from app.ui.charts import PALETTE, day_label, histogram, line_chart
 
 
 def _weeks(flt: TeamFilter) -> list[str]:

@@ -1,4 +1,4 @@
-"""The agent space: own sheets only, acknowledge once, comment, dispute within the window, resolution both ways."""
+"""A sheet's history: own sheets only, acknowledge once, comment, dispute within the window, resolution both ways."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from app.audit.models import AuditEvent
 from app.coaching.models import CoachingSheet, Comment, Dispute
 from app.extensions import db
 from app.scoring.models import Evaluation
-from tests.agent_space.factories import bare_call, final_evaluation, issue, sheet_for
+from tests.coaching.factories import bare_call, final_evaluation, issue, sheet_for
 from tests.conftest import csrf_token, login
 
 
