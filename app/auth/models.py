@@ -79,7 +79,7 @@ def load_user(session_id: str) -> User | None:
 @login_manager.unauthorized_handler
 def unauthorized():
     """API clients get a 401 JSON answer; people get the sign-in page."""
-    from app.api.problems import is_v1, problem
+    from app.problems import is_v1, problem
 
     if is_v1():
         return problem(

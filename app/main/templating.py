@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from flask import Flask, url_for
+from flask import Flask
 from flask_babel import format_date, format_datetime, format_decimal, format_percent, format_time, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.auth.choices import Permission, Role
 from app.auth.forms import LanguageForm
+
+# nav_item stays importable from here for app/agent_space/views.py until H1 folds it into coaching.
+from app.navigation import nav_extensions, nav_item  # noqa: F401
 from app.teams.forms import DOMAIN_CHOICES
 
 DOMAIN_LABELS = dict(DOMAIN_CHOICES)
@@ -48,32 +49,6 @@ ROLE_LABELS = {
     Role.TRAINER: _l("Trainer"),
     Role.AGENT: _l("Agent"),
 }
-
-# Later stages add their pages to the navigation: (endpoint, label, permission, options).
-_NAV: list[tuple[str, Any, Permission, dict[str, bool]]] = []
-
-
-def nav_item(endpoint: str, label: Any, permission: Permission, *, mine: bool = False, admin: bool = False) -> None:
-    """Add a page to the main navigation for users holding the permission.
-
-    `mine`: a page about the user's own calls as an agent, shown only to users linked to an agent.
-    `admin`: a configuration page, grouped under Administration for those who administer."""
-    if all(e != endpoint for e, _, _, _ in _NAV):
-        _NAV.append((endpoint, label, permission, {"mine": mine, "admin": admin}))
-
-
-def nav_extensions(group: str = "main") -> list[dict[str, Any]]:
-    """The navigation items of one group: "main" (inline) or "admin" (the Administration menu)."""
-    if not current_user.is_authenticated:
-        return []
-    administers = current_user.can(Permission.MANAGE_USERS)
-    items = []
-    for endpoint, label, permission, options in _NAV:
-        if not current_user.can(permission) or (options["mine"] and current_user.agent_id is None):
-            continue
-        if ("admin" if options["admin"] and administers else "main") == group:
-            items.append({"endpoint": endpoint, "url": url_for(endpoint), "label": label})
-    return items
 
 
 def register(app: Flask) -> None:

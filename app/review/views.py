@@ -20,7 +20,7 @@ from app.calls.forms import ActionForm
 from app.coaching.services import sheet_for
 from app.db import utcnow
 from app.extensions import db
-from app.main.templating import nav_item
+from app.navigation import nav_item
 from app.review import calibration, pages, queue, sampling
 from app.review.forms import (
     AssignmentForm,
