@@ -173,6 +173,14 @@ def register_bundled_rubrics(app: Flask) -> None:
 
 
 def register_jobs(app: Flask) -> None:
+    """The queue, and every stage: each registers its handler (and what a failure means) as its module loads, so
+    the job machinery (app.jobs) imports none of them."""
+    from app.api import jobs as api_jobs  # noqa: F401
+    from app.calls import jobs as calls_jobs  # noqa: F401
+    from app.coaching import jobs as coaching_jobs  # noqa: F401
     from app.jobs.queue import init_queue
+    from app.roleplay import jobs as roleplay_jobs  # noqa: F401
+    from app.scoring import jobs as scoring_jobs  # noqa: F401
+    from app.transcription import jobs as transcription_jobs  # noqa: F401
 
     init_queue(app)
