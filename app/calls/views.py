@@ -14,8 +14,9 @@ from sqlalchemy import select
 from app.audio import AudioError
 from app.audit.services import record
 from app.auth.choices import Permission
-from app.auth.permissions import get_call_or_404, require, sees_unredacted, visible_calls
+from app.auth.permissions import require, sees_unredacted
 from app.calls import context
+from app.calls.access import get_call_or_404, visible_calls
 from app.calls.forms import ActionForm, CallFilterForm, UploadForm
 from app.calls.messages import user_message
 from app.calls.models import CallStatus

@@ -15,7 +15,8 @@ from sqlalchemy.exc import IntegrityError
 from app.audit.services import record
 from app.auth.choices import Permission, Role
 from app.auth.models import User
-from app.auth.permissions import get_call_or_404, require
+from app.auth.permissions import require
+from app.calls.access import get_call_or_404
 from app.calls.forms import ActionForm
 from app.coaching.services import sheet_for
 from app.db import utcnow

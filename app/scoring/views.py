@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 
 from app.audit.services import record
 from app.auth.choices import Permission
-from app.auth.permissions import get_call_or_404, require
+from app.auth.permissions import require
+from app.calls.access import get_call_or_404
 from app.calls.forms import ActionForm
 from app.calls.models import Call
 from app.extensions import db

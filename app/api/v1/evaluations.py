@@ -16,7 +16,7 @@ from app.api.auth import allowed
 from app.api.v1 import schemas
 from app.api.v1.pagination import paginate
 from app.auth.choices import Permission
-from app.auth.permissions import visible_calls
+from app.calls.access import visible_calls
 from app.calls.models import Call
 from app.coaching.services import sheet_for, sheet_path
 from app.coaching.views import get_sheet_or_404
