@@ -14,8 +14,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from app.scoring.errors import RubricError
-from app.scoring.lexicons import BUNDLED_DIR, LEXICON_DIR, Lexicon, load_lexicon, merge
+from app.qa_data.errors import RubricError
+from app.qa_data.lexicons import BUNDLED_DIR, LEXICON_DIR, Lexicon, load_lexicon, merge
 
 logger = logging.getLogger(__name__)
 

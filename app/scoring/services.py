@@ -18,8 +18,8 @@ from app.calls.models import Call, CallStatus
 from app.events import publish
 from app.jobs.models import Job
 from app.jobs.services import active_job, create_job
+from app.qa_data.errors import RubricError
 from app.scoring import engine
-from app.scoring.errors import RubricError
 from app.scoring.fit import FitResult
 from app.scoring.fit_text import calibrated_text
 from app.scoring.models import CriterionScore, Evaluation, EvaluationStatus, Evidence, Rubric, RubricVersion

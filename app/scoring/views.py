@@ -17,7 +17,7 @@ from app.calls.models import Call
 from app.extensions import db
 from app.jobs.services import active_job, create_job
 from app.navigation import nav_item
-from app.scoring.errors import RubricError
+from app.qa_data.errors import RubricError
 from app.scoring.forms import RubricUploadForm
 from app.scoring.models import Evaluation, Rubric, RubricVersion
 from app.scoring.pages import rubric_view

@@ -206,7 +206,7 @@ def _metrics(transcript: Transcript) -> dict[str, Any] | None:
 def hold_phrases() -> tuple[str, ...]:
     """What announces a hold, in either language: the bundled `hold_announce` lexicons (one list for the call page's
     unannounced-hold flag and the scorer's hold etiquette)."""
-    from app.scoring.lexicons import load_lexicon
+    from app.qa_data.lexicons import load_lexicon
 
     return tuple(term for language in ("fr", "en") for term in load_lexicon(f"{language}/hold_announce").terms)
 
