@@ -85,6 +85,7 @@ def register_blueprints(app: Flask) -> None:
     from app.api.views import bp as api_bp
     from app.auth.views import bp as auth_bp
     from app.calls.views import bp as calls_bp
+    from app.coaching import review_page as coaching_review_page  # noqa: F401  (final review page: sheet links)
     from app.coaching.views import bp as coaching_bp
     from app.main.views import bp as main_bp
     from app.review.views import bp as review_bp

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -115,6 +116,23 @@ def review_page(session: Session, call: Call, evaluation: Evaluation, user: User
         "transcript": transcript[1] if transcript else None,
         "actions": action_items(session, evaluation) if evaluation.kind == "review" else [],
     }
+
+
+# What later stages add to a final review's page (coaching: the sheet's id for its links), as template variables
+# from the session and the final evaluation: review imports none of them.
+FinalPageExtra = Callable[[Session, Evaluation], dict[str, Any]]
+_FINAL_PAGE_EXTRAS: list[FinalPageExtra] = []
+
+
+def final_page_extra(fn: FinalPageExtra) -> FinalPageExtra:
+    """Register a contributor of template variables to the final review page."""
+    if fn not in _FINAL_PAGE_EXTRAS:
+        _FINAL_PAGE_EXTRAS.append(fn)
+    return fn
+
+
+def final_page_extras(session: Session, evaluation: Evaluation) -> dict[str, Any]:
+    return {k: v for extra in _FINAL_PAGE_EXTRAS for k, v in extra(session, evaluation).items()}
 
 
 def calibration_page(session: Session, cal: CalibrationSession, user: User) -> dict[str, Any]:

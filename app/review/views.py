@@ -18,7 +18,6 @@ from app.auth.models import User
 from app.auth.permissions import require
 from app.calls.access import get_call_or_404
 from app.calls.forms import ActionForm
-from app.coaching.services import sheet_for
 from app.db import utcnow
 from app.extensions import db
 from app.navigation import nav_item
@@ -273,10 +272,9 @@ def screen(call_id: int):
                 "error",
             )
             return redirect(url_for("review.screen", call_id=call.id))
-        sheet = sheet_for(db.session, current.id)
         return render_template(
             "review/final.html",
-            sheet_id=sheet.id if sheet else None,
+            **pages.final_page_extras(db.session, current),
             **pages.review_page(db.session, call, current, current_user),
         )
     shown = current or latest_auto_evaluation(db.session, call)
