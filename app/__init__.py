@@ -90,11 +90,11 @@ def register_blueprints(app: Flask) -> None:
     from app.main.views import bp as main_bp
     from app.review.views import bp as review_bp
     from app.roleplay.views import bp as roleplay_bp
-    from app.scoring import pages as scoring_pages  # noqa: F401  (call-page section)
     from app.scoring.views import bp as scoring_bp
     from app.teams.views import bp as teams_bp
-    from app.transcription import context as transcription_context  # noqa: F401  (call-page section)
     from app.transcription.views import bp as transcription_bp
+
+    register_call_page_parts()
 
     for bp in (
         main_bp,
@@ -113,6 +113,15 @@ def register_blueprints(app: Flask) -> None:
     v1.register(app)
     webhooks.register()
     register_feedback(app)
+
+
+def register_call_page_parts() -> None:
+    """What later stages add to the calls pages (sections of a call's page, filters of the list, the copy of a
+    recording a reader hears), registered with app.calls, which imports none of them."""
+    from app.scoring import call_list as scoring_call_list  # noqa: F401
+    from app.scoring import pages as scoring_pages  # noqa: F401
+    from app.transcription import call_list as transcription_call_list  # noqa: F401
+    from app.transcription import context as transcription_context  # noqa: F401
 
 
 def register_feedback(app: Flask) -> None:
