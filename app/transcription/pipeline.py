@@ -22,12 +22,12 @@ from app.transcription.engines import (
     EngineSegment,
     get_engine,
 )
-from app.transcription.guards import Dropped, choose_language, filter_segments
 from app.transcription.interchange import Segment, Transcript, Word
 from app.transcription.recovery import recover, unheard_regions
 from app.transcription.segmentation import split_all
 from app.transcription.settings import TranscriptionSettings
 from app.transcription.vad import Region, first_speech, speech_regions
+from app.transcription.whisper_failures import Dropped, choose_language, filter_segments
 
 logger = logging.getLogger(__name__)
 Progress = Callable[[float], None]
