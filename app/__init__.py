@@ -85,15 +85,16 @@ def register_blueprints(app: Flask) -> None:
     from app.api.views import bp as api_bp
     from app.auth.views import bp as auth_bp
     from app.calls.views import bp as calls_bp
+    from app.coaching import review_page as coaching_review_page  # noqa: F401  (final review page: sheet links)
     from app.coaching.views import bp as coaching_bp
     from app.main.views import bp as main_bp
     from app.review.views import bp as review_bp
     from app.roleplay.views import bp as roleplay_bp
-    from app.scoring import pages as scoring_pages  # noqa: F401  (call-page section)
     from app.scoring.views import bp as scoring_bp
     from app.teams.views import bp as teams_bp
-    from app.transcription import pages as transcription_pages  # noqa: F401  (call-page section)
     from app.transcription.views import bp as transcription_bp
+
+    register_call_page_parts()
 
     for bp in (
         main_bp,
@@ -112,6 +113,15 @@ def register_blueprints(app: Flask) -> None:
     v1.register(app)
     webhooks.register()
     register_feedback(app)
+
+
+def register_call_page_parts() -> None:
+    """What later stages add to the calls pages (sections of a call's page, filters of the list, the copy of a
+    recording a reader hears), registered with app.calls, which imports none of them."""
+    from app.scoring import call_list as scoring_call_list  # noqa: F401
+    from app.scoring import pages as scoring_pages  # noqa: F401
+    from app.transcription import call_list as transcription_call_list  # noqa: F401
+    from app.transcription import pages as transcription_pages  # noqa: F401
 
 
 def register_feedback(app: Flask) -> None:
@@ -176,6 +186,14 @@ def register_bundled_rubrics(app: Flask) -> None:
 
 
 def register_jobs(app: Flask) -> None:
+    """The queue, and every stage: each registers its handler (and what a failure means) as its module loads, so
+    the job machinery (app.jobs) imports none of them."""
+    from app.api import jobs as api_jobs  # noqa: F401
+    from app.calls import jobs as calls_jobs  # noqa: F401
+    from app.coaching import jobs as coaching_jobs  # noqa: F401
     from app.jobs.queue import init_queue
+    from app.roleplay import jobs as roleplay_jobs  # noqa: F401
+    from app.scoring import jobs as scoring_jobs  # noqa: F401
+    from app.transcription import jobs as transcription_jobs  # noqa: F401
 
     init_queue(app)

@@ -5,14 +5,23 @@ pipeline stays below the features that react to it."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from blinker import Namespace
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from app.calls.models import Call
+
+class Subject(Protocol):
+    """What an event is about: a call (app.calls.models.Call), seen through the fields listeners read, so that this
+    core module imports no pipeline stage."""
+
+    id: int
+    agent_id: int
+    team_id: int
+    external_id: str | None
+
 
 EVENTS = ("call.scored", "evaluation.finalised", "sheet.issued", "dispute.opened", "dispute.answered")
 
@@ -20,6 +29,6 @@ _signals = Namespace()
 happened = _signals.signal("ecoute-event")
 
 
-def publish(session: Session, event: str, call: Call, **data: Any) -> None:
+def publish(session: Session, event: str, call: Subject, **data: Any) -> None:
     """Announce an event about a call, inside the transaction that made it happen (listeners only add rows)."""
     happened.send(session, event=event, call=call, data=data)

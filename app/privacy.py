@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from app.auth.choices import Permission
 from app.auth.models import User
-from app.transcription.redaction import PAYMENT_KINDS, find_pii, label, may_hold_payment_data
+from app.pii import PAYMENT_KINDS, find_pii, label, may_hold_payment_data
 
 
 def sees_payment_data(user: User) -> bool:

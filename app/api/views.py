@@ -6,7 +6,8 @@ from flask import Blueprint, request
 from flask_login import current_user
 
 from app.auth.choices import Permission
-from app.auth.permissions import get_call_or_404, require, visible_calls
+from app.auth.permissions import require
+from app.calls.access import get_call_or_404, visible_calls
 from app.calls.models import Call
 from app.calls.pages import progress_of
 from app.calls.services import with_list_columns

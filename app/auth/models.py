@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from flask import current_app, redirect, request, url_for
 from flask_login import UserMixin
@@ -14,9 +13,6 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from app.auth.choices import ROLE_PERMISSIONS, Permission, Role
 from app.db import UTCDateTime, utcnow
 from app.extensions import db, login_manager
-
-if TYPE_CHECKING:
-    from app.teams.models import Agent
 
 # scrypt is werkzeug's strongest built-in; the parameters are stored in each hash. The test suite
 # sets a cheaper method through PASSWORD_HASH_METHOD so that hundreds of sign-ins stay fast.
@@ -39,7 +35,8 @@ class User(UserMixin, db.Model):
     # Part of every session and remember-me cookie: bumping it (sign-out, new password) ends them all.
     session_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
-    agent: Mapped[Agent | None] = relationship(back_populates="user")
+    # The Agent record (app.teams.models), named rather than imported: auth is the bottom of the access layer.
+    agent = relationship("Agent", back_populates="user")
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
@@ -79,7 +76,7 @@ def load_user(session_id: str) -> User | None:
 @login_manager.unauthorized_handler
 def unauthorized():
     """API clients get a 401 JSON answer; people get the sign-in page."""
-    from app.api.problems import is_v1, problem
+    from app.problems import is_v1, problem
 
     if is_v1():
         return problem(

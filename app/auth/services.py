@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -11,7 +13,6 @@ from app.auth.choices import Role
 from app.auth.models import User
 from app.auth.passwords import password_problem
 from app.db import utcnow
-from app.teams.models import Agent
 
 
 class AccountError(ValueError):
@@ -20,6 +21,16 @@ class AccountError(ValueError):
 
 def normalise_email(email: str) -> str:
     return email.strip().lower()
+
+
+class AgentRecord(Protocol):
+    """The agent record an agent account is linked to (app.teams.models.Agent), as account creation reads it."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def user(self) -> User | None: ...
 
 
 def find_user(session: Session, email: str) -> User | None:
@@ -33,7 +44,7 @@ def create_user(
     name: str,
     password: str,
     role: str,
-    agent: Agent | None = None,
+    agent: AgentRecord | None = None,
     locale: str | None = None,
     actor_id: int | None = None,
 ) -> User:

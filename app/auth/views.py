@@ -11,6 +11,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
 from app.audit.services import record
+from app.auth.agents import agent_choices, find_agent
 from app.auth.choices import Permission
 from app.auth.forms import ChangePasswordForm, LanguageForm, LoginForm, UserForm
 from app.auth.models import User
@@ -25,9 +26,7 @@ from app.auth.services import (
     normalise_email,
     set_locale,
 )
-from app.calls.pages import agent_choices
 from app.extensions import db, limiter
-from app.teams.models import Agent
 from app.ui.forms import ActionForm
 
 bp = Blueprint("auth", __name__)
@@ -139,7 +138,7 @@ def users():
     form = UserForm()
     form.agent_id.choices = [(0, "–")] + agent_choices()
     if form.validate_on_submit():
-        agent = db.session.get(Agent, form.agent_id.data) if form.agent_id.data else None
+        agent = find_agent(form.agent_id.data) if form.agent_id.data else None
         try:
             create_user(
                 db.session,

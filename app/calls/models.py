@@ -15,7 +15,6 @@ if TYPE_CHECKING:
     from app.auth.models import User
     from app.jobs.models import Job
     from app.teams.models import Agent, Team
-    from app.transcription.models import Transcript
 
 
 class CallStatus:
@@ -77,7 +76,8 @@ class Call(db.Model):
     agent: Mapped[Agent] = relationship()
     team: Mapped[Team] = relationship()
     uploaded_by: Mapped[User | None] = relationship()
-    transcript: Mapped[Transcript | None] = relationship(back_populates="call", uselist=False)
+    # The Transcript (app.transcription.models), named rather than imported: a later stage's model.
+    transcript = relationship("Transcript", back_populates="call", uselist=False)
     jobs: Mapped[list[Job]] = relationship(back_populates="call", order_by="Job.id")
 
     @property

@@ -12,7 +12,8 @@ from app.auth.models import User
 from app.calls.models import Call, CallStatus
 from app.extensions import db
 from app.jobs.models import Job
-from app.teams.models import Agent, Team
+from app.teams.models import Team
+from app.teams.services import agent_choices
 
 STATUS_LABELS = {
     CallStatus.UPLOADED: _l("Queued"),
@@ -43,13 +44,6 @@ MIMETYPES = {
 
 def audio_mimetype(extension: str) -> str:
     return MIMETYPES.get(extension, "application/octet-stream")
-
-
-def agent_choices() -> list[tuple[int, str]]:
-    rows = db.session.execute(
-        select(Agent.id, Agent.name, Team.name).join(Team).where(Agent.active).order_by(Team.name, Agent.name)
-    ).all()
-    return [(agent_id, f"{name} ({team})") for agent_id, name, team in rows]
 
 
 def fill_filter_choices(form, user: User) -> None:

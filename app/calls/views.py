@@ -14,8 +14,9 @@ from sqlalchemy import select
 from app.audio import AudioError
 from app.audit.services import record
 from app.auth.choices import Permission
-from app.auth.permissions import get_call_or_404, require, sees_unredacted, visible_calls
-from app.calls import pages
+from app.auth.permissions import require, sees_unredacted
+from app.calls import hooks, pages
+from app.calls.access import get_call_or_404, visible_calls
 from app.calls.forms import CallFilterForm, UploadForm
 from app.calls.messages import user_message
 from app.calls.models import CallStatus
@@ -32,10 +33,8 @@ from app.extensions import db
 from app.jobs.models import Job, JobStatus
 from app.jobs.services import queue_was_unreachable, retry_job
 from app.privacy import sees_payment_data
-from app.scoring.pages import criterion_choices
-from app.scoring.services import where_scored
 from app.teams.models import Agent
-from app.transcription.services import payment_masked_audio, redacted_audio_path, where_said
+from app.teams.services import agent_choices
 from app.ui.forms import ActionForm
 
 bp = Blueprint("calls", __name__, url_prefix="/calls")
@@ -51,7 +50,7 @@ def index():
     """The calls list, filtered and paginated; agents see only their own calls."""
     form = CallFilterForm(request.args)
     pages.fill_filter_choices(form, current_user)
-    form.criterion.choices = [("", _("Any criterion")), *criterion_choices()]
+    hooks.fill_filter_choices(form)
     form.validate()  # a malformed filter shows its error and is ignored (its data stays None)
     filters = CallFilters(
         team_id=form.team.data or None,
@@ -60,18 +59,8 @@ def index():
         date_from=_day_start(form.date_from.data),
         date_to=_day_start(form.date_to.data) + timedelta(days=1) if form.date_to.data else None,
     )
-    query = visible_calls(current_user)
-    if form.said.data and form.said.data.strip():
-        query = where_said(query, form.said.data, unredacted=sees_unredacted(current_user))
-    query = filter_calls(
-        where_scored(
-            query,
-            total=(form.total_min.data, form.total_max.data),
-            criterion=form.criterion.data or None,
-            criterion_score=(form.criterion_min.data, form.criterion_max.data),
-        ),
-        filters,
-    )
+    # Words said (transcription) and scores (scoring) narrow the list through the filters those stages register.
+    query = filter_calls(hooks.narrow_calls(visible_calls(current_user), form, current_user), filters)
     page = db.paginate(query, per_page=current_app.config["CALLS_PER_PAGE"], error_out=False)
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template("calls/index.html", form=form, page=page, args=args, rows=pages.call_rows(page.items))
@@ -82,7 +71,7 @@ def index():
 def upload():
     """Upload one or several recordings for an agent."""
     form = UploadForm()
-    form.agent_id.choices = pages.agent_choices()
+    form.agent_id.choices = agent_choices()
     if request.method == "GET":
         form.call_date.data = datetime.now().replace(second=0, microsecond=0)
     if form.validate_on_submit():
@@ -155,16 +144,12 @@ def show(call_id: int):
 def _audio_for(call) -> tuple[Path, str, str]:
     """What the user may hear, its extension, and how: "redacted" (trainers), "payment_masked" (card numbers and
     bank details silenced, for readers without a need for them) or "as_spoken"."""
-    original = (recording_path(call), call.recording.extension, "as_spoken")
     if sees_unredacted(current_user) and sees_payment_data(current_user):
-        return original
-    if call.transcript is None:
+        return recording_path(call), call.recording.extension, "as_spoken"
+    try:
+        return hooks.heard_copy(call, current_user)  # transcription's redacted or payment-masked copy
+    except hooks.NothingSafe:
         abort(404)  # nothing is known to be safe to hear before the transcript is redacted
-    if not sees_unredacted(current_user):
-        redacted = redacted_audio_path(call.transcript)
-        return (redacted, "flac", "redacted") if redacted is not None else original
-    masked = payment_masked_audio(call)
-    return (masked, "flac", "payment_masked") if masked is not None else original
 
 
 @bp.route("/<int:call_id>/audio")

@@ -19,10 +19,10 @@ from app.coaching.models import CoachingSheet, Comment, Dispute
 from app.coaching.services import sheet_for
 from app.db import utcnow
 from app.extensions import db
-from app.reports.queries import current_final
 from app.review.services import latest_review
 from app.scoring.models import CriterionScore, Evaluation, EvaluationStatus
 from app.scoring.pages import criterion_title, ui_language
+from app.scoring.queries import current_final
 from app.teams.models import Agent
 from app.ui.charts import day_label, line_chart
 

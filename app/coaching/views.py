@@ -26,7 +26,7 @@ from app.coaching.history import (
 from app.coaching.models import CoachingSheet, Dispute
 from app.coaching.services import sheet_html, sheet_path
 from app.extensions import db
-from app.main.templating import CountedLabel, nav_item
+from app.navigation import CountedLabel, nav_item
 from app.scoring.models import Evaluation
 from app.ui.forms import ActionForm
 

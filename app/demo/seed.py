@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 from app.auth.services import create_user, find_user
 from app.calls.models import Call
 from app.calls.services import CallMeta, ingest
+from app.review.assignments import create_plan
 from app.review.models import SamplingPlan
-from app.review.queue import create_plan
 from app.teams.models import Agent, Team
 from app.teams.services import create_agent, create_team, find_agent
 

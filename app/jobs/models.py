@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import UTCDateTime, utcnow
 from app.extensions import db
-
-if TYPE_CHECKING:
-    from app.calls.models import Call
 
 
 class JobStatus:
@@ -44,7 +41,8 @@ class Job(db.Model):
     heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    call: Mapped[Call | None] = relationship(back_populates="jobs")
+    # The Call (app.calls.models), named rather than imported: the job machinery is core and imports no stage.
+    call = relationship("Call", back_populates="jobs")
 
     @property
     def active(self) -> bool:

@@ -96,8 +96,7 @@ class Queue:
 
 
 def init_queue(app: Flask) -> Queue:
-    """Give the app its queue and make sure every stage is registered."""
-    from app.jobs import pipeline  # noqa: F401  (registers the stages)
+    """Give the app its queue (create_app has loaded the stages, which register themselves)."""
     from app.jobs.services import install_session_hooks
 
     app.extensions["ecoute_queue"] = Queue(app)

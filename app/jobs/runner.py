@@ -16,7 +16,7 @@ from app.db import utcnow
 from app.extensions import db
 from app.jobs.models import Job, JobStatus
 from app.jobs.services import create_job
-from app.jobs.stages import get_stage, is_permanent
+from app.jobs.stages import failed_for_good, get_stage, is_permanent
 
 log = logging.getLogger(__name__)
 HEARTBEAT_SECONDS = 5.0  # several beats fit in JOB_STALE_SECONDS, even with a beat delayed by a busy database
@@ -121,7 +121,7 @@ def _record_failure(job_id: int, exc: Exception) -> None:
     if permanent or job.attempts >= job.max_attempts:
         log.error("job %s (%s) failed%s: %s", job_id, job.kind, " for good" if permanent else "", message)
         job.status, job.finished_at = JobStatus.FAILED, utcnow()
-        _mark_call_failed(job)
+        failed_for_good(job)
         db.session.commit()
         return
     log.warning(
@@ -144,13 +144,6 @@ def _reason(exc: Exception) -> str:
     return f"{type(exc).__name__}: {exc}" if isinstance(exc, LookupError) else str(exc)
 
 
-def _mark_call_failed(job: Job) -> None:
-    from app.calls.models import CallStatus
-
-    if job.call is not None:
-        job.call.status = CallStatus.FAILED
-
-
 def recover_jobs(*, requeue_waiting: bool, find_lost: bool = True) -> int:
     """Requeue jobs whose worker died (no heartbeat); re-send queued jobs whose message is on no queue
     (`find_lost`), or every queued job's id (`requeue_waiting`, at a worker's start)."""
@@ -169,7 +162,7 @@ def recover_jobs(*, requeue_waiting: bool, find_lost: bool = True) -> int:
         ]
         if job.attempts >= job.max_attempts:
             job.status, job.error, job.finished_at = JobStatus.FAILED, "worker stopped during the job", utcnow()
-            _mark_call_failed(job)
+            failed_for_good(job)
         else:
             job.status = JobStatus.QUEUED
     db.session.commit()

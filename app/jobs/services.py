@@ -7,7 +7,6 @@ import logging
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
-from app.calls.models import Call
 from app.extensions import db
 from app.jobs.models import Job, JobStatus
 
@@ -39,7 +38,7 @@ def job_priority(session: Session, job_id: int) -> int:
         return PRIORITY_BACKGROUND
     if job.kind == "render_sheet":
         return PRIORITY_SHEET
-    uploaded_by = session.scalar(select(Call.uploaded_by_id).where(Call.id == job.call_id))
+    uploaded_by = job.call.uploaded_by_id if job.call is not None else None
     scored_before = job.kind == "score" and session.scalar(
         select(Job.id)
         .where(Job.kind == "score", Job.call_id == job.call_id, Job.id != job.id, Job.status == JobStatus.DONE)

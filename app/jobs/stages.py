@@ -1,5 +1,9 @@
 """The registry of pipeline stages: a job's kind names the function that does its work.
 
+The job machinery is core: it imports no stage. Each stage registers itself here when its `jobs` module loads
+(create_app loads them all), names the stages that follow by kind, and says what a failure means for the
+thing it worked on (`on_failure`).
+
 A stage receives the Job row and a progress callback, does its work through services (flush, never
 commit), and returns the kinds of the stages that follow. The runner commits the result, the job's
 new status and the next jobs in one transaction, so a crash never leaves half a result behind.
@@ -15,8 +19,10 @@ if TYPE_CHECKING:
 
 Progress = Callable[[float, str | None], None]
 StageFn = Callable[["Job", Progress], list[str]]
+FailureFn = Callable[["Job"], None]
 
 _STAGES: dict[str, StageFn] = {}
+_ON_FAILURE: list[FailureFn] = []
 
 
 def stage(kind: str) -> Callable[[StageFn], StageFn]:
@@ -38,6 +44,18 @@ def get_stage(kind: str) -> StageFn:
 
 def registered_kinds() -> list[str]:
     return sorted(_STAGES)
+
+
+def on_failure(fn: FailureFn) -> FailureFn:
+    """Register what to do, in the same transaction, when a job fails for good (e.g. mark its call failed)."""
+    if fn not in _ON_FAILURE:
+        _ON_FAILURE.append(fn)
+    return fn
+
+
+def failed_for_good(job: Job) -> None:
+    for fn in _ON_FAILURE:
+        fn(job)
 
 
 class JobFailure(Exception):

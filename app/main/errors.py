@@ -7,8 +7,8 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from app.api.problems import from_http_exception, is_v1
 from app.extensions import db
+from app.problems import from_http_exception, is_v1
 
 
 def register(app: Flask) -> None:

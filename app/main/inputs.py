@@ -9,8 +9,8 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import DataError
 from werkzeug.routing import IntegerConverter
 
-from app.api.problems import from_http_exception, is_v1, problem
 from app.extensions import db
+from app.problems import from_http_exception, is_v1, problem
 
 log = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from app.auth.choices import Permission
-from app.auth.permissions import visible_calls
+from app.calls.access import visible_calls
 from app.calls.models import Call
 from app.calls.pages import call_rows
 from app.calls.services import with_list_columns

@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 
 from app.auth.choices import Permission
 from app.extensions import db
-from app.main.templating import CountedLabel, nav_item
+from app.navigation import CountedLabel, nav_item
 from app.notifications.models import Notification
 from app.notifications.services import mark_read, notification_text, unread_count, user_notifications
 from app.ui.forms import ActionForm

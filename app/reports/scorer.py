@@ -10,11 +10,12 @@ from sqlalchemy.orm import Session
 
 from app.calls.models import Call
 from app.reports.accuracy import Pair
-from app.reports.queries import current_final, week_start
+from app.reports.queries import week_start
 from app.reports.services import TeamFilter
 from app.review.models import EvidenceVerdict
 from app.scoring.fit import FitResult, FitSettings, Reviewed, fit_rubric
 from app.scoring.models import CriterionScore, Evaluation, Evidence, Rubric, RubricVersion
+from app.scoring.queries import current_final
 
 EXAMPLES = 3  # calls linked per evidence line
 

@@ -13,9 +13,10 @@ from sqlalchemy.orm import Session
 from app.calls.models import Call
 from app.coaching.models import CoachingSheet, Dispute
 from app.db import utcnow
-from app.reports.queries import current_final, week_start
+from app.reports.queries import week_start
 from app.review.models import ReviewAssignment
 from app.scoring.models import CriterionScore, Evaluation, EvaluationStatus, Rubric, RubricVersion
+from app.scoring.queries import current_final
 from app.teams.models import Agent, Team
 
 AGREEMENT_POINTS = 10

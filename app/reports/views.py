@@ -25,7 +25,7 @@ from sqlalchemy import select
 from app.auth.choices import Permission
 from app.auth.permissions import require
 from app.extensions import db
-from app.main.templating import nav_item
+from app.navigation import nav_item
 from app.reports.forms import ScorerFilterForm, ScorerFitForm, TeamFilterForm
 from app.reports.pages import fit_view, scorer_page, team_page
 from app.reports.scorer import fit_to_reviews, versions_reviewed

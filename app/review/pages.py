@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -12,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from app.auth.models import User
 from app.calls.models import Call
-from app.review import calibration, queue
+from app.review import assignments, calibration
 from app.review.models import CalibrationSession, ReviewAssignment, SamplingPlan
 from app.review.services import action_items, evidence_key, reason_needed, verdicts_of
 from app.scoring.models import Evaluation
@@ -45,7 +46,7 @@ def assignment_rows(session: Session, rows: list[ReviewAssignment]) -> list[dict
             "agent": calls[r.call_id].agent.name,
             "call_date": calls[r.call_id].call_date,
             "due_at": r.due_at,
-            "overdue": queue.is_overdue(r),
+            "overdue": assignments.is_overdue(r),
             "stratum": STRATUM_LABELS.get(r.stratum or "", r.stratum),
             "seed": r.seed,
             "reviewer": reviewers[r.reviewer_id].name if r.reviewer_id in reviewers else "–",
@@ -55,18 +56,18 @@ def assignment_rows(session: Session, rows: list[ReviewAssignment]) -> list[dict
 
 
 def queue_page(session: Session, user: User, today: date) -> dict[str, Any]:
-    mine = queue.open_assignments(session, user)
-    everyone = queue.open_assignments(session)
+    mine = assignments.open_assignments(session, user)
+    everyone = assignments.open_assignments(session)
     plans = session.scalars(select(SamplingPlan).where(SamplingPlan.active.is_(True)).order_by(SamplingPlan.name)).all()
     return {
         "mine": assignment_rows(session, mine),
         "everyone": assignment_rows(session, everyone),
-        "overdue_count": sum(1 for r in everyone if queue.is_overdue(r)),
+        "overdue_count": sum(1 for r in everyone if assignments.is_overdue(r)),
         "plans": [
             {
                 "plan": p,
                 "strata": {STRATUM_LABELS.get(k, k): v for k, v in (p.strata or {}).items()},
-                "coverage": queue.coverage(session, p, today),
+                "coverage": assignments.coverage(session, p, today),
             }
             for p in plans
         ],
@@ -115,6 +116,23 @@ def review_page(session: Session, call: Call, evaluation: Evaluation, user: User
         "transcript": transcript[1] if transcript else None,
         "actions": action_items(session, evaluation) if evaluation.kind == "review" else [],
     }
+
+
+# What later stages add to a final review's page (coaching: the sheet's id for its links), as template variables
+# from the session and the final evaluation: review imports none of them.
+FinalPageExtra = Callable[[Session, Evaluation], dict[str, Any]]
+_FINAL_PAGE_EXTRAS: list[FinalPageExtra] = []
+
+
+def final_page_extra(fn: FinalPageExtra) -> FinalPageExtra:
+    """Register a contributor of template variables to the final review page."""
+    if fn not in _FINAL_PAGE_EXTRAS:
+        _FINAL_PAGE_EXTRAS.append(fn)
+    return fn
+
+
+def final_page_extras(session: Session, evaluation: Evaluation) -> dict[str, Any]:
+    return {k: v for extra in _FINAL_PAGE_EXTRAS for k, v in extra(session, evaluation).items()}
 
 
 def calibration_page(session: Session, cal: CalibrationSession, user: User) -> dict[str, Any]:

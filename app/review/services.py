@@ -19,8 +19,8 @@ from app.calls.models import Call
 from app.db import utcnow
 from app.events import publish
 from app.jobs.services import create_job
+from app.review.assignments import complete_assignments
 from app.review.models import ActionItem, EvidenceVerdict
-from app.review.queue import complete_assignments
 from app.scoring import engine
 from app.scoring.models import CriterionScore, Evaluation, EvaluationStatus, Evidence
 from app.scoring.services import spec_of

@@ -15,12 +15,12 @@ from sqlalchemy.exc import IntegrityError
 from app.audit.services import record
 from app.auth.choices import Permission, Role
 from app.auth.models import User
-from app.auth.permissions import get_call_or_404, require
-from app.coaching.services import sheet_for
+from app.auth.permissions import require
+from app.calls.access import get_call_or_404
 from app.db import utcnow
 from app.extensions import db
-from app.main.templating import nav_item
-from app.review import calibration, pages, queue, sampling
+from app.navigation import nav_item
+from app.review import assignments, calibration, pages, sampling
 from app.review.forms import (
     AssignmentForm,
     CalibrationScoreForm,
@@ -112,23 +112,23 @@ def assignment(assignment_id: int):
     form = _assignment_form()
     try:
         if not form.validate_on_submit():
-            raise queue.SamplingError(_("Choose what to do with this call."))
+            raise assignments.SamplingError(_("Choose what to do with this call."))
         if form.action.data == "reassign":
             reviewer = db.session.get(User, form.reviewer_id.data or 0)
             if reviewer is None or reviewer.id not in dict(form.reviewer_id.choices):
-                raise queue.SamplingError(_("Choose the reviewer to give it to."))
-            queue.reassign(db.session, item, reviewer, current_user)
+                raise assignments.SamplingError(_("Choose the reviewer to give it to."))
+            assignments.reassign(db.session, item, reviewer, current_user)
             message = _("Call #%(id)d given to %(name)s.", id=item.call_id, name=reviewer.name)
         elif form.action.data == "skip":
-            queue.skip(db.session, item, current_user)
+            assignments.skip(db.session, item, current_user)
             message = _("Call #%(id)d skipped: it will not be drawn again.", id=item.call_id)
         else:
             call_id = item.call_id
-            queue.remove(db.session, item, current_user)
+            assignments.remove(db.session, item, current_user)
             message = _("Call #%(id)d removed from the queue.", id=call_id)
         db.session.commit()
         flash(message, "success")
-    except queue.SamplingError as exc:
+    except assignments.SamplingError as exc:
         db.session.rollback()
         flash(str(exc), "error")
     return redirect(url_for("review.queue_page"))
@@ -143,7 +143,7 @@ def create_plan():
         strata = {name: (getattr(form, name).data or 0) / 100 for name in sampling.STRATA}
         strata[sampling.TARGETED] = form.criterion.data or None
         try:
-            queue.create_plan(
+            assignments.create_plan(
                 db.session,
                 team=db.session.get(Team, form.team_id.data) or abort(400),
                 name=form.name.data,
@@ -154,7 +154,7 @@ def create_plan():
             )
             db.session.commit()
             flash(_("Sampling plan created."), "success")
-        except queue.SamplingError as exc:
+        except assignments.SamplingError as exc:
             db.session.rollback()
             flash(_("The plan was not created: %(reason)s", reason=str(exc)), "error")
     else:
@@ -172,7 +172,7 @@ def draw():
         return redirect(url_for("review.queue_page"))
     plan = db.session.get(SamplingPlan, form.plan_id.data) or abort(404)
     reviewer = db.session.get(User, form.reviewer_id.data) or abort(400)
-    rows = queue.draw(
+    rows = assignments.draw(
         db.session, plan, day=form.day.data, reviewer=reviewer, seed=form.seed.data, due_days=form.due_days.data
     )
     db.session.commit()
@@ -272,10 +272,9 @@ def screen(call_id: int):
                 "error",
             )
             return redirect(url_for("review.screen", call_id=call.id))
-        sheet = sheet_for(db.session, current.id)
         return render_template(
             "review/final.html",
-            sheet_id=sheet.id if sheet else None,
+            **pages.final_page_extras(db.session, current),
             **pages.review_page(db.session, call, current, current_user),
         )
     shown = current or latest_auto_evaluation(db.session, call)

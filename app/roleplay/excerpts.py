@@ -12,10 +12,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from app.pii import Span, find_pii, label, merge_spans
 from app.scoring.nlp import normalise
 from app.transcription.confidence import LOW_CONFIDENCE, UNCERTAIN, uncertain_spans
 from app.transcription.interchange import Word
-from app.transcription.redaction import Span, find_pii, label, merge_spans, word_char_ranges
+from app.transcription.redaction import word_char_ranges
 
 if TYPE_CHECKING:
     from spacy.language import Language

@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from app.roleplay.excerpts import Excerpt
-from app.scoring.rubrics import Rubric
+from app.scoring.rubrics import RubricSpec
 
 LANGUAGES = ("fr", "en")
 
@@ -73,7 +73,7 @@ class ScenarioInvalid(ValueError):
         self.errors = errors
 
 
-def validate(draft: ScenarioDraft, rubric: Rubric) -> None:
+def validate(draft: ScenarioDraft, rubric: RubricSpec) -> None:
     known = {c.id for c in rubric.criteria}
     errors = {}
     if not draft.title.strip():
@@ -88,7 +88,7 @@ def validate(draft: ScenarioDraft, rubric: Rubric) -> None:
         raise ScenarioInvalid(errors)
 
 
-def checklist(rubric: Rubric, keys: Iterable[str], language: str) -> tuple[ChecklistItem, ...]:
+def checklist(rubric: RubricSpec, keys: Iterable[str], language: str) -> tuple[ChecklistItem, ...]:
     """What the observer ticks: each chosen criterion's title and what counts (its top band and tip)."""
     wanted = list(dict.fromkeys(keys))
     items = []
@@ -99,7 +99,7 @@ def checklist(rubric: Rubric, keys: Iterable[str], language: str) -> tuple[Check
     return tuple(items)
 
 
-def finalise(draft: ScenarioDraft, rubric: Rubric) -> ScenarioDraft:
+def finalise(draft: ScenarioDraft, rubric: RubricSpec) -> ScenarioDraft:
     """A valid draft with its checklist generated from the rubric, in the scenario's language."""
     validate(draft, rubric)
     return replace(draft, checklist=checklist(rubric, draft.criteria, draft.language))

@@ -32,7 +32,7 @@ from app.roleplay.models import (
 )
 from app.roleplay.scenario import ScenarioDraft, finalise, from_content, to_content
 from app.scoring.models import CriterionScore, Evaluation, EvaluationStatus, Evidence
-from app.scoring.rubrics import Rubric, bundled_rubrics
+from app.scoring.rubrics import RubricSpec, bundled_rubrics
 from app.scoring.services import nlp_for
 from app.teams.models import Agent
 from app.transcription.confidence import as_words, configured_threshold
@@ -326,7 +326,7 @@ def unpin(session: Session, collection: Collection, moment_id: int) -> None:
 # --- scenarios ------------------------------------------------------------------------------------------------
 
 
-def rubric_spec(key: str) -> Rubric:
+def rubric_spec(key: str) -> RubricSpec:
     """The bundled rubric a scenario's checklist comes from."""
     if key not in bundled_rubrics():
         raise RoleplayError(f"unknown rubric {key!r}")

@@ -13,7 +13,7 @@ from flask_login import current_user
 from app.auth.choices import Permission
 from app.auth.permissions import require
 from app.extensions import db
-from app.main.templating import nav_item
+from app.navigation import nav_item
 from app.roleplay import pages, services
 from app.roleplay.forms import (
     AssignForm,

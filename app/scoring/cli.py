@@ -10,8 +10,8 @@ from pathlib import Path
 
 import click
 
+from app.qa_data.errors import RubricError
 from app.scoring.behaviours.cli import behaviours_group
-from app.scoring.errors import RubricError
 
 
 def register(group: click.Group) -> None:

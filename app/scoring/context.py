@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from app.scoring.lexicons import Lexicon
+from app.qa_data.lexicons import Lexicon
 from app.scoring.matching import Match, find
 from app.scoring.types import Evidence
 from app.transcription.interchange import Segment, Transcript

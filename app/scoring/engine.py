@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from app.scoring.context import DetectorContext, build_context
 from app.scoring.detectors.registry import get_detector
-from app.scoring.rubrics import Criterion, DetectorSpec, Rubric
+from app.scoring.rubrics import Criterion, DetectorSpec, RubricSpec
 from app.scoring.types import DetectorResult, Evidence
 from app.transcription.interchange import Transcript
 
@@ -68,7 +68,7 @@ class ScoreResult:
         }
 
 
-def score_transcript(transcript: Transcript, rubric: Rubric, *, nlp: Language | None = None) -> ScoreResult:
+def score_transcript(transcript: Transcript, rubric: RubricSpec, *, nlp: Language | None = None) -> ScoreResult:
     """Score one transcript against a rubric (pure: no database, no Flask)."""
     ctx = context_for(transcript, rubric, nlp=nlp)
     language = ctx.language
@@ -80,7 +80,7 @@ def score_transcript(transcript: Transcript, rubric: Rubric, *, nlp: Language | 
     return ScoreResult(rubric.id, rubric.version, language, total, auto_failed, rubric.threshold, criteria)
 
 
-def context_for(transcript: Transcript, rubric: Rubric, *, nlp: Language | None = None) -> DetectorContext:
+def context_for(transcript: Transcript, rubric: RubricSpec, *, nlp: Language | None = None) -> DetectorContext:
     """What the detectors read, built once per transcript (language, parse, lexicons, behaviours)."""
     from app.scoring.nlp import get_nlp
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from app.scoring.context import DetectorContext
 from app.scoring.engine import combine, out_of_scope, run_detector
-from app.scoring.rubrics import Criterion, DetectorSpec, Rubric
+from app.scoring.rubrics import Criterion, DetectorSpec, RubricSpec
 
 FACTORS = (0.5, 0.8, 1.25, 2.0)
 MAX_SWEEPS = 4
@@ -79,7 +79,7 @@ class CriterionFit:
 
 @dataclass(frozen=True)
 class FitResult:
-    rubric: Rubric
+    rubric: RubricSpec
     criteria: tuple[CriterionFit, ...]
     settings: FitSettings
 
@@ -87,7 +87,7 @@ class FitResult:
     def publishable(self) -> bool:
         return any(c.adopted for c in self.criteria)
 
-    def fitted(self) -> Rubric:
+    def fitted(self) -> RubricSpec:
         """The rubric with every adopted criterion's fitted detectors."""
         adopted = {c.id: c for c in self.criteria if c.adopted}
         criteria = tuple(
@@ -302,7 +302,7 @@ def _rescaled(specs: tuple[DetectorSpec, ...], start: tuple[DetectorSpec, ...]) 
 
 
 def fit_rubric(
-    rubric: Rubric,
+    rubric: RubricSpec,
     samples: Sequence[Reviewed],
     settings: FitSettings | None = None,
     progress: Callable[[str], None] | None = None,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from app.scoring.lexicons import Lexicon, LexiconEntry
+from app.qa_data.lexicons import Lexicon, LexiconEntry
 from app.scoring.semantics import stem, word_forms
 
 if TYPE_CHECKING:

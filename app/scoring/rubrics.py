@@ -14,8 +14,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from app.scoring.errors import RubricError
-from app.scoring.lexicons import BUNDLED_DIR, LEXICON_DIR, Lexicon, load_lexicon, merge
+from app.qa_data.errors import RubricError
+from app.qa_data.lexicons import BUNDLED_DIR, LEXICON_DIR, Lexicon, load_lexicon, merge
 
 logger = logging.getLogger(__name__)
 
@@ -24,7 +24,7 @@ __all__ = [
     "Criterion",
     "DetectorSpec",
     "NARule",
-    "Rubric",
+    "RubricSpec",
     "RubricError",
     "Section",
     "Text",
@@ -110,7 +110,10 @@ class Criterion:
 
 
 @dataclass(frozen=True, slots=True)
-class Rubric:
+class RubricSpec:
+    """A rubric file as loaded: frozen and validated (the database rows are app.scoring.models.Rubric and
+    RubricVersion)."""
+
     id: str
     version: int
     title: Text
@@ -370,8 +373,8 @@ TOP_FIELDS = {
 MAX_VERSION = 1_000_000  # stored as a 32-bit integer; no rubric gets anywhere near
 
 
-def parse_rubric(data: Any, source: str, lexicon_dir: Path = LEXICON_DIR) -> Rubric:
-    """Validate a parsed rubric document and return a Rubric, or raise RubricError."""
+def parse_rubric(data: Any, source: str, lexicon_dir: Path = LEXICON_DIR) -> RubricSpec:
+    """Validate a parsed rubric document and return a RubricSpec, or raise RubricError."""
     reader = _Reader(source)
     data = reader.mapping(data, "")
     reader.known(data, "", TOP_FIELDS)
@@ -391,7 +394,7 @@ def parse_rubric(data: Any, source: str, lexicon_dir: Path = LEXICON_DIR) -> Rub
     )
     _unique(reader, [c.id for c in criteria], "criteria", "criterion")
     _check_weights(reader, criteria)
-    return Rubric(
+    return RubricSpec(
         id=reader.ident(data.get("id"), "id"),
         version=version,
         title=reader.translated(data.get("title"), "title"),
@@ -430,7 +433,7 @@ def _check_weights(reader: _Reader, criteria: tuple[Criterion, ...]) -> None:
 # ---------------------------------------------------------------- public loading functions
 
 
-def load_rubric_text(text: str, source_name: str = "<text>", lexicon_dir: Path = LEXICON_DIR) -> Rubric:
+def load_rubric_text(text: str, source_name: str = "<text>", lexicon_dir: Path = LEXICON_DIR) -> RubricSpec:
     """Parse and validate rubric YAML text; errors name `source_name`."""
     import yaml
 
@@ -447,7 +450,7 @@ def load_rubric_text(text: str, source_name: str = "<text>", lexicon_dir: Path =
     return parse_rubric(data, source_name, lexicon_dir)
 
 
-def load_rubric(path: str | Path) -> Rubric:
+def load_rubric(path: str | Path) -> RubricSpec:
     """Load one rubric file; its lexicons come from the `lexicons/` folder beside it."""
     path = Path(path)
     try:
@@ -464,7 +467,7 @@ def bundled_rubric_files() -> list[Path]:
 
 
 @functools.cache
-def bundled_rubrics() -> Mapping[str, Rubric]:
+def bundled_rubrics() -> Mapping[str, RubricSpec]:
     """Every bundled rubric by id, loaded once per process."""
     rubrics = {}
     for path in bundled_rubric_files():
@@ -474,7 +477,7 @@ def bundled_rubrics() -> Mapping[str, Rubric]:
     return MappingProxyType(rubrics)
 
 
-def rubric_for_language(language: str, call_type: str = "hotline") -> Rubric:
+def rubric_for_language(language: str, call_type: str = "hotline") -> RubricSpec:
     """The bundled rubric for a language (and call type, falling back to any of that language)."""
     candidates = [r for r in bundled_rubrics().values() if r.language == (language or "")[:2].lower()]
     if not candidates:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from spacy.language import Language
 
-    from app.scoring.lexicons import Lexicon
+    from app.qa_data.lexicons import Lexicon
 
 # Cosine similarity of static vectors above which two content lemmas count as the same idea. Measured on
 # fr_core_news_md: internet~web 0.74, soir~soirée 0.64, télétravailler~travail 0.67; unrelated call words

@@ -18,14 +18,13 @@ from app.calls.models import Call, CallStatus
 from app.events import publish
 from app.jobs.models import Job
 from app.jobs.services import active_job, create_job
+from app.qa_data.errors import RubricError
 from app.scoring import engine
-from app.scoring.errors import RubricError
 from app.scoring.fit import FitResult
 from app.scoring.fit_text import calibrated_text
 from app.scoring.models import CriterionScore, Evaluation, EvaluationStatus, Evidence, Rubric, RubricVersion
 from app.scoring.nlp import get_nlp
-from app.scoring.rubrics import Rubric as RubricSpec
-from app.scoring.rubrics import bundled_rubrics, load_rubric_text, rubric_for_language
+from app.scoring.rubrics import RubricSpec, bundled_rubrics, load_rubric_text, rubric_for_language
 from app.transcription.services import to_interchange
 
 log = logging.getLogger(__name__)

@@ -10,12 +10,13 @@ from sqlalchemy import func, select
 
 from app.audit.services import record
 from app.auth.choices import Permission
-from app.auth.permissions import get_call_or_404, require
+from app.auth.permissions import require
+from app.calls.access import get_call_or_404
 from app.calls.models import Call
 from app.extensions import db
 from app.jobs.services import active_job, create_job
-from app.main.templating import nav_item
-from app.scoring.errors import RubricError
+from app.navigation import nav_item
+from app.qa_data.errors import RubricError
 from app.scoring.forms import RubricUploadForm
 from app.scoring.models import Evaluation, Rubric, RubricVersion
 from app.scoring.pages import rubric_view

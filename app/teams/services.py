@@ -6,6 +6,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.audit.services import record
+from app.auth.agents import provide_agents
+from app.extensions import db
 from app.teams.models import Agent, Team
 
 
@@ -44,3 +46,14 @@ def find_agent(session: Session, ref: str) -> Agent | None:
         session.scalars(select(Agent).where(Agent.external_ref == ref)).first()
         or session.scalars(select(Agent).where(Agent.name == ref)).first()
     )
+
+
+def agent_choices() -> list[tuple[int, str]]:
+    """Active agents as "Name (Team)", by team then name: the choices of every agent field."""
+    rows = db.session.execute(
+        select(Agent.id, Agent.name, Team.name).join(Team).where(Agent.active).order_by(Team.name, Agent.name)
+    ).all()
+    return [(agent_id, f"{name} ({team})") for agent_id, name, team in rows]
+
+
+provide_agents(agent_choices, lambda agent_id: db.session.get(Agent, agent_id))

@@ -7,8 +7,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from app.transcription.guards import normalise
 from app.transcription.interchange import Segment
+from app.transcription.whisper_failures import normalise
 
 CHANNEL_LAYOUTS = {"agent,customer": ("agent", "customer"), "customer,agent": ("customer", "agent"), "mono": None}
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from app.pii import Span
 from app.transcription.interchange import Word
-from app.transcription.redaction import Span, word_char_ranges
+from app.transcription.redaction import word_char_ranges
 
 LOW_CONFIDENCE = 0.5  # below this a word is shown faintly and never quoted as said (config: LOW_CONFIDENCE_WORD)
 UNCERTAIN = "uncertain"  # the Span kind

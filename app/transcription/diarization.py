@@ -308,7 +308,7 @@ def assign_roles(
 ) -> dict[str, str]:
     """Map each label to agent, customer or unknown from greeting cues and who speaks first; unknown if unsure."""
     from app.transcription.attribution import greeting_score
-    from app.transcription.guards import normalise
+    from app.transcription.whisper_failures import normalise
 
     labels = list(dict.fromkeys(t.label for t in sorted(turns, key=lambda t: t.start)))
     if not labels:

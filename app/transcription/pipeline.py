@@ -22,12 +22,12 @@ from app.transcription.engines import (
     EngineSegment,
     get_engine,
 )
-from app.transcription.guards import Dropped, choose_language, filter_segments
 from app.transcription.interchange import Segment, Transcript, Word
 from app.transcription.recovery import recover, unheard_regions
 from app.transcription.segmentation import split_all
 from app.transcription.settings import TranscriptionSettings
 from app.transcription.vad import Region, first_speech, speech_regions
+from app.transcription.whisper_failures import Dropped, choose_language, filter_segments
 
 logger = logging.getLogger(__name__)
 Progress = Callable[[float], None]
@@ -206,7 +206,7 @@ def _metrics(transcript: Transcript) -> dict[str, Any] | None:
 def hold_phrases() -> tuple[str, ...]:
     """What announces a hold, in either language: the bundled `hold_announce` lexicons (one list for the call page's
     unannounced-hold flag and the scorer's hold etiquette)."""
-    from app.scoring.lexicons import load_lexicon
+    from app.qa_data.lexicons import load_lexicon
 
     return tuple(term for language in ("fr", "en") for term in load_lexicon(f"{language}/hold_announce").terms)
 

@@ -19,10 +19,10 @@ from dataclasses import replace
 import numpy as np
 
 from app.transcription.engines import SAMPLE_RATE, Engine
-from app.transcription.guards import Dropped, filter_segments
 from app.transcription.interchange import Segment, Word
 from app.transcription.segmentation import split_all
 from app.transcription.vad import Region
+from app.transcription.whisper_failures import Dropped, filter_segments
 
 UNTRANSCRIBED = "…"
 VAD_PAD_S = 0.4  # Silero pads each speech region by this much on both sides (speech_pad_ms)

@@ -18,16 +18,11 @@ from app.audio import load_audio
 from app.calls import storage
 from app.calls.models import Call, CallStatus
 from app.calls.services import recording_path
+from app.pii import PAYMENT_KINDS, may_hold_payment_data
 from app.transcription import interchange
 from app.transcription.models import Transcript, TranscriptSegment
 from app.transcription.pipeline import transcribe_file
-from app.transcription.redaction import (
-    PAYMENT_KINDS,
-    RedactedSpan,
-    may_hold_payment_data,
-    redact_audio,
-    redact_transcript,
-)
+from app.transcription.redaction import RedactedSpan, redact_audio, redact_transcript
 from app.transcription.settings import settings_from_config
 
 log = logging.getLogger(__name__)

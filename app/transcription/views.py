@@ -8,7 +8,8 @@ from flask_login import current_user
 
 from app.audit.services import record
 from app.auth.choices import Permission
-from app.auth.permissions import get_call_or_404, require, sees_unredacted
+from app.auth.permissions import require, sees_unredacted
+from app.calls.access import get_call_or_404
 from app.extensions import db
 from app.jobs.services import active_job, create_job
 from app.privacy import sees_payment_data

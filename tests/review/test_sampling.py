@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from app.db import utcnow
 from app.extensions import db
-from app.review import queue
+from app.review import assignments
 from app.review.agreement import krippendorff_alpha
 from app.review.models import ReviewAssignment
 from app.review.sampling import Candidate, draw, period_bounds, stratum_counts
@@ -87,7 +87,7 @@ def test_krippendorffs_alpha_matches_the_textbook_example():
 
 def _plan(team, **kw):
     options = {"name": "Weekly", "calls_per_agent": 2, "period": "week", "min_duration": 1.0} | kw
-    return queue.create_plan(db.session, team=team, **options)
+    return assignments.create_plan(db.session, team=team, **options)
 
 
 def test_a_draw_skips_short_calls_and_calls_already_queued_or_reviewed(scored, make):
@@ -96,7 +96,7 @@ def test_a_draw_skips_short_calls_and_calls_already_queued_or_reviewed(scored, m
     reviewer = make.user("qa_manager")
     calls = [scored(agent, when=NOV) for _ in range(4)]
     short_plan = _plan(team, min_duration=10.0)  # the test recordings last 2 s
-    assert queue.draw(db.session, short_plan, day=NOV.date(), reviewer=reviewer, seed=1) == []
+    assert assignments.draw(db.session, short_plan, day=NOV.date(), reviewer=reviewer, seed=1) == []
     draft = start_review(db.session, calls[0], reviewer)
     save_draft(
         db.session,
@@ -107,10 +107,10 @@ def test_a_draw_skips_short_calls_and_calls_already_queued_or_reviewed(scored, m
     finalise(db.session, draft, reviewer)
     db.session.add(ReviewAssignment(call_id=calls[1].id, status="open"))
     plan = _plan(team, calls_per_agent=5)
-    drawn = queue.draw(db.session, plan, day=NOV.date(), reviewer=reviewer, seed=5)
+    drawn = assignments.draw(db.session, plan, day=NOV.date(), reviewer=reviewer, seed=5)
     assert {a.call_id for a in drawn} == {calls[2].id, calls[3].id}
     assert {a.seed for a in drawn} == {5} and all(a.due_at and a.reviewer_id == reviewer.id for a in drawn)
-    assert queue.draw(db.session, plan, day=NOV.date(), reviewer=reviewer, seed=6) == []  # nothing drawn twice
+    assert assignments.draw(db.session, plan, day=NOV.date(), reviewer=reviewer, seed=6) == []  # nothing drawn twice
 
 
 def test_coverage_counts_final_reviews_against_the_plan_and_overdue_is_tracked(scored, make):
@@ -119,8 +119,8 @@ def test_coverage_counts_final_reviews_against_the_plan_and_overdue_is_tracked(s
     reviewer = make.user("qa_manager")
     calls = [scored(agent, when=NOV) for _ in range(2)]
     plan = _plan(team)
-    rows = queue.draw(db.session, plan, day=NOV.date(), reviewer=reviewer, seed=1, due_days=-1)
-    assert len(queue.overdue_assignments(db.session)) == 2 and queue.is_overdue(rows[0])
+    rows = assignments.draw(db.session, plan, day=NOV.date(), reviewer=reviewer, seed=1, due_days=-1)
+    assert len(assignments.overdue_assignments(db.session)) == 2 and assignments.is_overdue(rows[0])
     draft = start_review(db.session, calls[0], reviewer)
     save_draft(
         db.session,
@@ -130,10 +130,10 @@ def test_coverage_counts_final_reviews_against_the_plan_and_overdue_is_tracked(s
     )
     finalise(db.session, draft, reviewer)
     db.session.commit()
-    assert queue.coverage(db.session, plan, NOV.date()) == [
+    assert assignments.coverage(db.session, plan, NOV.date()) == [
         {"agent": "Julie", "agent_id": agent.id, "reviewed": 1, "planned": 2, "target": 2, "ratio": 0.5}
     ]
-    assert len(queue.overdue_assignments(db.session, utcnow())) == 1
+    assert len(assignments.overdue_assignments(db.session, utcnow())) == 1
     assert db.session.scalars(select(ReviewAssignment).where(ReviewAssignment.status == "done")).one()
 
 
@@ -146,7 +146,7 @@ def test_a_call_without_an_automatic_score_is_not_drawn(scored, make):
     for evaluation in db.session.scalars(select(Evaluation).where(Evaluation.call_id == unscored.id)):
         db.session.delete(evaluation)
     db.session.commit()
-    assert queue.draw(db.session, _plan(team), day=NOV.date(), reviewer=make.user("qa_manager"), seed=1) == []
+    assert assignments.draw(db.session, _plan(team), day=NOV.date(), reviewer=make.user("qa_manager"), seed=1) == []
 
 
 def test_a_skipped_call_is_not_drawn_again_and_a_removed_one_may_be(scored, make):
@@ -156,17 +156,17 @@ def test_a_skipped_call_is_not_drawn_again_and_a_removed_one_may_be(scored, make
     for _ in range(3):
         scored(agent, when=NOV)
     plan = _plan(team, calls_per_agent=1)
-    (first,) = queue.draw(db.session, plan, day=NOV.date(), reviewer=manager, seed=1)
-    queue.reassign(db.session, first, other, manager)
-    assert [r.id for r in queue.open_assignments(db.session, other)] == [first.id]
+    (first,) = assignments.draw(db.session, plan, day=NOV.date(), reviewer=manager, seed=1)
+    assignments.reassign(db.session, first, other, manager)
+    assert [r.id for r in assignments.open_assignments(db.session, other)] == [first.id]
     skipped_call = first.call_id
-    queue.skip(db.session, first, manager)
-    (second,) = queue.draw(db.session, plan, day=NOV.date(), reviewer=manager, seed=1)
+    assignments.skip(db.session, first, manager)
+    (second,) = assignments.draw(db.session, plan, day=NOV.date(), reviewer=manager, seed=1)
     assert second.call_id != skipped_call
     removed_call = second.call_id
-    queue.remove(db.session, second, manager)
+    assignments.remove(db.session, second, manager)
     db.session.commit()
-    pool = {c.call_id for c in queue.candidates(db.session, plan, *period_bounds("week", NOV.date()))}
+    pool = {c.call_id for c in assignments.candidates(db.session, plan, *period_bounds("week", NOV.date()))}
     assert removed_call in pool and skipped_call not in pool
 
 
@@ -178,9 +178,9 @@ def test_the_review_page_and_the_team_view_agree_on_an_agents_coverage_for_the_s
     agent = make.agent(team)
     scored(agent, when=NOV)  # one call to draw, though the plan asks for two
     plan = _plan(team)
-    queue.draw(db.session, plan, day=NOV.date(), reviewer=make.user("qa_manager"), seed=1)
+    assignments.draw(db.session, plan, day=NOV.date(), reviewer=make.user("qa_manager"), seed=1)
     db.session.commit()
-    (row,) = queue.coverage(db.session, plan, NOV.date())
+    (row,) = assignments.coverage(db.session, plan, NOV.date())
     start, end = period_bounds("week", NOV.date())
     week = TeamFilter(team.id, start.date(), (end - timedelta(days=1)).date())
     assert (row["reviewed"], row["planned"]) == team_coverage(db.session, week)[agent.id] == (0, 1)

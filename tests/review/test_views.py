@@ -7,6 +7,7 @@ import json
 import pytest
 from sqlalchemy import select
 
+from app.coaching.models import CoachingSheet
 from app.extensions import db
 from app.jobs.models import Job
 from app.review.models import CalibrationSession
@@ -72,6 +73,17 @@ def test_a_reviewer_saves_a_draft_with_selected_evidence_then_finalises(client, 
     db.session.refresh(draft)
     assert draft.status == "final"
     assert db.session.scalars(select(Job).where(Job.kind == "render_sheet", Job.target_id == draft.id)).one()
+
+
+def test_a_final_reviews_page_links_to_its_coaching_sheet(client, scored, login_as):
+    call = scored()
+    login_as("qa_manager")
+    _post(client, call, _form(call, _auto(call), finalise=True))
+    final = db.session.scalars(select(Evaluation).where(Evaluation.kind == "review")).one()
+    sheet = db.session.scalars(select(CoachingSheet).where(CoachingSheet.evaluation_id == final.id)).one()
+    page = client.get(f"/review/calls/{call.id}").get_data(as_text=True)
+    assert f"/sheets/{sheet.id}" in page
+    assert "The coaching sheet is being prepared." not in page
 
 
 def test_a_post_to_change_a_final_review_is_refused_and_changes_nothing(client, scored, login_as):

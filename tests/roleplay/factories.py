@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from app.extensions import db
+from app.pii import redact_text
 from app.scoring.models import CriterionScore, Evaluation, EvaluationStatus, Evidence
 from app.scoring.services import current_version
 from app.transcription.models import Transcript, TranscriptSegment
-from app.transcription.redaction import redact_text
 from tests.coaching.factories import bare_call
 
 FR_CALL = [

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app.scoring.engine import ScoreResult, score_transcript
-from app.scoring.rubrics import Rubric, bundled_rubrics
+from app.scoring.rubrics import RubricSpec, bundled_rubrics
 from app.transcription.interchange import Transcript, transcript_from_dict
 
 
@@ -22,12 +22,12 @@ def build(language: str, turns: list[tuple], start: float = 0.5) -> Transcript:
 
 
 @pytest.fixture(scope="session")
-def rubric_fr() -> Rubric:
+def rubric_fr() -> RubricSpec:
     return bundled_rubrics()["hotline_fr"]
 
 
 @pytest.fixture(scope="session")
-def rubric_en() -> Rubric:
+def rubric_en() -> RubricSpec:
     return bundled_rubrics()["hotline_en"]
 
 

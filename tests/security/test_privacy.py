@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from app.audit.models import AuditEvent
 from app.extensions import db
+from app.pii import redact_text
 from app.review.models import CalibrationSession
-from app.transcription.redaction import redact_text
 from tests.conftest import csrf_token, login
 from tests.review.conftest import scored_call
 

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.scoring.errors import RubricError
+from app.qa_data.errors import RubricError
 from app.scoring.models import RubricVersion
 from app.scoring.rubrics import load_rubric_text
 from tests.conftest import csrf_token

@@ -5,17 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from app.pii import find_pii, iban_valid, luhn_valid, nir_valid, redact_text
 from app.transcription.interchange import Segment, Transcript, Word
-from app.transcription.redaction import (
-    RedactedSpan,
-    find_pii,
-    iban_valid,
-    luhn_valid,
-    nir_valid,
-    redact_audio,
-    redact_text,
-    redact_transcript,
-)
+from app.transcription.redaction import RedactedSpan, redact_audio, redact_transcript
 
 
 def kinds(text: str, language: str) -> list[str]:

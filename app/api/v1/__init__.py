@@ -9,10 +9,10 @@ from flask_smorest import Api
 from flask_smorest.utils import prepare_response
 
 from app.api.auth import authenticate, rate_key
-from app.api.problems import PROBLEM_TYPE
 from app.api.v1 import calls, directory, evaluations, hooks
 from app.api.v1.schemas import Problem
 from app.extensions import csrf, limiter
+from app.problems import PROBLEM_TYPE
 
 BLUEPRINTS = (calls.blp, evaluations.blp, directory.blp, hooks.blp)
 SECURITY = {

@@ -15,8 +15,9 @@ from app.api.v1.pagination import paginate
 from app.audio import AudioError
 from app.audit.services import record
 from app.auth.choices import Permission
-from app.auth.permissions import get_call_or_404, sees_unredacted, visible_calls
+from app.auth.permissions import sees_unredacted
 from app.auth.services import find_user
+from app.calls.access import get_call_or_404, visible_calls
 from app.calls.messages import user_message
 from app.calls.models import Call
 from app.calls.pages import progress_of

@@ -16,14 +16,14 @@ from app.api.auth import allowed
 from app.api.v1 import schemas
 from app.api.v1.pagination import paginate
 from app.auth.choices import Permission
-from app.auth.permissions import visible_calls
+from app.calls.access import visible_calls
 from app.calls.models import Call
 from app.coaching.services import sheet_for, sheet_path
 from app.coaching.views import get_sheet_or_404
 from app.extensions import db
-from app.reports.queries import current_final
 from app.reports.services import TeamFilter, evaluation_rows
 from app.scoring.models import CriterionScore, Evaluation, RubricVersion
+from app.scoring.queries import current_final
 
 blp = Blueprint("v1_evaluations", __name__, url_prefix="/api/v1", description="Evaluations, sheets, export")
 READERS = (Permission.VIEW_ALL_CALLS, Permission.VIEW_OWN_CALLS)

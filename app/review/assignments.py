@@ -1,4 +1,4 @@
-"""Sampling plans against the database: candidates, draws into the review queue, overdue, coverage."""
+"""Sampling plans against the database: candidates, draws into the review queue (assignments), overdue, coverage."""
 
 from __future__ import annotations
 

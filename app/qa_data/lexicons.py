@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from app.scoring.errors import RubricError
+from app.qa_data.errors import RubricError
 
 logger = logging.getLogger(__name__)
 

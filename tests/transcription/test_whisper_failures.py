@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from app.transcription.engines import EngineSegment
-from app.transcription.guards import (
+from app.transcription.whisper_failures import (
     choose_language,
     filter_segments,
     hallucination_phrase,

@@ -1,4 +1,5 @@
-"""Errors of /api/v1 as RFC 9457 problem details (application/problem+json), whatever the status."""
+"""Errors of /api/v1 as RFC 9457 problem details (application/problem+json), whatever the status: the error
+handlers (app.main) and the sign-in guard (app.auth) answer API clients with them."""
 
 from __future__ import annotations
 
