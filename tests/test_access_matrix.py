@@ -158,10 +158,12 @@ def issued_sheet(call):
     from app.coaching.services import issue_sheet
     from app.db import utcnow
     from app.extensions import db
+    from app.scoring.choices import EvaluationKind, EvaluationStatus
     from app.scoring.models import Evaluation
 
     evaluation = db.session.scalars(select(Evaluation).where(Evaluation.call_id == call.id)).one()
-    evaluation.status, evaluation.kind, evaluation.finalized_at = "final", "review", utcnow()
+    evaluation.status, evaluation.kind = EvaluationStatus.FINAL, EvaluationKind.REVIEW
+    evaluation.finalized_at = utcnow()
     sheet = issue_sheet(db.session, evaluation)
     db.session.commit()
     return sheet
@@ -170,9 +172,10 @@ def issued_sheet(call):
 def queued(call) -> int:
     """Put the call in the review queue (only for routes that need a queue item)."""
     from app.extensions import db
+    from app.review.choices import AssignmentStatus
     from app.review.models import ReviewAssignment
 
-    item = ReviewAssignment(call_id=call.id, status="open")
+    item = ReviewAssignment(call_id=call.id, status=AssignmentStatus.OPEN)
     db.session.add(item)
     db.session.commit()
     return item.id

@@ -16,9 +16,9 @@ from app.audit.services import record
 from app.auth.choices import Permission
 from app.auth.permissions import get_call_or_404, require, sees_unredacted, visible_calls
 from app.calls import context
+from app.calls.choices import CallStatus
 from app.calls.forms import ActionForm, CallFilterForm, UploadForm
 from app.calls.messages import user_message
-from app.calls.models import CallStatus
 from app.calls.services import (
     CallFilters,
     CallMeta,
@@ -29,7 +29,8 @@ from app.calls.services import (
     recording_path,
 )
 from app.extensions import db
-from app.jobs.models import Job, JobStatus
+from app.jobs.choices import JobStatus
+from app.jobs.models import Job
 from app.jobs.services import queue_was_unreachable, retry_job
 from app.privacy import sees_payment_data
 from app.scoring.pages import criterion_choices

@@ -9,7 +9,7 @@ from app.calls.sections import call_section
 from app.coaching.services import sheet_for
 from app.extensions import db
 from app.review.services import latest_review
-from app.scoring.models import EvaluationStatus
+from app.scoring.choices import EvaluationStatus
 
 
 @call_section(order=1)

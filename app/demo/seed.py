@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from app.auth.services import create_user, find_user
 from app.calls.models import Call
 from app.calls.services import CallMeta, ingest
+from app.review.choices import Period
 from app.review.models import SamplingPlan
 from app.review.queue import create_plan
 from app.teams.models import Agent, Team
@@ -78,7 +79,7 @@ def seed_plans(session: Session) -> None:
                 team=team,
                 name=f"{name} · {per_week}",
                 calls_per_agent=2,
-                period="week",
+                period=Period.WEEK,
                 strata={"lowest_scores": 0.25},
                 min_duration=30.0,
             )

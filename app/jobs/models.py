@@ -10,17 +10,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import UTCDateTime, utcnow
 from app.extensions import db
+from app.jobs.choices import JobStatus
 
 if TYPE_CHECKING:
     from app.calls.models import Call
-
-
-class JobStatus:
-    QUEUED = "queued"
-    RUNNING = "running"
-    DONE = "done"
-    FAILED = "failed"
-    ALL = (QUEUED, RUNNING, DONE, FAILED)
 
 
 class Job(db.Model):

@@ -14,7 +14,8 @@ from sqlalchemy import select, update
 
 from app.db import utcnow
 from app.extensions import db
-from app.jobs.models import Job, JobStatus
+from app.jobs.choices import JobStatus
+from app.jobs.models import Job
 from app.jobs.services import create_job
 from app.jobs.stages import get_stage, is_permanent
 
@@ -145,7 +146,7 @@ def _reason(exc: Exception) -> str:
 
 
 def _mark_call_failed(job: Job) -> None:
-    from app.calls.models import CallStatus
+    from app.calls.choices import CallStatus
 
     if job.call is not None:
         job.call.status = CallStatus.FAILED

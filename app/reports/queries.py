@@ -6,7 +6,8 @@ from sqlalchemy import ColumnElement, and_, exists, func, select
 from sqlalchemy.orm import aliased
 
 from app.extensions import db
-from app.scoring.models import Evaluation, EvaluationStatus
+from app.scoring.choices import EvaluationStatus
+from app.scoring.models import Evaluation
 
 
 def current_final() -> ColumnElement[bool]:
