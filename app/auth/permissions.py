@@ -10,7 +10,7 @@ from flask import abort
 from flask_login import current_user, login_required
 from sqlalchemy import Select, select
 
-from app.auth.choices import Permission, Role
+from app.auth.choices import Permission
 from app.auth.models import User
 from app.calls.models import Call
 from app.extensions import db
@@ -61,7 +61,3 @@ def get_call_or_404(call_id: int) -> Call:
 
 def sees_unredacted(user: User) -> bool:
     return user.can(Permission.VIEW_UNREDACTED)
-
-
-def is_role(user: User, role: Role) -> bool:
-    return user.is_authenticated and user.role == role

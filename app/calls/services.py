@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from flask import current_app
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, selectinload
 
@@ -185,7 +185,3 @@ def with_list_columns(query: Select) -> Select:
     return query.options(
         joinedload(Call.agent), joinedload(Call.team), joinedload(Call.recording), selectinload(Call.jobs)
     )
-
-
-def count_calls(session: Session) -> int:
-    return session.scalar(select(func.count(Call.id))) or 0

@@ -36,10 +36,6 @@ def get_stage(kind: str) -> StageFn:
         raise LookupError(f"no stage registered for job kind {kind!r}") from None
 
 
-def registered_kinds() -> list[str]:
-    return sorted(_STAGES)
-
-
 class JobFailure(Exception):
     """A failure that retrying will not fix (bad input, missing model): the job fails at once."""
 

@@ -32,8 +32,6 @@ import numpy as np
 
 from app.transcription.interchange import Segment, Transcript, Word
 
-KINDS = ("email", "iban", "ssn", "card", "phone", "number")
-
 LABELS = {
     "fr": {
         "card": "[CARTE]",
@@ -196,7 +194,6 @@ _AFTER_UNITS = {
     "month", "months", "an", "ans", "année", "années", "year", "years", "semaine", "semaines", "week", "weeks",
     "km", "kg", "go", "mo", "gb", "mb", "kb", "ko", "mbps", "mbit", "gigas", "mégas", "fois", "times",
 }  # fmt: skip
-_BEFORE_UNITS = {"€", "$", "£"}
 _DATE = re.compile(r"(?<![\d./-])(?:\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})|\d{4}-\d{1,2}-\d{1,2})(?![\d]|[./-]\d)")
 _LONE_ZERO_WORDS = {"oh", "o"}
 
