@@ -18,10 +18,11 @@ test: setup-dev system-deps  ## Run the whole test suite (PostgreSQL/Redis when 
 setup: $(VENV)/.installed
 setup-dev: $(VENV)/.installed-dev
 
-$(VENV)/.installed: requirements.txt requirements-diarization.txt
+$(VENV)/.installed: requirements.txt requirements-diarization.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -r requirements.txt
+	$(BIN)/python -m pip install -q --no-deps -e .  # the project itself: `app` importable from anywhere (bench/)
 	touch $@
 
 $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt requirements-whisper.txt

@@ -134,7 +134,8 @@ def jobs_command(watch: bool, show_all: bool) -> None:
     """Show background jobs and their progress."""
     from sqlalchemy import select
 
-    from app.jobs.models import Job, JobStatus
+    from app.jobs.choices import JobStatus
+    from app.jobs.models import Job
 
     while True:
         query = select(Job).order_by(Job.id.desc()).limit(50)

@@ -28,8 +28,6 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
-KINDS = ("email", "iban", "ssn", "card", "phone", "number")
-
 LABELS = {
     "fr": {
         "card": "[CARTE]",
@@ -182,7 +180,6 @@ _AFTER_UNITS = {
     "month", "months", "an", "ans", "année", "années", "year", "years", "semaine", "semaines", "week", "weeks",
     "km", "kg", "go", "mo", "gb", "mb", "kb", "ko", "mbps", "mbit", "gigas", "mégas", "fois", "times",
 }  # fmt: skip
-_BEFORE_UNITS = {"€", "$", "£"}
 _DATE = re.compile(r"(?<![\d./-])(?:\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})|\d{4}-\d{1,2}-\d{1,2})(?![\d]|[./-]\d)")
 _LONE_ZERO_WORDS = {"oh", "o"}
 

@@ -27,9 +27,7 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from bench.scoring_external import first_of_each, read_items  # noqa: E402
+from scoring_external import first_of_each, read_items
 
 LEVELS = {0: 20.0, 1: 60.0, 2: 90.0}
 UTTERANCE = {"reflection": 90.0, "question": 70.0, "therapist_input": 30.0}

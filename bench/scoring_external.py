@@ -23,13 +23,10 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import sys
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 CRITERIA = ("active_listening", "empathy", "jargon")
 # (task name, criterion, dataset family, label -> 1 better / 0 worse / None not in this task)

@@ -10,11 +10,8 @@ import argparse
 import json
 import resource
 import statistics
-import sys
 import time
 from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from app.scoring.behaviours.encoder import get_encoder
 from app.scoring.behaviours.model import load_model

@@ -14,15 +14,12 @@ import statistics
 import sys
 import time
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from pypdf import PdfReader
 
-from pypdf import PdfReader  # noqa: E402
-
-from app import create_app  # noqa: E402
-from app.coaching.sheet import ActionLine, CriterionLine, Moment, SheetInput, TrendPoint, sheet_context  # noqa: E402
-from app.ui.pdf import render_pdf  # noqa: E402
+from app import create_app
+from app.coaching.sheet import ActionLine, CriterionLine, Moment, SheetInput, TrendPoint, sheet_context
+from app.ui.pdf import render_pdf
 
 LINE = (
     "Je comprends, mais c'est votre faute, il fallait redémarrer le DSLAM avant d'appeler. "

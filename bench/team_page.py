@@ -13,15 +13,11 @@ import argparse
 import os
 import random
 import statistics
-import sys
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from sqlalchemy import insert  # noqa: E402
+from sqlalchemy import insert
 
 CRITERIA = (
     "active_listening",

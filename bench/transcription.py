@@ -39,12 +39,10 @@ from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from app.audio import load_audio  # noqa: E402
-from app.transcription.engines import get_engine  # noqa: E402
-from app.transcription.pipeline import transcribe_file  # noqa: E402
-from app.transcription.settings import TranscriptionSettings  # noqa: E402
+from app.audio import load_audio
+from app.transcription.engines import get_engine
+from app.transcription.pipeline import transcribe_file
+from app.transcription.settings import TranscriptionSettings
 
 DOMINANCE_DB = 6.0
 

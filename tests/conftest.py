@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import text
+from sqlalchemy import Integer, text
 
 from app import create_app
 from app.extensions import db
@@ -81,16 +81,76 @@ def _empty_tables() -> None:
                 conn.execute(table.delete())
 
 
-@pytest.fixture
-def app(_app):
+def _restart_sequences(conn) -> None:
+    """PostgreSQL: the next id after the highest one restored (rows put back keep their ids)."""
+    for table in db.metadata.sorted_tables:
+        columns = list(table.primary_key.columns)
+        if len(columns) != 1 or not isinstance(columns[0].type, Integer):
+            continue
+        name, column = table.name, columns[0].name
+        conn.execute(
+            text(
+                f"SELECT setval(pg_get_serial_sequence('\"{name}\"', '{column}'), "
+                f'coalesce(max("{column}"), 0) + 1, false) FROM "{name}"'
+            )
+        )
+
+
+def _fresh_start(app) -> None:
+    """No rows, no recordings, no requests counted by the rate limiter."""
     from app.extensions import limiter
 
-    shutil.rmtree(_app.config["RECORDINGS_DIR"], ignore_errors=True)
+    shutil.rmtree(app.config["RECORDINGS_DIR"], ignore_errors=True)
+    _empty_tables()
+    limiter.reset()
+
+
+@pytest.fixture
+def app(_app):
     with _app.app_context():
-        _empty_tables()
-        limiter.reset()
+        _fresh_start(_app)
         yield _app
         db.session.remove()
+
+
+@pytest.fixture(scope="module")
+def module_app(_app):
+    """The app for a module that builds its data once and puts it back before each test (see `Snapshot`)."""
+    with _app.app_context():
+        _fresh_start(_app)
+        yield _app
+        db.session.remove()
+
+
+class Snapshot:
+    """Every row of every table and the stored recordings, as they are now. `restore()` puts them back, ids
+    included, so a module can build its world once (calls through the whole pipeline) and still start each test
+    from exactly that world, whatever the test before it wrote."""
+
+    def __init__(self, app, directory: Path) -> None:
+        db.session.commit()
+        with db.engine.connect() as conn:
+            self.rows = {
+                table.name: [
+                    dict(row) for row in conn.execute(table.select().order_by(*table.primary_key.columns)).mappings()
+                ]
+                for table in db.metadata.sorted_tables
+            }
+        self.app, self.recordings = app, directory / "recordings"
+        if Path(app.config["RECORDINGS_DIR"]).exists():
+            shutil.copytree(app.config["RECORDINGS_DIR"], self.recordings)
+
+    def restore(self) -> None:
+        db.session.remove()
+        _fresh_start(self.app)
+        with db.engine.begin() as conn:
+            for table in db.metadata.sorted_tables:
+                if self.rows[table.name]:
+                    conn.execute(table.insert(), self.rows[table.name])
+            if conn.dialect.name == "postgresql":
+                _restart_sequences(conn)
+        if self.recordings.exists():
+            shutil.copytree(self.recordings, self.app.config["RECORDINGS_DIR"])
 
 
 @pytest.fixture

@@ -50,18 +50,19 @@ def final_evaluation(
 
     from app.extensions import db
     from app.review.models import ActionItem
-    from app.scoring.models import CriterionScore, Evaluation, EvaluationStatus
+    from app.scoring.choices import EvaluationKind, EvaluationStatus
+    from app.scoring.models import CriterionScore, Evaluation
     from app.scoring.services import current_version, score_call
 
     if scored:
         evaluation = score_call(db.session, call)
-        evaluation.kind = "review"
+        evaluation.kind = EvaluationKind.REVIEW
     else:
         scores = scores or SCORES
         evaluation = Evaluation(
             call_id=call.id,
             rubric_version_id=current_version(db.session, "hotline_fr").id,
-            kind="review",
+            kind=EvaluationKind.REVIEW,
             status=EvaluationStatus.DRAFT,
             revision=parent.revision + 1 if parent else 1,
             parent_id=parent.id if parent else None,

@@ -5,11 +5,13 @@ A new route fails `test_every_route_is_in_the_matrix` until its expected access 
 
 from __future__ import annotations
 
+from string import Formatter
+
 import pytest
 
 from tests.api.factories import api_objects
 from tests.coaching.factories import matrix_objects
-from tests.conftest import csrf_token, login
+from tests.conftest import Factory, Snapshot, csrf_token, login
 from tests.roleplay.factories import roleplay_objects
 
 ROLES = ("anonymous", "agent", "trainer", "qa_manager", "admin")
@@ -136,13 +138,17 @@ def test_every_route_is_in_the_matrix(app):
     assert endpoints - set(MATRIX) == set(), "add the new routes to MATRIX with who may use them"
 
 
-@pytest.fixture
-def world(make):
+def build_world(make) -> dict:
     """An agent who owns the call, and the objects the URLs point at."""
     agent = make.agent()
     call = make.call(agent)
     users = {role: make.user(role, agent=agent if role == "agent" else None) for role in ROLES[1:]}
     return {"call": call, "job": call.jobs[0], "users": users, "target_user": make.user("trainer")}
+
+
+@pytest.fixture
+def world(make):
+    return build_world(make)
 
 
 def issued_sheet(call):
@@ -152,10 +158,12 @@ def issued_sheet(call):
     from app.coaching.services import issue_sheet
     from app.db import utcnow
     from app.extensions import db
+    from app.scoring.choices import EvaluationKind, EvaluationStatus
     from app.scoring.models import Evaluation
 
     evaluation = db.session.scalars(select(Evaluation).where(Evaluation.call_id == call.id)).one()
-    evaluation.status, evaluation.kind, evaluation.finalized_at = "final", "review", utcnow()
+    evaluation.status, evaluation.kind = EvaluationStatus.FINAL, EvaluationKind.REVIEW
+    evaluation.finalized_at = utcnow()
     sheet = issue_sheet(db.session, evaluation)
     db.session.commit()
     return sheet
@@ -164,12 +172,69 @@ def issued_sheet(call):
 def queued(call) -> int:
     """Put the call in the review queue (only for routes that need a queue item)."""
     from app.extensions import db
+    from app.review.choices import AssignmentStatus
     from app.review.models import ReviewAssignment
 
-    item = ReviewAssignment(call_id=call.id, status="open")
+    item = ReviewAssignment(call_id=call.id, status=AssignmentStatus.OPEN)
     db.session.add(item)
     db.session.commit()
     return item.id
+
+
+def objects_for(world: dict, template: str) -> dict[str, int]:
+    """The ids the URL template needs besides the call's, its job's and a user's, each built only when named."""
+    extra = {"sheet": issued_sheet(world["call"]).id if "{sheet}" in template else 0}
+    extra |= matrix_objects(world, template) | roleplay_objects(world, template) | api_objects(world, template)
+    if "{assignment}" in template:
+        extra["assignment"] = queued(world["call"])
+    return extra
+
+
+class Worlds:
+    """The world built once for the module, and the objects each kind of URL needs built once on top of it.
+    Every case starts from a snapshot of its world: what the case before it wrote (a POST) is gone."""
+
+    def __init__(self, app, tmp_path_factory) -> None:
+        self.app, self.tmp = app, tmp_path_factory
+        world = build_world(Factory(app))
+        self.ids = {
+            "call": world["call"].id,
+            "job": world["job"].id,
+            "users": {role: user.id for role, user in world["users"].items()},
+            "target_user": world["target_user"].id,
+        }
+        self.base = Snapshot(app, tmp_path_factory.mktemp("world"))
+        self.prepared: dict[frozenset[str], tuple[Snapshot, dict[str, int]]] = {}
+
+    def load(self) -> dict:
+        """The world's objects, read from the database."""
+        from app.auth.models import User
+        from app.calls.models import Call
+        from app.extensions import db
+        from app.jobs.models import Job
+
+        users = {role: db.session.get(User, user_id) for role, user_id in self.ids["users"].items()}
+        call, job, target = (
+            db.session.get(model, self.ids[key]) for model, key in ((Call, "call"), (Job, "job"), (User, "target_user"))
+        )
+        return {"call": call, "job": job, "users": users, "target_user": target}
+
+    def restored_for(self, template: str) -> tuple[dict, dict[str, int]]:
+        """The world as a fresh test of `template` would find it, and the ids of the objects the template names.
+        The objects only depend on which placeholders the template has: templates that share them share a world."""
+        key = frozenset(name for _text, name, _spec, _conv in Formatter().parse(template) if name)
+        if key not in self.prepared:
+            self.base.restore()
+            extra = objects_for(self.load(), template)
+            self.prepared[key] = (Snapshot(self.app, self.tmp.mktemp("world")), extra)
+        snapshot, extra = self.prepared[key]
+        snapshot.restore()
+        return self.load(), extra
+
+
+@pytest.fixture(scope="module")
+def worlds(module_app, tmp_path_factory) -> Worlds:
+    return Worlds(module_app, tmp_path_factory)
 
 
 def _request(client, method: str, url: str, signed_in: bool):
@@ -184,15 +249,11 @@ def _request(client, method: str, url: str, signed_in: bool):
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("endpoint", sorted(MATRIX))
-def test_route_access(app, client, world, endpoint, role):
+def test_route_access(module_app, worlds, endpoint, role):
     method, template, allowed = MATRIX[endpoint]
-    sheet = issued_sheet(world["call"]).id if "{sheet}" in template else 0
-    extra = matrix_objects(world, template) | roleplay_objects(world, template) | api_objects(world, template)
-    if "{assignment}" in template:
-        extra["assignment"] = queued(world["call"])
-    url = template.format(
-        call=world["call"].id, job=world["job"].id, user=world["target_user"].id, sheet=sheet, **extra
-    )
+    world, extra = worlds.restored_for(template)
+    client = module_app.test_client()
+    url = template.format(call=world["call"].id, job=world["job"].id, user=world["target_user"].id, **extra)
     if role != "anonymous":
         assert login(client, world["users"][role]).status_code == 302
     response = _request(client, method, url, signed_in=role != "anonymous")

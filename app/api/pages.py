@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from app.api.choices import DeliveryStatus
 from app.api.forms import TokenForm, WebhookForm
 from app.api.models import WebhookSubscription
 from app.api.tokens import SCOPE_LABELS, TokenError, create_token, manageable_token, revoke_token, tokens_of
@@ -27,6 +28,14 @@ from app.extensions import db
 from app.ui.forms import ActionForm
 
 bp = Blueprint("integrations", __name__)
+
+
+@bp.context_processor
+def _states() -> dict:
+    """The delivery states the integrations templates compare against (the integration API's own enum)."""
+    return {"DeliveryStatus": DeliveryStatus}
+
+
 HTTP_METHODS = ("get", "post", "put", "patch", "delete")
 
 

@@ -21,12 +21,14 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.api.choices import DeliveryStatus
 from app.api.models import WebhookDelivery, WebhookSubscription
 from app.audit.services import record
 from app.auth.models import User
 from app.auth.permissions import can_view_call
 from app.db import utcnow
 from app.events import EVENTS, happened
+from app.jobs.choices import JobStatus
 from app.jobs.models import Job
 from app.jobs.services import create_job
 
@@ -253,7 +255,12 @@ def with_jobs(session: Session, deliveries: list[WebhookDelivery]) -> list[dict[
     rows = []
     for d in deliveries:
         job = jobs.get(d.id)
-        state = "delivered" if d.delivered_at else "failed" if job is not None and job.status == "failed" else "waiting"
+        if d.delivered_at:
+            state = DeliveryStatus.DELIVERED
+        elif job is not None and job.status == JobStatus.FAILED:
+            state = DeliveryStatus.FAILED
+        else:
+            state = DeliveryStatus.WAITING
         rows.append(
             {
                 "delivery": d,

@@ -9,7 +9,7 @@ from typing import Protocol, TypeVar
 from flask import abort
 from flask_login import current_user, login_required
 
-from app.auth.choices import Permission, Role
+from app.auth.choices import Permission
 from app.auth.models import User
 
 F = TypeVar("F", bound=Callable)
@@ -47,7 +47,3 @@ def can_view_call(user: User, call: OwnedCall) -> bool:
 
 def sees_unredacted(user: User) -> bool:
     return user.can(Permission.VIEW_UNREDACTED)
-
-
-def is_role(user: User, role: Role) -> bool:
-    return user.is_authenticated and user.role == role

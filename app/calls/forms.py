@@ -8,9 +8,10 @@ from flask_wtf.file import FileRequired, MultipleFileField
 from wtforms import DateField, DateTimeLocalField, IntegerField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from app.calls.choices import Direction
 from app.validators import InCalendar
 
-DIRECTION_CHOICES = [("inbound", _l("Inbound")), ("outbound", _l("Outbound"))]
+DIRECTION_CHOICES = [(Direction.INBOUND, _l("Inbound")), (Direction.OUTBOUND, _l("Outbound"))]
 LAYOUT_CHOICES = [
     ("", _l("Team default")),
     ("agent,customer", _l("Stereo: agent left, customer right")),

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from app.calls.choices import Direction
 from app.calls.services import CallMeta, IngestError, check_choices
 from app.teams.services import find_agent
 
@@ -73,7 +74,7 @@ def _rows(session: Session, folder: Path, reader: csv.DictReader) -> Iterator[Ro
         meta = CallMeta(
             agent=agent,
             call_date=_parse_date(raw.get("call_date") or "", line),
-            direction=(raw.get("direction") or "inbound").strip(),
+            direction=(raw.get("direction") or Direction.INBOUND).strip(),
             external_id=(raw.get("external_id") or "").strip() or None,
             channel_layout=(raw.get("channels") or "").strip() or None,
         )

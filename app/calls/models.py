@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.calls.choices import CallStatus, Direction
 from app.db import UTCDateTime, utcnow
 from app.extensions import db
 
@@ -15,19 +16,6 @@ if TYPE_CHECKING:
     from app.auth.models import User
     from app.jobs.models import Job
     from app.teams.models import Agent, Team
-
-
-class CallStatus:
-    UPLOADED = "uploaded"
-    TRANSCRIBING = "transcribing"
-    TRANSCRIBED = "transcribed"
-    SCORING = "scoring"
-    SCORED = "scored"
-    FAILED = "failed"
-    ALL = (UPLOADED, TRANSCRIBING, TRANSCRIBED, SCORING, SCORED, FAILED)
-
-
-DIRECTIONS = ("inbound", "outbound")
 
 
 class Recording(db.Model):
@@ -60,7 +48,7 @@ class Call(db.Model):
     agent_id: Mapped[int] = mapped_column(ForeignKey("agents.id"), index=True)
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), index=True)
     call_date: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
-    direction: Mapped[str] = mapped_column(String(10), default="inbound")
+    direction: Mapped[str] = mapped_column(String(10), default=Direction.INBOUND)
     external_id: Mapped[str | None] = mapped_column(String(120))
     # Shown to people only; never used to build a path.
     original_filename: Mapped[str] = mapped_column(String(255))

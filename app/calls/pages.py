@@ -9,8 +9,10 @@ from sqlalchemy import select
 
 from app.auth.choices import Permission
 from app.auth.models import User
-from app.calls.models import Call, CallStatus
+from app.calls.choices import CallStatus
+from app.calls.models import Call
 from app.extensions import db
+from app.jobs.choices import JobStatus
 from app.jobs.models import Job
 from app.teams.models import Team
 from app.teams.services import agent_choices
@@ -66,7 +68,7 @@ def progress_of(call: Call) -> dict[str, Any]:
     """What the progress bar shows: the running stage, its percentage, and whether it is still moving."""
     job = _latest_job(call)
     status = call.status
-    if job is not None and job.status == "running":
+    if job is not None and job.status == JobStatus.RUNNING:
         status = RUNNING_STATUS.get(job.kind, status)
     return {
         "call_id": call.id,
@@ -77,7 +79,7 @@ def progress_of(call: Call) -> dict[str, Any]:
         "job_status": job.status if job else None,
         "progress": job.progress if job else 0,
         "message": job.message if job else None,
-        "error": job.error if job and job.status == "failed" else None,
+        "error": job.error if job and job.status == JobStatus.FAILED else None,
         "active": bool(job and job.active),
     }
 

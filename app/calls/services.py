@@ -9,14 +9,15 @@ from pathlib import Path
 from typing import BinaryIO
 
 from flask import current_app
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from app.audio import SILENCE_DBFS, AudioError, AudioInfo, probe_audio
 from app.audit.services import record
 from app.calls import storage
-from app.calls.models import DIRECTIONS, Call, CallStatus, Recording
+from app.calls.choices import CallStatus, Direction
+from app.calls.models import Call, Recording
 from app.jobs.services import create_job
 from app.teams.models import CHANNEL_LAYOUTS, Agent
 
@@ -33,7 +34,7 @@ MSG_SILENT = "The recording is silent: nothing to transcribe."
 class CallMeta:
     agent: Agent
     call_date: datetime
-    direction: str = "inbound"
+    direction: str = Direction.INBOUND
     external_id: str | None = None
     channel_layout: str | None = None
 
@@ -48,7 +49,7 @@ def display_name(filename: str | None) -> str:
 
 def check_choices(meta: CallMeta) -> None:
     """Direction and channel layout are known values; IngestError otherwise."""
-    if meta.direction not in DIRECTIONS:
+    if meta.direction not in tuple(Direction):
         raise IngestError(f"Unknown direction {meta.direction!r}.")
     if meta.channel_layout and meta.channel_layout not in CHANNEL_LAYOUTS:
         raise IngestError(f"Unknown channel layout {meta.channel_layout!r}.")
@@ -174,7 +175,7 @@ def filter_calls(query: Select, filters: CallFilters) -> Select:
         query = query.where(Call.call_date >= filters.date_from)
     if filters.date_to:
         query = query.where(Call.call_date < filters.date_to)
-    if filters.status in CallStatus.ALL:
+    if filters.status in tuple(CallStatus):
         query = query.where(Call.status == filters.status)
     return with_list_columns(query).order_by(Call.call_date.desc(), Call.id.desc())
 
@@ -184,7 +185,3 @@ def with_list_columns(query: Select) -> Select:
     return query.options(
         joinedload(Call.agent), joinedload(Call.team), joinedload(Call.recording), selectinload(Call.jobs)
     )
-
-
-def count_calls(session: Session) -> int:
-    return session.scalar(select(func.count(Call.id))) or 0

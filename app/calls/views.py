@@ -17,9 +17,9 @@ from app.auth.choices import Permission
 from app.auth.permissions import require, sees_unredacted
 from app.calls import hooks, pages
 from app.calls.access import get_call_or_404, visible_calls
+from app.calls.choices import CallStatus
 from app.calls.forms import CallFilterForm, UploadForm
 from app.calls.messages import user_message
-from app.calls.models import CallStatus
 from app.calls.services import (
     CallFilters,
     CallMeta,
@@ -30,7 +30,8 @@ from app.calls.services import (
     recording_path,
 )
 from app.extensions import db
-from app.jobs.models import Job, JobStatus
+from app.jobs.choices import JobStatus
+from app.jobs.models import Job
 from app.jobs.services import queue_was_unreachable, retry_job
 from app.privacy import sees_payment_data
 from app.teams.models import Agent

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from app.audit.services import record
 from app.auth.choices import Permission
 from app.auth.models import User
+from app.coaching.choices import DisputeStatus
 from app.coaching.models import CoachingSheet, Comment, Dispute
 from app.db import utcnow
 from app.events import publish
@@ -91,7 +92,7 @@ def raise_dispute(
     reason = _text(reason, _("Say why you dispute this score."))
     if session.scalar(
         select(Dispute.id).where(
-            Dispute.sheet_id == sheet.id, Dispute.criterion_key == criterion_key, Dispute.status == "open"
+            Dispute.sheet_id == sheet.id, Dispute.criterion_key == criterion_key, Dispute.status == DisputeStatus.OPEN
         )
     ):
         raise CoachingError(_("This criterion is already disputed."))
@@ -121,7 +122,7 @@ def resolve_dispute(
     session: Session, dispute: Dispute, user: User, *, accept: bool, resolution: str, new_score: float | None = None
 ) -> Evaluation | None:
     """Accept (a new revision of the evaluation with the new score) or reject (with a reason) an open dispute."""
-    if dispute.status != "open":
+    if dispute.status != DisputeStatus.OPEN:
         raise CoachingError(_("This dispute is already resolved."))
     resolution = _text(resolution, _("Give the reason for your decision."))
     revision = None
@@ -129,7 +130,7 @@ def resolve_dispute(
         if new_score is None or not 0 <= new_score <= 100:
             raise CoachingError(_("Give the corrected score, from 0 to 100."))
         revision = _revise(session, dispute, user, new_score, resolution)
-    dispute.status = "accepted" if accept else "rejected"
+    dispute.status = DisputeStatus.ACCEPTED if accept else DisputeStatus.REJECTED
     dispute.resolution, dispute.resolved_by_id, dispute.resolved_at = resolution, user.id, utcnow()
     record(
         session,

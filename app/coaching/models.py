@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.coaching.choices import DisputeStatus
 from app.db import UTCDateTime, utcnow
 from app.extensions import db
 
@@ -42,7 +43,7 @@ class Dispute(db.Model):
     sheet_id: Mapped[int] = mapped_column(ForeignKey("coaching_sheets.id"), index=True)
     criterion_key: Mapped[str] = mapped_column(String(80))
     reason: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(10), default="open", index=True)
+    status: Mapped[str] = mapped_column(String(10), default=DisputeStatus.OPEN, index=True)
     resolution: Mapped[str | None] = mapped_column(Text)
     raised_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

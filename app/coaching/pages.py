@@ -14,6 +14,7 @@ from app.auth.choices import Permission
 from app.auth.models import User
 from app.calls.models import Call
 from app.calls.sections import call_section
+from app.coaching.choices import DisputeStatus
 from app.coaching.history import dispute_deadline, is_owner
 from app.coaching.models import CoachingSheet, Comment, Dispute
 from app.coaching.services import sheet_for
@@ -27,7 +28,11 @@ from app.teams.models import Agent
 from app.ui.charts import day_label, line_chart
 
 TREND_POINTS = 12
-STATUS_LABELS = {"open": _l("Open"), "accepted": _l("Accepted"), "rejected": _l("Rejected")}
+STATUS_LABELS = {
+    DisputeStatus.OPEN: _l("Open"),
+    DisputeStatus.ACCEPTED: _l("Accepted"),
+    DisputeStatus.REJECTED: _l("Rejected"),
+}
 
 
 def sheet_rows(session: Session, agent_id: int) -> list[dict[str, Any]]:
@@ -183,7 +188,9 @@ def sheet_page(session: Session, sheet: CoachingSheet, user: User, window_days: 
     deadline = dispute_deadline(sheet, window_days)
     owner = is_owner(user, sheet)
     open_keys = set(
-        session.scalars(select(Dispute.criterion_key).where(Dispute.sheet_id == sheet.id, Dispute.status == "open"))
+        session.scalars(
+            select(Dispute.criterion_key).where(Dispute.sheet_id == sheet.id, Dispute.status == DisputeStatus.OPEN)
+        )
     )
     criteria = [
         {
@@ -224,7 +231,7 @@ def open_disputes(session: Session) -> list[dict[str, Any]]:
             CriterionScore,
             (CriterionScore.evaluation_id == Evaluation.id) & (CriterionScore.criterion_key == Dispute.criterion_key),
         )
-        .where(Dispute.status == "open")
+        .where(Dispute.status == DisputeStatus.OPEN)
         .order_by(Dispute.created_at, Dispute.id)
     ).all()
     return [
@@ -255,7 +262,7 @@ def _evidence(cs: CriterionScore | None) -> list[dict[str, Any]]:
 
 
 def open_dispute_count(session: Session) -> int:
-    return session.scalar(select(func.count(Dispute.id)).where(Dispute.status == "open")) or 0
+    return session.scalar(select(func.count(Dispute.id)).where(Dispute.status == DisputeStatus.OPEN)) or 0
 
 
 @call_section(order=1)

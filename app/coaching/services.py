@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from app.audit.services import record
 from app.calls import storage
 from app.calls.models import Call
+from app.coaching.choices import DisputeStatus
 from app.coaching.models import CoachingSheet, Dispute
 from app.coaching.sheet import (
     LABELS,
@@ -30,8 +31,10 @@ from app.coaching.sheet import (
 )
 from app.db import utcnow
 from app.events import publish
+from app.review.choices import Verdict
 from app.review.models import ActionItem, EvidenceVerdict
-from app.scoring.models import CriterionScore, Evaluation, EvaluationStatus, Evidence
+from app.scoring.choices import EvaluationStatus, EvidenceSource
+from app.scoring.models import CriterionScore, Evaluation, Evidence
 from app.scoring.services import spec_of
 from app.transcription import confidence
 from app.ui.pdf import render_pdf
@@ -151,9 +154,9 @@ def _criterion_lines(evaluation: Evaluation, spec, lang: str):
 def quotable(row: CriterionScore, ev: Evidence, verdict: str | None, threshold: float) -> bool:
     """What the final review says about one evidence item: never rejected evidence, never an automatic
     area to improve on a criterion the reviewer passed (or judged not applicable)."""
-    if ev.source == "reviewer":
+    if ev.source == EvidenceSource.REVIEWER:
         return True
-    if verdict == "rejected" or row.na:
+    if verdict == Verdict.REJECTED or row.na:
         return False
     passed = row.score is not None and row.score >= threshold
     return ev.sign > 0 or not passed
@@ -185,12 +188,12 @@ def _moments(session: Session, evaluation: Evaluation, spec, lang: str):
                 continue
             segment = segments[ev.segment_index]
             words = confidence.as_words(segment.words)
-            vouched = ev.source == "reviewer" or verdicts.get(ev.id) == "confirmed"
+            vouched = ev.source == EvidenceSource.REVIEWER or verdicts.get(ev.id) == Verdict.CONFIRMED
             share = confidence.uncertain_share(segment.text, words, ev.char_start, ev.char_end, threshold)
             if share >= confidence.MOSTLY_UNCERTAIN and not vouched:
                 continue
             # the scorer's words come in the sheet's language; a reviewer's note or older evidence only as written
-            readable = same_language or ev.source == "reviewer" or bool(ev.explanations)
+            readable = same_language or ev.source == EvidenceSource.REVIEWER or bool(ev.explanations)
             yield Moment(
                 criterion=crit.title.get(lang) if crit else row.criterion_key,
                 segment_text=segment.text,
@@ -201,7 +204,7 @@ def _moments(session: Session, evaluation: Evaluation, spec, lang: str):
                 explanation=ev.explanation_in(lang) if readable else "",
                 tip=crit.tip_for(ev.rule, lang) if crit else "",
                 uncertain=tuple((s.start, s.end) for s in confidence.uncertain_spans(segment.text, words, threshold)),
-                by_reviewer=ev.source == "reviewer",
+                by_reviewer=ev.source == EvidenceSource.REVIEWER,
                 segment=ev.segment_index,
             )
 
@@ -228,7 +231,7 @@ def _revision_note(session: Session, evaluation: Evaluation, spec, lang: str) ->
         .join(Evaluation, Evaluation.id == CoachingSheet.evaluation_id)
         .where(
             Evaluation.call_id == evaluation.call_id,
-            Dispute.status == "accepted",
+            Dispute.status == DisputeStatus.ACCEPTED,
             Dispute.resolution == evaluation.revision_reason,
         )
         .order_by(Dispute.resolved_at.desc())

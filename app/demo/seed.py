@@ -14,6 +14,7 @@ from app.auth.services import create_user, find_user
 from app.calls.models import Call
 from app.calls.services import CallMeta, ingest
 from app.review.assignments import create_plan
+from app.review.choices import Period
 from app.review.models import SamplingPlan
 from app.teams.models import Agent, Team
 from app.teams.services import create_agent, create_team, find_agent
@@ -78,7 +79,7 @@ def seed_plans(session: Session) -> None:
                 team=team,
                 name=f"{name} · {per_week}",
                 calls_per_agent=2,
-                period="week",
+                period=Period.WEEK,
                 strata={"lowest_scores": 0.25},
                 min_duration=30.0,
             )

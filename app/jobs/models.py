@@ -10,14 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import UTCDateTime, utcnow
 from app.extensions import db
-
-
-class JobStatus:
-    QUEUED = "queued"
-    RUNNING = "running"
-    DONE = "done"
-    FAILED = "failed"
-    ALL = (QUEUED, RUNNING, DONE, FAILED)
+from app.jobs.choices import JobStatus
 
 
 class Job(db.Model):

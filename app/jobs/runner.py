@@ -14,7 +14,8 @@ from sqlalchemy import select, update
 
 from app.db import utcnow
 from app.extensions import db
-from app.jobs.models import Job, JobStatus
+from app.jobs.choices import JobStatus
+from app.jobs.models import Job
 from app.jobs.services import create_job
 from app.jobs.stages import failed_for_good, get_stage, is_permanent
 

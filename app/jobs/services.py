@@ -8,7 +8,8 @@ from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from app.extensions import db
-from app.jobs.models import Job, JobStatus
+from app.jobs.choices import JobStatus
+from app.jobs.models import Job
 
 _PENDING_KEY = "ecoute_jobs_to_dispatch"
 _UNREACHABLE_KEY = "ecoute_queue_unreachable"

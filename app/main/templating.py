@@ -9,7 +9,11 @@ from flask_login import current_user
 
 from app.auth.choices import Permission, Role
 from app.auth.forms import LanguageForm
+from app.calls.choices import CallStatus, Direction
+from app.jobs.choices import JobStatus
 from app.navigation import nav_extensions
+from app.review.choices import Verdict
+from app.scoring.choices import EvaluationStatus, EvidenceSource
 from app.teams.forms import DOMAIN_CHOICES
 
 DOMAIN_LABELS = dict(DOMAIN_CHOICES)
@@ -40,6 +44,10 @@ def day(value) -> str:
     return format_date(value, "medium") if value else "–"
 
 
+# The states templates compare against, by their class names (`job.status == JobStatus.FAILED`).
+STATES = {
+    state.__name__: state for state in (CallStatus, Direction, JobStatus, EvaluationStatus, EvidenceSource, Verdict)
+}
 LANGUAGE_NAMES = {"fr": _l("French"), "en": _l("English")}
 ROLE_LABELS = {
     Role.ADMIN: _l("Admin"),
@@ -63,6 +71,7 @@ def register(app: Flask) -> None:
         return {
             "Permission": Permission,
             "Role": Role,
+            **STATES,
             "current_locale": str(get_locale()),
             "language_form": LanguageForm(formdata=None, locale=str(get_locale())),
             "can": (lambda p: current_user.is_authenticated and current_user.can(p)),

@@ -28,7 +28,7 @@ def notification_text(kind: str, params: dict[str, Any]) -> str:
         from app.scoring.pages import criterion_title
 
         title = criterion_title(params.get("criterion", ""))
-        if params.get("status") == "accepted":
+        if params.get("status") == "accepted":  # the stored value of coaching's DisputeStatus.ACCEPTED
             return _("Your dispute on %(criterion)s was accepted: the evaluation was revised.", criterion=title)
         return _("Your dispute on %(criterion)s was rejected.", criterion=title)
     if kind == NotificationKind.ROLEPLAY_ASSIGNED:

@@ -99,8 +99,3 @@ def load_lexicon(ref: str, lexicon_dir: Path = LEXICON_DIR) -> Lexicon:
 def _yaml_line(exc: Exception) -> str:
     mark = getattr(exc, "problem_mark", None)
     return f"line {mark.line + 1}" if mark is not None else ""
-
-
-def available_lexicons(lexicon_dir: Path = LEXICON_DIR) -> list[str]:
-    """Every lexicon reference under a directory (`fr/empathy`, `en/jargon_it`...)."""
-    return sorted(p.relative_to(lexicon_dir).with_suffix("").as_posix() for p in lexicon_dir.rglob("*.yaml"))

@@ -1,11 +1,8 @@
-"""Query building blocks shared by the reports and the coaching pages."""
+"""Query building blocks of the reports."""
 
 from __future__ import annotations
 
 from sqlalchemy import func
-
-# current_final stays importable from here for app/agent_space/context.py until H1 folds it into coaching.
-from app.scoring.queries import current_final  # noqa: F401
 
 
 def week_start(column, dialect: str):

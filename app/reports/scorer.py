@@ -12,7 +12,9 @@ from app.calls.models import Call
 from app.reports.accuracy import Pair
 from app.reports.queries import week_start
 from app.reports.services import TeamFilter
+from app.review.choices import Verdict
 from app.review.models import EvidenceVerdict
+from app.scoring.choices import EvidenceSource
 from app.scoring.fit import FitResult, FitSettings, Reviewed, fit_rubric
 from app.scoring.models import CriterionScore, Evaluation, Evidence, Rubric, RubricVersion
 from app.scoring.queries import current_final
@@ -80,7 +82,7 @@ def rejected_evidence(session: Session, flt: TeamFilter, version_id: int, limit:
         .join(Evidence, Evidence.id == EvidenceVerdict.evidence_id)
         .join(Evaluation, Evaluation.id == EvidenceVerdict.evaluation_id)
         .join(Call, Call.id == Evaluation.call_id)
-        .where(_reviewed(flt, version_id), EvidenceVerdict.verdict == "rejected")
+        .where(_reviewed(flt, version_id), EvidenceVerdict.verdict == Verdict.REJECTED)
         .order_by(Call.call_date.desc(), EvidenceVerdict.id)
     ).all()
     return _grouped(rows, limit)
@@ -93,7 +95,7 @@ def added_evidence(session: Session, flt: TeamFilter, version_id: int, limit: in
         .join(CriterionScore, CriterionScore.id == Evidence.criterion_score_id)
         .join(Evaluation, Evaluation.id == CriterionScore.evaluation_id)
         .join(Call, Call.id == Evaluation.call_id)
-        .where(_reviewed(flt, version_id), Evidence.source == "reviewer")
+        .where(_reviewed(flt, version_id), Evidence.source == EvidenceSource.REVIEWER)
         .order_by(Call.call_date.desc(), Evidence.id)
     ).all()
     return _grouped(rows, limit)

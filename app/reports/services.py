@@ -11,11 +11,14 @@ from sqlalchemy import Integer, and_, case, cast, func, select
 from sqlalchemy.orm import Session
 
 from app.calls.models import Call
+from app.coaching.choices import DisputeStatus
 from app.coaching.models import CoachingSheet, Dispute
 from app.db import utcnow
 from app.reports.queries import week_start
+from app.review.choices import AssignmentStatus
 from app.review.models import ReviewAssignment
-from app.scoring.models import CriterionScore, Evaluation, EvaluationStatus, Rubric, RubricVersion
+from app.scoring.choices import EvaluationStatus
+from app.scoring.models import CriterionScore, Evaluation, Rubric, RubricVersion
 from app.scoring.queries import current_final
 from app.teams.models import Agent, Team
 
@@ -241,17 +244,19 @@ def score_distribution(session: Session, flt: TeamFilter, counted=None) -> list[
 def coverage(session: Session, flt: TeamFilter) -> dict[int, tuple[int, int]]:
     """Per agent: (reviewed, planned) review assignments for calls in the period."""
     rows = session.execute(
-        select(Call.agent_id, func.sum(case((ReviewAssignment.status == "done", 1), else_=0)), func.count())
+        select(
+            Call.agent_id, func.sum(case((ReviewAssignment.status == AssignmentStatus.DONE, 1), else_=0)), func.count()
+        )
         .select_from(ReviewAssignment)
         .join(Call, Call.id == ReviewAssignment.call_id)
-        .where(flt.where(), ReviewAssignment.status != "skipped")
+        .where(flt.where(), ReviewAssignment.status != AssignmentStatus.SKIPPED)
         .group_by(Call.agent_id)
     ).all()
     return {agent_id: (int(done or 0), planned) for agent_id, done, planned in rows}
 
 
 def open_disputes(session: Session, team_id: int | None) -> int:
-    query = select(func.count(Dispute.id)).where(Dispute.status == "open")
+    query = select(func.count(Dispute.id)).where(Dispute.status == DisputeStatus.OPEN)
     if team_id:
         query = (
             query.join(CoachingSheet, CoachingSheet.id == Dispute.sheet_id)

@@ -13,18 +13,20 @@ from sqlalchemy.orm import Session, selectinload
 
 from app.audit.services import record
 from app.auth.models import User
-from app.calls.models import Call, CallStatus, Recording
+from app.calls.choices import CallStatus
+from app.calls.models import Call, Recording
 from app.db import utcnow
 from app.review import sampling
+from app.review.choices import AssignmentStatus, Period
 from app.review.models import ReviewAssignment, SamplingPlan
-from app.scoring.models import CriterionScore, Evaluation, EvaluationStatus
+from app.scoring.choices import EvaluationKind, EvaluationStatus
+from app.scoring.models import CriterionScore, Evaluation
 from app.teams.models import Agent, Team
 
 log = logging.getLogger(__name__)
 
 # Empathy evidence that only exists when the customer voiced frustration or distress.
 NEGATIVE_REACTION_RULES = frozenset({"responds_to_feelings", "ignores_feelings"})
-PERIODS = ("week", "month")
 
 
 class SamplingError(ValueError):
@@ -42,7 +44,7 @@ def create_plan(
     min_duration: float = 60.0,
 ) -> SamplingPlan:
     """A sampling plan for a team: N calls per agent per week or month."""
-    if period not in PERIODS:
+    if period not in tuple(Period):
         raise SamplingError(f"unknown period {period!r}")
     shares = {k: float(v) for k, v in (strata or {}).items() if k in sampling.STRATA and v}
     if any(v < 0 for v in shares.values()) or sum(shares.values()) > 1:
@@ -68,7 +70,7 @@ def taken_call_ids(session: Session, call_ids: list[int]) -> set[int]:
     """Calls already in the queue (any status) or already reviewed."""
     queued = session.scalars(select(ReviewAssignment.call_id).where(ReviewAssignment.call_id.in_(call_ids)))
     reviewed = session.scalars(
-        select(Evaluation.call_id).where(Evaluation.call_id.in_(call_ids), Evaluation.kind == "review")
+        select(Evaluation.call_id).where(Evaluation.call_id.in_(call_ids), Evaluation.kind == EvaluationKind.REVIEW)
     )
     return set(queued) | set(reviewed)
 
@@ -128,7 +130,7 @@ def _already_planned(session: Session, plan: SamplingPlan, start: datetime, end:
             ReviewAssignment.plan_id == plan.id,
             Call.call_date >= start,
             Call.call_date < end,
-            ReviewAssignment.status != SKIPPED,
+            ReviewAssignment.status != AssignmentStatus.SKIPPED,
         )
         .group_by(Call.agent_id)
     )
@@ -162,7 +164,7 @@ def draw(
             seed=seed,
             stratum=p.stratum,
             due_at=due,
-            status="open",
+            status=AssignmentStatus.OPEN,
         )
         for p in picks
     ]
@@ -180,14 +182,11 @@ def draw(
     return rows
 
 
-SKIPPED = "skipped"
-
-
 def skip(session: Session, assignment: ReviewAssignment, who: User) -> None:
     """Take an open item out of the queue for good: the call is not drawn again, and the next draw fills its
     place in the plan with another call."""
     _open_or_refuse(assignment)
-    assignment.status = SKIPPED
+    assignment.status = AssignmentStatus.SKIPPED
     record(session, "review_assignment.skipped", target=assignment, actor_id=who.id, call=assignment.call_id)
 
 
@@ -207,17 +206,21 @@ def reassign(session: Session, assignment: ReviewAssignment, reviewer: User, who
 
 
 def _open_or_refuse(assignment: ReviewAssignment) -> None:
-    if assignment.status != "open":
+    if assignment.status != AssignmentStatus.OPEN:
         raise SamplingError(_("This call is no longer in the queue."))
 
 
 def is_overdue(assignment: ReviewAssignment, now: datetime | None = None) -> bool:
-    return assignment.status == "open" and assignment.due_at is not None and assignment.due_at < (now or utcnow())
+    return (
+        assignment.status == AssignmentStatus.OPEN
+        and assignment.due_at is not None
+        and assignment.due_at < (now or utcnow())
+    )
 
 
 def open_assignments(session: Session, reviewer: User | None = None) -> list[ReviewAssignment]:
     """Open assignments, soonest due first; one reviewer's when given."""
-    query = select(ReviewAssignment).where(ReviewAssignment.status == "open")
+    query = select(ReviewAssignment).where(ReviewAssignment.status == AssignmentStatus.OPEN)
     if reviewer is not None:
         query = query.where(ReviewAssignment.reviewer_id == reviewer.id)
     return list(session.scalars(query.order_by(ReviewAssignment.due_at, ReviewAssignment.id)))
@@ -228,7 +231,7 @@ def overdue_assignments(session: Session, now: datetime | None = None) -> list[R
     return list(
         session.scalars(
             select(ReviewAssignment)
-            .where(ReviewAssignment.status == "open", ReviewAssignment.due_at < now)
+            .where(ReviewAssignment.status == AssignmentStatus.OPEN, ReviewAssignment.due_at < now)
             .order_by(ReviewAssignment.due_at)
         )
     )
@@ -238,11 +241,11 @@ def complete_assignments(session: Session, evaluation: Evaluation) -> None:
     """A finalised review closes the open assignments of its call."""
     rows = session.scalars(
         select(ReviewAssignment).where(
-            ReviewAssignment.call_id == evaluation.call_id, ReviewAssignment.status == "open"
+            ReviewAssignment.call_id == evaluation.call_id, ReviewAssignment.status == AssignmentStatus.OPEN
         )
     )
     for row in rows:
-        row.status, row.evaluation_id = "done", evaluation.id
+        row.status, row.evaluation_id = AssignmentStatus.DONE, evaluation.id
 
 
 def coverage(session: Session, plan: SamplingPlan, day: date) -> list[dict[str, Any]]:
@@ -253,14 +256,16 @@ def coverage(session: Session, plan: SamplingPlan, day: date) -> list[dict[str, 
         select(Agent).where(Agent.team_id == plan.team_id, Agent.active.is_(True)).order_by(Agent.name)
     ).all()
     rows = session.execute(
-        select(Call.agent_id, func.sum(case((ReviewAssignment.status == "done", 1), else_=0)), func.count())
+        select(
+            Call.agent_id, func.sum(case((ReviewAssignment.status == AssignmentStatus.DONE, 1), else_=0)), func.count()
+        )
         .select_from(ReviewAssignment)
         .join(Call, Call.id == ReviewAssignment.call_id)
         .where(
             Call.team_id == plan.team_id,
             Call.call_date >= start,
             Call.call_date < end,
-            ReviewAssignment.status != SKIPPED,
+            ReviewAssignment.status != AssignmentStatus.SKIPPED,
         )
         .group_by(Call.agent_id)
     ).all()

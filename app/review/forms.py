@@ -21,7 +21,9 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-PERIOD_CHOICES = [("week", _l("Week")), ("month", _l("Month"))]
+from app.review.choices import Period
+
+PERIOD_CHOICES = [(Period.WEEK, _l("Week")), (Period.MONTH, _l("Month"))]
 
 
 class PlanForm(FlaskForm):

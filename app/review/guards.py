@@ -6,7 +6,8 @@ from __future__ import annotations
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
-from app.scoring.models import CriterionScore, Evaluation, EvaluationStatus, Evidence
+from app.scoring.choices import EvaluationStatus
+from app.scoring.models import CriterionScore, Evaluation, Evidence
 
 
 class FinalEvaluationChanged(RuntimeError):

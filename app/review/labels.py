@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from app.calls.models import Call
+from app.review.choices import Verdict
 from app.review.services import labelled_examples
 
 
@@ -30,7 +31,7 @@ def example_rows(session: Session) -> list[dict[str, Any]]:
                 "criterion": v.criterion_key,
                 "rule": v.rule,
                 "sign": v.sign,
-                "label": 1 if v.verdict == "confirmed" else 0,
+                "label": 1 if v.verdict == Verdict.CONFIRMED else 0,
                 "verdict": v.verdict,
                 "reason": v.reason,
                 "reviewer_id": v.reviewer_id,

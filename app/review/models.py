@@ -10,6 +10,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import UTCDateTime, utcnow
 from app.extensions import db
+from app.review.choices import AssignmentStatus, Period
+from app.scoring.choices import EvaluationKind
 from app.scoring.models import Evaluation
 
 if TYPE_CHECKING:
@@ -24,8 +26,8 @@ Index(
     Evaluation.kind,
     Evaluation.revision,
     unique=True,
-    sqlite_where=Evaluation.kind == "review",
-    postgresql_where=Evaluation.kind == "review",
+    sqlite_where=Evaluation.kind == EvaluationKind.REVIEW,
+    postgresql_where=Evaluation.kind == EvaluationKind.REVIEW,
 )
 
 
@@ -49,7 +51,7 @@ class EvidenceVerdict(db.Model):
     char_end: Mapped[int]
     rule: Mapped[str] = mapped_column(String(80))
     sign: Mapped[int]
-    # confirmed | rejected
+    # a Verdict
     verdict: Mapped[str] = mapped_column(String(10))
     reason: Mapped[str | None] = mapped_column(Text)
     reviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
@@ -64,7 +66,7 @@ class SamplingPlan(db.Model):
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), index=True)
     name: Mapped[str] = mapped_column(String(120))
     calls_per_agent: Mapped[int] = mapped_column(default=2)
-    period: Mapped[str] = mapped_column(String(10), default="week")
+    period: Mapped[str] = mapped_column(String(10), default=Period.WEEK)
     # Optional strata, e.g. {"lowest_scores": 0.25, "flagged": 0.25}; a criterion for targeted draws.
     strata: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     min_duration: Mapped[float] = mapped_column(default=60.0)
@@ -83,7 +85,7 @@ class ReviewAssignment(db.Model):
     seed: Mapped[int | None]
     stratum: Mapped[str | None] = mapped_column(String(40))
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    status: Mapped[str] = mapped_column(String(10), default="open", index=True)
+    status: Mapped[str] = mapped_column(String(10), default=AssignmentStatus.OPEN, index=True)
     evaluation_id: Mapped[int | None] = mapped_column(ForeignKey("evaluations.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

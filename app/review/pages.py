@@ -16,6 +16,7 @@ from app.calls.models import Call
 from app.review import assignments, calibration
 from app.review.models import CalibrationSession, ReviewAssignment, SamplingPlan
 from app.review.services import action_items, evidence_key, reason_needed, verdicts_of
+from app.scoring.choices import EvaluationKind
 from app.scoring.models import Evaluation
 from app.scoring.pages import evaluation_view
 from app.scoring.services import spec_of
@@ -89,7 +90,7 @@ def review_criteria(evaluation: Evaluation, user: User, session: Session | None 
     """The scores with their evidence, plus what the review form needs per criterion."""
     view = evaluation_view(evaluation, user)
     rows = {c.criterion_key: c for c in evaluation.criteria}
-    judged = _judged(session, evaluation) if session is not None and evaluation.kind == "review" else {}
+    judged = _judged(session, evaluation) if session is not None and evaluation.kind == EvaluationKind.REVIEW else {}
     for c in view["criteria"]:
         row = rows[c["id"]]
         c["reason"] = row.reason
@@ -114,7 +115,7 @@ def review_page(session: Session, call: Call, evaluation: Evaluation, user: User
         "criteria": review_criteria(evaluation, user, session),
         "threshold": spec.threshold,
         "transcript": transcript[1] if transcript else None,
-        "actions": action_items(session, evaluation) if evaluation.kind == "review" else [],
+        "actions": action_items(session, evaluation) if evaluation.kind == EvaluationKind.REVIEW else [],
     }
 
 

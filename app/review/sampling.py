@@ -12,6 +12,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
+from app.review.choices import Period
+
 # Strata in the order their shares are filled; what is left is drawn at random.
 STRATA = ("lowest_scores", "flagged", "long_silence", "negative_reaction")
 RANDOM = "random"
@@ -110,7 +112,7 @@ def draw(
 
 def period_bounds(period: str, day: date) -> tuple[datetime, datetime]:
     """The UTC week (Monday to Monday) or calendar month holding `day`."""
-    if period == "month":
+    if period == Period.MONTH:
         start = day.replace(day=1)
         end = (start + timedelta(days=32)).replace(day=1)
     else:

@@ -20,9 +20,11 @@ from app.db import utcnow
 from app.events import publish
 from app.jobs.services import create_job
 from app.review.assignments import complete_assignments
+from app.review.choices import Verdict
 from app.review.models import ActionItem, EvidenceVerdict
 from app.scoring import engine
-from app.scoring.models import CriterionScore, Evaluation, EvaluationStatus, Evidence
+from app.scoring.choices import EvaluationKind, EvaluationStatus, EvidenceSource
+from app.scoring.models import CriterionScore, Evaluation, Evidence
 from app.scoring.services import spec_of
 
 SHEET_JOB = "render_sheet"
@@ -47,9 +49,6 @@ class AlreadyFinalised(ImmutableEvaluation):
     def __init__(self, by: str | None) -> None:
         super().__init__(f"already finalised by {by or 'another reviewer'}")
         self.by = by
-
-
-VERDICTS = ("confirmed", "rejected")
 
 
 @dataclass(frozen=True)
@@ -100,7 +99,7 @@ def latest_review(session: Session, call: Call) -> Evaluation | None:
     """The newest review of a call (draft or final), the head of its revision chain."""
     return session.scalars(
         select(Evaluation)
-        .where(Evaluation.call_id == call.id, Evaluation.kind == "review")
+        .where(Evaluation.call_id == call.id, Evaluation.kind == EvaluationKind.REVIEW)
         .order_by(Evaluation.revision.desc(), Evaluation.id.desc())
     ).first()
 
@@ -167,7 +166,7 @@ def start_review(session: Session, call: Call, reviewer: User) -> Evaluation:
     draft = Evaluation(
         call=call,
         rubric_version=auto.rubric_version,
-        kind="review",
+        kind=EvaluationKind.REVIEW,
         status=EvaluationStatus.DRAFT,
         revision=1,
         total=auto.total,
@@ -283,7 +282,7 @@ def _add_evidence(session: Session, evaluation: Evaluation, items: Sequence[NewE
                 rule="reviewer",
                 sign=item.sign,
                 explanation=item.note.strip(),
-                source="reviewer",
+                source=EvidenceSource.REVIEWER,
                 created_by_id=who.id,
             )
         )
@@ -303,10 +302,10 @@ def _judge(session: Session, evaluation: Evaluation, judgements: Sequence[Judgem
     items = {evidence_key(c.criterion_key, e): (c, e) for c in evaluation.criteria for e in c.evidence}
     existing = verdicts_of(session, evaluation)
     for j in judgements:
-        if j.key not in items or j.verdict not in ("", *VERDICTS):
+        if j.key not in items or j.verdict not in ("", *Verdict):
             raise ReviewError("the evidence to confirm or reject is not in this review")
         row, ev = items[j.key]
-        if ev.source != "auto":
+        if ev.source != EvidenceSource.AUTO:
             raise ReviewError("only automatic evidence is confirmed or rejected")
         reason, current = (j.reason or "").strip()[:2000] or None, existing.get(ev.id)
         if current is not None and (current.verdict, current.reason) == (j.verdict, reason):
@@ -529,7 +528,7 @@ def create_revision(
     revision = Evaluation(
         call=evaluation.call,
         rubric_version=evaluation.rubric_version,
-        kind="review",
+        kind=EvaluationKind.REVIEW,
         status=EvaluationStatus.DRAFT,
         revision=evaluation.revision + 1,
         parent_id=evaluation.id,

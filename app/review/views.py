@@ -47,7 +47,7 @@ from app.review.services import (
     save_draft,
     start_review,
 )
-from app.scoring.models import EvaluationStatus
+from app.scoring.choices import EvaluationStatus
 from app.scoring.pages import criterion_choices
 from app.teams.models import Team
 from app.ui.forms import ActionForm

@@ -16,6 +16,9 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from app.calls.choices import Direction
+from app.scoring.choices import EvidenceSource
+
 SIGN_CHOICES = [("", _l("Good and bad")), ("1", _l("Good examples")), ("-1", _l("To avoid"))]
 BAND_CHOICES = [
     ("", _l("Any score")),
@@ -25,10 +28,14 @@ BAND_CHOICES = [
 ]
 SOURCE_CHOICES = [
     ("", _l("Scorer and reviewers")),
-    ("auto", _l("Found by the scorer")),
-    ("reviewer", _l("Added by a reviewer")),
+    (EvidenceSource.AUTO, _l("Found by the scorer")),
+    (EvidenceSource.REVIEWER, _l("Added by a reviewer")),
 ]
-CALL_TYPE_CHOICES = [("", _l("Any call type")), ("inbound", _l("Inbound")), ("outbound", _l("Outbound"))]
+CALL_TYPE_CHOICES = [
+    ("", _l("Any call type")),
+    (Direction.INBOUND, _l("Inbound")),
+    (Direction.OUTBOUND, _l("Outbound")),
+]
 LANGUAGE_CHOICES = [("fr", "Français"), ("en", "English")]
 
 

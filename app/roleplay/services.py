@@ -31,7 +31,8 @@ from app.roleplay.models import (
     ScenarioVersion,
 )
 from app.roleplay.scenario import ScenarioDraft, finalise, from_content, to_content
-from app.scoring.models import CriterionScore, Evaluation, EvaluationStatus, Evidence
+from app.scoring.choices import EvaluationStatus
+from app.scoring.models import CriterionScore, Evaluation, Evidence
 from app.scoring.rubrics import RubricSpec, bundled_rubrics
 from app.scoring.services import nlp_for
 from app.teams.models import Agent

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import UTCDateTime, utcnow
 from app.extensions import db
+from app.scoring.choices import EvaluationKind, EvaluationStatus, EvidenceSource
 
 if TYPE_CHECKING:
     from app.auth.models import User
@@ -45,12 +46,6 @@ class RubricVersion(db.Model):
     rubric: Mapped[Rubric] = relationship(back_populates="versions")
 
 
-class EvaluationStatus:
-    AUTO = "auto"
-    DRAFT = "draft"
-    FINAL = "final"
-
-
 class Evaluation(db.Model):
     __tablename__ = "evaluations"
 
@@ -58,7 +53,7 @@ class Evaluation(db.Model):
     call_id: Mapped[int] = mapped_column(ForeignKey("calls.id"), index=True)
     rubric_version_id: Mapped[int] = mapped_column(ForeignKey("rubric_versions.id"), index=True)
     # auto: written by the scorer; review: a reviewer's (draft, then final) revision.
-    kind: Mapped[str] = mapped_column(String(10), default="auto")
+    kind: Mapped[str] = mapped_column(String(10), default=EvaluationKind.AUTO)
     status: Mapped[str] = mapped_column(String(10), default=EvaluationStatus.AUTO, index=True)
     revision: Mapped[int] = mapped_column(default=1)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("evaluations.id"), index=True)
@@ -123,7 +118,7 @@ class Evidence(db.Model):
     # evidence stored before migration 0007, which keep `explanation` (the call's language) only.
     explanations: Mapped[dict | None] = mapped_column(JSON)
     tip: Mapped[str | None] = mapped_column(Text)
-    source: Mapped[str] = mapped_column(String(10), default="auto")
+    source: Mapped[str] = mapped_column(String(10), default=EvidenceSource.AUTO)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     criterion_score: Mapped[CriterionScore] = relationship(back_populates="evidence")

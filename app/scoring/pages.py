@@ -14,11 +14,16 @@ from app.calls.models import Call
 from app.calls.sections import call_section
 from app.extensions import db
 from app.scoring import rubrics
+from app.scoring.choices import EvaluationStatus
 from app.scoring.models import Evaluation
 from app.scoring.rubrics import RubricSpec, bundled_rubrics
 from app.scoring.services import latest_evaluation, spec_of
 
-STATUS_LABELS = {"auto": _l("Automatic"), "draft": _l("Draft review"), "final": _l("Final review")}
+STATUS_LABELS = {
+    EvaluationStatus.AUTO: _l("Automatic"),
+    EvaluationStatus.DRAFT: _l("Draft review"),
+    EvaluationStatus.FINAL: _l("Final review"),
+}
 
 
 def ui_language() -> str:

@@ -14,15 +14,17 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.audit.services import record
-from app.calls.models import Call, CallStatus
+from app.calls.choices import CallStatus
+from app.calls.models import Call
 from app.events import publish
 from app.jobs.models import Job
 from app.jobs.services import active_job, create_job
 from app.qa_data.errors import RubricError
 from app.scoring import engine
+from app.scoring.choices import EvaluationKind, EvaluationStatus, EvidenceSource
 from app.scoring.fit import FitResult
 from app.scoring.fit_text import calibrated_text
-from app.scoring.models import CriterionScore, Evaluation, EvaluationStatus, Evidence, Rubric, RubricVersion
+from app.scoring.models import CriterionScore, Evaluation, Evidence, Rubric, RubricVersion
 from app.scoring.nlp import get_nlp
 from app.scoring.rubrics import RubricSpec, bundled_rubrics, load_rubric_text, rubric_for_language
 from app.transcription.services import to_interchange
@@ -140,7 +142,7 @@ def score_call(
     session.execute(
         delete(Evaluation).where(
             Evaluation.call_id == call.id,
-            Evaluation.kind == "auto",
+            Evaluation.kind == EvaluationKind.AUTO,
             Evaluation.status == EvaluationStatus.AUTO,
             Evaluation.rubric_version_id == version.id,
         )
@@ -148,7 +150,7 @@ def score_call(
     evaluation = Evaluation(
         call=call,
         rubric_version=version,
-        kind="auto",
+        kind=EvaluationKind.AUTO,
         status=EvaluationStatus.AUTO,
         total=result.total,
         auto_failed=result.auto_failed,
@@ -213,7 +215,7 @@ def _criterion_row(position: int, c: engine.CriterionScore) -> CriterionScore:
             explanation=e.explanation,
             explanations=dict(e.explanations) or None,
             tip=e.tip or None,
-            source="auto",
+            source=EvidenceSource.AUTO,
         )
         for e in c.evidence
     ]
@@ -269,7 +271,11 @@ def rescore_period(session: Session, version: RubricVersion, since: datetime) ->
         .distinct()
         .join(RubricVersion, RubricVersion.id == Evaluation.rubric_version_id)
         .join(Call, Call.id == Evaluation.call_id)
-        .where(RubricVersion.rubric_id == version.rubric_id, Evaluation.kind == "auto", Call.call_date >= since)
+        .where(
+            RubricVersion.rubric_id == version.rubric_id,
+            Evaluation.kind == EvaluationKind.AUTO,
+            Call.call_date >= since,
+        )
         .order_by(Evaluation.call_id)
     ).all()
     jobs = []

@@ -272,16 +272,6 @@ def _label_for(start: float, end: float, turns: Sequence[Turn], *, dominance: fl
     return label if best / total >= dominance else None
 
 
-def texts_by_label(segments: Sequence[Segment], turns: Sequence[Turn]) -> dict[str, str]:
-    """Concatenated text per diarization label, each segment going to its dominant label."""
-    out: dict[str, list[str]] = {}
-    for seg in segments:
-        label = _label_for(seg.start, seg.end, turns)
-        if label is not None:
-            out.setdefault(label, []).append(seg.text)
-    return {label: " ".join(parts) for label, parts in out.items()}
-
-
 def _join_by_speaker(pieces: Sequence[Segment]) -> dict[str, str]:
     out: dict[str, list[str]] = {}
     for piece in pieces:

@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 
 from app.audio import load_audio
 from app.calls import storage
-from app.calls.models import Call, CallStatus
+from app.calls.choices import CallStatus
+from app.calls.models import Call
 from app.calls.services import recording_path
 from app.pii import PAYMENT_KINDS, may_hold_payment_data
 from app.transcription import interchange

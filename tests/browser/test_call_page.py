@@ -8,7 +8,8 @@ import re
 import pytest
 
 from app.extensions import db
-from app.jobs.models import Job, JobStatus
+from app.jobs.choices import JobStatus
+from app.jobs.models import Job
 from app.transcription.interchange import Segment, Transcript
 from app.transcription.services import store_transcript
 from tests.browser.pages import sign_in

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from app.extensions import db
-from app.scoring.models import EvaluationStatus
+from app.scoring.choices import EvaluationStatus
 from tests.coaching.conftest import pdf_text, reviewed_lines
 
 

@@ -8,9 +8,10 @@ from sqlalchemy import func, select
 from app.coaching.models import CoachingSheet
 from app.coaching.services import SheetError, issue_sheet, sheet_html, sheet_path
 from app.extensions import db
-from app.jobs.models import Job, JobStatus
+from app.jobs.choices import JobStatus
+from app.jobs.models import Job
 from app.jobs.services import create_job
-from app.scoring.models import EvaluationStatus
+from app.scoring.choices import EvaluationStatus
 from tests.coaching.conftest import CARD, pdf_text, reviewed_lines
 
 

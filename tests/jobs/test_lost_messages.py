@@ -6,9 +6,11 @@ import io
 
 import pytest
 
-from app.calls.models import Call, CallStatus
+from app.calls.choices import CallStatus
+from app.calls.models import Call
 from app.extensions import db
-from app.jobs.models import Job, JobStatus
+from app.jobs.choices import JobStatus
+from app.jobs.models import Job
 from app.jobs.queue import get_queue
 from app.jobs.runner import recover_jobs
 from app.jobs.stages import stage

@@ -10,9 +10,9 @@ import pytest
 import redis
 from sqlalchemy.exc import OperationalError
 
-from app.calls.models import CallStatus
+from app.calls.choices import CallStatus
 from app.extensions import db
-from app.jobs.models import JobStatus
+from app.jobs.choices import JobStatus
 from app.jobs.services import create_job
 from app.jobs.stages import stage
 from app.scoring.behaviours.model import load_model

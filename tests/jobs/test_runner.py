@@ -5,9 +5,10 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from app.audit.services import record
-from app.calls.models import CallStatus
+from app.calls.choices import CallStatus
 from app.extensions import db
-from app.jobs.models import Job, JobStatus
+from app.jobs.choices import JobStatus
+from app.jobs.models import Job
 from app.jobs.runner import recover_jobs, run_job
 from app.jobs.services import create_job
 from app.jobs.stages import JobFailure, stage

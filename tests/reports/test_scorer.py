@@ -14,8 +14,9 @@ from app.extensions import db
 from app.reports.pages import scorer_page
 from app.reports.services import TeamFilter
 from app.review.models import EvidenceVerdict
+from app.scoring.choices import EvaluationStatus
 from app.scoring.engine import context_for, run_detector
-from app.scoring.models import CriterionScore, Evaluation, EvaluationStatus, Evidence, RubricVersion
+from app.scoring.models import CriterionScore, Evaluation, Evidence, RubricVersion
 from app.scoring.rubrics import load_rubric_text
 from app.scoring.services import current_version, register_rubric
 from app.transcription.interchange import transcript_from_dict

@@ -22,7 +22,7 @@ from app.review.services import (
     save_draft,
     start_review,
 )
-from app.scoring.models import EvaluationStatus
+from app.scoring.choices import EvaluationStatus
 
 
 def _reasons_for_all(evaluation):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from app.extensions import db
 from app.pii import redact_text
-from app.scoring.models import CriterionScore, Evaluation, EvaluationStatus, Evidence
+from app.scoring.choices import EvaluationKind, EvaluationStatus, EvidenceSource
+from app.scoring.models import CriterionScore, Evaluation, Evidence
 from app.scoring.services import current_version
 from app.transcription.models import Transcript, TranscriptSegment
 from tests.coaching.factories import bare_call
@@ -81,7 +82,7 @@ def evaluated(call, evidence, *, total: float = 72.0, status: str = EvaluationSt
     evaluation = Evaluation(
         call_id=call.id,
         rubric_version_id=current_version(db.session, rubric).id,
-        kind="auto" if status == EvaluationStatus.AUTO else "review",
+        kind=EvaluationKind.AUTO if status == EvaluationStatus.AUTO else EvaluationKind.REVIEW,
         status=EvaluationStatus.AUTO if status == EvaluationStatus.AUTO else EvaluationStatus.DRAFT,
         total=total,
         revision=parent.revision + 1 if parent else 1,
@@ -105,7 +106,7 @@ def evaluated(call, evidence, *, total: float = 72.0, status: str = EvaluationSt
                 rule="test",
                 sign=sign,
                 explanation=why,
-                source="auto",
+                source=EvidenceSource.AUTO,
             )
         )
     evaluation.criteria = list(rows.values())

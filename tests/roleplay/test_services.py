@@ -10,7 +10,7 @@ from app.review.services import NewEvidence, finalise, save_draft, start_review
 from app.roleplay import services
 from app.roleplay.models import Moment
 from app.roleplay.services import MomentFilters, search_moments, sync_moments
-from app.scoring.models import EvaluationStatus
+from app.scoring.choices import EvaluationStatus
 from tests.roleplay.factories import EN_SECRETS, FR_SECRETS, english_call, evaluated, french_call, transcribed_call
 
 
@@ -130,7 +130,7 @@ def test_scored_calls_feed_the_library(app, make):
 
 
 def test_indexing_an_evaluation_replaced_meanwhile_by_a_rescore_is_done_with_nothing_to_index(app):
-    from app.jobs.models import JobStatus
+    from app.jobs.choices import JobStatus
 
     job = create_job(db.session, "index_moments", target_id=999_999)
     db.session.commit()

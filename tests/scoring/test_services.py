@@ -7,7 +7,8 @@ import io
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.scoring.models import Evaluation, EvaluationStatus, RubricVersion
+from app.scoring.choices import EvaluationStatus
+from app.scoring.models import Evaluation, RubricVersion
 from app.scoring.rubrics import BUNDLED_DIR
 from app.scoring.services import score_call
 from app.transcription.interchange import Segment, Transcript

@@ -22,6 +22,7 @@ from app.coaching.services import sheet_for, sheet_path
 from app.coaching.views import get_sheet_or_404
 from app.extensions import db
 from app.reports.services import TeamFilter, evaluation_rows
+from app.scoring.choices import EvaluationKind
 from app.scoring.models import CriterionScore, Evaluation, RubricVersion
 from app.scoring.queries import current_final
 
@@ -35,7 +36,7 @@ def _day(value, days: int = 0) -> datetime:
 
 def evaluation_json(ev: Evaluation) -> dict:
     call = ev.call
-    automatic = ev.kind == "auto"
+    automatic = ev.kind == EvaluationKind.AUTO
     return {
         "id": ev.id,
         "call_id": call.id,
@@ -89,7 +90,7 @@ def visible_evaluations(args: dict):
         )
     )
     kind = args.get("kind")
-    automatic = Evaluation.kind == "auto"
+    automatic = Evaluation.kind == EvaluationKind.AUTO
     query = query.where(
         automatic if kind == "automatic" else current_final() if kind == "final" else automatic | current_final()
     )

@@ -8,7 +8,8 @@ import marshmallow as ma
 from flask_smorest.fields import Upload
 from marshmallow import fields, validate
 
-from app.calls.models import DIRECTIONS
+from app.api.choices import DeliveryStatus
+from app.calls.choices import Direction
 from app.events import EVENTS
 from app.teams.models import CHANNEL_LAYOUTS
 
@@ -78,7 +79,9 @@ class IngestForm(ma.Schema):
     call_date = fields.AwareDateTime(
         required=True, default_timezone=UTC, metadata={"description": "ISO 8601; without an offset, UTC"}
     )
-    direction = fields.String(load_default="inbound", validate=validate.OneOf(DIRECTIONS))
+    direction = fields.String(
+        load_default=Direction.INBOUND.value, validate=validate.OneOf([d.value for d in Direction])
+    )
     external_id = fields.String(
         validate=validate.Length(1, 120),
         metadata={"description": "the telephony system's id: sending it again returns the call already stored"},
@@ -235,7 +238,7 @@ class DeliveryOut(ma.Schema):
     id = fields.Integer(required=True)
     event = fields.String(required=True)
     created_at = fields.DateTime(required=True)
-    status = fields.String(required=True, validate=validate.OneOf(("delivered", "failed", "waiting")))
+    status = fields.String(required=True, validate=validate.OneOf([s.value for s in DeliveryStatus]))
     attempts = fields.Integer(required=True)
     response_status = fields.Integer(allow_none=True, required=True)
     delivered_at = fields.DateTime(allow_none=True, required=True)
