@@ -12,7 +12,7 @@ from typing import Any
 
 from babel.dates import format_date, format_time
 
-from app.transcription.redaction import Span, find_pii, label, merge_spans
+from app.pii import Span, find_pii, label, merge_spans
 from app.ui.charts import PRINT, day_label, line_chart
 
 LABELS: dict[str, dict[str, str]] = {

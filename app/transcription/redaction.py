@@ -13,7 +13,6 @@ from app.pii import (
     Span,
     find_pii,
     label,
-    merge_spans,  # noqa: F401  (app/coaching/sheet.py imports it from here until H1's move)
     replace_spans,
 )
 from app.transcription.interchange import Segment, Transcript, Word
