@@ -178,3 +178,23 @@ def test_a_playback_checked_with_is_that_right_is_credited_as_a_reflection(score
         ],
     )
     assert ("reflection", 1) in _rules(result, "active_listening")
+
+
+def test_an_offer_of_further_service_after_a_recap_earns_no_question_credit(score):
+    result = score(
+        "en",
+        [
+            (A, "Northwind support, this is Sam, how can I help?"),
+            (C, "My laptop keeps losing the office VPN every ten minutes since the update."),
+            (A, "I've pushed the fixed profile to your laptop."),
+            (C, "Great, it's holding now."),
+            (A, "To sum up, we updated your VPN profile and I'll follow up by email tomorrow."),
+            (A, "Is there anything else I can help with?"),
+        ],
+    )
+    quoted = [text for rule, sign, text in _rules_with_text(result) if rule == "question"]
+    assert not [text for text in quoted if "anything else" in text]
+
+
+def _rules_with_text(result):
+    return [(e.rule, e.sign, e.text) for e in criterion(result, "active_listening").evidence]

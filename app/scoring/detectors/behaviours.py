@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -73,15 +74,27 @@ def _signposted(ctx: DetectorContext, behaviours: TurnBehaviours, floor: float) 
     )
 
 
-def _asking(ctx: DetectorContext, behaviours: TurnBehaviours, max_words: int = 15) -> np.ndarray:
-    """The question probabilities, zeroed for short replies that offer further service or handle the call ("anything
-    else I can help with?", "can I put you on hold?"): questions, but not about the customer's situation."""
-    return _adjusted(
-        behaviours,
-        "question",
-        lambda unit: len(unit.text.split()) <= max_words and any(ctx.find("service_offers", i) for i in unit.segments),
-        lambda p: 0.0,
-    )
+def _asking(ctx: DetectorContext, behaviours: TurnBehaviours, max_words: int = 15) -> TurnBehaviours:
+    """The behaviours with no question credit for the parts of a reply that offer further service or handle the
+    call ("anything else I can help with?", "can I put you on hold?"): questions, but not about the customer's
+    situation. A reply of several segments keeps the question of its other segments (and quotes one of them)."""
+    q = behaviours.behaviours.index("question")
+    probabilities, by_segment = behaviours.probabilities.copy(), dict(behaviours.by_segment)
+    for row, unit in enumerate(behaviours.units):
+        offers = [i for i in unit.segments if _service_offer(ctx, i, max_words)]
+        if not offers:
+            continue
+        for i in offers:
+            if i in by_segment:
+                by_segment[i] = by_segment[i].copy()
+                by_segment[i][q] = 0.0
+        others = [by_segment[i][q] for i in unit.segments if i not in offers and i in by_segment]
+        probabilities[row, q] = min(probabilities[row, q], max(others, default=0.0))
+    return replace(behaviours, probabilities=probabilities, by_segment=by_segment)
+
+
+def _service_offer(ctx: DetectorContext, index: int, max_words: int) -> bool:
+    return len(ctx.segments[index].text.split()) <= max_words and bool(ctx.find("service_offers", index))
 
 
 def _jargon_not_echoed(ctx: DetectorContext, behaviours: TurnBehaviours, echo: float) -> np.ndarray:
@@ -146,11 +159,11 @@ def listening_behaviours(ctx: DetectorContext, params: Mapping[str, Any]) -> Det
     if not rows:
         return NOT_APPLICABLE
     reflection = _signposted(ctx, behaviours, params["signposted"])
-    question = _asking(ctx, behaviours)
+    asked = _asking(ctx, behaviours)
     weights = {b: params[b] for b in ("reflection", "question", "acknowledgement")}
-    listened = _any_of(behaviours, weights, rows, {"reflection": reflection, "question": question})
+    listened = _any_of(behaviours, weights, rows, {"reflection": reflection, "question": asked.column("question")})
     evidence = _strongest(ctx, behaviours, rows, "reflection", +1, params["evidence_at"], reflection)
-    evidence += _strongest(ctx, behaviours, rows, "question", +1, params["evidence_at"], question)
+    evidence += _strongest(ctx, asked, rows, "question", +1, params["evidence_at"])
     substantive = [r for r in rows if len(behaviours.units[r].context.split()) >= params["min_customer_words"]]
     if not evidence and substantive:
         worst = min(substantive, key=lambda r: listened[rows.index(r)])
