@@ -122,6 +122,14 @@ def module_app(_app):
         db.session.remove()
 
 
+@pytest.fixture
+def module_client(module_app):
+    """A client on the module's app for one test. The test's session ends with the test: on PostgreSQL its open
+    transaction would hold the read locks that the next restore or TRUNCATE waits for."""
+    yield module_app.test_client()
+    db.session.remove()
+
+
 class Snapshot:
     """Every row of every table and the stored recordings, as they are now. `restore()` puts them back, ids
     included, so a module can build its world once (calls through the whole pipeline) and still start each test

@@ -249,14 +249,13 @@ def _request(client, method: str, url: str, signed_in: bool):
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("endpoint", sorted(MATRIX))
-def test_route_access(module_app, worlds, endpoint, role):
+def test_route_access(module_client, worlds, endpoint, role):
     method, template, allowed = MATRIX[endpoint]
     world, extra = worlds.restored_for(template)
-    client = module_app.test_client()
     url = template.format(call=world["call"].id, job=world["job"].id, user=world["target_user"].id, **extra)
     if role != "anonymous":
-        assert login(client, world["users"][role]).status_code == 302
-    response = _request(client, method, url, signed_in=role != "anonymous")
+        assert login(module_client, world["users"][role]).status_code == 302
+    response = _request(module_client, method, url, signed_in=role != "anonymous")
     if role in allowed:
         assert response.status_code in LET_IN.get(endpoint, (200, 302)), (
             f"{role} refused on {endpoint}: {response.status_code}"

@@ -8,8 +8,8 @@ from __future__ import annotations
 import pytest
 
 from app.api.tokens import SCOPES
-from tests.api.factories import api_objects, bearer, token_for
-from tests.test_access_matrix import CALL_VIEWERS, SHEET_READERS, world  # noqa: F401  (fixture)
+from tests.api.factories import bearer, token_for
+from tests.test_access_matrix import CALL_VIEWERS, SHEET_READERS, worlds  # noqa: F401  (fixture)
 
 # endpoint -> (method, url, roles allowed, scope needed, status when let in)
 TOKEN_MATRIX = {
@@ -52,13 +52,14 @@ def test_every_v1_route_is_in_the_token_matrix(app):
 
 
 @pytest.mark.parametrize("endpoint", sorted(TOKEN_MATRIX))
-def test_token_access(client, world, endpoint):  # noqa: F811
+def test_token_access(module_client, worlds, endpoint):  # noqa: F811
     method, template, allowed, needed, let_in = TOKEN_MATRIX[endpoint]
-    url = template.format(call=world["call"].id, **api_objects(world, template))
+    world, extra = worlds.restored_for(template)  # the access matrix's world: built once, restored per test
+    url = template.format(call=world["call"].id, **extra)
     for role, user in world["users"].items():
         for scope in SCOPES:
             headers = bearer(token_for(user, scope))
-            response = client.open(url, method=method, headers=headers)
+            response = module_client.open(url, method=method, headers=headers)
             status, where = response.status_code, f"{role} with {scope} on {endpoint}"
             if role in allowed and scope == needed:
                 assert status == let_in, f"{where} refused: {status}"
@@ -68,5 +69,5 @@ def test_token_access(client, world, endpoint):  # noqa: F811
             else:
                 assert status in (403, 404), f"{where} let in: {status}"
             assert status < 300 or response.mimetype == "application/problem+json"
-    anonymous = client.open(url, method=method)
+    anonymous = module_client.open(url, method=method)
     assert anonymous.status_code == 401 and anonymous.mimetype == "application/problem+json"
