@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.scoring.conftest import criterion
 
 A, C = "agent", "customer"
+GREETING = {"fr": "Bonjour, service client Netéo, Karim à l'appareil.", "en": "Northwind support, this is Sam."}
 OPEN = (A, "Bonjour, service client Netéo, Karim à l'appareil.")
 HARDSHIP = (C, "Bonjour, ça fait trois jours que j'ai plus internet et je télétravaille, j'en ai vraiment marre.")
 
@@ -120,3 +123,54 @@ def test_je_comprends_then_straight_to_the_file_number_is_mechanical(score):
     rules = _rules(result)
     assert {("hollow_empathy", -1), ("no_empathy", -1)} & set(rules)
     assert not [r for r in rules if r[1] > 0 and r[0] == "feeling"]
+
+
+@pytest.mark.parametrize(
+    ("language", "customer", "reply"),
+    [
+        (
+            "en",
+            "My laptop keeps losing the VPN and I have a client demo this afternoon.",
+            "I'm sorry, let's get it sorted.",
+        ),
+        ("en", "It started after the update yesterday.", "So since yesterday's update the VPN drops, is that right?"),
+        ("fr", "Ma box ne marche plus depuis trois jours.", "Ne vous inquiétez pas, on va arranger ça."),
+    ],
+)
+def test_comfort_without_a_step_the_agent_owns_is_not_credited_as_reassurance(score, language, customer, reply):
+    result = score(language, [(A, GREETING[language]), (C, customer), (A, reply)])
+    assert "reassurance" not in {e.rule for e in criterion(result, "empathy").evidence}
+
+
+@pytest.mark.parametrize(
+    ("language", "customer", "reply"),
+    [
+        ("en", "My laptop keeps losing the VPN.", "Okay, I'll push the fixed profile to your laptop now."),
+        (
+            "fr",
+            "Ma box ne marche plus depuis trois jours.",
+            "D'accord. Je vais relancer votre ligne à distance, je m'en occupe tout de suite.",
+        ),
+    ],
+)
+def test_a_step_the_agent_owns_is_credited_as_reassurance(score, language, customer, reply):
+    result = score(language, [(A, GREETING[language]), (C, customer), (A, reply)])
+    assert "reassurance" in {e.rule for e in criterion(result, "empathy").evidence}
+
+
+@pytest.mark.parametrize(
+    ("language", "customer", "reply"),
+    [
+        ("fr", "Ma box ne marche plus depuis trois jours.", "D'accord, je vais relancer votre ligne à distance."),
+        ("en", "My parcel never arrived.", "Okay, I'll send a replacement out today."),
+    ],
+)
+def test_taking_the_problem_on_is_not_a_dismissal(score, language, customer, reply):
+    result = score(language, [(A, GREETING[language]), (C, customer), (A, reply)])
+    assert ("dismissal", -1) not in _rules(result)
+
+
+def test_sending_the_customer_elsewhere_is_still_a_dismissal(score):
+    reply = "That's not my department, you'll have to call billing yourself."
+    result = score("en", [(A, GREETING["en"]), (C, "I was charged twice for the same repair."), (A, reply)])
+    assert ("dismissal", -1) in _rules(result)

@@ -97,6 +97,30 @@ def _service_offer(ctx: DetectorContext, index: int, max_words: int) -> bool:
     return len(ctx.segments[index].text.split()) <= max_words and bool(ctx.find("service_offers", index))
 
 
+def _reassuring(ctx: DetectorContext, behaviours: TurnBehaviours) -> np.ndarray:
+    """The reassurance probabilities, zeroed for replies that name no step the agent owns and no next step ("I'm
+    sorry about that, let's get it sorted.", "So it drops every ten minutes, is that right?"): reassurance here means
+    a concrete next step, and comfort alone is not one."""
+    return _adjusted(
+        behaviours,
+        "reassurance",
+        lambda unit: not any(ctx.find("commitments", i) or ctx.find("next_steps", i) for i in unit.segments),
+        lambda p: 0.0,
+    )
+
+
+def _committed(ctx: DetectorContext, behaviours: TurnBehaviours, discount: float) -> np.ndarray:
+    """The dismissal probabilities, lowered by `discount` for replies where the agent commits to a step ("d'accord,
+    je vais relancer votre ligne" read as dismissal at 0.87): taking the problem on is not brushing it aside. A
+    refusal that sends the customer elsewhere ("you'll have to call billing") names no step the agent owns."""
+    return _adjusted(
+        behaviours,
+        "dismissal",
+        lambda unit: any(ctx.find("commitments", i) for i in unit.segments),
+        lambda p: p * (1.0 - discount),
+    )
+
+
 def _jargon_not_echoed(ctx: DetectorContext, behaviours: TurnBehaviours, echo: float) -> np.ndarray:
     """The jargon probabilities, lowered by `echo` for turns whose technical terms the customer all said first."""
     return _adjusted(
@@ -199,7 +223,9 @@ EMPATHY_NEGATIVE = ("blame", "dismissal", "minimising", "hollow_empathy")
         "scale": 0.35,
         "penalty": 60.0,
         "evidence_at": 0.6,
+        "committed": 0.7,
     },
+    lexicons=("commitments", "next_steps"),
     rules=(*EMPATHY_POSITIVE, *EMPATHY_NEGATIVE, "no_empathy"),
 )
 def empathy_behaviours(ctx: DetectorContext, params: Mapping[str, Any]) -> DetectorResult:
@@ -208,14 +234,24 @@ def empathy_behaviours(ctx: DetectorContext, params: Mapping[str, Any]) -> Detec
     rows = behaviours.replies()
     if not rows:
         return NOT_APPLICABLE
-    warm = _any_of(behaviours, {b: params[b] for b in EMPATHY_POSITIVE}, rows)
-    cold = _any_of(behaviours, {b: params[b] for b in EMPATHY_NEGATIVE}, rows)
+    reassurance = {"reassurance": _reassuring(ctx, behaviours)}
+    warm = _any_of(behaviours, {b: params[b] for b in EMPATHY_POSITIVE}, rows, reassurance)
+    dismissal = {"dismissal": _committed(ctx, behaviours, params["committed"])}
+    cold = _any_of(behaviours, {b: params[b] for b in EMPATHY_NEGATIVE}, rows, dismissal)
     # Coldness counts once the models are fairly sure (above even odds): a stock phrase that merely looks like
     # hollow empathy should not cost as much as a real put-down.
     coldness = max(0.0, _peak_and_habit(cold) - 0.5) * 2.0
     score = _saturate(_peak_and_habit(warm), params["scale"]) - params["penalty"] * coldness
-    evidence = [e for b in EMPATHY_POSITIVE for e in _strongest(ctx, behaviours, rows, b, +1, params["evidence_at"])]
-    evidence += [e for b in EMPATHY_NEGATIVE for e in _strongest(ctx, behaviours, rows, b, -1, params["evidence_at"])]
+    evidence = [
+        e
+        for b in EMPATHY_POSITIVE
+        for e in _strongest(ctx, behaviours, rows, b, +1, params["evidence_at"], reassurance.get(b))
+    ]
+    evidence += [
+        e
+        for b in EMPATHY_NEGATIVE
+        for e in _strongest(ctx, behaviours, rows, b, -1, params["evidence_at"], dismissal.get(b))
+    ]
     if float(warm.max()) < 1.0 - params["evidence_at"]:
         evidence.append(_no_reaction(ctx, behaviours, rows))
     return DetectorResult(round(clamp(score), 1), tuple(evidence), observations=len(rows))
