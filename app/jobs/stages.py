@@ -42,10 +42,6 @@ def get_stage(kind: str) -> StageFn:
         raise LookupError(f"no stage registered for job kind {kind!r}") from None
 
 
-def registered_kinds() -> list[str]:
-    return sorted(_STAGES)
-
-
 def on_failure(fn: FailureFn) -> FailureFn:
     """Register what to do, in the same transaction, when a job fails for good (e.g. mark its call failed)."""
     if fn not in _ON_FAILURE:
