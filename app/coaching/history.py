@@ -29,9 +29,7 @@ class CoachingError(ValueError):
 
 def can_see_sheet(user: User, sheet: CoachingSheet) -> bool:
     """QA managers (and admins) see every sheet; an agent only their own."""
-    if user.can(Permission.REVIEW_CALLS):
-        return True
-    return user.agent_id is not None and sheet.agent_id == user.agent_id
+    return user.can(Permission.REVIEW_CALLS) or is_owner(user, sheet)
 
 
 def is_owner(user: User, sheet: CoachingSheet) -> bool:

@@ -46,11 +46,7 @@ def register_nav() -> None:
 def get_sheet_or_404(sheet_id: int) -> CoachingSheet:
     """The sheet, if the signed-in user is its agent or a reviewer; 404 otherwise, so ids leak nothing."""
     sheet = db.session.get(CoachingSheet, sheet_id)
-    if sheet is None:
-        abort(404)
-    if current_user.can(Permission.REVIEW_CALLS):
-        return sheet
-    if current_user.agent_id is None or current_user.agent_id != sheet.agent_id:
+    if sheet is None or not can_see_sheet(current_user, sheet):
         abort(404)
     return sheet
 
@@ -98,17 +94,9 @@ def pdf(sheet_id: int):
     )
 
 
-def _sheet_or_404(sheet_id: int) -> CoachingSheet:
-    """The sheet, if the signed-in user may see it; 404 otherwise, so others' sheet ids leak nothing."""
-    sheet = db.session.get(CoachingSheet, sheet_id)
-    if sheet is None or not can_see_sheet(current_user, sheet):
-        abort(404)
-    return sheet
-
-
 def _own_sheet_or_403(sheet_id: int) -> CoachingSheet:
     """Only the sheet's own agent acknowledges or disputes it."""
-    sheet = _sheet_or_404(sheet_id)
+    sheet = get_sheet_or_404(sheet_id)
     if not is_owner(current_user, sheet):
         abort(403)
     return sheet
@@ -131,7 +119,7 @@ def my_coaching():
 @require(Permission.VIEW_OWN_CALLS, Permission.REVIEW_CALLS)
 def sheet(sheet_id: int):
     """A sheet's history: acknowledgement, comments, disputes and their resolutions."""
-    sheet = _sheet_or_404(sheet_id)
+    sheet = get_sheet_or_404(sheet_id)
     page = pages.sheet_page(db.session, sheet, current_user, current_app.config["DISPUTE_WINDOW_DAYS"])
     dispute_form = DisputeForm()
     dispute_form.criterion.choices = [(c["key"], c["title"]) for c in page["disputable"]]
@@ -174,7 +162,7 @@ def acknowledge_sheet(sheet_id: int):
 @require(Permission.VIEW_OWN_CALLS, Permission.REVIEW_CALLS)
 def comment(sheet_id: int):
     """A comment on the sheet's history."""
-    sheet = _sheet_or_404(sheet_id)
+    sheet = get_sheet_or_404(sheet_id)
     form = CommentForm()
     if form.validate_on_submit():
         _run(lambda: add_comment(db.session, sheet, current_user, form.body.data), _("Comment added."))
