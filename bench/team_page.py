@@ -33,6 +33,21 @@ CRITERIA = (
 PASSWORD = "bench-password-123"
 
 
+def _recording(i: int) -> dict:
+    """A stored-recording row with no file behind it: the pages read its metadata only."""
+    return {
+        "id": i,
+        "sha256": f"{i:064x}",
+        "size": 1,
+        "format": "wav",
+        "codec": "pcm",
+        "duration": 300.0,
+        "channels": 2,
+        "sample_rate": 16000,
+        "extension": "wav",
+    }
+
+
 def seed(db, n_evaluations: int, n_agents: int) -> None:
     """Bulk rows through Core inserts: teams, agents, calls over the last 12 weeks, final evaluations, scores."""
     from app.auth.services import create_user
@@ -61,19 +76,7 @@ def seed(db, n_evaluations: int, n_agents: int) -> None:
     for i in range(1, n_evaluations + 1):
         agent = 1 + i % n_agents
         when = now - timedelta(minutes=rng.randrange(0, 12 * 7 * 24 * 60))
-        recordings.append(
-            {
-                "id": i,
-                "sha256": f"{i:064x}",
-                "size": 1,
-                "format": "wav",
-                "codec": "pcm",
-                "duration": 300.0,
-                "channels": 2,
-                "sample_rate": 16000,
-                "extension": "wav",
-            }
-        )
+        recordings.append(_recording(i))
         calls.append(
             {
                 "id": i,
@@ -150,19 +153,7 @@ def add_final_review(app, n: int) -> None:
         session = db.session
         session.execute(
             insert(Recording),
-            [
-                {
-                    "id": i,
-                    "sha256": f"{i:064x}",
-                    "size": 1,
-                    "format": "wav",
-                    "codec": "pcm",
-                    "duration": 300.0,
-                    "channels": 2,
-                    "sample_rate": 16000,
-                    "extension": "wav",
-                }
-            ],
+            [_recording(i)],
         )
         session.execute(
             insert(Call),
