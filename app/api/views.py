@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, request
 from flask_login import current_user
 
+from app.api.v1.calls import call_json
 from app.auth.choices import Permission
 from app.auth.permissions import require
 from app.calls.access import get_call_or_404, visible_calls
@@ -17,19 +18,9 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 
 
 def _call_json(call: Call) -> dict:
-    return {
-        "id": call.id,
-        "agent": {"id": call.agent_id, "name": call.agent.name},
-        "team": {"id": call.team_id, "name": call.team.name},
-        "call_date": call.call_date.isoformat(),
-        "direction": call.direction,
-        "external_id": call.external_id,
-        "filename": call.original_filename,
-        "duration": call.recording.duration,
-        "channels": call.recording.channels,
-        "status": call.status,
-        "language": call.language,
-    }
+    """The integration API's call, as this older endpoint has always answered it: no links, the date as text."""
+    fields = {key: value for key, value in call_json(call).items() if key != "links"}
+    return fields | {"call_date": call.call_date.isoformat()}
 
 
 @bp.route("/calls")
