@@ -39,30 +39,29 @@ def _any_of(
     behaviours: TurnBehaviours,
     weights: Mapping[str, float],
     rows: list[int],
-    columns: Mapping[str, np.ndarray] | None = None,
 ) -> np.ndarray:
     """Per unit, the chance it shows at least one of the weighted behaviours (noisy-or of weight x probability)."""
-    columns = columns or {}
     miss = np.ones(len(rows))
     for behaviour, weight in weights.items():
         if weight > 0:
-            column = columns.get(behaviour, behaviours.column(behaviour))
-            miss *= 1.0 - min(weight, 1.0) * column[rows]
+            miss *= 1.0 - min(weight, 1.0) * behaviours.column(behaviour)[rows]
     return 1.0 - miss
 
 
 def _adjusted(
     behaviours: TurnBehaviours, behaviour: str, applies: Callable[[TurnUnit], bool], to: Callable[[float], float]
-) -> np.ndarray:
-    """The behaviour's probabilities, with `to` applied to the units where a lexicon or rule signal `applies`."""
-    column = behaviours.column(behaviour).copy()
+) -> TurnBehaviours:
+    """The behaviours with `to` applied to one behaviour's probability in the units where a lexicon or rule signal
+    `applies` (where to quote a unit from stays the models' reading). Corrections chain: each returns a copy."""
+    j = behaviours.behaviours.index(behaviour)
+    probabilities = behaviours.probabilities.copy()
     for row, unit in enumerate(behaviours.units):
         if applies(unit):
-            column[row] = to(float(column[row]))
-    return column
+            probabilities[row, j] = to(float(probabilities[row, j]))
+    return replace(behaviours, probabilities=probabilities)
 
 
-def _signposted(ctx: DetectorContext, behaviours: TurnBehaviours, floor: float) -> np.ndarray:
+def _signposted(ctx: DetectorContext, behaviours: TurnBehaviours, floor: float) -> TurnBehaviours:
     """The reflection probabilities, raised to `floor` for replies that signpost a reformulation of what the
     customer just said ("si je résume", "so if I've got this right"): a lexicon signal the model can miss when the
     paraphrase uses other words than the customer's."""
@@ -97,7 +96,7 @@ def _service_offer(ctx: DetectorContext, index: int, max_words: int) -> bool:
     return len(ctx.segments[index].text.split()) <= max_words and bool(ctx.find("service_offers", index))
 
 
-def _reassuring(ctx: DetectorContext, behaviours: TurnBehaviours) -> np.ndarray:
+def _reassuring(ctx: DetectorContext, behaviours: TurnBehaviours) -> TurnBehaviours:
     """The reassurance probabilities, zeroed for replies that name no step the agent owns and no next step ("I'm
     sorry about that, let's get it sorted.", "So it drops every ten minutes, is that right?"): reassurance here means
     a concrete next step, and comfort alone is not one."""
@@ -109,7 +108,7 @@ def _reassuring(ctx: DetectorContext, behaviours: TurnBehaviours) -> np.ndarray:
     )
 
 
-def _committed(ctx: DetectorContext, behaviours: TurnBehaviours, discount: float) -> np.ndarray:
+def _committed(ctx: DetectorContext, behaviours: TurnBehaviours, discount: float) -> TurnBehaviours:
     """The dismissal probabilities, lowered by `discount` for replies where the agent commits to a step ("d'accord,
     je vais relancer votre ligne" read as dismissal at 0.87): taking the problem on is not brushing it aside. A
     refusal that sends the customer elsewhere ("you'll have to call billing") names no step the agent owns."""
@@ -121,7 +120,7 @@ def _committed(ctx: DetectorContext, behaviours: TurnBehaviours, discount: float
     )
 
 
-def _jargon_not_echoed(ctx: DetectorContext, behaviours: TurnBehaviours, echo: float) -> np.ndarray:
+def _jargon_not_echoed(ctx: DetectorContext, behaviours: TurnBehaviours, echo: float) -> TurnBehaviours:
     """The jargon probabilities, lowered by `echo` for turns whose technical terms the customer all said first."""
     return _adjusted(
         behaviours, "jargon", lambda unit: echoes_customer_terms(ctx, unit.segments), lambda p: p * (1.0 - echo)
@@ -146,10 +145,9 @@ def _strongest(
     behaviour: str,
     sign: int,
     at_least: float,
-    column: np.ndarray | None = None,
 ) -> list[Evidence]:
     """Evidence for the units where `behaviour` is most likely (at least `at_least`), strongest first."""
-    column = behaviours.column(behaviour) if column is None else column
+    column = behaviours.column(behaviour)
     ranked = sorted((r for r in rows if column[r] >= at_least), key=lambda r: -column[r])[:MAX_EVIDENCE]
     return [_evidence(ctx, behaviours, r, behaviour, sign, float(column[r])) for r in ranked]
 
@@ -182,12 +180,11 @@ def listening_behaviours(ctx: DetectorContext, params: Mapping[str, Any]) -> Det
     rows = behaviours.replies()
     if not rows:
         return NOT_APPLICABLE
-    reflection = _signposted(ctx, behaviours, params["signposted"])
-    asked = _asking(ctx, behaviours)
+    read = _asking(ctx, _signposted(ctx, behaviours, params["signposted"]))
     weights = {b: params[b] for b in ("reflection", "question", "acknowledgement")}
-    listened = _any_of(behaviours, weights, rows, {"reflection": reflection, "question": asked.column("question")})
-    evidence = _strongest(ctx, behaviours, rows, "reflection", +1, params["evidence_at"], reflection)
-    evidence += _strongest(ctx, asked, rows, "question", +1, params["evidence_at"])
+    listened = _any_of(read, weights, rows)
+    evidence = _strongest(ctx, read, rows, "reflection", +1, params["evidence_at"])
+    evidence += _strongest(ctx, read, rows, "question", +1, params["evidence_at"])
     substantive = [r for r in rows if len(behaviours.units[r].context.split()) >= params["min_customer_words"]]
     if not evidence and substantive:
         worst = min(substantive, key=lambda r: listened[rows.index(r)])
@@ -234,24 +231,15 @@ def empathy_behaviours(ctx: DetectorContext, params: Mapping[str, Any]) -> Detec
     rows = behaviours.replies()
     if not rows:
         return NOT_APPLICABLE
-    reassurance = {"reassurance": _reassuring(ctx, behaviours)}
-    warm = _any_of(behaviours, {b: params[b] for b in EMPATHY_POSITIVE}, rows, reassurance)
-    dismissal = {"dismissal": _committed(ctx, behaviours, params["committed"])}
-    cold = _any_of(behaviours, {b: params[b] for b in EMPATHY_NEGATIVE}, rows, dismissal)
+    read = _committed(ctx, _reassuring(ctx, behaviours), params["committed"])
+    warm = _any_of(read, {b: params[b] for b in EMPATHY_POSITIVE}, rows)
+    cold = _any_of(read, {b: params[b] for b in EMPATHY_NEGATIVE}, rows)
     # Coldness counts once the models are fairly sure (above even odds): a stock phrase that merely looks like
     # hollow empathy should not cost as much as a real put-down.
     coldness = max(0.0, _peak_and_habit(cold) - 0.5) * 2.0
     score = _saturate(_peak_and_habit(warm), params["scale"]) - params["penalty"] * coldness
-    evidence = [
-        e
-        for b in EMPATHY_POSITIVE
-        for e in _strongest(ctx, behaviours, rows, b, +1, params["evidence_at"], reassurance.get(b))
-    ]
-    evidence += [
-        e
-        for b in EMPATHY_NEGATIVE
-        for e in _strongest(ctx, behaviours, rows, b, -1, params["evidence_at"], dismissal.get(b))
-    ]
+    evidence = [e for b in EMPATHY_POSITIVE for e in _strongest(ctx, read, rows, b, +1, params["evidence_at"])]
+    evidence += [e for b in EMPATHY_NEGATIVE for e in _strongest(ctx, read, rows, b, -1, params["evidence_at"])]
     if float(warm.max()) < 1.0 - params["evidence_at"]:
         evidence.append(_no_reaction(ctx, behaviours, rows))
     return DetectorResult(round(clamp(score), 1), tuple(evidence), observations=len(rows))
@@ -298,11 +286,11 @@ def plain_language(ctx: DetectorContext, params: Mapping[str, Any]) -> DetectorR
     familiarity = _everyday(words, ctx.language)
     readable = 100.0 - params["sentence_words"] * per_sentence + params["everyday_zipf"] * (familiarity - 5.0)
     rows = list(range(len(behaviours.units)))
-    heard_aside = _jargon_not_echoed(ctx, behaviours, params["echo"])
-    jargon = heard_aside * (1.0 - params["explanation"] * behaviours.column("explanation"))
+    read = _jargon_not_echoed(ctx, behaviours, params["echo"])
+    jargon = read.column("jargon") * (1.0 - params["explanation"] * read.column("explanation"))
     score = readable - params["jargon_weight"] * params["jargon"] * float(jargon.mean())
-    evidence = _strongest(ctx, behaviours, rows, "jargon", -1, params["evidence_at"], heard_aside)
-    evidence += _strongest(ctx, behaviours, rows, "explanation", +1, params["evidence_at"])
+    evidence = _strongest(ctx, read, rows, "jargon", -1, params["evidence_at"])
+    evidence += _strongest(ctx, read, rows, "explanation", +1, params["evidence_at"])
     return DetectorResult(round(clamp(score), 1), tuple(evidence), observations=len(rows))
 
 

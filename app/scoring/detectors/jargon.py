@@ -168,7 +168,10 @@ def _plain_phrase(ctx: DetectorContext, tokens: Any) -> bool:
     return all(t.lower_ in plain or zipf(t.lower_, ctx.language) >= EVERYDAY_ZIPF for t in words[:3])
 
 
-EVERYDAY_ZIPF = 3.0  # well clear of the rare-word threshold: "boîtier" 3.4, "transpondeur" 2.6
+EVERYDAY_ZIPF = 3.0
+# A rare word (technical vocabulary outside the lexicons): Zipf frequency below this, at least this long. The
+# jargon detector's defaults, which a rubric may tune.
+RARE = {"zipf": 2.6, "min_length": 7}  # well clear of the rare-word threshold: "boîtier" 3.4, "transpondeur" 2.6
 
 
 def _customer_vocabulary(ctx: DetectorContext, before: int) -> str:
@@ -178,8 +181,7 @@ def _customer_vocabulary(ctx: DetectorContext, before: int) -> str:
 def echoes_customer_terms(ctx: DetectorContext, segments: tuple[int, ...]) -> bool:
     """The agent's segments use technical terms, and every one of them the customer said first ("my VPN won't
     connect" / "let's get the VPN working"): the customer's own word is not jargon to them."""
-    rare = {"zipf": 2.6, "min_length": 7}
-    terms = [term for a in segments for term in _terms(ctx, a, True, rare)]
+    terms = [term for a in segments for term in _terms(ctx, a, True, RARE)]
     if not terms:
         return False
     heard = _customer_vocabulary(ctx, segments[0])
@@ -193,8 +195,8 @@ def echoes_customer_terms(ctx: DetectorContext, segments: tuple[int, ...]) -> bo
         "window": 14,
         "detect_acronyms": True,
         "detect_rare": True,
-        "rare_zipf": 2.6,
-        "rare_min_length": 7,
+        "rare_zipf": RARE["zipf"],
+        "rare_min_length": RARE["min_length"],
     },
     lexicons=("jargon", "plain_acronyms", "explanation_markers", "confusion"),
     rules=("unexplained_term", "explained_term", "customer_confused"),
