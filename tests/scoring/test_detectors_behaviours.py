@@ -43,6 +43,31 @@ def test_offering_further_help_is_not_asking_about_the_customers_situation(score
     assert not [e for e in listening.evidence if e.rule == "question" and e.sign > 0]
 
 
+@pytest.mark.parametrize(
+    ("language", "advice", "reflection"),
+    [
+        (
+            "en",
+            "Your bill doubled after the move, so you should switch to the monthly plan, and you need to send us "
+            "the new meter reading.",
+            "Your bill doubled after the move, and on a pension that's not sustainable.",
+        ),
+        (
+            "fr",
+            "Votre facture a doublé depuis le déménagement, donc vous devriez passer au prélèvement mensuel, et "
+            "il faut que vous nous envoyiez le relevé du compteur.",
+            "Votre facture a doublé depuis le déménagement, et avec la retraite ça coince.",
+        ),
+    ],
+)
+def test_advice_built_on_the_customers_details_is_not_credited_as_a_reflection(score, language, advice, reflection):
+    problem = PROBLEM_EN if language == "en" else PROBLEM_FR
+    advised = criterion(score(language, [problem, (A, advice)]), "active_listening")
+    reflected = criterion(score(language, [problem, (A, reflection)]), "active_listening")
+    assert not [e for e in advised.evidence if e.rule == "reflection" and e.sign > 0]
+    assert advised.score < reflected.score
+
+
 def test_the_evidence_is_worded_in_the_calls_language(score):
     result = score(
         "fr", [PROBLEM_FR, (A, "Votre facture a doublé depuis le déménagement, et avec la retraite ça coince.")]

@@ -68,8 +68,33 @@ def _signposted(ctx: DetectorContext, behaviours: TurnBehaviours, floor: float) 
     return _adjusted(
         behaviours,
         "reflection",
-        lambda unit: bool(unit.context) and any(ctx.find("reformulation_markers", i) for i in unit.segments),
+        lambda unit: bool(unit.context) and any(_signposts(ctx, i) for i in unit.segments),
         lambda p: max(p, floor),
+    )
+
+
+def _signposts(ctx: DetectorContext, index: int) -> list:
+    """Reformulation markers of a segment, but for those inside advice ("so you should..." is not "so you...")."""
+    advice = ctx.find("advice_markers", index)
+    return [
+        m
+        for m in ctx.find("reformulation_markers", index)
+        if not any(m.start_char < a.end_char and a.start_char < m.end_char for a in advice)
+    ]
+
+
+def _advising(ctx: DetectorContext, behaviours: TurnBehaviours, discount: float) -> TurnBehaviours:
+    """The reflection probabilities, lowered by `discount` for replies that tell the customer what to do ("you
+    should...", "je vous conseille...") without signposting a reformulation: advice that mentions what the customer
+    said ("so you could ride your bike there") reads to the model like a playback of it."""
+    return _adjusted(
+        behaviours,
+        "reflection",
+        lambda unit: (
+            any(ctx.find("advice_markers", i) for i in unit.segments)
+            and not any(_signposts(ctx, i) for i in unit.segments)
+        ),
+        lambda p: p * (1.0 - discount),
     )
 
 
@@ -170,8 +195,9 @@ def _evidence(
         "evidence_at": 0.6,
         "min_customer_words": 8,
         "signposted": 0.75,
+        "advising": 0.6,
     },
-    lexicons=("reformulation_markers", "service_offers"),
+    lexicons=("reformulation_markers", "service_offers", "advice_markers"),
     rules=("reflection", "question", "acknowledgement", "no_listening"),
 )
 def listening_behaviours(ctx: DetectorContext, params: Mapping[str, Any]) -> DetectorResult:
@@ -180,7 +206,7 @@ def listening_behaviours(ctx: DetectorContext, params: Mapping[str, Any]) -> Det
     rows = behaviours.replies()
     if not rows:
         return NOT_APPLICABLE
-    read = _asking(ctx, _signposted(ctx, behaviours, params["signposted"]))
+    read = _asking(ctx, _advising(ctx, _signposted(ctx, behaviours, params["signposted"]), params["advising"]))
     weights = {b: params[b] for b in ("reflection", "question", "acknowledgement")}
     listened = _any_of(read, weights, rows)
     evidence = _strongest(ctx, read, rows, "reflection", +1, params["evidence_at"])
