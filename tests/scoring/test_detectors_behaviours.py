@@ -68,6 +68,30 @@ def test_advice_built_on_the_customers_details_is_not_credited_as_a_reflection(s
     assert advised.score < reflected.score
 
 
+def test_the_empathy_strengths_quoted_to_the_agent_are_ones_the_models_are_fairly_sure_of(score):
+    # Courtesy on a booking call reached 0.65-0.72 as "acknowledges the customer's feelings" on real calls.
+    result = score(
+        "en",
+        [
+            (C, "I wanted to give you guys a call, the lights keep coming on and I'm a little baffled."),
+            (A, "Of course. I'm so sorry for the inconvenience. What was your last name?"),
+            (C, "It's Martin, M-A-R-T-I-N. I would say 2018 Tesla model."),
+            (
+                A,
+                "Okay, wonderful. Thank you. Okay, so we would love to get that taken care of for you. Um, we have "
+                "some options right now.",
+            ),
+            (C, "8 to 10, earlier the better. Yeah, let's do it."),
+            (A, "Okay, wonderful. So I have an 8 a.m. appointment for you in the system for two days from now."),
+        ],
+    )
+    strengths = [e for e in criterion(result, "empathy").evidence if e.sign > 0]
+    confidences = [float(re.search(r"\(([01]\.\d\d)\)", e.explanation).group(1)) for e in strengths]
+    assert strengths
+    assert min(confidences) >= 0.75
+    assert not [e for e in strengths if e.rule == "feeling" and e.text.startswith("Okay, wonderful.")]
+
+
 def test_the_evidence_is_worded_in_the_calls_language(score):
     result = score(
         "fr", [PROBLEM_FR, (A, "Votre facture a doublé depuis le déménagement, et avec la retraite ça coince.")]

@@ -245,7 +245,9 @@ EMPATHY_NEGATIVE = ("blame", "dismissal", "minimising", "hollow_empathy")
         "hollow_empathy": 1.0,
         "scale": 0.35,
         "penalty": 60.0,
-        "evidence_at": 0.6,
+        "evidence_at": 0.75,
+        "put_down_at": 0.6,
+        "no_reaction_below": 0.4,
         "committed": 0.7,
     },
     lexicons=("commitments", "next_steps"),
@@ -264,9 +266,12 @@ def empathy_behaviours(ctx: DetectorContext, params: Mapping[str, Any]) -> Detec
     # hollow empathy should not cost as much as a real put-down.
     coldness = max(0.0, _peak_and_habit(cold) - 0.5) * 2.0
     score = _saturate(_peak_and_habit(warm), params["scale"]) - params["penalty"] * coldness
+    # A strength is quoted to the agent only when the models are fairly sure (3 to 1): on real calls, courtesy
+    # ("Okay, wonderful. Thank you") and booking read-backs reached 0.70 as "acknowledges the customer's feelings".
+    # Put-downs are flagged from 0.6, as they already cost points only above even odds.
     evidence = [e for b in EMPATHY_POSITIVE for e in _strongest(ctx, read, rows, b, +1, params["evidence_at"])]
-    evidence += [e for b in EMPATHY_NEGATIVE for e in _strongest(ctx, read, rows, b, -1, params["evidence_at"])]
-    if float(warm.max()) < 1.0 - params["evidence_at"]:
+    evidence += [e for b in EMPATHY_NEGATIVE for e in _strongest(ctx, read, rows, b, -1, params["put_down_at"])]
+    if float(warm.max()) < params["no_reaction_below"]:
         evidence.append(_no_reaction(ctx, behaviours, rows))
     return DetectorResult(round(clamp(score), 1), tuple(evidence), observations=len(rows))
 
