@@ -168,14 +168,14 @@ def _app(tmp_path_factory, worker_services):
 
 
 def _empty_tables() -> None:
-    """Delete every row, children first: fast, and works the same on SQLite and PostgreSQL."""
+    """Delete every row, children first, and on PostgreSQL start the id sequences again where SQLite would: fast, and
+    the same on both (TRUNCATE makes new files for every table and index: it made each PostgreSQL test 0.1-0.3 s
+    slower)."""
     with db.engine.begin() as conn:
+        for table in reversed(db.metadata.sorted_tables):
+            conn.execute(table.delete())
         if db.engine.dialect.name == "postgresql":
-            names = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
-            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
-            for table in reversed(db.metadata.sorted_tables):
-                conn.execute(table.delete())
+            _restart_sequences(conn)
 
 
 def _restart_sequences(conn) -> None:
@@ -222,7 +222,7 @@ def module_app(_app):
 @pytest.fixture
 def module_client(module_app):
     """A client on the module's app for one test. The test's session ends with the test: on PostgreSQL its open
-    transaction would hold the read locks that the next restore or TRUNCATE waits for."""
+    transaction would hold locks that the next restore waits for."""
     yield module_app.test_client()
     db.session.remove()
 
