@@ -1,4 +1,9 @@
-"""Fixtures shared by the whole suite: an app on SQLite or on DATABASE_URL, a client, factories."""
+"""Fixtures shared by the whole suite: an app on SQLite or on DATABASE_URL, a client, factories.
+
+The suite runs on every core with pytest-xdist (pytest.ini: `--numprocesses=auto --dist=loadfile`; `-n0` runs it in
+one process). Each worker (gw0, gw1...) has its own of everything shared: SQLite files and instance folders under its
+own tmp_path_factory, and, when DATABASE_URL or REDIS_URL is set, its own PostgreSQL database and Redis database
+(see `worker_services`)."""
 
 from __future__ import annotations
 
@@ -7,13 +12,15 @@ import os
 import re
 import shutil
 import wave
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import numpy as np
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import Integer, text
+from sqlalchemy import Integer, create_engine, make_url, text
 
 from app import create_app
 from app.extensions import db
@@ -24,6 +31,14 @@ PASSWORD = "correct-horse-battery"
 SLOW_FIXTURES = {"whisper_settings", "speech_fixtures", "french_customer_wav", "synthetic_call", "browser"}
 
 
+def pytest_addoption(parser, pluginmanager) -> None:
+    """pytest.ini runs the suite on every core (`--numprocesses=auto --dist=loadfile`); with pytest-xdist left out
+    (`-p no:xdist`, or not installed) those two options are accepted and ignored, and it runs in this one process."""
+    if not pluginmanager.has_plugin("xdist"):
+        parser.addoption("--numprocesses", help="ignored: pytest-xdist is not loaded")
+        parser.addoption("--dist", help="ignored: pytest-xdist is not loaded")
+
+
 def pytest_collection_modifyitems(items) -> None:
     for item in items:
         callspec = getattr(item, "callspec", None)
@@ -32,11 +47,92 @@ def pytest_collection_modifyitems(items) -> None:
             item.add_marker(pytest.mark.slow)
 
 
+# The pytest-xdist worker this process is ("gw0", "gw1"...); "" when the suite runs in one process.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+
+
+def sqlalchemy_url(url: str) -> str:
+    """A DATABASE_URL as SQLAlchemy takes it: PostgreSQL through psycopg 3."""
+    return url.replace("postgresql://", "postgresql+psycopg://", 1) if url.startswith("postgresql://") else url
+
+
 def database_url(tmp_path_factory) -> str:
     url = os.environ.get("DATABASE_URL")
     if url:
-        return url.replace("postgresql://", "postgresql+psycopg://", 1) if url.startswith("postgresql://") else url
+        return sqlalchemy_url(url)
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+def _worker_database(url: str) -> tuple[str, Callable[[], None]]:
+    """A new, empty PostgreSQL database for this worker beside DATABASE_URL's (`test` -> `test_gw0`), dropped first
+    if a previous run left it; returns its URL and the function that drops it."""
+    given = make_url(url)
+    name = f"{given.database}_{WORKER}"
+    # CREATE/DROP DATABASE cannot run in a transaction; WITH (FORCE) closes connections a killed run left behind.
+    server = create_engine(sqlalchemy_url(url), isolation_level="AUTOCOMMIT")
+
+    def drop() -> None:
+        with server.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+    def drop_and_close() -> None:
+        drop()
+        server.dispose()
+
+    drop()
+    with server.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    return given.set(database=name).render_as_string(hide_password=False), drop_and_close
+
+
+def _worker_redis(url: str) -> str:
+    """This worker's own Redis database, emptied: the one after the given URL's for gw0, the next for gw1... When
+    the server has too few databases (16 by default) the worker keeps the given one, as a serial run does (the
+    tests that queue on Redis use a queue name of their own) and nothing is emptied."""
+    import redis
+
+    given = redis.Redis.from_url(url)
+    base = given.connection_pool.connection_kwargs.get("db", 0)
+    index = int(base) + 1 + int(WORKER.removeprefix("gw"))
+    try:
+        databases = int(given.config_get("databases")["databases"])
+    except redis.ResponseError:  # CONFIG refused (a managed Redis): assume the default
+        databases = 16
+    finally:
+        given.close()
+    if index >= databases:
+        return url
+    parts = urlsplit(url)
+    query = [p for p in parts.query.split("&") if p and not p.startswith("db=")]
+    if parts.scheme == "unix":  # the path is the socket's; the database goes in the query
+        own = urlunsplit(parts._replace(query="&".join([*query, f"db={index}"])))
+    else:
+        own = urlunsplit(parts._replace(path=f"/{index}", query="&".join(query)))
+    with redis.Redis.from_url(own) as conn:
+        conn.flushdb()
+    return own
+
+
+@pytest.fixture(scope="session", autouse=True)
+def worker_services():
+    """Under pytest-xdist, DATABASE_URL and REDIS_URL name this worker's own PostgreSQL and Redis databases for the
+    whole session, so that whatever reads them (the app, the migrations test, the worker processes the durability
+    test starts) never shares tables or keys with another worker. In one process they are used as given."""
+    if not WORKER:
+        yield
+        return
+    cleanups = []
+    with pytest.MonkeyPatch.context() as env:
+        url = os.environ.get("DATABASE_URL", "")
+        if url.startswith("postgres"):
+            own, drop = _worker_database(url)
+            env.setenv("DATABASE_URL", own)
+            cleanups.append(drop)
+        if os.environ.get("REDIS_URL"):
+            env.setenv("REDIS_URL", _worker_redis(os.environ["REDIS_URL"]))
+        yield
+    for cleanup in cleanups:
+        cleanup()
 
 
 class FreshContextClient(FlaskClient):
@@ -52,11 +148,12 @@ class FreshContextClient(FlaskClient):
 
 
 @pytest.fixture(scope="session")
-def _app(tmp_path_factory):
+def _app(tmp_path_factory, worker_services):
     instance = tmp_path_factory.mktemp("instance")
     app = create_app(
         "testing",
         SQLALCHEMY_DATABASE_URI=database_url(tmp_path_factory),
+        REDIS_URL=os.environ.get("REDIS_URL") or None,  # the worker's (Config read the variable at import)
         INSTANCE_PATH=instance,
         RECORDINGS_DIR=instance / "recordings",
         MODEL_CACHE_DIR=Path(os.environ.get("MODEL_CACHE_DIR", instance / "models")),
@@ -71,14 +168,14 @@ def _app(tmp_path_factory):
 
 
 def _empty_tables() -> None:
-    """Delete every row, children first: fast, and works the same on SQLite and PostgreSQL."""
+    """Delete every row, children first, and on PostgreSQL start the id sequences again where SQLite would: fast, and
+    the same on both (TRUNCATE makes new files for every table and index: it made each PostgreSQL test 0.1-0.3 s
+    slower)."""
     with db.engine.begin() as conn:
+        for table in reversed(db.metadata.sorted_tables):
+            conn.execute(table.delete())
         if db.engine.dialect.name == "postgresql":
-            names = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
-            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
-            for table in reversed(db.metadata.sorted_tables):
-                conn.execute(table.delete())
+            _restart_sequences(conn)
 
 
 def _restart_sequences(conn) -> None:
@@ -125,7 +222,7 @@ def module_app(_app):
 @pytest.fixture
 def module_client(module_app):
     """A client on the module's app for one test. The test's session ends with the test: on PostgreSQL its open
-    transaction would hold the read locks that the next restore or TRUNCATE waits for."""
+    transaction would hold locks that the next restore waits for."""
     yield module_app.test_client()
     db.session.remove()
 

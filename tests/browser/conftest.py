@@ -51,7 +51,12 @@ def live_server(app) -> Iterator[str]:
     """The test app served over HTTP on a free local port; yields its base URL.
 
     Werkzeug gives every request its own app context, as in production; data the test creates with `make`
-    is committed, so the server's requests see it."""
+    is committed, so the server's requests see it. Like `qa serve` and `qa worker`, it loads the spaCy models before
+    serving (once per process): an upload scored inline must not wait for them within the browser's 15 s, however
+    many test files ran before this one in the same worker."""
+    from app.scoring.services import load_models
+
+    load_models()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
