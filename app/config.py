@@ -24,14 +24,17 @@ def _env_optional(name: str, parse):
     return parse(raw) if raw else None
 
 
-def _database_url(instance: Path) -> str:
-    url = os.environ.get("DATABASE_URL", f"sqlite:///{instance / 'ecoute.db'}")
-    # Heroku-style URLs name the driver "postgres"; SQLAlchemy wants psycopg 3 explicitly.
-    if url.startswith("postgres://"):
-        url = "postgresql+psycopg://" + url.removeprefix("postgres://")
-    elif url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+def sqlalchemy_url(url: str) -> str:
+    """A DATABASE_URL as SQLAlchemy takes it: PostgreSQL through psycopg 3 (Heroku-style URLs name the driver
+    "postgres"; SQLAlchemy wants psycopg 3 explicitly). Other URLs unchanged."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url.removeprefix(prefix)
     return url
+
+
+def _database_url(instance: Path) -> str:
+    return sqlalchemy_url(os.environ.get("DATABASE_URL", f"sqlite:///{instance / 'ecoute.db'}"))
 
 
 class Config:

@@ -19,6 +19,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import insert
 
+from app.config import sqlalchemy_url
+
 CRITERIA = (
     "active_listening",
     "jargon",
@@ -268,7 +270,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         rows += run(f"sqlite:///{tmp}/bench.db", "sqlite", args)
     if os.environ.get("DATABASE_URL"):
-        url = os.environ["DATABASE_URL"].replace("postgresql://", "postgresql+psycopg://", 1)
+        url = sqlalchemy_url(os.environ["DATABASE_URL"])
         rows += run(url, "postgresql", args)
     print(
         f"{args.evaluations} final evaluations x {len(CRITERIA)} criteria, {args.agents} agents, "

@@ -18,6 +18,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from app import create_app
+from app.config import sqlalchemy_url
 from app.extensions import db
 
 
@@ -99,8 +100,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=50)
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="ecoute-bench-"))
-    url = os.environ.get("DATABASE_URL", f"sqlite:///{tmp / 'bench.db'}")
-    url = url.replace("postgresql://", "postgresql+psycopg://", 1)
+    url = sqlalchemy_url(os.environ.get("DATABASE_URL", f"sqlite:///{tmp / 'bench.db'}"))
     app = create_app(
         "testing",
         SQLALCHEMY_DATABASE_URI=url,

@@ -23,6 +23,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import Integer, create_engine, make_url, text
 
 from app import create_app
+from app.config import sqlalchemy_url
 from app.extensions import db
 
 PASSWORD = "correct-horse-battery"
@@ -49,11 +50,6 @@ def pytest_collection_modifyitems(items) -> None:
 
 # The pytest-xdist worker this process is ("gw0", "gw1"...); "" when the suite runs in one process.
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
-
-
-def sqlalchemy_url(url: str) -> str:
-    """A DATABASE_URL as SQLAlchemy takes it: PostgreSQL through psycopg 3."""
-    return url.replace("postgresql://", "postgresql+psycopg://", 1) if url.startswith("postgresql://") else url
 
 
 def database_url(tmp_path_factory) -> str:

@@ -12,6 +12,7 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import create_engine, text
 
 from app import create_app
+from app.config import sqlalchemy_url
 from app.extensions import db
 from app.roleplay.search import include_name
 
@@ -23,7 +24,7 @@ def empty_database(tmp_path):
     if not url.startswith("postgres"):
         yield f"sqlite:///{tmp_path / 'migrations.db'}", {}
         return
-    url = url.replace("postgresql://", "postgresql+psycopg://", 1)
+    url = sqlalchemy_url(url)
     schema = f"migrations_{uuid.uuid4().hex[:8]}"
     engine = create_engine(url)
     with engine.begin() as conn:
