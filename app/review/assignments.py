@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import case, func, select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.audit.services import record
@@ -124,17 +124,21 @@ def candidates(session: Session, plan: SamplingPlan, start: datetime, end: datet
 
 def _already_planned(session: Session, plan: SamplingPlan, start: datetime, end: datetime) -> dict[int, int]:
     rows = session.execute(
-        select(Call.agent_id, func.count(ReviewAssignment.id))
-        .join(Call, Call.id == ReviewAssignment.call_id)
-        .where(
-            ReviewAssignment.plan_id == plan.id,
-            Call.call_date >= start,
-            Call.call_date < end,
-            ReviewAssignment.status != AssignmentStatus.SKIPPED,
+        _per_agent(select(Call.agent_id, func.count(ReviewAssignment.id)), start, end).where(
+            ReviewAssignment.plan_id == plan.id
         )
-        .group_by(Call.agent_id)
     )
     return dict(rows.all())
+
+
+def _per_agent(query: Select, start: datetime, end: datetime) -> Select:
+    """`query` over the assignments that count in a period (by call date; skipped ones left out), per agent."""
+    return (
+        query.select_from(ReviewAssignment)
+        .join(Call, Call.id == ReviewAssignment.call_id)
+        .where(Call.call_date >= start, Call.call_date < end, ReviewAssignment.status != AssignmentStatus.SKIPPED)
+        .group_by(Call.agent_id)
+    )
 
 
 def draw(
@@ -255,19 +259,9 @@ def coverage(session: Session, plan: SamplingPlan, day: date) -> list[dict[str, 
     agents = session.scalars(
         select(Agent).where(Agent.team_id == plan.team_id, Agent.active.is_(True)).order_by(Agent.name)
     ).all()
+    reviewed = func.sum(case((ReviewAssignment.status == AssignmentStatus.DONE, 1), else_=0))
     rows = session.execute(
-        select(
-            Call.agent_id, func.sum(case((ReviewAssignment.status == AssignmentStatus.DONE, 1), else_=0)), func.count()
-        )
-        .select_from(ReviewAssignment)
-        .join(Call, Call.id == ReviewAssignment.call_id)
-        .where(
-            Call.team_id == plan.team_id,
-            Call.call_date >= start,
-            Call.call_date < end,
-            ReviewAssignment.status != AssignmentStatus.SKIPPED,
-        )
-        .group_by(Call.agent_id)
+        _per_agent(select(Call.agent_id, reviewed, func.count()), start, end).where(Call.team_id == plan.team_id)
     ).all()
     counts = {agent_id: (int(done or 0), int(drawn)) for agent_id, done, drawn in rows}
     out = []
