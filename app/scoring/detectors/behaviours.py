@@ -28,6 +28,7 @@ from app.scoring.context import DetectorContext
 from app.scoring.detectors._common import clamp
 from app.scoring.detectors.jargon import echoes_customer_terms
 from app.scoring.detectors.registry import detector
+from app.scoring.matching import Match
 from app.scoring.types import NOT_APPLICABLE, DetectorResult, Evidence
 
 MAX_EVIDENCE = 4  # per behaviour: the strongest moments, not every turn
@@ -73,7 +74,7 @@ def _signposted(ctx: DetectorContext, behaviours: TurnBehaviours, floor: float) 
     )
 
 
-def _signposts(ctx: DetectorContext, index: int) -> list:
+def _signposts(ctx: DetectorContext, index: int) -> list[Match]:
     """Reformulation markers of a segment, but for those inside advice ("so you should..." is not "so you...")."""
     advice = ctx.find("advice_markers", index)
     return [
