@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pytest
 
 from tests.scoring.conftest import criterion
@@ -138,3 +139,48 @@ def test_plain_words_score_higher_than_unexplained_acronyms(score):
         "en", [question, (A, "Your ONT is flapping on the GPON port, I'll raise a P2 for an OLT reprovision.")]
     )
     assert criterion(plain, "jargon").score > criterion(jargon, "jargon").score
+
+
+def _models_read(monkeypatch, replies: list[dict[str, float]]) -> None:
+    """The behaviour models read each agent reply with these probabilities (others 0), in order."""
+    from app.scoring.behaviours import predict
+    from app.scoring.behaviours.taxonomy import BEHAVIOUR_IDS
+    from app.scoring.behaviours.turns import agent_units
+
+    def read(segments, model=None):
+        units = tuple(agent_units(segments))
+        assert len(units) == len(replies)
+        probabilities = np.array([[r.get(b, 0.0) for b in BEHAVIOUR_IDS] for r in replies], dtype=np.float32)
+        return predict.TurnBehaviours(units, probabilities, BEHAVIOUR_IDS, {})
+
+    monkeypatch.setattr(predict, "predict_turns", read)
+
+
+def _exchanges(count: int) -> list[tuple[str, str]]:
+    return [
+        turn
+        for i in range(count)
+        for turn in ((C, f"And then on day {i + 1} the box dropped again, twice in the evening."), (A, "Okay."))
+    ]
+
+
+def test_one_reply_the_models_are_sure_of_outranks_a_call_of_maybes(score, monkeypatch):
+    # Every reply a maybe (0.3 reflection, question and acknowledgement) on speech unlike the training corpus must
+    # not add up to more listening than one clear question among plain replies.
+    _models_read(monkeypatch, [{"reflection": 0.3, "question": 0.3, "acknowledgement": 0.3}] * 6)
+    maybes = criterion(score("en", _exchanges(6)), "active_listening").score
+    _models_read(monkeypatch, [{"question": 0.9}] + [{"question": 0.05}] * 5)
+    one_clear = criterion(score("en", _exchanges(6)), "active_listening").score
+    assert one_clear > maybes
+
+
+def test_several_unsure_readings_of_a_put_down_do_not_add_up_to_a_sure_one(score, monkeypatch):
+    warm = {"feeling": 0.9}
+    _models_read(monkeypatch, [warm])
+    plain = criterion(score("en", _exchanges(1)), "empathy").score
+    _models_read(monkeypatch, [{**warm, "blame": 0.3, "dismissal": 0.3, "minimising": 0.3, "hollow_empathy": 0.3}])
+    unsure = criterion(score("en", _exchanges(1)), "empathy").score
+    _models_read(monkeypatch, [{**warm, "blame": 0.9}])
+    put_down = criterion(score("en", _exchanges(1)), "empathy").score
+    assert unsure == plain
+    assert put_down < plain - 30

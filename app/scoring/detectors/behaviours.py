@@ -40,13 +40,25 @@ def _any_of(
     behaviours: TurnBehaviours,
     weights: Mapping[str, float],
     rows: list[int],
+    counts_from: float = 0.0,
 ) -> np.ndarray:
-    """Per unit, the chance it shows at least one of the weighted behaviours (noisy-or of weight x probability)."""
+    """Per unit, the chance it shows at least one of the weighted behaviours (noisy-or of weight x probability),
+    each probability counted only above `counts_from` (see `_fairly_sure`)."""
     miss = np.ones(len(rows))
     for behaviour, weight in weights.items():
         if weight > 0:
-            miss *= 1.0 - min(weight, 1.0) * behaviours.column(behaviour)[rows]
+            miss *= 1.0 - min(weight, 1.0) * _fairly_sure(behaviours.column(behaviour)[rows], counts_from)
     return 1.0 - miss
+
+
+def _fairly_sure(probabilities: np.ndarray, floor: float) -> np.ndarray:
+    """Probabilities rescaled so that `floor` and below count 0 and 1 stays 1. On speech unlike the training
+    corpus (counselling, forums) the heads give many turns 0.2-0.4 for behaviours they do not show; summed over
+    three behaviours and a whole call, that noise outweighed the one turn the model was sure of (measured with
+    bench/scoring_external.py: questions vs advice, session quality and the project's own calls all rank better)."""
+    if floor <= 0:
+        return probabilities
+    return np.clip((probabilities - floor) / (1.0 - floor), 0.0, 1.0)
 
 
 def _adjusted(
@@ -153,10 +165,10 @@ def _jargon_not_echoed(ctx: DetectorContext, behaviours: TurnBehaviours, echo: f
     )
 
 
-def _peak_and_habit(values: np.ndarray) -> float:
-    """Half the best moment, half the average: one strong reflection counts, and so does doing it often. (A pure
-    maximum grows with the length of the call; a pure mean drowns the one moment that mattered.)"""
-    return 0.5 * float(values.max()) + 0.5 * float(values.mean())
+def _peak_and_habit(values: np.ndarray, peak: float = 0.5) -> float:
+    """The best moment (weight `peak`) and the average (the rest): one strong reflection counts, and so does doing
+    it often. (A pure maximum grows with the length of the call; a pure mean drowns the one moment that mattered.)"""
+    return peak * float(values.max()) + (1.0 - peak) * float(values.mean())
 
 
 def _saturate(value: float, scale: float) -> float:
@@ -192,6 +204,8 @@ def _evidence(
         "reflection": 1.0,
         "question": 0.9,
         "acknowledgement": 0.25,
+        "counts_from": 0.35,
+        "peak": 0.75,
         "scale": 0.35,
         "evidence_at": 0.6,
         "min_customer_words": 8,
@@ -209,7 +223,7 @@ def listening_behaviours(ctx: DetectorContext, params: Mapping[str, Any]) -> Det
         return NOT_APPLICABLE
     read = _asking(ctx, _advising(ctx, _signposted(ctx, behaviours, params["signposted"]), params["advising"]))
     weights = {b: params[b] for b in ("reflection", "question", "acknowledgement")}
-    listened = _any_of(read, weights, rows)
+    listened = _any_of(read, weights, rows, params["counts_from"])
     evidence = _strongest(ctx, read, rows, "reflection", +1, params["evidence_at"])
     evidence += _strongest(ctx, read, rows, "question", +1, params["evidence_at"])
     substantive = [r for r in rows if len(behaviours.units[r].context.split()) >= params["min_customer_words"]]
@@ -226,7 +240,7 @@ def listening_behaviours(ctx: DetectorContext, params: Mapping[str, Any]) -> Det
                 "Answers without playing back or asking about what the customer just said",
             )
         )
-    score = _saturate(_peak_and_habit(listened), params["scale"])
+    score = _saturate(_peak_and_habit(listened, params["peak"]), params["scale"])
     return DetectorResult(round(score, 1), tuple(evidence), observations=len(rows))
 
 
@@ -244,7 +258,9 @@ EMPATHY_NEGATIVE = ("blame", "dismissal", "minimising", "hollow_empathy")
         "dismissal": 1.0,
         "minimising": 0.8,
         "hollow_empathy": 1.0,
-        "scale": 0.35,
+        "counts_from": 0.35,
+        "cold_from": 0.5,
+        "scale": 0.27,
         "penalty": 60.0,
         "evidence_at": 0.75,
         "put_down_at": 0.6,
@@ -261,18 +277,18 @@ def empathy_behaviours(ctx: DetectorContext, params: Mapping[str, Any]) -> Detec
     if not rows:
         return NOT_APPLICABLE
     read = _committed(ctx, _reassuring(ctx, behaviours), params["committed"])
-    warm = _any_of(read, {b: params[b] for b in EMPATHY_POSITIVE}, rows)
-    cold = _any_of(read, {b: params[b] for b in EMPATHY_NEGATIVE}, rows)
-    # Coldness counts once the models are fairly sure (above even odds): a stock phrase that merely looks like
-    # hollow empathy should not cost as much as a real put-down.
-    coldness = max(0.0, _peak_and_habit(cold) - 0.5) * 2.0
-    score = _saturate(_peak_and_habit(warm), params["scale"]) - params["penalty"] * coldness
+    warm = _any_of(read, {b: params[b] for b in EMPATHY_POSITIVE}, rows, params["counts_from"])
+    # A put-down counts once the models are fairly sure of it (above even odds), behaviour by behaviour: a stock
+    # phrase that merely looks like hollow empathy should not cost as much as a real put-down, and four unsure
+    # readings (0.3 each) must not add up to one sure one.
+    cold = _any_of(read, {b: params[b] for b in EMPATHY_NEGATIVE}, rows, params["cold_from"])
+    score = _saturate(_peak_and_habit(warm), params["scale"]) - params["penalty"] * _peak_and_habit(cold)
     # A strength is quoted to the agent only when the models are fairly sure (3 to 1): on real calls, courtesy
     # ("Okay, wonderful. Thank you") and booking read-backs reached 0.70 as "acknowledges the customer's feelings".
     # Put-downs are flagged from 0.6, as they already cost points only above even odds.
     evidence = [e for b in EMPATHY_POSITIVE for e in _strongest(ctx, read, rows, b, +1, params["evidence_at"])]
     evidence += [e for b in EMPATHY_NEGATIVE for e in _strongest(ctx, read, rows, b, -1, params["put_down_at"])]
-    if float(warm.max()) < params["no_reaction_below"]:
+    if float(_any_of(read, {b: params[b] for b in EMPATHY_POSITIVE}, rows).max()) < params["no_reaction_below"]:
         evidence.append(_no_reaction(ctx, behaviours, rows))
     return DetectorResult(round(clamp(score), 1), tuple(evidence), observations=len(rows))
 
