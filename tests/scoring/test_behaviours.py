@@ -213,7 +213,6 @@ def test_saying_it_is_not_the_customers_fault_is_not_blame(score):
     assert ("blame", -1) not in _signs(crit)
 
 
-@pytest.mark.xfail(reason="known limit of the linear behaviour heads (MODEL_CARD.md, Limits)", strict=True)
 def test_i_understand_but_i_will_fix_it_is_not_a_mechanical_understanding(score):
     crit = _empathy(score, "en", "I understand, but I'll get an engineer out to you tomorrow morning myself.")
     assert ("hollow_empathy", -1) not in _signs(crit)

@@ -34,7 +34,7 @@ def test_restating_the_hardship_with_an_evaluative_word_counts_without_stock_phr
                 A,
                 (
                     "Trois jours sans internet alors que vous télétravaillez, c'est vraiment pénible. "
-                    "Je m'en occupe tout de suite."
+                    "Je vous envoie un technicien demain matin entre huit heures et midi."
                 ),
             ),
         ],

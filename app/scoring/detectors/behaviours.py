@@ -147,15 +147,15 @@ def _reassuring(ctx: DetectorContext, behaviours: TurnBehaviours) -> TurnBehavio
 
 
 def _committed(ctx: DetectorContext, behaviours: TurnBehaviours, discount: float) -> TurnBehaviours:
-    """The dismissal probabilities, lowered by `discount` for replies where the agent commits to a step ("d'accord,
-    je vais relancer votre ligne" read as dismissal at 0.87): taking the problem on is not brushing it aside. A
-    refusal that sends the customer elsewhere ("you'll have to call billing") names no step the agent owns."""
-    return _adjusted(
-        behaviours,
-        "dismissal",
-        lambda unit: any(ctx.find("commitments", i) for i in unit.segments),
-        lambda p: p * (1.0 - discount),
-    )
+    """The dismissal and hollow-empathy probabilities, lowered by `discount` for replies where the agent commits to
+    or has done a step ("d'accord, je vais relancer votre ligne" read as dismissal at 0.87, "it's done. The returned
+    payment fee is cancelled too." at 0.88, "I'm so sorry. All the ramp teams have been alerted, and I'll call you"
+    as hollow empathy at 0.84): taking the problem on is neither brushing it aside nor empathy undone by a refusal.
+    A refusal that sends the customer elsewhere ("you'll have to call billing") names no step the agent owns."""
+    owns_a_step = lambda unit: any(ctx.find("commitments", i) for i in unit.segments)  # noqa: E731
+    for behaviour in ("dismissal", "hollow_empathy"):
+        behaviours = _adjusted(behaviours, behaviour, owns_a_step, lambda p: p * (1.0 - discount))
+    return behaviours
 
 
 def _jargon_not_echoed(ctx: DetectorContext, behaviours: TurnBehaviours, echo: float) -> TurnBehaviours:
