@@ -27,7 +27,7 @@ def test_a_reflection_earns_listening_evidence_that_names_it_with_its_confidence
     listening = criterion(result, "active_listening")
     reflections = [e for e in listening.evidence if e.rule == "reflection" and e.sign > 0]
     assert reflections
-    assert re.fullmatch(r"reflects the customer's words \(0\.\d\d\)", reflections[0].explanation)
+    assert re.fullmatch(r"reflects the customer's words \([01]\.\d\d\)", reflections[0].explanation)
 
 
 @pytest.mark.parametrize(
@@ -70,7 +70,7 @@ def test_advice_built_on_the_customers_details_is_not_credited_as_a_reflection(s
 
 
 def test_the_empathy_strengths_quoted_to_the_agent_are_ones_the_models_are_fairly_sure_of(score):
-    # Courtesy on a booking call reached 0.65-0.72 as "acknowledges the customer's feelings" on real calls.
+    # Courtesy on a booking call reached 0.65-0.76 as "acknowledges the customer's feelings" on real calls.
     result = score(
         "en",
         [
@@ -89,7 +89,7 @@ def test_the_empathy_strengths_quoted_to_the_agent_are_ones_the_models_are_fairl
     strengths = [e for e in criterion(result, "empathy").evidence if e.sign > 0]
     confidences = [float(re.search(r"\(([01]\.\d\d)\)", e.explanation).group(1)) for e in strengths]
     assert strengths
-    assert min(confidences) >= 0.75
+    assert min(confidences) >= 0.8
     assert not [e for e in strengths if e.rule == "feeling" and e.text.startswith("Okay, wonderful.")]
 
 

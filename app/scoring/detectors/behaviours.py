@@ -262,7 +262,7 @@ EMPATHY_NEGATIVE = ("blame", "dismissal", "minimising", "hollow_empathy")
         "cold_from": 0.5,
         "scale": 0.27,
         "penalty": 60.0,
-        "evidence_at": 0.75,
+        "evidence_at": 0.8,
         "put_down_at": 0.6,
         "no_reaction_below": 0.4,
         "committed": 0.7,
@@ -283,8 +283,9 @@ def empathy_behaviours(ctx: DetectorContext, params: Mapping[str, Any]) -> Detec
     # readings (0.3 each) must not add up to one sure one.
     cold = _any_of(read, {b: params[b] for b in EMPATHY_NEGATIVE}, rows, params["cold_from"])
     score = _saturate(_peak_and_habit(warm), params["scale"]) - params["penalty"] * _peak_and_habit(cold)
-    # A strength is quoted to the agent only when the models are fairly sure (3 to 1): on real calls, courtesy
-    # ("Okay, wonderful. Thank you") and booking read-backs reached 0.70 as "acknowledges the customer's feelings".
+    # A strength is quoted to the agent only when the models are fairly sure (4 to 1): on real calls, courtesy
+    # ("Okay, wonderful. Thank you") and booking read-backs reached 0.70-0.76 as "acknowledges the customer's
+    # feelings", and a Whisper slip ("If you do so recently, switch to the card from you") 0.77 as reassurance.
     # Put-downs are flagged from 0.6, as they already cost points only above even odds.
     evidence = [e for b in EMPATHY_POSITIVE for e in _strongest(ctx, read, rows, b, +1, params["evidence_at"])]
     evidence += [e for b in EMPATHY_NEGATIVE for e in _strongest(ctx, read, rows, b, -1, params["put_down_at"])]
