@@ -58,14 +58,15 @@ people on conversations nobody here wrote is measured by `bench/scoring_external
   `qa behaviours train --extra FILE.jsonl`.
 - One turn at a time with two customer turns of context: a reflection of something said five minutes earlier, or
   empathy spread over several turns, is only partly seen.
-- Linear heads over one sentence embedding read words, not structure. Known misses, kept as strict expected
-  failures in `tests/scoring/`: a "but" that adds the agent's own next step ("I understand, but I'll get an
-  engineer out to you tomorrow myself") still reads as hollow empathy to the head (the empathy detector discounts
-  dismissal and hollow empathy in a reply where the agent owns a step, `commitments` lexicon); a reported "I felt sorry for them" as an
-  apology; a counterfactual reproach in French ("si vous aviez lu le mail...") is not always blame; a plain
-  status line after a complaint ("there's a fault on your line since Monday") can read as an apology. A term the
-  customer used first can read as jargon to the head; the `plain_language` detector discounts a turn whose
-  technical terms the customer all said first. Reflections of something said several turns earlier are missed.
+- Linear heads over one sentence embedding read words, not structure. A "but" that adds the agent's own next step
+  ("I understand, but I'll get an engineer out to you tomorrow myself") still reads as hollow empathy to the head;
+  the empathy detector discounts dismissal and hollow empathy in a reply where the agent owns a step
+  (`commitments` lexicon). Known misses, kept as strict expected failures in `tests/scoring/`: a reported "I felt
+  sorry for them" as an apology; a counterfactual reproach in French ("si vous aviez lu le mail...") is not
+  always blame; a plain status line after a complaint ("there's a fault on your line since Monday") can read as an
+  apology. A term the customer used first can read as jargon to the head; the `plain_language` detector discounts
+  a turn whose technical terms the customer all said first. Reflections of something said several turns earlier
+  are missed.
 - Agreement with people on human-labelled public data is moderate for reflections against advice and for
   emotional reactions (ROC AUC about 0.7) and good for questions and explorations (above 0.8); see the README's
   table. Advice phrased as a question ("have you thought about a gym?") is not a `question` here (the labelling
