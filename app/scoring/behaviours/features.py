@@ -26,6 +26,21 @@ def surface(turn: str, context: str) -> list[float]:
     ]
 
 
+# Columns that depend on the customer's words: the turn x context product and these surface cues.
+CONTEXT_SURFACE = ("log_context_words", "word_overlap", "has_context", "cosine")
+
+
+def weigh_context(x: np.ndarray, weight: float) -> np.ndarray:
+    """The features with the context-dependent columns scaled by `weight` (0: the turn read alone)."""
+    if weight == 1.0:
+        return x
+    dimension = (x.shape[1] - len(SURFACE)) // 2
+    columns = [*range(dimension, 2 * dimension), *(2 * dimension + SURFACE.index(c) for c in CONTEXT_SURFACE)]
+    weighed = x.copy()
+    weighed[:, columns] *= weight
+    return weighed
+
+
 def build(
     turn_vectors: np.ndarray, context_vectors: np.ndarray, turns: Sequence[str], contexts: Sequence[str]
 ) -> np.ndarray:

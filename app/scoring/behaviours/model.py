@@ -38,7 +38,9 @@ class BehaviourModel:
 
     def predict_features(self, x: np.ndarray) -> np.ndarray:
         """(n, k) probabilities from (n, d) features."""
-        z = ((x - self.mean) / self.scale) @ self.weights.T + self.bias
+        weights = self.meta.get("context_weight", {})
+        context_weight = np.array([weights.get(b, 1.0) for b in self.behaviours], dtype=np.float32)
+        z = decision(x, self.mean, self.scale, self.weights, self.bias, context_weight)
         return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
 
     def predict(self, units: Sequence[TurnUnit]) -> np.ndarray:
@@ -46,11 +48,27 @@ class BehaviourModel:
         if not units:
             return np.zeros((0, len(self.behaviours)), dtype=np.float32)
         turns, contexts = [u.text for u in units], [u.context for u in units]
-        x = featurise(self.encoder, turns, contexts)
-        return self.predict_features(x).astype(np.float32)
+        return self.predict_features(featurise(self.encoder, turns, contexts)).astype(np.float32)
 
     def column(self, behaviour: str) -> int:
         return self.behaviours.index(behaviour)
+
+
+def decision(
+    x: np.ndarray,
+    mean: np.ndarray,
+    scale: np.ndarray,
+    weights: np.ndarray,
+    bias: np.ndarray,
+    context_weight: np.ndarray,
+) -> np.ndarray:
+    """(n, k) decision values of the heads: each head's reading of the turn in context, mixed with its reading of
+    the turn alone (context columns zeroed) by `context_weight` (k,), 1 = in context only."""
+    z = ((x - mean) / scale) @ weights.T + bias
+    if np.all(context_weight == 1.0):
+        return z
+    alone = ((features.weigh_context(x, 0.0) - mean) / scale) @ weights.T + bias
+    return context_weight * z + (1.0 - context_weight) * alone
 
 
 def featurise(encoder_name: str, turns: Sequence[str], contexts: Sequence[str]) -> np.ndarray:

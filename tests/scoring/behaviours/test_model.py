@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 
+import numpy as np
 import pytest
 
 from app.scoring.behaviours.model import MODEL_DIR, WEIGHTS_FILE, ModelFileError, load_model
@@ -109,3 +111,22 @@ def test_unexplained_jargon_and_an_explained_term_are_told_apart():
     explained = "The ONT, that's the little white box where the fibre comes into the house, is restarting by itself."
     assert probabilities(jargon, context)["jargon"] > 0.5
     assert probabilities(explained, context)["explanation"] > 0.5
+
+
+def test_the_listening_heads_read_a_turn_half_in_context_half_alone_and_the_empathy_heads_in_context():
+    model = load_model()
+    context = "My bill doubled after the move and nobody can tell me why, I'm on a pension."
+    turn = "So since the move the bill has doubled and you've had no explanation."
+    mixed = model.predict([TurnUnit((0,), turn, context)])[0]
+    model_in_context = replace(model, meta={**model.meta, "context_weight": {}})
+    alone = model_in_context.predict([TurnUnit((0,), turn, "")])[0]
+    in_context = model_in_context.predict([TurnUnit((0,), turn, context)])[0]
+
+    def logit(p: float) -> float:
+        return float(np.log(p / (1.0 - p)))
+
+    for behaviour in ("reflection", "question", "acknowledgement"):
+        j = model.column(behaviour)
+        assert logit(mixed[j]) == pytest.approx((logit(in_context[j]) + logit(alone[j])) / 2, abs=1e-3)
+    j = model.column("feeling")
+    assert mixed[j] == pytest.approx(in_context[j], abs=1e-6)
