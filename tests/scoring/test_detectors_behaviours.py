@@ -184,3 +184,32 @@ def test_several_unsure_readings_of_a_put_down_do_not_add_up_to_a_sure_one(score
     put_down = criterion(score("en", _exchanges(1)), "empathy").score
     assert unsure == plain
     assert put_down < plain - 30
+
+
+def test_a_signposted_reformulation_is_quoted_rather_than_another_part_of_the_same_reply(score, monkeypatch):
+    from app.scoring.behaviours import predict
+    from app.scoring.behaviours.taxonomy import BEHAVIOUR_IDS
+    from app.scoring.behaviours.turns import agent_units
+
+    reflection = BEHAVIOUR_IDS.index("reflection")
+
+    def read(segments, model=None):
+        # The models find the instruction a little more like a reflection than the signposted playback.
+        units = tuple(agent_units(segments))
+        probabilities = np.zeros((len(units), len(BEHAVIOUR_IDS)), dtype=np.float32)
+        probabilities[:, reflection] = 0.2
+        by_segment = {i: np.zeros(len(BEHAVIOUR_IDS), dtype=np.float32) for u in units for i in u.segments}
+        by_segment[1][reflection], by_segment[2][reflection] = 0.4, 0.1
+        return predict.TurnBehaviours(units, probabilities, BEHAVIOUR_IDS, by_segment)
+
+    monkeypatch.setattr(predict, "predict_turns", read)
+    result = score(
+        "en",
+        [
+            (C, "The warning light came back on the day after you serviced it, I'm a bit worried to drive it."),
+            (A, "There are two tiny buttons under the clock."),
+            (A, "So if I've got this right, the light came back the day after the service."),
+        ],
+    )
+    quoted = [e.text for e in criterion(result, "active_listening").evidence if e.rule == "reflection"]
+    assert quoted == ["So if I've got this right, the light came back the day after the service."]

@@ -77,13 +77,23 @@ def _adjusted(
 def _signposted(ctx: DetectorContext, behaviours: TurnBehaviours, floor: float) -> TurnBehaviours:
     """The reflection probabilities, raised to `floor` for replies that signpost a reformulation of what the
     customer just said ("si je résume", "so if I've got this right"): a lexicon signal the model can miss when the
-    paraphrase uses other words than the customer's."""
-    return _adjusted(
+    paraphrase uses other words than the customer's. In a reply of several segments, the signposted ones are raised
+    too, so that the evidence quotes the reformulation and not another segment of the reply (on a real call, "a
+    minute and a seconds on those two tiny ones." was quoted for the "So it..." two segments later)."""
+    raised = _adjusted(
         behaviours,
         "reflection",
         lambda unit: bool(unit.context) and any(_signposts(ctx, i) for i in unit.segments),
         lambda p: max(p, floor),
     )
+    j = behaviours.behaviours.index("reflection")
+    by_segment = dict(raised.by_segment)
+    for unit in behaviours.units:
+        for i in unit.segments:
+            if unit.context and i in by_segment and _signposts(ctx, i):
+                by_segment[i] = by_segment[i].copy()
+                by_segment[i][j] = max(float(by_segment[i][j]), floor)
+    return replace(raised, by_segment=by_segment)
 
 
 def _signposts(ctx: DetectorContext, index: int) -> list[Match]:
