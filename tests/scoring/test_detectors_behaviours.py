@@ -141,17 +141,23 @@ def test_plain_words_score_higher_than_unexplained_acronyms(score):
     assert criterion(plain, "jargon").score > criterion(jargon, "jargon").score
 
 
-def _models_read(monkeypatch, replies: list[dict[str, float]]) -> None:
-    """The behaviour models read each agent reply with these probabilities (others 0), in order."""
+def _models_read(
+    monkeypatch, replies: list[dict[str, float]], segments: dict[int, dict[str, float]] | None = None
+) -> None:
+    """The behaviour models read each agent reply with these probabilities (others 0), in order, and each segment
+    of a reply of several with `segments[index]`."""
     from app.scoring.behaviours import predict
     from app.scoring.behaviours.taxonomy import BEHAVIOUR_IDS
     from app.scoring.behaviours.turns import agent_units
 
-    def read(segments, model=None):
-        units = tuple(agent_units(segments))
+    def row(reading: dict[str, float]) -> np.ndarray:
+        return np.array([reading.get(b, 0.0) for b in BEHAVIOUR_IDS], dtype=np.float32)
+
+    def read(segments_, model=None):
+        units = tuple(agent_units(segments_))
         assert len(units) == len(replies)
-        probabilities = np.array([[r.get(b, 0.0) for b in BEHAVIOUR_IDS] for r in replies], dtype=np.float32)
-        return predict.TurnBehaviours(units, probabilities, BEHAVIOUR_IDS, {})
+        by_segment = {i: row(r) for i, r in (segments or {}).items()}
+        return predict.TurnBehaviours(units, np.stack([row(r) for r in replies]), BEHAVIOUR_IDS, by_segment)
 
     monkeypatch.setattr(predict, "predict_turns", read)
 
@@ -187,22 +193,8 @@ def test_several_unsure_readings_of_a_put_down_do_not_add_up_to_a_sure_one(score
 
 
 def test_a_signposted_reformulation_is_quoted_rather_than_another_part_of_the_same_reply(score, monkeypatch):
-    from app.scoring.behaviours import predict
-    from app.scoring.behaviours.taxonomy import BEHAVIOUR_IDS
-    from app.scoring.behaviours.turns import agent_units
-
-    reflection = BEHAVIOUR_IDS.index("reflection")
-
-    def read(segments, model=None):
-        # The models find the instruction a little more like a reflection than the signposted playback.
-        units = tuple(agent_units(segments))
-        probabilities = np.zeros((len(units), len(BEHAVIOUR_IDS)), dtype=np.float32)
-        probabilities[:, reflection] = 0.2
-        by_segment = {i: np.zeros(len(BEHAVIOUR_IDS), dtype=np.float32) for u in units for i in u.segments}
-        by_segment[1][reflection], by_segment[2][reflection] = 0.4, 0.1
-        return predict.TurnBehaviours(units, probabilities, BEHAVIOUR_IDS, by_segment)
-
-    monkeypatch.setattr(predict, "predict_turns", read)
+    # The models find the instruction a little more like a reflection than the signposted playback.
+    _models_read(monkeypatch, [{"reflection": 0.2}], segments={1: {"reflection": 0.4}, 2: {"reflection": 0.1}})
     result = score(
         "en",
         [

@@ -30,15 +30,13 @@ def surface(turn: str, context: str) -> list[float]:
 CONTEXT_SURFACE = ("log_context_words", "word_overlap", "has_context", "cosine")
 
 
-def weigh_context(x: np.ndarray, weight: float) -> np.ndarray:
-    """The features with the context-dependent columns scaled by `weight` (0: the turn read alone)."""
-    if weight == 1.0:
-        return x
+def alone(x: np.ndarray) -> np.ndarray:
+    """The features of the same turns read without the customer's words: the context-dependent columns zeroed."""
     dimension = (x.shape[1] - len(SURFACE)) // 2
     columns = [*range(dimension, 2 * dimension), *(2 * dimension + SURFACE.index(c) for c in CONTEXT_SURFACE)]
-    weighed = x.copy()
-    weighed[:, columns] *= weight
-    return weighed
+    without = x.copy()
+    without[:, columns] = 0.0
+    return without
 
 
 def build(

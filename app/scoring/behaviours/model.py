@@ -6,7 +6,7 @@ import functools
 import hashlib
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -38,8 +38,7 @@ class BehaviourModel:
 
     def predict_features(self, x: np.ndarray) -> np.ndarray:
         """(n, k) probabilities from (n, d) features."""
-        weights = self.meta.get("context_weight", {})
-        context_weight = np.array([weights.get(b, 1.0) for b in self.behaviours], dtype=np.float32)
+        context_weight = context_weights(self.meta.get("context_weight", {}), self.behaviours)
         z = decision(x, self.mean, self.scale, self.weights, self.bias, context_weight)
         return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
 
@@ -67,8 +66,13 @@ def decision(
     z = ((x - mean) / scale) @ weights.T + bias
     if np.all(context_weight == 1.0):
         return z
-    alone = ((features.weigh_context(x, 0.0) - mean) / scale) @ weights.T + bias
+    alone = ((features.alone(x) - mean) / scale) @ weights.T + bias
     return context_weight * z + (1.0 - context_weight) * alone
+
+
+def context_weights(weights: Mapping[str, float], behaviours: Sequence[str]) -> np.ndarray:
+    """Per head, in `behaviours` order, the weight of its reading in context (1 where `weights` names none)."""
+    return np.array([weights.get(b, 1.0) for b in behaviours], dtype=np.float32)
 
 
 def featurise(encoder_name: str, turns: Sequence[str], contexts: Sequence[str]) -> np.ndarray:

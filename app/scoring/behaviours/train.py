@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from app.scoring.behaviours.corpus import Example
-from app.scoring.behaviours.model import BehaviourModel, decision, featurise
+from app.scoring.behaviours.model import BehaviourModel, context_weights, decision, featurise
 from app.scoring.behaviours.taxonomy import BEHAVIOUR_IDS
 
 logger = logging.getLogger(__name__)
@@ -136,16 +136,13 @@ def out_of_fold(
     folds = max(2, min(folds, len(x)))
     fold = (rng.permutation(len(x)) % folds)[groups]
     scores = np.zeros_like(y)
+    context_weight = context_weights(CONTEXT_WEIGHT, BEHAVIOUR_IDS)
     for k in range(folds):
         train_rows, test_rows = fold != k, fold == k
         mean, scale = standardiser(x[train_rows])
         heads = fit_heads((x[train_rows] - mean) / scale, y[train_rows], l2)
-        scores[test_rows] = decision(x[test_rows], mean, scale, heads.weights, heads.bias, _context_weights())
+        scores[test_rows] = decision(x[test_rows], mean, scale, heads.weights, heads.bias, context_weight)
     return scores
-
-
-def _context_weights() -> np.ndarray:
-    return np.array([CONTEXT_WEIGHT.get(b, 1.0) for b in BEHAVIOUR_IDS])
 
 
 def per_language_auc(examples: Sequence[Example], scores: np.ndarray, y: np.ndarray) -> dict[str, dict]:

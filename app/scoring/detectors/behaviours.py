@@ -80,19 +80,15 @@ def _signposted(ctx: DetectorContext, behaviours: TurnBehaviours, floor: float) 
     paraphrase uses other words than the customer's. In a reply of several segments, the signposted ones are raised
     too, so that the evidence quotes the reformulation and not another segment of the reply (on a real call, "a
     minute and a seconds on those two tiny ones." was quoted for the "So it..." two segments later)."""
+    signposted = {i for unit in behaviours.units if unit.context for i in unit.segments if _signposts(ctx, i)}
     raised = _adjusted(
-        behaviours,
-        "reflection",
-        lambda unit: bool(unit.context) and any(_signposts(ctx, i) for i in unit.segments),
-        lambda p: max(p, floor),
+        behaviours, "reflection", lambda unit: not signposted.isdisjoint(unit.segments), lambda p: max(p, floor)
     )
     j = behaviours.behaviours.index("reflection")
     by_segment = dict(raised.by_segment)
-    for unit in behaviours.units:
-        for i in unit.segments:
-            if unit.context and i in by_segment and _signposts(ctx, i):
-                by_segment[i] = by_segment[i].copy()
-                by_segment[i][j] = max(float(by_segment[i][j]), floor)
+    for i in signposted & by_segment.keys():
+        by_segment[i] = by_segment[i].copy()
+        by_segment[i][j] = max(float(by_segment[i][j]), floor)
     return replace(raised, by_segment=by_segment)
 
 
@@ -162,7 +158,10 @@ def _committed(ctx: DetectorContext, behaviours: TurnBehaviours, discount: float
     payment fee is cancelled too." at 0.88, "I'm so sorry. All the ramp teams have been alerted, and I'll call you"
     as hollow empathy at 0.84): taking the problem on is neither brushing it aside nor empathy undone by a refusal.
     A refusal that sends the customer elsewhere ("you'll have to call billing") names no step the agent owns."""
-    owns_a_step = lambda unit: any(ctx.find("commitments", i) for i in unit.segments)  # noqa: E731
+
+    def owns_a_step(unit: TurnUnit) -> bool:
+        return any(ctx.find("commitments", i) for i in unit.segments)
+
     for behaviour in ("dismissal", "hollow_empathy"):
         behaviours = _adjusted(behaviours, behaviour, owns_a_step, lambda p: p * (1.0 - discount))
     return behaviours
@@ -287,7 +286,8 @@ def empathy_behaviours(ctx: DetectorContext, params: Mapping[str, Any]) -> Detec
     if not rows:
         return NOT_APPLICABLE
     read = _committed(ctx, _reassuring(ctx, behaviours), params["committed"])
-    warm = _any_of(read, {b: params[b] for b in EMPATHY_POSITIVE}, rows, params["counts_from"])
+    warmth = {b: params[b] for b in EMPATHY_POSITIVE}
+    warm = _any_of(read, warmth, rows, params["counts_from"])
     # A put-down counts once the models are fairly sure of it (above even odds), behaviour by behaviour: a stock
     # phrase that merely looks like hollow empathy should not cost as much as a real put-down, and four unsure
     # readings (0.3 each) must not add up to one sure one.
@@ -299,7 +299,7 @@ def empathy_behaviours(ctx: DetectorContext, params: Mapping[str, Any]) -> Detec
     # Put-downs are flagged from 0.6, as they already cost points only above even odds.
     evidence = [e for b in EMPATHY_POSITIVE for e in _strongest(ctx, read, rows, b, +1, params["evidence_at"])]
     evidence += [e for b in EMPATHY_NEGATIVE for e in _strongest(ctx, read, rows, b, -1, params["put_down_at"])]
-    if float(_any_of(read, {b: params[b] for b in EMPATHY_POSITIVE}, rows).max()) < params["no_reaction_below"]:
+    if float(_any_of(read, warmth, rows).max()) < params["no_reaction_below"]:
         evidence.append(_no_reaction(ctx, behaviours, rows))
     return DetectorResult(round(clamp(score), 1), tuple(evidence), observations=len(rows))
 
