@@ -8,7 +8,7 @@ import pytest
 
 from app.coaching.services import issue_sheet
 from app.extensions import db
-from tests.browser.pages import save_screenshot, sign_in
+from tests.browser.pages import save_screenshot, sign_in, wait_for_player
 from tests.coaching.conftest import reviewed_lines
 
 pytestmark = pytest.mark.timeout(300)
@@ -78,9 +78,9 @@ def test_on_a_phone_the_agent_hears_a_quote_of_the_sheet_from_its_moment(new_pag
     page.set_viewport_size({"width": 390, "height": 800})
     sign_in(page, user.email)
     page.goto(f"/sheets/{sheet.id}")
-    page.wait_for_function("document.getElementById('player').readyState >= 1")
+    wait_for_player(page, "audio => audio.readyState >= 1")
     page.get_by_role("button", name="Play this moment (00:10)").first.click()
-    page.wait_for_function("document.getElementById('player').currentTime >= 9.7")
+    wait_for_player(page, "audio => audio.currentTime >= 9.7")
     page.get_by_role("link", name="My coaching").click()
     expect(page.get_by_role("heading", name="My coaching")).to_be_visible()
 

@@ -12,7 +12,7 @@ from app.jobs.choices import JobStatus
 from app.jobs.models import Job
 from app.transcription.interchange import Segment, Transcript
 from app.transcription.services import store_transcript
-from tests.browser.pages import sign_in
+from tests.browser.pages import sign_in, wait_for_player
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -65,9 +65,9 @@ def test_clicking_a_line_plays_from_there_and_highlights_it(new_page, make):
     page = new_page()
     sign_in(page, make.user("qa_manager").email)
     page.goto(f"/calls/{call.id}")
-    page.wait_for_function("document.getElementById('player').readyState >= 1")
+    wait_for_player(page, "audio => audio.readyState >= 1")
     line = page.locator(".conversation .line", has_text="Let me check your profile.")
     line.click()
-    page.wait_for_function("document.getElementById('player').currentTime >= 4.7")
+    wait_for_player(page, "audio => audio.currentTime >= 4.7")
     expect(line).to_have_class(re.compile(r"\bplaying\b"))
     expect(page.locator(".conversation .line.playing")).to_have_count(1)

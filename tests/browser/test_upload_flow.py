@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.browser.pages import save_screenshot, sign_in
+from tests.browser.pages import save_screenshot, sign_in, wait_for_player
 from tests.conftest import wav_bytes
 
 pytestmark = pytest.mark.timeout(120)
@@ -36,7 +36,7 @@ def test_manager_uploads_a_recording_listens_to_it_and_finds_it_in_the_list(new_
     source = player.get_attribute("src")
     assert page.request.get(source).status == 200  # with the signed-in user's cookies
     # The browser itself can read the recording: its duration comes from the file.
-    page.wait_for_function("document.getElementById('player').readyState >= 1")
+    wait_for_player(page, "audio => audio.readyState >= 1")
     assert player.evaluate("audio => audio.duration") == pytest.approx(2.0, abs=0.1)
     save_screenshot(page, "call-page")
     call_url = page.url
