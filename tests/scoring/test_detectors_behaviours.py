@@ -180,6 +180,20 @@ def test_one_reply_the_models_are_sure_of_outranks_a_call_of_maybes(score, monke
     assert one_clear > maybes
 
 
+def test_one_playback_makes_a_short_call_but_not_a_long_one(score, monkeypatch):
+    # In three replies, the one playback is the moment that mattered; in twenty, a single one is not a habit.
+    playback, plain = {"reflection": 0.95}, {"reflection": 0.05}
+    _models_read(monkeypatch, [playback] + [plain] * 2)
+    short_call = criterion(score("en", _exchanges(3)), "active_listening").score
+    _models_read(monkeypatch, [playback] + [plain] * 19)
+    long_call_once = criterion(score("en", _exchanges(20)), "active_listening").score
+    _models_read(monkeypatch, [playback, plain, plain, plain] * 5)
+    long_call_often = criterion(score("en", _exchanges(20)), "active_listening").score
+    assert short_call >= 80
+    assert long_call_once < short_call - 20
+    assert long_call_often > long_call_once + 20
+
+
 def test_several_unsure_readings_of_a_put_down_do_not_add_up_to_a_sure_one(score, monkeypatch):
     warm = {"feeling": 0.9}
     _models_read(monkeypatch, [warm])

@@ -174,10 +174,15 @@ def _jargon_not_echoed(ctx: DetectorContext, behaviours: TurnBehaviours, echo: f
     )
 
 
-def _peak_and_habit(values: np.ndarray, peak: float = 0.5) -> float:
-    """The best moment (weight `peak`) and the average (the rest): one strong reflection counts, and so does doing
-    it often. (A pure maximum grows with the length of the call; a pure mean drowns the one moment that mattered.)"""
-    return peak * float(values.max()) + (1.0 - peak) * float(values.mean())
+def _peak_and_habit(values: np.ndarray, peak: float = 0.5, best_share: float = 0.0) -> float:
+    """The best moments (weight `peak`) and the average (the rest): one strong reflection counts, and so does doing
+    it often. (A pure maximum grows with the length of the call; a pure mean drowns the one moment that mattered.)
+    The best moments are the best reply, or the mean of the best `best_share` of the replies when that is more
+    than one: in a short call one playback is the moment that mattered; in a long one, a single good reply among
+    forty should not make it a good call (measured on counselling sessions rated by people, AnnoMI: high vs low
+    quality 0.68 -> 0.74 with a quarter, while the project's own calls of a few replies keep their order)."""
+    best = float(np.sort(values)[-max(1, math.ceil(best_share * len(values))) :].mean())
+    return peak * best + (1.0 - peak) * float(values.mean())
 
 
 def _saturate(value: float, scale: float) -> float:
@@ -215,6 +220,7 @@ def _evidence(
         "acknowledgement": 0.25,
         "counts_from": 0.35,
         "peak": 0.75,
+        "best_share": 0.25,
         "scale": 0.35,
         "evidence_at": 0.6,
         "min_customer_words": 8,
@@ -249,7 +255,7 @@ def listening_behaviours(ctx: DetectorContext, params: Mapping[str, Any]) -> Det
                 "Answers without playing back or asking about what the customer just said",
             )
         )
-    score = _saturate(_peak_and_habit(listened, params["peak"]), params["scale"])
+    score = _saturate(_peak_and_habit(listened, params["peak"], params["best_share"]), params["scale"])
     return DetectorResult(round(score, 1), tuple(evidence), observations=len(rows))
 
 
