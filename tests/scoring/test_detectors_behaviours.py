@@ -219,3 +219,39 @@ def test_a_signposted_reformulation_is_quoted_rather_than_another_part_of_the_sa
     )
     quoted = [e.text for e in criterion(result, "active_listening").evidence if e.rule == "reflection"]
     assert quoted == ["So if I've got this right, the light came back the day after the service."]
+
+
+@pytest.mark.parametrize(
+    ("language", "everyday", "unfamiliar"),
+    [
+        (
+            "en",
+            "Right, so what I'm going to do now is book a man to come round to your house on Monday morning, and he "
+            "will have a look at the box and the line and sort it all out for you.",
+            "Your ONT needs a GPON reprovision.",
+        ),
+        (
+            "fr",
+            "Bon, alors ce que je vais faire maintenant, c'est vous envoyer quelqu'un lundi matin chez vous, il va "
+            "regarder la box et la ligne et tout remettre en ordre pour vous.",
+            "Votre ONT nécessite un reprovisionnement GPON.",
+        ),
+    ],
+)
+def test_a_long_sentence_of_everyday_words_reads_plainer_than_a_short_one_of_unknown_terms(
+    monkeypatch, language, everyday, unfamiliar
+):
+    # Read by the plain-language detector alone, neither turn showing a behaviour to the models.
+    from app.scoring.detectors.registry import get_detector
+    from app.scoring.engine import context_for
+    from app.scoring.rubrics import bundled_rubrics
+    from tests.scoring.conftest import build
+
+    plain_language = get_detector("plain_language")
+    _models_read(monkeypatch, [{}])
+
+    def readable(text: str) -> float:
+        ctx = context_for(build(language, [(A, text)]), bundled_rubrics()[f"hotline_{language}"])
+        return plain_language.func(ctx, plain_language.params).score
+
+    assert readable(everyday) > readable(unfamiliar) + 3
