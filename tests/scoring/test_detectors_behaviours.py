@@ -255,3 +255,28 @@ def test_a_long_sentence_of_everyday_words_reads_plainer_than_a_short_one_of_unk
         return plain_language.func(ctx, plain_language.params).score
 
     assert readable(everyday) > readable(unfamiliar) + 3
+
+
+@pytest.mark.parametrize(
+    ("language", "no_term", "term"),
+    [
+        (
+            "en",
+            "You can also book a slot, and this is all at no charge, so whenever suits you.",
+            "The ONT, that's the little white box on the wall where the fibre comes in.",
+        ),
+        (
+            "fr",
+            "Vous pouvez aussi prendre rendez-vous, et tout ça c'est gratuit, donc quand ça vous arrange.",
+            "L'ONT, c'est le petit boîtier blanc au mur, là où arrive la fibre.",
+        ),
+    ],
+)
+def test_praise_for_explaining_a_term_needs_a_term_to_explain(score, monkeypatch, language, no_term, term):
+    # The models read both replies as explaining (0.98); only the one with a technical term earns the praise.
+    _models_read(monkeypatch, [{"explanation": 0.98}])
+    question = "Et du coup je fais quoi ?" if language == "fr" else "So what do I do now?"
+    for reply, praised in ((no_term, False), (term, True)):
+        result = score(language, [(C, question), (A, reply)])
+        explained = [e for e in criterion(result, "jargon").evidence if e.rule == "explanation"]
+        assert bool(explained) is praised, reply

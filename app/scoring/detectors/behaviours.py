@@ -26,7 +26,7 @@ from app.scoring.behaviours.taxonomy import describe
 from app.scoring.behaviours.turns import TurnUnit
 from app.scoring.context import DetectorContext
 from app.scoring.detectors._common import clamp
-from app.scoring.detectors.jargon import echoes_customer_terms
+from app.scoring.detectors.jargon import echoes_customer_terms, uses_terms
 from app.scoring.detectors.registry import detector
 from app.scoring.matching import Match
 from app.scoring.types import NOT_APPLICABLE, DetectorResult, Evidence
@@ -171,6 +171,24 @@ def _jargon_not_echoed(ctx: DetectorContext, behaviours: TurnBehaviours, echo: f
     """The jargon probabilities, lowered by `echo` for turns whose technical terms the customer all said first."""
     return _adjusted(
         behaviours, "jargon", lambda unit: echoes_customer_terms(ctx, unit.segments), lambda p: p * (1.0 - echo)
+    )
+
+
+def _explaining(ctx: DetectorContext, behaviours: TurnBehaviours) -> TurnBehaviours:
+    """The explanation probabilities, zeroed for replies with no term to explain: neither the agent's words nor
+    the customer's just before use a technical term (a `jargon` lexicon entry, an acronym, a rare word). The head
+    reads explaining in general; on a real call "and this is all a no-charge fee" was praised as explaining a
+    technical term (0.98), and "So what they've done is they've done the service properly" (0.82)."""
+    customer = ctx.indexes("customer")
+    agent = ctx.indexes("agent")
+
+    def just_before(unit: TurnUnit) -> list[int]:
+        first = unit.segments[0]
+        since = max((a for a in agent if a < first), default=-1)
+        return [c for c in customer if since < c < first]
+
+    return _adjusted(
+        behaviours, "explanation", lambda unit: not uses_terms(ctx, [*just_before(unit), *unit.segments]), lambda p: 0.0
     )
 
 
@@ -349,7 +367,7 @@ def plain_language(ctx: DetectorContext, params: Mapping[str, Any]) -> DetectorR
     sentences = max(1, len(SENTENCE_END.findall(text.strip() + " ")))
     readable = 100.0 - params["unfamiliar"] * _unfamiliarity(words, ctx.language, params["everyday_zipf"]) / sentences
     rows = list(range(len(behaviours.units)))
-    read = _jargon_not_echoed(ctx, behaviours, params["echo"])
+    read = _jargon_not_echoed(ctx, _explaining(ctx, behaviours), params["echo"])
     jargon = read.column("jargon") * (1.0 - params["explanation"] * read.column("explanation"))
     score = readable - params["jargon_weight"] * params["jargon"] * float(jargon.mean())
     evidence = _strongest(ctx, read, rows, "jargon", -1, params["evidence_at"])

@@ -4,7 +4,7 @@ used first, or one explained in plain words right after it, does not count again
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -176,6 +176,11 @@ RARE = {"zipf": 2.6, "min_length": 7}  # well clear of the rare-word threshold: 
 
 def _customer_vocabulary(ctx: DetectorContext, before: int) -> str:
     return " ".join(ctx.segments[i].text.lower() for i in ctx.indexes("customer") if i < before)
+
+
+def uses_terms(ctx: DetectorContext, segments: Iterable[int]) -> bool:
+    """Whether these segments use a technical term: a `jargon` lexicon entry, an acronym or a rare word."""
+    return any(_terms(ctx, a, True, RARE) for a in segments)
 
 
 def echoes_customer_terms(ctx: DetectorContext, segments: tuple[int, ...]) -> bool:
