@@ -8,6 +8,7 @@ import re
 import numpy as np
 import pytest
 
+from app.scoring.detectors.behaviours import EMPATHY_NEGATIVE
 from tests.scoring.conftest import criterion
 
 pytestmark = pytest.mark.slow  # the real behaviour models and spaCy pipelines, sentence by sentence
@@ -166,7 +167,7 @@ def _exchanges(count: int) -> list[tuple[str, str]]:
     return [
         turn
         for i in range(count)
-        for turn in ((C, f"And then on day {i + 1} the box dropped again, twice in the evening."), (A, "Okay."))
+        for turn in ((C, f"And then on day {i + 1} the box dropped again, twice in the evening."), (A, "Let me look."))
     ]
 
 
@@ -280,3 +281,31 @@ def test_praise_for_explaining_a_term_needs_a_term_to_explain(score, monkeypatch
         result = score(language, [(C, question), (A, reply)])
         explained = [e for e in criterion(result, "jargon").evidence if e.rule == "explanation"]
         assert bool(explained) is praised, reply
+
+
+@pytest.mark.parametrize(
+    ("language", "complaint", "courtesy", "put_down"),
+    [
+        (
+            "en",
+            "Hang on, sorry, I'm driving, let me pull over. Right. So the fee's still on my account and I'm fuming.",
+            "Yeah, no, that's no problem at all, take your time.",
+            "No problem, but that's not our department, you'll have to ring your bank.",
+        ),
+        (
+            "fr",
+            "Attendez, pardon, je conduis, je me gare. Voilà. Donc les frais sont toujours là, j'en ai marre.",
+            "Oui oui, aucun souci, prenez votre temps.",
+            "Pas de souci, mais ça c'est pas chez nous, faut voir avec votre banque.",
+        ),
+    ],
+)
+def test_courtesy_alone_is_never_a_put_down_but_a_refusal_that_opens_with_it_still_is(
+    score, language, complaint, courtesy, put_down
+):
+    def put_downs(reply: str) -> list[str]:
+        result = score(language, [(C, complaint), (A, reply)])
+        return [e.rule for e in criterion(result, "empathy").evidence if e.rule in EMPATHY_NEGATIVE]
+
+    assert put_downs(courtesy) == []
+    assert "dismissal" in put_downs(put_down)

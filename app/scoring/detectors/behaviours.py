@@ -167,6 +167,29 @@ def _committed(ctx: DetectorContext, behaviours: TurnBehaviours, discount: float
     return behaviours
 
 
+def _courteous(ctx: DetectorContext, behaviours: TurnBehaviours) -> TurnBehaviours:
+    """The put-down probabilities, zeroed for replies made only of courtesy formulas, backchannels and fillers
+    (`courtesy` lexicon): "No problem, no problem." after the customer pulled over, "Pas de souci, pas de souci.",
+    "Aucun souci, prenez votre temps." read as dismissal at 0.64-0.93, because real dismissals often start with
+    the same words ("pas de souci, mais c'est pas chez nous"); the refusal, the reproach or the belittling is in
+    the rest of the reply, and here there is none."""
+
+    def only_courtesy(unit: TurnUnit) -> bool:
+        for i in unit.segments:
+            text = ctx.segments[i].text
+            kept, at = [], 0
+            for m in sorted(ctx.find("courtesy", i), key=lambda m: m.start_char):
+                kept.append(text[at : max(at, m.start_char)])
+                at = max(at, m.end_char)
+            if WORD.search(" ".join([*kept, text[at:]])):
+                return False
+        return True
+
+    for behaviour in EMPATHY_NEGATIVE:
+        behaviours = _adjusted(behaviours, behaviour, only_courtesy, lambda p: 0.0)
+    return behaviours
+
+
 def _jargon_not_echoed(ctx: DetectorContext, behaviours: TurnBehaviours, echo: float) -> TurnBehaviours:
     """The jargon probabilities, lowered by `echo` for turns whose technical terms the customer all said first."""
     return _adjusted(
@@ -300,7 +323,7 @@ EMPATHY_NEGATIVE = ("blame", "dismissal", "minimising", "hollow_empathy")
         "no_reaction_below": 0.4,
         "committed": 0.7,
     },
-    lexicons=("commitments", "next_steps"),
+    lexicons=("commitments", "next_steps", "courtesy"),
     rules=(*EMPATHY_POSITIVE, *EMPATHY_NEGATIVE, "no_empathy"),
 )
 def empathy_behaviours(ctx: DetectorContext, params: Mapping[str, Any]) -> DetectorResult:
@@ -309,7 +332,7 @@ def empathy_behaviours(ctx: DetectorContext, params: Mapping[str, Any]) -> Detec
     rows = behaviours.replies()
     if not rows:
         return NOT_APPLICABLE
-    read = _committed(ctx, _reassuring(ctx, behaviours), params["committed"])
+    read = _courteous(ctx, _committed(ctx, _reassuring(ctx, behaviours), params["committed"]))
     warmth = {b: params[b] for b in EMPATHY_POSITIVE}
     warm = _any_of(read, warmth, rows, params["counts_from"])
     # A put-down counts once the models are fairly sure of it (above even odds), behaviour by behaviour: a stock
