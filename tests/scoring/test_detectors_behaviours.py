@@ -309,3 +309,34 @@ def test_courtesy_alone_is_never_a_put_down_but_a_refusal_that_opens_with_it_sti
 
     assert put_downs(courtesy) == []
     assert "dismissal" in put_downs(put_down)
+
+
+@pytest.mark.parametrize(
+    ("language", "complaint", "read_back", "belittling"),
+    [
+        (
+            "en",
+            "The oil light came on this morning on the motorway and now I'm scared to drive it.",
+            "An oil light, okay.",
+            "It's only an oil light.",
+        ),
+        (
+            "fr",
+            "Le voyant d'huile s'est allumé ce matin sur l'autoroute et là j'ose plus rouler.",
+            "Le voyant d'huile, d'accord.",
+            "C'est juste un petit voyant.",
+        ),
+    ],
+)
+def test_reading_back_the_customers_words_is_no_put_down_but_belittling_them_is(
+    score, monkeypatch, language, complaint, read_back, belittling
+):
+    # The models read both replies as playing the problem down (0.86, as on a real call).
+    _models_read(monkeypatch, [{"minimising": 0.86}])
+
+    def put_downs(reply: str) -> list[str]:
+        result = score(language, [(C, complaint), (A, reply)])
+        return [e.rule for e in criterion(result, "empathy").evidence if e.rule in EMPATHY_NEGATIVE]
+
+    assert put_downs(read_back) == []
+    assert put_downs(belittling) == ["minimising"]

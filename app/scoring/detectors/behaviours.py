@@ -33,6 +33,7 @@ from app.scoring.types import NOT_APPLICABLE, DetectorResult, Evidence
 
 MAX_EVIDENCE = 4  # per behaviour: the strongest moments, not every turn
 WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", re.UNICODE)
+LETTERS = re.compile(r"[^\W\d_]+", re.UNICODE)  # words split at apostrophes and hyphens ("d'huile": d, huile)
 SENTENCE_END = re.compile(r"[.!?…]+(?:\s|$)")
 
 
@@ -169,20 +170,21 @@ def _committed(ctx: DetectorContext, behaviours: TurnBehaviours, discount: float
 
 def _courteous(ctx: DetectorContext, behaviours: TurnBehaviours) -> TurnBehaviours:
     """The put-down probabilities, zeroed for replies made only of courtesy formulas, backchannels and fillers
-    (`courtesy` lexicon): "No problem, no problem." after the customer pulled over, "Pas de souci, pas de souci.",
-    "Aucun souci, prenez votre temps." read as dismissal at 0.64-0.93, because real dismissals often start with
-    the same words ("pas de souci, mais c'est pas chez nous"); the refusal, the reproach or the belittling is in
-    the rest of the reply, and here there is none."""
+    (`courtesy` lexicon) and of the customer's own words played back: "No problem, no problem." after the customer
+    pulled over, "Pas de souci, pas de souci.", "Aucun souci, prenez votre temps." read as dismissal at 0.64-0.93
+    (real dismissals often start with the same words: "pas de souci, mais c'est pas chez nous"), and the read-back
+    "An oil light, okay." as minimising at 0.86. The refusal, the reproach or the belittling would be in the rest of
+    the reply ("it's only a tenner": "only" is nobody's word but the agent's), and here there is none."""
 
     def only_courtesy(unit: TurnUnit) -> bool:
+        theirs = set(LETTERS.findall(unit.context.lower()))
         for i in unit.segments:
-            text = ctx.segments[i].text
-            kept, at = [], 0
-            for m in sorted(ctx.find("courtesy", i), key=lambda m: m.start_char):
-                kept.append(text[at : max(at, m.start_char)])
-                at = max(at, m.end_char)
-            if WORD.search(" ".join([*kept, text[at:]])):
-                return False
+            courtesy = [(m.start_char, m.end_char) for m in ctx.find("courtesy", i)]
+            for token in ctx.docs[i]:
+                if not WORD.search(token.text) or any(a <= token.idx < b for a, b in courtesy):
+                    continue
+                if token.pos_ != "DET" and not theirs.issuperset(LETTERS.findall(token.lower_)):
+                    return False
         return True
 
     for behaviour in EMPATHY_NEGATIVE:
