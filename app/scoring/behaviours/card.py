@@ -34,6 +34,9 @@ logistic head per behaviour gives the probability that the turn shows it. Detect
 - Heads: L2-regularised logistic regression (strength {meta["l2"]}), classes balanced, L-BFGS; seed {meta["seed"]};
   then Platt-scaled on held-out decision values so that 0.5 means even odds. {meta.get("tagged_copies", 0)} tagged
   copies of reflections ("..., is that right?") are added in training so that a checking tag does not hide one.
+  The {meta.get("hard_negatives", 0)} hard negatives (a `note` that starts "hard negative") count
+  {meta.get("hard_negative_weight", 1)} times among the negatives of the put-down heads
+  ({", ".join(meta.get("hard_negative_heads", []))}) when they do not show that behaviour.
 - Weights: `heads.npz`, sha256 `{meta.get("sha256", "(written on save)")}`, checked at load.
 
 ## Data

@@ -33,6 +33,9 @@ class Example:
     # None: every behaviour is labelled (absent = not shown). Otherwise only these are known, e.g. a reviewer
     # who rejected "reflection" on a turn said nothing about its other behaviours.
     only: frozenset[str] | None = None
+    # A hard negative written on purpose (its `note` starts with "hard negative"): it weighs more among the
+    # negatives of every behaviour it does not show (train.HARD_NEGATIVE_WEIGHT).
+    hard: bool = False
 
 
 def corpus_files(directory: Path = CORPUS_DIR) -> list[Path]:
@@ -87,6 +90,7 @@ def _example(line: str, where: str, source: str) -> Example:
         frozenset(data["behaviours"]),
         source,
         None if only is None else frozenset(only),
+        str(data.get("note") or "").strip().lower().startswith("hard negative"),
     )
 
 

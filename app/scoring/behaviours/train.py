@@ -34,6 +34,16 @@ TAGGED_SHARE = 0.35
 # FR; questions 0.86 -> 0.87 EN and FR), while the customer's words still count for half. The empathy heads stay
 # in context: "c'est angoissant" is warmth because of what the customer just said (0.79 in context, 0.17 alone).
 CONTEXT_WEIGHT = {"reflection": 0.5, "question": 0.5, "acknowledgement": 0.5}
+# A hard negative (note "hard negative: ...") counts this many times among a put-down head's negatives. With
+# classes balanced, each of a few hundred positives outweighs thirty ordinary negatives, and the heads could not
+# learn the contrasts the corpus was written for: after a complaint "Pas de souci, pas de souci." read as dismissal
+# at 0.93 and "Let me just pull up your account." as blame at 0.88, both corpus lines labelled neither. Weighted 5
+# times: 0.75 and 0.63, "No problem, no problem." 0.42 -> 0.14, while real put-downs stay at 0.89-0.99. Only the
+# put-down heads: weighted for every head, the feeling head lost French warmth ("Une facture qui double à la
+# retraite, c'est angoissant." fell under the tests' bar). Agreement with people (bench/scoring_external.py): own
+# calls' empathy 0.933 -> 0.939 EN, the public tasks within 0.006.
+HARD_NEGATIVE_WEIGHT = 5.0
+HARD_NEGATIVE_HEADS = frozenset({"blame", "dismissal", "minimising", "hollow_empathy"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,16 +52,21 @@ class Heads:
     bias: np.ndarray  # (k,)
 
 
-def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = L2) -> tuple[np.ndarray, float]:
+def fit_logistic(
+    x: np.ndarray, y: np.ndarray, l2: float = L2, hard: np.ndarray | None = None
+) -> tuple[np.ndarray, float]:
     """L2-regularised logistic regression, classes balanced, solved by L-BFGS (deterministic). Rows whose label
-    is NaN (not labelled for this behaviour) are left out."""
+    is NaN (not labelled for this behaviour) are left out; negatives marked `hard` count HARD_NEGATIVE_WEIGHT
+    times within the negatives' half."""
     known = ~np.isnan(y)
     x, y = x[known], y[known]
     from scipy.optimize import minimize
 
     positives = max(1, int(y.sum()))
-    negatives = max(1, len(y) - positives)
-    weight = np.where(y > 0, 0.5 / positives, 0.5 / negatives)
+    negative = np.where(y > 0, 0.0, 1.0)
+    if hard is not None:
+        negative *= np.where(hard[known], HARD_NEGATIVE_WEIGHT, 1.0)
+    weight = np.where(y > 0, 0.5 / positives, 0.5 * negative / max(negative.sum(), 1.0))
     sign = np.where(y > 0, 1.0, -1.0)
 
     def loss(params: np.ndarray) -> tuple[float, np.ndarray]:
@@ -65,9 +80,12 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = L2) -> tuple[np.ndarr
     return result.x[:-1], float(result.x[-1])
 
 
-def fit_heads(x: np.ndarray, labels: np.ndarray, l2: float = L2) -> Heads:
-    """One head per column of `labels` (n, k) over standardised features x (n, d)."""
-    fitted = [fit_logistic(x, labels[:, j], l2) for j in range(labels.shape[1])]
+def fit_heads(x: np.ndarray, labels: np.ndarray, l2: float = L2, hard: np.ndarray | None = None) -> Heads:
+    """One head per column of `labels` (n, k) over standardised features x (n, d); `hard` (n,) marks hard negatives."""
+    fitted = [
+        fit_logistic(x, labels[:, j], l2, hard if BEHAVIOUR_IDS[j] in HARD_NEGATIVE_HEADS else None)
+        for j in range(labels.shape[1])
+    ]
     return Heads(np.stack([w for w, _ in fitted]).astype(np.float32), np.array([b for _, b in fitted], np.float32))
 
 
@@ -93,13 +111,14 @@ def train(examples: Sequence[Example], *, seed: int = 20261201, folds: int = 5, 
     examples, sources = with_checking_tags(examples, seed)
     x = featurise(ENCODER, [e.turn for e in examples], [e.context for e in examples]).astype(np.float64)
     y = label_matrix(examples)
-    held_out = out_of_fold(x, y, seed=seed, folds=folds, l2=l2, groups=sources)
+    hard = np.array([e.hard for e in examples])
+    held_out = out_of_fold(x, y, seed=seed, folds=folds, l2=l2, groups=sources, hard=hard)
     original = sources == np.arange(len(sources))
     metrics = per_language_auc(
         [e for e, keep in zip(examples, original, strict=True) if keep], held_out[original], y[original]
     )
     mean, scale = standardiser(x)
-    heads = calibrate(fit_heads((x - mean) / scale, y, l2), held_out, y)
+    heads = calibrate(fit_heads((x - mean) / scale, y, l2, hard), held_out, y)
     meta = {
         "seed": seed,
         "l2": l2,
@@ -108,6 +127,9 @@ def train(examples: Sequence[Example], *, seed: int = 20261201, folds: int = 5, 
         "counts": _counts([e for e, keep in zip(examples, original, strict=True) if keep]),
         "cross_validation": metrics,
         "context_weight": CONTEXT_WEIGHT,
+        "hard_negative_weight": HARD_NEGATIVE_WEIGHT,
+        "hard_negative_heads": sorted(HARD_NEGATIVE_HEADS),
+        "hard_negatives": int(hard[original].sum()),
     }
     return BehaviourModel(ENCODER, BEHAVIOUR_IDS, mean, scale, heads.weights, heads.bias, meta)
 
@@ -127,7 +149,14 @@ def with_checking_tags(examples: Sequence[Example], seed: int) -> tuple[list[Exa
 
 
 def out_of_fold(
-    x: np.ndarray, y: np.ndarray, *, seed: int, folds: int, l2: float, groups: np.ndarray | None = None
+    x: np.ndarray,
+    y: np.ndarray,
+    *,
+    seed: int,
+    folds: int,
+    l2: float,
+    groups: np.ndarray | None = None,
+    hard: np.ndarray | None = None,
 ) -> np.ndarray:
     """Decision values of every example from heads that did not see it (k-fold, seeded; an example and its
     copies share a fold), read as the shipped model reads turns (CONTEXT_WEIGHT)."""
@@ -140,7 +169,7 @@ def out_of_fold(
     for k in range(folds):
         train_rows, test_rows = fold != k, fold == k
         mean, scale = standardiser(x[train_rows])
-        heads = fit_heads((x[train_rows] - mean) / scale, y[train_rows], l2)
+        heads = fit_heads((x[train_rows] - mean) / scale, y[train_rows], l2, None if hard is None else hard[train_rows])
         scores[test_rows] = decision(x[test_rows], mean, scale, heads.weights, heads.bias, context_weight)
     return scores
 

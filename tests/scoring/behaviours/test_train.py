@@ -84,3 +84,30 @@ def test_the_shipped_corpus_has_several_hundred_examples_per_behaviour_and_langu
         for behaviour in BEHAVIOUR_IDS:
             count = sum(1 for e in examples if e.language == language and behaviour in e.behaviours)
             assert count >= 250, (language, behaviour, count)
+
+
+def test_a_line_whose_note_says_hard_negative_is_read_as_one(tmp_path):
+    path = tmp_path / "contrast.jsonl"
+    lines = [
+        {"id": "a", "language": "en", "turn": "No problem.", "behaviours": [], "note": "Hard negative: courtesy"},
+        {"id": "b", "language": "en", "turn": "Not our department.", "behaviours": ["dismissal"], "note": "contrast"},
+        {"id": "c", "language": "en", "turn": "Let me check.", "behaviours": []},
+    ]
+    path.write_text("\n".join(json.dumps(line) for line in lines), encoding="utf-8")
+    assert [e.hard for e in read_examples([path])] == [True, False, False]
+
+
+def test_a_hard_negative_weighs_more_among_the_negatives_than_an_ordinary_one():
+    # One negative sits among the positives: marked hard, the head reads it as less likely than unmarked.
+    from app.scoring.behaviours.train import fit_logistic
+
+    rng = np.random.default_rng(0)
+    positives = rng.normal(1.0, 0.3, size=(20, 2))
+    negatives = rng.normal(-1.0, 0.3, size=(200, 2))
+    lookalike = np.array([[0.9, 1.1]])
+    x = np.vstack([positives, negatives, lookalike])
+    y = np.array([1.0] * 20 + [0.0] * 201)
+    hard = np.array([False] * 220 + [True])
+    plain_w, plain_b = fit_logistic(x, y, l2=0.01)
+    hard_w, hard_b = fit_logistic(x, y, l2=0.01, hard=hard)
+    assert float(lookalike[0] @ hard_w + hard_b) < float(lookalike[0] @ plain_w + plain_b)
