@@ -163,6 +163,12 @@ def _models_read(
     monkeypatch.setattr(predict, "predict_turns", read)
 
 
+def _put_downs(score, language: str, complaint: str, reply: str) -> list[str]:
+    """The put-downs the empathy criterion quotes for `reply` to `complaint`."""
+    result = score(language, [(C, complaint), (A, reply)])
+    return [e.rule for e in criterion(result, "empathy").evidence if e.rule in EMPATHY_NEGATIVE]
+
+
 def _exchanges(count: int) -> list[tuple[str, str]]:
     return [
         turn
@@ -303,12 +309,8 @@ def test_praise_for_explaining_a_term_needs_a_term_to_explain(score, monkeypatch
 def test_courtesy_alone_is_never_a_put_down_but_a_refusal_that_opens_with_it_still_is(
     score, language, complaint, courtesy, put_down
 ):
-    def put_downs(reply: str) -> list[str]:
-        result = score(language, [(C, complaint), (A, reply)])
-        return [e.rule for e in criterion(result, "empathy").evidence if e.rule in EMPATHY_NEGATIVE]
-
-    assert put_downs(courtesy) == []
-    assert "dismissal" in put_downs(put_down)
+    assert _put_downs(score, language, complaint, courtesy) == []
+    assert "dismissal" in _put_downs(score, language, complaint, put_down)
 
 
 @pytest.mark.parametrize(
@@ -334,9 +336,5 @@ def test_reading_back_the_customers_words_is_no_put_down_but_belittling_them_is(
     # The models read both replies as playing the problem down (0.86, as on a real call).
     _models_read(monkeypatch, [{"minimising": 0.86}])
 
-    def put_downs(reply: str) -> list[str]:
-        result = score(language, [(C, complaint), (A, reply)])
-        return [e.rule for e in criterion(result, "empathy").evidence if e.rule in EMPATHY_NEGATIVE]
-
-    assert put_downs(read_back) == []
-    assert put_downs(belittling) == ["minimising"]
+    assert _put_downs(score, language, complaint, read_back) == []
+    assert _put_downs(score, language, complaint, belittling) == ["minimising"]

@@ -34,7 +34,7 @@ class Example:
     # who rejected "reflection" on a turn said nothing about its other behaviours.
     only: frozenset[str] | None = None
     # A hard negative written on purpose (its `note` starts with "hard negative"): it weighs more among the
-    # negatives of every behaviour it does not show (train.HARD_NEGATIVE_WEIGHT).
+    # negatives of the put-down behaviours it does not show (train.HARD_NEGATIVE_WEIGHT, HARD_NEGATIVE_HEADS).
     hard: bool = False
 
 

@@ -63,15 +63,20 @@ def _fairly_sure(probabilities: np.ndarray, floor: float) -> np.ndarray:
 
 
 def _adjusted(
-    behaviours: TurnBehaviours, behaviour: str, applies: Callable[[TurnUnit], bool], to: Callable[[float], float]
+    behaviours: TurnBehaviours,
+    names: tuple[str, ...],
+    applies: Callable[[TurnUnit], bool],
+    to: Callable[[float], float],
 ) -> TurnBehaviours:
-    """The behaviours with `to` applied to one behaviour's probability in the units where a lexicon or rule signal
-    `applies` (where to quote a unit from stays the models' reading). Corrections chain: each returns a copy."""
-    j = behaviours.behaviours.index(behaviour)
+    """The behaviours with `to` applied to the probabilities of the behaviours `names` in the units where a lexicon
+    or rule signal `applies` (asked once per unit; where to quote a unit from stays the models' reading).
+    Corrections chain: each returns a copy."""
+    columns = [behaviours.behaviours.index(name) for name in names]
     probabilities = behaviours.probabilities.copy()
     for row, unit in enumerate(behaviours.units):
         if applies(unit):
-            probabilities[row, j] = to(float(probabilities[row, j]))
+            for j in columns:
+                probabilities[row, j] = to(float(probabilities[row, j]))
     return replace(behaviours, probabilities=probabilities)
 
 
@@ -83,7 +88,7 @@ def _signposted(ctx: DetectorContext, behaviours: TurnBehaviours, floor: float) 
     minute and a seconds on those two tiny ones." was quoted for the "So it..." two segments later)."""
     signposted = {i for unit in behaviours.units if unit.context for i in unit.segments if _signposts(ctx, i)}
     raised = _adjusted(
-        behaviours, "reflection", lambda unit: not signposted.isdisjoint(unit.segments), lambda p: max(p, floor)
+        behaviours, ("reflection",), lambda unit: not signposted.isdisjoint(unit.segments), lambda p: max(p, floor)
     )
     j = behaviours.behaviours.index("reflection")
     by_segment = dict(raised.by_segment)
@@ -109,7 +114,7 @@ def _advising(ctx: DetectorContext, behaviours: TurnBehaviours, discount: float)
     said ("so you could ride your bike there") reads to the model like a playback of it."""
     return _adjusted(
         behaviours,
-        "reflection",
+        ("reflection",),
         lambda unit: (
             any(ctx.find("advice_markers", i) for i in unit.segments)
             and not any(_signposts(ctx, i) for i in unit.segments)
@@ -147,7 +152,7 @@ def _reassuring(ctx: DetectorContext, behaviours: TurnBehaviours) -> TurnBehavio
     a concrete next step, and comfort alone is not one."""
     return _adjusted(
         behaviours,
-        "reassurance",
+        ("reassurance",),
         lambda unit: not any(ctx.find("commitments", i) or ctx.find("next_steps", i) for i in unit.segments),
         lambda p: 0.0,
     )
@@ -163,9 +168,7 @@ def _committed(ctx: DetectorContext, behaviours: TurnBehaviours, discount: float
     def owns_a_step(unit: TurnUnit) -> bool:
         return any(ctx.find("commitments", i) for i in unit.segments)
 
-    for behaviour in ("dismissal", "hollow_empathy"):
-        behaviours = _adjusted(behaviours, behaviour, owns_a_step, lambda p: p * (1.0 - discount))
-    return behaviours
+    return _adjusted(behaviours, ("dismissal", "hollow_empathy"), owns_a_step, lambda p: p * (1.0 - discount))
 
 
 def _courteous(ctx: DetectorContext, behaviours: TurnBehaviours) -> TurnBehaviours:
@@ -187,15 +190,13 @@ def _courteous(ctx: DetectorContext, behaviours: TurnBehaviours) -> TurnBehaviou
                     return False
         return True
 
-    for behaviour in EMPATHY_NEGATIVE:
-        behaviours = _adjusted(behaviours, behaviour, only_courtesy, lambda p: 0.0)
-    return behaviours
+    return _adjusted(behaviours, EMPATHY_NEGATIVE, only_courtesy, lambda p: 0.0)
 
 
 def _jargon_not_echoed(ctx: DetectorContext, behaviours: TurnBehaviours, echo: float) -> TurnBehaviours:
     """The jargon probabilities, lowered by `echo` for turns whose technical terms the customer all said first."""
     return _adjusted(
-        behaviours, "jargon", lambda unit: echoes_customer_terms(ctx, unit.segments), lambda p: p * (1.0 - echo)
+        behaviours, ("jargon",), lambda unit: echoes_customer_terms(ctx, unit.segments), lambda p: p * (1.0 - echo)
     )
 
 
@@ -213,7 +214,10 @@ def _explaining(ctx: DetectorContext, behaviours: TurnBehaviours) -> TurnBehavio
         return [c for c in customer if since < c < first]
 
     return _adjusted(
-        behaviours, "explanation", lambda unit: not uses_terms(ctx, [*just_before(unit), *unit.segments]), lambda p: 0.0
+        behaviours,
+        ("explanation",),
+        lambda unit: not uses_terms(ctx, [*just_before(unit), *unit.segments]),
+        lambda p: 0.0,
     )
 
 
