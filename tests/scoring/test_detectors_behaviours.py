@@ -338,3 +338,70 @@ def test_reading_back_the_customers_words_is_no_put_down_but_belittling_them_is(
 
     assert _put_downs(score, language, complaint, read_back) == []
     assert _put_downs(score, language, complaint, belittling) == ["minimising"]
+
+
+@pytest.mark.parametrize(
+    ("language", "distress", "own_story", "reaction"),
+    [
+        (
+            "en",
+            "Since my wife left I come home to an empty flat every night and I can't take it anymore.",
+            "Same here. My wife left me last year and I still cry myself to sleep, I hate my life.",
+            "Coming home to an empty flat every night, that's so lonely. I'm so sorry.",
+        ),
+        (
+            "fr",
+            "Depuis que ma femme est partie je rentre tous les soirs dans un appart vide, je tiens plus.",
+            "Pareil. Ma femme m'a quitté l'an dernier et moi je pleure encore tous les soirs, je déteste ma vie.",
+            "Rentrer tous les soirs dans un appart vide, c'est tellement dur. Je suis vraiment désolé.",
+        ),
+    ],
+)
+def test_the_agents_own_story_is_not_warmth_towards_the_customer(
+    score, monkeypatch, language, distress, own_story, reaction
+):
+    # The models read both replies as warm (0.9): one is about the agent, the other about the customer.
+    _models_read(monkeypatch, [{"feeling": 0.9}])
+    story = criterion(score(language, [(C, distress), (A, own_story)]), "empathy")
+    warmth = criterion(score(language, [(C, distress), (A, reaction)]), "empathy")
+
+    assert warmth.score > story.score + 30
+    assert "feeling" not in {e.rule for e in story.evidence}
+    assert "no_empathy" in {e.rule for e in story.evidence}
+
+
+def test_an_apology_and_a_step_in_the_first_person_are_still_warmth(score, monkeypatch):
+    _models_read(monkeypatch, [{"feeling": 0.9}])
+    reply = "That was our mistake and I'm really sorry. I'm sending a replacement today, I'll text you the tracking."
+    result = score("en", [(C, "Your engineer wiped my phone and I lost three weeks of photos."), (A, reply)])
+
+    assert "feeling" in {e.rule for e in criterion(result, "empathy").evidence}
+
+
+@pytest.mark.parametrize(
+    ("language", "distress", "offer", "service"),
+    [
+        (
+            "en",
+            "It's been a really bad day, I'm doing all I can not to fall apart right now.",
+            "I'm here if you want to talk about it.",
+            "You can call us back on this number any time.",
+        ),
+        (
+            "fr",
+            "C'est une très mauvaise journée, je fais tout pour pas craquer là.",
+            "Je suis là si vous voulez en parler.",
+            "Vous pouvez nous rappeler à ce numéro quand vous voulez.",
+        ),
+    ],
+)
+def test_an_offer_to_listen_counts_as_warmth_but_an_offer_of_service_does_not(
+    score, monkeypatch, language, distress, offer, service
+):
+    # The models read both replies as barely warm (0.3, as they read offers to listen on support chats).
+    _models_read(monkeypatch, [{"feeling": 0.3}])
+    offered = criterion(score(language, [(C, distress), (A, offer)]), "empathy")
+    served = criterion(score(language, [(C, distress), (A, service)]), "empathy")
+
+    assert offered.score > served.score + 30
+    assert "no_empathy" in {e.rule for e in served.evidence}

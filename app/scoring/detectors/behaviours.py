@@ -32,6 +32,9 @@ from app.scoring.matching import Match
 from app.scoring.types import NOT_APPLICABLE, DetectorResult, Evidence
 
 MAX_EVIDENCE = 4  # per behaviour: the strongest moments, not every turn
+# A reply that says "I" / "my" this often and never "you" is the agent's own story (see _about_themselves): with two,
+# ordinary service replies qualified ("I'm really sorry. Let me check whether they were backed up").
+OWN_STORY_REFERENCES = 3
 WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", re.UNICODE)
 LETTERS = re.compile(r"[^\W\d_]+", re.UNICODE)  # words split at apostrophes and hyphens ("d'huile": d, huile)
 SENTENCE_END = re.compile(r"[.!?…]+(?:\s|$)")
@@ -193,6 +196,36 @@ def _courteous(ctx: DetectorContext, behaviours: TurnBehaviours) -> TurnBehaviou
     return _adjusted(behaviours, EMPATHY_NEGATIVE, only_courtesy, lambda p: 0.0)
 
 
+def _offering_support(ctx: DetectorContext, behaviours: TurnBehaviours, floor: float) -> TurnBehaviours:
+    """The feeling probabilities, raised to `floor` for replies that offer to listen or to be there ("I'm here if
+    you want to talk", "si vous voulez en parler", `support_offers`): warmth towards the person that the models
+    read at 0.3-0.5 when it comes without a feeling word (people rating support replies count it as an emotional
+    reaction)."""
+    return _adjusted(
+        behaviours,
+        ("feeling",),
+        lambda unit: any(ctx.find("support_offers", i) for i in unit.segments),
+        lambda p: max(p, floor),
+    )
+
+
+def _about_themselves(ctx: DetectorContext, behaviours: TurnBehaviours, discount: float) -> TurnBehaviours:
+    """The feeling probabilities, lowered by `discount` for replies where the agent speaks of themselves at least
+    OWN_STORY_REFERENCES times (`self_reference`: "I", "my", "je", "mon") and never of or to the customer
+    (`addressee`: "you", "vous"): the agent's own story or feelings ("Same here. I live for my kids and wife. If not
+    for them, I am gone.") read to the models as warmth, being full of feeling words; but they are about the agent,
+    not a reaction to what the customer is going through (people rating support replies give them no emotional
+    reaction). Left alone: "I'm so sorry." and "I'm really sorry, let me check" (fewer references), "That sounds
+    awful." (none), and replies where the agent takes a step (`commitments`: "I'm sending a router today")."""
+
+    def own_story(unit: TurnUnit) -> bool:
+        if any(ctx.find("addressee", i) or ctx.find("commitments", i) for i in unit.segments):
+            return False
+        return sum(len(ctx.find("self_reference", i)) for i in unit.segments) >= OWN_STORY_REFERENCES
+
+    return _adjusted(behaviours, ("feeling",), own_story, lambda p: p * (1.0 - discount))
+
+
 def _jargon_not_echoed(ctx: DetectorContext, behaviours: TurnBehaviours, echo: float) -> TurnBehaviours:
     """The jargon probabilities, lowered by `echo` for turns whose technical terms the customer all said first."""
     return _adjusted(
@@ -328,8 +361,10 @@ EMPATHY_NEGATIVE = ("blame", "dismissal", "minimising", "hollow_empathy")
         "put_down_at": 0.6,
         "no_reaction_below": 0.4,
         "committed": 0.7,
+        "own_story": 0.8,
+        "support_offer": 0.7,
     },
-    lexicons=("commitments", "next_steps", "courtesy"),
+    lexicons=("commitments", "next_steps", "courtesy", "self_reference", "addressee", "support_offers"),
     rules=(*EMPATHY_POSITIVE, *EMPATHY_NEGATIVE, "no_empathy"),
 )
 def empathy_behaviours(ctx: DetectorContext, params: Mapping[str, Any]) -> DetectorResult:
@@ -339,6 +374,7 @@ def empathy_behaviours(ctx: DetectorContext, params: Mapping[str, Any]) -> Detec
     if not rows:
         return NOT_APPLICABLE
     read = _courteous(ctx, _committed(ctx, _reassuring(ctx, behaviours), params["committed"]))
+    read = _about_themselves(ctx, _offering_support(ctx, read, params["support_offer"]), params["own_story"])
     warmth = {b: params[b] for b in EMPATHY_POSITIVE}
     warm = _any_of(read, warmth, rows, params["counts_from"])
     # A put-down counts once the models are fairly sure of it (above even odds), behaviour by behaviour: a stock
