@@ -405,3 +405,28 @@ def test_an_offer_to_listen_counts_as_warmth_but_an_offer_of_service_does_not(
 
     assert offered.score > served.score + 30
     assert "no_empathy" in {e.rule for e in served.evidence}
+
+
+@pytest.mark.parametrize(
+    ("language", "complaint", "no_apology", "apology"),
+    [
+        (
+            "en",
+            "The warranty people never called me back and the light's still on.",
+            "Give me a sec, yeah, let me just ruffle through the desk here, see if I can find their information.",
+            "Oh, I'm sorry they never called you back.",
+        ),
+        (
+            "fr",
+            "Le service garantie m'a jamais rappelé et le voyant est toujours allumé.",
+            "Une seconde, oui, je regarde dans mes papiers si je retrouve leurs coordonnées.",
+            "Oh, je suis désolée qu'ils ne vous aient jamais rappelé.",
+        ),
+    ],
+)
+def test_an_apology_needs_a_word_of_apology(score, monkeypatch, language, complaint, no_apology, apology):
+    # The models read both replies as apologising (0.81, as on a real call); only one says sorry.
+    _models_read(monkeypatch, [{"apology": 0.81}])
+    for reply, apologised in ((no_apology, False), (apology, True)):
+        result = score(language, [(C, complaint), (A, reply)])
+        assert ("apology" in {e.rule for e in criterion(result, "empathy").evidence}) is apologised, reply

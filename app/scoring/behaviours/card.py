@@ -67,9 +67,9 @@ people on conversations nobody here wrote is measured by `bench/scoring_external
   (`commitments` lexicon). Known misses, kept as strict expected failures in `tests/scoring/`: a reported "I felt
   sorry for them" as an apology; a counterfactual reproach in French ("si vous aviez lu le mail...") is not
   always blame; a plain status line after a complaint ("there's a fault on your line since Monday") can read as an
-  apology. A term the customer used first can read as jargon to the head; the `plain_language` detector discounts
-  a turn whose technical terms the customer all said first. Reflections of something said several turns earlier
-  are missed.
+  apology (the empathy detector quotes no apology without a word of apology: `apology_words` lexicon). A term the
+  customer used first can read as jargon to the head; the `plain_language` detector discounts a turn whose
+  technical terms the customer all said first. Reflections of something said several turns earlier are missed.
 - Agreement with people on human-labelled public data is moderate for reflections against advice and for
   emotional reactions (ROC AUC about 0.7) and good for questions and explorations (above 0.8); see the README's
   table. Advice phrased as a question ("have you thought about a gym?") is not a `question` here (the labelling

@@ -149,16 +149,37 @@ def _service_offer(ctx: DetectorContext, index: int, max_words: int) -> bool:
     return len(ctx.segments[index].text.split()) <= max_words and bool(ctx.find("service_offers", index))
 
 
+def _needs_words(behaviours: TurnBehaviours, behaviour: str, has_words: Callable[[int], bool]) -> TurnBehaviours:
+    """`behaviour` zeroed in the replies with no segment that `has_words`; in a reply of several segments, also in
+    the segments without them, so that the evidence quotes the one that has them (on a real call, the garbled "So
+    stand the phone with me." was quoted as reassurance for a reply whose step, "we'll just do it for you", came two
+    segments later)."""
+    read = _adjusted(behaviours, (behaviour,), lambda unit: not any(map(has_words, unit.segments)), lambda p: 0.0)
+    j = read.behaviours.index(behaviour)
+    by_segment = dict(read.by_segment)
+    for i in [i for i in by_segment if not has_words(i)]:
+        by_segment[i] = by_segment[i].copy()
+        by_segment[i][j] = 0.0
+    return replace(read, by_segment=by_segment)
+
+
 def _reassuring(ctx: DetectorContext, behaviours: TurnBehaviours) -> TurnBehaviours:
     """The reassurance probabilities, zeroed for replies that name no step the agent owns and no next step ("I'm
     sorry about that, let's get it sorted.", "So it drops every ten minutes, is that right?"): reassurance here means
     a concrete next step, and comfort alone is not one."""
-    return _adjusted(
-        behaviours,
-        ("reassurance",),
-        lambda unit: not any(ctx.find("commitments", i) or ctx.find("next_steps", i) for i in unit.segments),
-        lambda p: 0.0,
+    return _needs_words(
+        behaviours, "reassurance", lambda i: bool(ctx.find("commitments", i) or ctx.find("next_steps", i))
     )
+
+
+def _apologising(ctx: DetectorContext, behaviours: TurnBehaviours) -> TurnBehaviours:
+    """The apology probabilities, zeroed for replies with no apology word (`apology_words`: "sorry", "désolé",
+    "condolences"), for quoting: on a real call "Give me a sec, yeah, let me just ruffle through the desk here" was
+    quoted as an apology (0.81), and every apology of the behaviour corpus has one of these words. The score keeps
+    the models' reading: without a word of apology it is mostly sympathy ("Trois jours sans internet alors que vous
+    télétravaillez, ça vous complique sacrément la vie." 0.66 -> 0.54 empathy with it zeroed, while agreement with
+    people moved by under 0.01, bench/scoring_external.py)."""
+    return _needs_words(behaviours, "apology", lambda i: bool(ctx.find("apology_words", i)))
 
 
 def _committed(ctx: DetectorContext, behaviours: TurnBehaviours, discount: float) -> TurnBehaviours:
@@ -364,7 +385,15 @@ EMPATHY_NEGATIVE = ("blame", "dismissal", "minimising", "hollow_empathy")
         "own_story": 0.8,
         "support_offer": 0.7,
     },
-    lexicons=("commitments", "next_steps", "courtesy", "self_reference", "addressee", "support_offers"),
+    lexicons=(
+        "commitments",
+        "next_steps",
+        "courtesy",
+        "self_reference",
+        "addressee",
+        "support_offers",
+        "apology_words",
+    ),
     rules=(*EMPATHY_POSITIVE, *EMPATHY_NEGATIVE, "no_empathy"),
 )
 def empathy_behaviours(ctx: DetectorContext, params: Mapping[str, Any]) -> DetectorResult:
@@ -385,8 +414,11 @@ def empathy_behaviours(ctx: DetectorContext, params: Mapping[str, Any]) -> Detec
     # A strength is quoted to the agent only when the models are fairly sure (4 to 1): on real calls, courtesy
     # ("Okay, wonderful. Thank you") and booking read-backs reached 0.70-0.76 as "acknowledges the customer's
     # feelings", and a Whisper slip ("If you do so recently, switch to the card from you") 0.77 as reassurance.
-    # Put-downs are flagged from 0.6, as they already cost points only above even odds.
-    evidence = [e for b in EMPATHY_POSITIVE for e in _strongest(ctx, read, rows, b, +1, params["evidence_at"])]
+    # Put-downs are flagged from 0.6, as they already cost points only above even odds. An apology is quoted only
+    # where the agent says sorry (see _apologising); the models' apology reading elsewhere is sympathy and still
+    # counts as warmth.
+    quoted = _apologising(ctx, read)
+    evidence = [e for b in EMPATHY_POSITIVE for e in _strongest(ctx, quoted, rows, b, +1, params["evidence_at"])]
     evidence += [e for b in EMPATHY_NEGATIVE for e in _strongest(ctx, read, rows, b, -1, params["put_down_at"])]
     if float(_any_of(read, warmth, rows).max()) < params["no_reaction_below"]:
         evidence.append(_no_reaction(ctx, behaviours, rows))
