@@ -393,12 +393,25 @@ def test_an_apology_and_a_step_in_the_first_person_are_still_warmth(score, monke
             "Je suis là si vous voulez en parler.",
             "Vous pouvez nous rappeler à ce numéro quand vous voulez.",
         ),
+        (
+            "en",
+            "My husband left in March and the bills keep coming, I'm barely holding it together.",
+            "You're not alone in this, and you can get through it. Hang in there.",
+            "Have a nice day, and thanks for calling.",
+        ),
+        (
+            "fr",
+            "Mon mari est parti en mars et les factures continuent d'arriver, je tiens à peine debout.",
+            "Vous n'êtes pas seule, et vous allez vous en sortir. Tenez bon.",
+            "Bonne journée, et merci de votre appel.",
+        ),
     ],
 )
-def test_an_offer_to_listen_counts_as_warmth_but_an_offer_of_service_does_not(
+def test_support_for_the_person_counts_as_warmth_but_service_and_courtesy_do_not(
     score, monkeypatch, language, distress, offer, service
 ):
-    # The models read both replies as barely warm (0.3, as they read offers to listen on support chats).
+    # The models read both replies as barely warm (0.3, as they read offers to listen and encouragement on support
+    # chats).
     _models_read(monkeypatch, [{"feeling": 0.3}])
     offered = criterion(score(language, [(C, distress), (A, offer)]), "empathy")
     served = criterion(score(language, [(C, distress), (A, service)]), "empathy")

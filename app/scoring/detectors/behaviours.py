@@ -217,15 +217,16 @@ def _courteous(ctx: DetectorContext, behaviours: TurnBehaviours) -> TurnBehaviou
     return _adjusted(behaviours, EMPATHY_NEGATIVE, only_courtesy, lambda p: 0.0)
 
 
-def _offering_support(ctx: DetectorContext, behaviours: TurnBehaviours, floor: float) -> TurnBehaviours:
-    """The feeling probabilities, raised to `floor` for replies that offer to listen or to be there ("I'm here if
-    you want to talk", "si vous voulez en parler", `support_offers`): warmth towards the person that the models
-    read at 0.3-0.5 when it comes without a feeling word (people rating support replies count it as an emotional
-    reaction)."""
+def _supporting(ctx: DetectorContext, behaviours: TurnBehaviours, floor: float) -> TurnBehaviours:
+    """The feeling probabilities, raised to `floor` for replies that offer support to the person (`support`: "I'm
+    here if you want to talk", "you can get through this", "hang in there", "vous n'êtes pas seule", "bon
+    courage"): warmth the corpus guide labels `feeling` and people rating support replies count as an emotional
+    reaction, but that the models read at 0.3-0.5 when it comes without a feeling word (EPITOME: 110 of the 126
+    replies with one were rated as reacting; emotional reactions 0.76 -> 0.78, bench/scoring_external.py)."""
     return _adjusted(
         behaviours,
         ("feeling",),
-        lambda unit: any(ctx.find("support_offers", i) for i in unit.segments),
+        lambda unit: any(ctx.find("support", i) for i in unit.segments),
         lambda p: max(p, floor),
     )
 
@@ -383,7 +384,7 @@ EMPATHY_NEGATIVE = ("blame", "dismissal", "minimising", "hollow_empathy")
         "no_reaction_below": 0.4,
         "committed": 0.7,
         "own_story": 0.8,
-        "support_offer": 0.7,
+        "support": 0.7,
     },
     lexicons=(
         "commitments",
@@ -391,7 +392,7 @@ EMPATHY_NEGATIVE = ("blame", "dismissal", "minimising", "hollow_empathy")
         "courtesy",
         "self_reference",
         "addressee",
-        "support_offers",
+        "support",
         "apology_words",
     ),
     rules=(*EMPATHY_POSITIVE, *EMPATHY_NEGATIVE, "no_empathy"),
@@ -403,7 +404,7 @@ def empathy_behaviours(ctx: DetectorContext, params: Mapping[str, Any]) -> Detec
     if not rows:
         return NOT_APPLICABLE
     read = _courteous(ctx, _committed(ctx, _reassuring(ctx, behaviours), params["committed"]))
-    read = _about_themselves(ctx, _offering_support(ctx, read, params["support_offer"]), params["own_story"])
+    read = _about_themselves(ctx, _supporting(ctx, read, params["support"]), params["own_story"])
     warmth = {b: params[b] for b in EMPATHY_POSITIVE}
     warm = _any_of(read, warmth, rows, params["counts_from"])
     # A put-down counts once the models are fairly sure of it (above even odds), behaviour by behaviour: a stock
