@@ -36,9 +36,13 @@ def test_a_reflection_earns_listening_evidence_that_names_it_with_its_confidence
     [
         ("en", "Is there anything else I can help you with?"),
         ("fr", "Très bien. Je peux vous aider pour autre chose ?"),
+        ("en", "I'll move you to the social tariff from next month. How does that sound?"),
+        ("fr", "Je vous passe au tarif social dès le mois prochain. Ça vous va ?"),
     ],
 )
-def test_offering_further_help_is_not_asking_about_the_customers_situation(score, language, offer):
+def test_offering_further_help_or_checking_the_plan_suits_is_not_asking_about_the_customers_situation(
+    score, language, offer
+):
     problem = PROBLEM_EN if language == "en" else PROBLEM_FR
     result = score(language, [problem, (A, offer)])
     listening = criterion(result, "active_listening")
