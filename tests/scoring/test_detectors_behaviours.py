@@ -374,10 +374,25 @@ def test_the_agents_own_story_is_not_warmth_towards_the_customer(
     assert "no_empathy" in {e.rule for e in story.evidence}
 
 
-def test_an_apology_and_a_step_in_the_first_person_are_still_warmth(score, monkeypatch):
+@pytest.mark.parametrize(
+    ("language", "reply"),
+    [
+        ("en", "That was our mistake and I'm really sorry. I'm sending a replacement today, I'll text the tracking."),
+        ("en", "Oh no. Honestly, I'd be furious too, I really would."),
+        ("fr", "C'est notre erreur, je suis vraiment désolée. Je vous envoie un remplaçant aujourd'hui même."),
+        ("fr", "Oh là là. Franchement, moi aussi je serais furieuse, je le serais vraiment."),
+    ],
+)
+def test_an_apology_a_step_or_siding_with_the_customer_in_the_first_person_is_still_warmth(
+    score, monkeypatch, language, reply
+):
     _models_read(monkeypatch, [{"feeling": 0.9}])
-    reply = "That was our mistake and I'm really sorry. I'm sending a replacement today, I'll text you the tracking."
-    result = score("en", [(C, "Your engineer wiped my phone and I lost three weeks of photos."), (A, reply)])
+    complaint = (
+        "Votre technicien a effacé mon téléphone, j'ai perdu trois semaines de photos."
+        if language == "fr"
+        else "Your engineer wiped my phone and I lost three weeks of photos."
+    )
+    result = score(language, [(C, complaint), (A, reply)])
 
     assert "feeling" in {e.rule for e in criterion(result, "empathy").evidence}
 

@@ -32,9 +32,10 @@ from app.scoring.matching import Match
 from app.scoring.types import NOT_APPLICABLE, DetectorResult, Evidence
 
 MAX_EVIDENCE = 4  # per behaviour: the strongest moments, not every turn
-# A reply that says "I" / "my" this often and never "you" is the agent's own story (see _about_themselves): with two,
-# ordinary service replies qualified ("I'm really sorry. Let me check whether they were backed up").
-OWN_STORY_REFERENCES = 3
+# A reply that says "I" / "my" this often and never "you" is the agent's own story (see _about_themselves), unless
+# the agent takes a step, apologises or sides with the customer's feeling ("I'd be furious too, I really would").
+OWN_STORY_REFERENCES = 2
+OWN_STORY_EXCEPT = ("addressee", "commitments", "apology_words", "validation")
 WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", re.UNICODE)
 LETTERS = re.compile(r"[^\W\d_]+", re.UNICODE)  # words split at apostrophes and hyphens ("d'huile": d, huile)
 SENTENCE_END = re.compile(r"[.!?…]+(?:\s|$)")
@@ -237,11 +238,12 @@ def _about_themselves(ctx: DetectorContext, behaviours: TurnBehaviours, discount
     (`addressee`: "you", "vous"): the agent's own story or feelings ("Same here. I live for my kids and wife. If not
     for them, I am gone.") read to the models as warmth, being full of feeling words; but they are about the agent,
     not a reaction to what the customer is going through (people rating support replies give them no emotional
-    reaction). Left alone: "I'm so sorry." and "I'm really sorry, let me check" (fewer references), "That sounds
-    awful." (none), and replies where the agent takes a step (`commitments`: "I'm sending a router today")."""
+    reaction: EPITOME emotional reactions 0.72 -> 0.78). Left alone: replies where the agent takes a step
+    (`commitments`: "I'm sending a router today"), apologises ("I'm really sorry, let me check") or sides with the
+    customer's feeling (`validation`: "Oh no, I'd be furious too, I really would"), and "That sounds awful." """
 
     def own_story(unit: TurnUnit) -> bool:
-        if any(ctx.find("addressee", i) or ctx.find("commitments", i) for i in unit.segments):
+        if any(ctx.find(role, i) for role in OWN_STORY_EXCEPT for i in unit.segments):
             return False
         return sum(len(ctx.find("self_reference", i)) for i in unit.segments) >= OWN_STORY_REFERENCES
 
@@ -394,6 +396,7 @@ EMPATHY_NEGATIVE = ("blame", "dismissal", "minimising", "hollow_empathy")
         "addressee",
         "support",
         "apology_words",
+        "validation",
     ),
     rules=(*EMPATHY_POSITIVE, *EMPATHY_NEGATIVE, "no_empathy"),
 )
