@@ -462,3 +462,24 @@ def test_an_apology_needs_a_word_of_apology(score, monkeypatch, language, compla
     for reply, apologised in ((no_apology, False), (apology, True)):
         result = score(language, [(C, complaint), (A, reply)])
         assert ("apology" in {e.rule for e in criterion(result, "empathy").evidence}) is apologised, reply
+
+
+@pytest.mark.parametrize(
+    ("language", "no_term", "term"),
+    [
+        ("en", "He began a confused complaint against the wizard.", "Your ONT needs reprovisioning on the OLT side."),
+        (
+            "fr",
+            "Bonjour, c'est une liste d'enfants plus, je lis à la parée.",
+            "Votre ONT doit être reprovisionné côté OLT.",
+        ),
+    ],
+)
+def test_jargon_is_quoted_only_where_a_technical_term_is(score, monkeypatch, language, no_term, term):
+    # The models read both replies as jargon (0.77, as they read a garbled line of a real recording).
+    _models_read(monkeypatch, [{"jargon": 0.77}])
+    question = "Et du coup je fais quoi ?" if language == "fr" else "So what do I do now?"
+    for reply, quoted in ((no_term, False), (term, True)):
+        result = score(language, [(C, question), (A, reply)])
+        flagged = [e for e in criterion(result, "jargon").evidence if e.rule == "jargon"]
+        assert bool(flagged) is quoted, reply
