@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from app.qa_data.lexicons import Lexicon
 from app.scoring.matching import Match, find
 from app.scoring.types import Evidence
-from app.transcription.interchange import Segment, Transcript
+from app.transcription.interchange import Segment, Transcript, Word
 from app.transcription.metrics import Timing, timing
 
 if TYPE_CHECKING:
@@ -398,10 +398,23 @@ def is_question(sent: Span, language: str) -> bool:
 
 def span_times(seg: Segment, span: tuple[int, int]) -> tuple[float, float]:
     """Start and end of a character span: from word timestamps when present, else the segment's."""
-    if not seg.words:
+    hits = _words_in(seg, span)
+    if not hits:
         return seg.start, seg.end
+    return hits[0].start, hits[-1].end
+
+
+def span_confidence(seg: Segment, span: tuple[int, int]) -> float | None:
+    """How sure the transcriber was of a character span: the lowest probability of its words (None when the
+    transcript carries no word probabilities)."""
+    known = [w.probability for w in _words_in(seg, span) if w.probability is not None]
+    return min(known) if known else None
+
+
+def _words_in(seg: Segment, span: tuple[int, int]) -> list[Word]:
+    """The segment's timed words that overlap a character span of its text, in order."""
     lowered, cursor, hits = seg.text.lower(), 0, []
-    for word in seg.words:
+    for word in seg.words or ():
         token = word.word.strip().lower()
         pos = lowered.find(token, cursor) if token else -1
         if pos < 0:
@@ -409,9 +422,7 @@ def span_times(seg: Segment, span: tuple[int, int]) -> tuple[float, float]:
         cursor = pos + len(token)
         if pos < span[1] and cursor > span[0]:
             hits.append(word)
-    if not hits:
-        return seg.start, seg.end
-    return hits[0].start, hits[-1].end
+    return hits
 
 
 def build_context(

@@ -119,3 +119,36 @@ def test_the_customer_not_understanding_counts_against(score):
         ],
     )
     assert any(rule == "customer_confused" for rule, _, _ in _rules(result))
+
+
+def _heard_with(confidence: float):
+    """A French call whose agent says "transpondeur", transcribed with that word at `confidence`."""
+    from app.transcription.interchange import transcript_from_dict
+
+    reply = "Il faut changer le transpondeur chez vous."
+    words = [
+        {"start": 3.0 + 0.3 * i, "end": 3.25 + 0.3 * i, "word": w, "probability": 0.97}
+        for i, w in enumerate(reply.split())
+    ]
+    words[4]["probability"] = confidence  # "transpondeur"
+    return transcript_from_dict(
+        {
+            "language": "fr",
+            "segments": [
+                {"speaker": "customer", "start": 0.5, "end": 2.5, "text": "J'ai plus la télé depuis hier."},
+                {"speaker": "agent", "start": 3.0, "end": 5.2, "text": reply, "words": words},
+            ],
+        }
+    )
+
+
+def test_a_rare_word_the_transcriber_was_unsure_of_is_not_coached_as_jargon(rubric_fr):
+    # Whisper's slips ("mérimer", "soridate") are rare words at 0.45-0.56: a misheard word is no technical term.
+    from app.scoring.engine import score_transcript
+
+    def flagged(confidence: float) -> list[str]:
+        result = score_transcript(_heard_with(confidence), rubric_fr)
+        return [e.text for e in criterion(result, "jargon").evidence if e.rule == "unexplained_term"]
+
+    assert flagged(0.95) == ["transpondeur"]
+    assert flagged(0.35) == []
