@@ -167,10 +167,18 @@ def _models_read(
     monkeypatch.setattr(predict, "predict_turns", read)
 
 
+WHAT_NOW = {"en": "So what do I do now?", "fr": "Et du coup je fais quoi ?"}
+
+
+def _quoted(score, language: str, customer: str, reply: str, criterion_id: str) -> list[str]:
+    """The rules of the evidence `criterion_id` quotes for `reply` to `customer`, in order."""
+    result = score(language, [(C, customer), (A, reply)])
+    return [e.rule for e in criterion(result, criterion_id).evidence]
+
+
 def _put_downs(score, language: str, complaint: str, reply: str) -> list[str]:
     """The put-downs the empathy criterion quotes for `reply` to `complaint`."""
-    result = score(language, [(C, complaint), (A, reply)])
-    return [e.rule for e in criterion(result, "empathy").evidence if e.rule in EMPATHY_NEGATIVE]
+    return [rule for rule in _quoted(score, language, complaint, reply, "empathy") if rule in EMPATHY_NEGATIVE]
 
 
 def _exchanges(count: int) -> list[tuple[str, str]]:
@@ -286,11 +294,8 @@ def test_a_long_sentence_of_everyday_words_reads_plainer_than_a_short_one_of_unk
 def test_praise_for_explaining_a_term_needs_a_term_to_explain(score, monkeypatch, language, no_term, term):
     # The models read both replies as explaining (0.98); only the one with a technical term earns the praise.
     _models_read(monkeypatch, [{"explanation": 0.98}])
-    question = "Et du coup je fais quoi ?" if language == "fr" else "So what do I do now?"
     for reply, praised in ((no_term, False), (term, True)):
-        result = score(language, [(C, question), (A, reply)])
-        explained = [e for e in criterion(result, "jargon").evidence if e.rule == "explanation"]
-        assert bool(explained) is praised, reply
+        assert ("explanation" in _quoted(score, language, WHAT_NOW[language], reply, "jargon")) is praised, reply
 
 
 @pytest.mark.parametrize(
@@ -460,8 +465,7 @@ def test_an_apology_needs_a_word_of_apology(score, monkeypatch, language, compla
     # The models read both replies as apologising (0.81, as on a real call); only one says sorry.
     _models_read(monkeypatch, [{"apology": 0.81}])
     for reply, apologised in ((no_apology, False), (apology, True)):
-        result = score(language, [(C, complaint), (A, reply)])
-        assert ("apology" in {e.rule for e in criterion(result, "empathy").evidence}) is apologised, reply
+        assert ("apology" in _quoted(score, language, complaint, reply, "empathy")) is apologised, reply
 
 
 @pytest.mark.parametrize(
@@ -478,8 +482,5 @@ def test_an_apology_needs_a_word_of_apology(score, monkeypatch, language, compla
 def test_jargon_is_quoted_only_where_a_technical_term_is(score, monkeypatch, language, no_term, term):
     # The models read both replies as jargon (0.77, as they read a garbled line of a real recording).
     _models_read(monkeypatch, [{"jargon": 0.77}])
-    question = "Et du coup je fais quoi ?" if language == "fr" else "So what do I do now?"
     for reply, quoted in ((no_term, False), (term, True)):
-        result = score(language, [(C, question), (A, reply)])
-        flagged = [e for e in criterion(result, "jargon").evidence if e.rule == "jargon"]
-        assert bool(flagged) is quoted, reply
+        assert ("jargon" in _quoted(score, language, WHAT_NOW[language], reply, "jargon")) is quoted, reply

@@ -71,17 +71,24 @@ def _adjusted(
     names: tuple[str, ...],
     applies: Callable[[TurnUnit], bool],
     to: Callable[[float], float],
+    segments: Callable[[int], bool] | None = None,
 ) -> TurnBehaviours:
     """The behaviours with `to` applied to the probabilities of the behaviours `names` in the units where a lexicon
-    or rule signal `applies` (asked once per unit; where to quote a unit from stays the models' reading).
-    Corrections chain: each returns a copy."""
+    or rule signal `applies` (asked once per unit). Where to quote a reply of several segments from stays the
+    models' reading, unless `segments` says which segments' own readings `to` applies to as well (so that the
+    evidence quotes the segment that carries the signal). Corrections chain: each returns a copy."""
     columns = [behaviours.behaviours.index(name) for name in names]
     probabilities = behaviours.probabilities.copy()
     for row, unit in enumerate(behaviours.units):
         if applies(unit):
             for j in columns:
                 probabilities[row, j] = to(float(probabilities[row, j]))
-    return replace(behaviours, probabilities=probabilities)
+    by_segment = dict(behaviours.by_segment)
+    for i in [i for i in by_segment if segments is not None and segments(i)]:
+        by_segment[i] = by_segment[i].copy()
+        for j in columns:
+            by_segment[i][j] = to(float(by_segment[i][j]))
+    return replace(behaviours, probabilities=probabilities, by_segment=by_segment)
 
 
 def _signposted(ctx: DetectorContext, behaviours: TurnBehaviours, floor: float) -> TurnBehaviours:
@@ -91,15 +98,13 @@ def _signposted(ctx: DetectorContext, behaviours: TurnBehaviours, floor: float) 
     too, so that the evidence quotes the reformulation and not another segment of the reply (on a real call, "a
     minute and a seconds on those two tiny ones." was quoted for the "So it..." two segments later)."""
     signposted = {i for unit in behaviours.units if unit.context for i in unit.segments if _signposts(ctx, i)}
-    raised = _adjusted(
-        behaviours, ("reflection",), lambda unit: not signposted.isdisjoint(unit.segments), lambda p: max(p, floor)
+    return _adjusted(
+        behaviours,
+        ("reflection",),
+        lambda unit: not signposted.isdisjoint(unit.segments),
+        lambda p: max(p, floor),
+        segments=signposted.__contains__,
     )
-    j = behaviours.behaviours.index("reflection")
-    by_segment = dict(raised.by_segment)
-    for i in signposted & by_segment.keys():
-        by_segment[i] = by_segment[i].copy()
-        by_segment[i][j] = max(float(by_segment[i][j]), floor)
-    return replace(raised, by_segment=by_segment)
 
 
 def _signposts(ctx: DetectorContext, index: int) -> list[Match]:
@@ -151,17 +156,18 @@ def _service_offer(ctx: DetectorContext, index: int, max_words: int) -> bool:
 
 
 def _needs_words(behaviours: TurnBehaviours, behaviour: str, has_words: Callable[[int], bool]) -> TurnBehaviours:
-    """`behaviour` zeroed in the replies with no segment that `has_words`; in a reply of several segments, also in
-    the segments without them, so that the evidence quotes the one that has them (on a real call, the garbled "So
-    stand the phone with me." was quoted as reassurance for a reply whose step, "we'll just do it for you", came two
-    segments later)."""
-    read = _adjusted(behaviours, (behaviour,), lambda unit: not any(map(has_words, unit.segments)), lambda p: 0.0)
-    j = read.behaviours.index(behaviour)
-    by_segment = dict(read.by_segment)
-    for i in [i for i in by_segment if not has_words(i)]:
-        by_segment[i] = by_segment[i].copy()
-        by_segment[i][j] = 0.0
-    return replace(read, by_segment=by_segment)
+    """`behaviour` zeroed in the replies with no segment that `has_words` (asked once per segment); in a reply of
+    several segments, also in the segments without them, so that the evidence quotes the one that has them (on a
+    real call, the garbled "So stand the phone with me." was quoted as reassurance for a reply whose step, "we'll
+    just do it for you", came two segments later)."""
+    having = {i for unit in behaviours.units for i in unit.segments if has_words(i)}
+    return _adjusted(
+        behaviours,
+        (behaviour,),
+        lambda unit: having.isdisjoint(unit.segments),
+        lambda p: 0.0,
+        segments=lambda i: i not in having,
+    )
 
 
 def _reassuring(ctx: DetectorContext, behaviours: TurnBehaviours) -> TurnBehaviours:
