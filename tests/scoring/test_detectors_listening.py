@@ -168,6 +168,37 @@ def test_a_summary_signpost_with_nothing_summed_up_is_not_a_summary(score):
     assert ("no_summary", -1) in _rules(result, "active_listening")
 
 
+PRINTER_EN = [
+    (A, "Hello, support, this is Kim, how can I help?"),
+    (C, "My printer on the third floor jams every time I print double-sided."),
+    (A, "Does it jam with single-sided too?"),
+    (C, "No, only double-sided, and only with the thick paper."),
+    (A, "Is that the paper from the blue box?"),
+    (C, "Yes, the blue box."),
+]
+WASHER_FR = [
+    OPEN_FR,
+    PROBLEM_FR,
+    (A, "Le bruit vient de l'essorage seulement ?"),
+    (C, "Oui, seulement à l'essorage."),
+    (A, "Et la fuite, c'est à chaque lavage ?"),
+    (C, "Oui, à chaque fois."),
+]
+
+
+def test_advice_at_the_end_that_names_what_the_customer_said_is_not_a_summary(score):
+    """Closing advice mentions the customer's words without summing up what they said (counselling sessions rated
+    by people: low-quality ones end on advice that quotes the client, and were credited with a summary)."""
+    advice_en = "You should print double-sided with the normal paper, and keep the thick paper for the third floor."
+    recap_en = "So the third-floor printer jams on double-sided, and only with the thick paper."
+    advice_fr = "Je vous conseille de ne plus lancer d'essorage tant que le lave-linge fuit par la porte."
+    recap_fr = "Donc le lave-linge livré mardi fuit par la porte et fait un bruit énorme à l'essorage."
+    calls = (("en", PRINTER_EN, advice_en, recap_en), ("fr", WASHER_FR, advice_fr, recap_fr))
+    for language, call, advice, recap in calls:
+        assert ("no_summary", -1) in _rules(score(language, [*call, (A, advice)]), "active_listening")
+        assert ("summary", 1) in _rules(score(language, [*call, (A, recap)]), "active_listening")
+
+
 def test_a_playback_checked_with_is_that_right_is_credited_as_a_reflection(score):
     result = score(
         "en",

@@ -182,11 +182,15 @@ def _agent_words_before(ctx: DetectorContext, index: int) -> frozenset[str]:
 @detector(
     "summary",
     params={"min_items": 4, "min_customer_turns": 3, "tail": 0.3},
-    lexicons=("summary_markers",),
+    lexicons=("summary_markers", "advice_markers"),
     rules=("summary", "no_summary"),
 )
 def summary(ctx: DetectorContext, params: Mapping[str, Any]) -> DetectorResult:
-    """Near the end the agent recaps the call (signposted, or recalling several earlier details)."""
+    """Near the end the agent recaps the call (signposted, or recalling several earlier details). Unsignposted
+    advice ("you could try the nicotine lozenge...", "je vous conseille...") is no recap, however many of the
+    customer's words it names: counselling sessions rated as poor by people, which end on advice that quotes the
+    client, were credited with a summary (AnnoMI session quality: summary alone 0.53 -> 0.60, listening 0.74 ->
+    0.77, bench/scoring_external.py)."""
     customer, agent = ctx.indexes("customer"), ctx.indexes("agent")
     if len(customer) < params["min_customer_turns"] or not agent:
         return NOT_APPLICABLE
@@ -194,6 +198,8 @@ def summary(ctx: DetectorContext, params: Mapping[str, Any]) -> DetectorResult:
     for a in reversed(tail):
         recalled = set().union(*(ctx.content(c) for c in customer if c < a)) & ctx.content(a)
         marked = ctx.find("summary_markers", a)
+        if not marked and ctx.find("advice_markers", a):
+            continue
         if marked and len(recalled) < 2:
             # A signposted recap may sum up what was done rather than what the customer said ("pour résumer,
             # votre ligne a été relancée"): the earlier agent turns count then.
