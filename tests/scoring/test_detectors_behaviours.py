@@ -386,9 +386,11 @@ def test_the_agents_own_story_is_not_warmth_towards_the_customer(
         ("en", "Oh no. Honestly, I'd be furious too, I really would."),
         ("fr", "C'est notre erreur, je suis vraiment désolée. Je vous envoie un remplaçant aujourd'hui même."),
         ("fr", "Oh là là. Franchement, moi aussi je serais furieuse, je le serais vraiment."),
+        ("en", "I lost all my wedding photos once, I remember that sinking feeling. Hang in there."),
+        ("fr", "J'ai perdu mes photos de mariage une fois, je me souviens de ce moment. Tenez bon."),
     ],
 )
-def test_an_apology_a_step_or_siding_with_the_customer_in_the_first_person_is_still_warmth(
+def test_an_apology_a_step_siding_with_or_supporting_the_customer_in_the_first_person_is_still_warmth(
     score, monkeypatch, language, reply
 ):
     _models_read(monkeypatch, [{"feeling": 0.9}])

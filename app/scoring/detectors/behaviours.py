@@ -33,9 +33,10 @@ from app.scoring.types import NOT_APPLICABLE, DetectorResult, Evidence
 
 MAX_EVIDENCE = 4  # per behaviour: the strongest moments, not every turn
 # A reply that says "I" / "my" this often and never "you" is the agent's own story (see _about_themselves), unless
-# the agent takes a step, apologises or sides with the customer's feeling ("I'd be furious too, I really would").
+# the agent takes a step, apologises, sides with the customer's feeling ("I'd be furious too, I really would") or
+# offers support ("I went through it too. Hang in there.").
 OWN_STORY_REFERENCES = 2
-OWN_STORY_EXCEPT = ("addressee", "commitments", "apology_words", "validation")
+OWN_STORY_EXCEPT = ("addressee", "commitments", "apology_words", "validation", "support")
 WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", re.UNICODE)
 LETTERS = re.compile(r"[^\W\d_]+", re.UNICODE)  # words split at apostrophes and hyphens ("d'huile": d, huile)
 SENTENCE_END = re.compile(r"[.!?…]+(?:\s|$)")
@@ -246,7 +247,9 @@ def _about_themselves(ctx: DetectorContext, behaviours: TurnBehaviours, discount
     not a reaction to what the customer is going through (people rating support replies give them no emotional
     reaction: EPITOME emotional reactions 0.72 -> 0.78). Left alone: replies where the agent takes a step
     (`commitments`: "I'm sending a router today"), apologises ("I'm really sorry, let me check") or sides with the
-    customer's feeling (`validation`: "Oh no, I'd be furious too, I really would"), and "That sounds awful." """
+    customer's feeling (`validation`: "Oh no, I'd be furious too, I really would") or offers support (`support`:
+    "Be strong my friend, every time I come here I feel less alone" read 0.97 warm, and people rated it as
+    reacting; emotional reactions 0.780 -> 0.787), and "That sounds awful." """
 
     def own_story(unit: TurnUnit) -> bool:
         if any(ctx.find(role, i) for role in OWN_STORY_EXCEPT for i in unit.segments):
