@@ -38,6 +38,16 @@ def test_a_reflection_earns_listening_evidence_that_names_it_with_its_confidence
         ("fr", "Très bien. Je peux vous aider pour autre chose ?"),
         ("en", "I'll move you to the social tariff from next month. How does that sound?"),
         ("fr", "Je vous passe au tarif social dès le mois prochain. Ça vous va ?"),
+        (
+            "en",
+            "Right, the new tariff starts on the first, and the credit shows up on your next bill. Do you have any "
+            "questions for me?",
+        ),
+        (
+            "fr",
+            "Alors, le nouveau tarif démarre le premier du mois et l'avoir apparaîtra sur votre prochaine facture. "
+            "Vous avez des questions ?",
+        ),
     ],
 )
 def test_offering_further_help_or_checking_the_plan_suits_is_not_asking_about_the_customers_situation(
@@ -47,6 +57,12 @@ def test_offering_further_help_or_checking_the_plan_suits_is_not_asking_about_th
     result = score(language, [problem, (A, offer)])
     listening = criterion(result, "active_listening")
     assert not [e for e in listening.evidence if e.rule == "question" and e.sign > 0]
+
+
+def test_a_question_about_the_customer_keeps_its_credit_next_to_an_offer_of_further_help(score):
+    reply = "Right. Did the bill double from the first month after the move, or later? Anything else I can help with?"
+    listening = criterion(score("en", [PROBLEM_EN, (A, reply)]), "active_listening")
+    assert [e for e in listening.evidence if e.rule == "question" and e.sign > 0]
 
 
 @pytest.mark.parametrize(

@@ -153,7 +153,14 @@ def _asking(ctx: DetectorContext, behaviours: TurnBehaviours, max_words: int = 1
 
 
 def _service_offer(ctx: DetectorContext, index: int, max_words: int) -> bool:
-    return len(ctx.segments[index].text.split()) <= max_words and bool(ctx.find("service_offers", index))
+    """A short segment with a service offer, or a longer one whose every question is one ("It's for your
+    cholesterol, take one a day. Do you have any questions for me?"): what it asks is not about the customer."""
+    if not ctx.find("service_offers", index):
+        return False
+    if len(ctx.segments[index].text.split()) <= max_words:
+        return True
+    asked = ctx.questions(index)
+    return bool(asked) and all(ctx.find_in("service_offers", index, q.start_char, q.end_char) for q in asked)
 
 
 def _needs_words(behaviours: TurnBehaviours, behaviour: str, has_words: Callable[[int], bool]) -> TurnBehaviours:
