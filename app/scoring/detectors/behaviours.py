@@ -256,12 +256,23 @@ def _about_themselves(ctx: DetectorContext, behaviours: TurnBehaviours, discount
     (`commitments`: "I'm sending a router today"), apologises ("I'm really sorry, let me check") or sides with the
     customer's feeling (`validation`: "Oh no, I'd be furious too, I really would") or offers support (`support`:
     "Be strong my friend, every time I come here I feel less alone" read 0.97 warm, and people rated it as
-    reacting; emotional reactions 0.780 -> 0.787), and "That sounds awful." """
+    reacting; emotional reactions 0.780 -> 0.787), and "That sounds awful." A reply that says the customer's
+    situation is the agent's own too (`same_here`: "Yup, that's me as well. The weight you described...", "i walk
+    around my home for hours just like you") is the agent's story even when it says "you" (0.794 -> 0.798 EN,
+    0.827 -> 0.839 FR)."""
 
     def own_story(unit: TurnUnit) -> bool:
-        if any(ctx.find(role, i) for role in OWN_STORY_EXCEPT for i in unit.segments):
+        def says(role: str) -> bool:
+            return any(ctx.find(role, i) for i in unit.segments)
+
+        if any(says(role) for role in OWN_STORY_EXCEPT if role != "addressee"):
             return False
-        return sum(len(ctx.find("self_reference", i)) for i in unit.segments) >= OWN_STORY_REFERENCES
+        if says("same_here"):
+            return True
+        return (
+            not says("addressee")
+            and sum(len(ctx.find("self_reference", i)) for i in unit.segments) >= OWN_STORY_REFERENCES
+        )
 
     return _adjusted(behaviours, ("feeling",), own_story, lambda p: p * (1.0 - discount))
 
@@ -410,6 +421,7 @@ EMPATHY_NEGATIVE = ("blame", "dismissal", "minimising", "hollow_empathy")
         "courtesy",
         "self_reference",
         "addressee",
+        "same_here",
         "support",
         "apology_words",
         "validation",
