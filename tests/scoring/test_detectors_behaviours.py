@@ -383,13 +383,13 @@ def test_reading_back_the_customers_words_is_no_put_down_but_belittling_them_is(
         (
             "en",
             "Since my wife left I come home to an empty flat every night and I can't take it anymore.",
-            "Same here, just like you. Empty flat, nobody to talk to, it's been two years now.",
+            "Same here. Empty flat, nobody to talk to, you know, it's been two years now.",
             "Coming home to an empty flat every night, that's so lonely. I'm so sorry.",
         ),
         (
             "fr",
             "Depuis que ma femme est partie je rentre tous les soirs dans un appart vide, je tiens plus.",
-            "Pareil pour moi, tout comme vous. L'appart vide, personne à qui parler, ça fait deux ans.",
+            "Pareil pour moi. L'appart vide, personne à qui parler, vous voyez, ça fait deux ans.",
             "Rentrer tous les soirs dans un appart vide, c'est tellement dur. Je suis vraiment désolé.",
         ),
     ],

@@ -257,9 +257,9 @@ def _about_themselves(ctx: DetectorContext, behaviours: TurnBehaviours, discount
     customer's feeling (`validation`: "Oh no, I'd be furious too, I really would") or offers support (`support`:
     "Be strong my friend, every time I come here I feel less alone" read 0.97 warm, and people rated it as
     reacting; emotional reactions 0.780 -> 0.787), and "That sounds awful." A reply that says the customer's
-    situation is the agent's own too (`same_here`: "Yup, that's me as well. The weight you described...", "i walk
-    around my home for hours just like you") is the agent's story even when it says "you" (0.794 -> 0.798 EN,
-    0.827 -> 0.839 FR)."""
+    situation is the agent's own too (`same_here`: "Yup, that's me as well. The weight you described...", "pareil
+    pour moi") is the agent's story even when it says "you" (0.794 -> 0.797 EN, 0.827 -> 0.839 FR). Comparisons
+    are left out of that lexicon: "You're going to sit just like you're going to drive the car" (a real call)."""
 
     def own_story(unit: TurnUnit) -> bool:
         def says(role: str) -> bool:
