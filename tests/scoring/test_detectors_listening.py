@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.scoring.conftest import criterion
 
 A, C = "agent", "customer"
@@ -186,17 +188,28 @@ WASHER_FR = [
 ]
 
 
-def test_advice_at_the_end_that_names_what_the_customer_said_is_not_a_summary(score):
+@pytest.mark.parametrize(
+    ("language", "call", "advice", "recap"),
+    [
+        (
+            "en",
+            PRINTER_EN,
+            "You should print double-sided with the normal paper, and keep the thick paper for the third floor.",
+            "So the third-floor printer jams on double-sided, and only with the thick paper.",
+        ),
+        (
+            "fr",
+            WASHER_FR,
+            "Je vous conseille de ne plus lancer d'essorage tant que le lave-linge fuit par la porte.",
+            "Donc le lave-linge livré mardi fuit par la porte et fait un bruit énorme à l'essorage.",
+        ),
+    ],
+)
+def test_advice_at_the_end_that_names_what_the_customer_said_is_not_a_summary(score, language, call, advice, recap):
     """Closing advice mentions the customer's words without summing up what they said (counselling sessions rated
     by people: low-quality ones end on advice that quotes the client, and were credited with a summary)."""
-    advice_en = "You should print double-sided with the normal paper, and keep the thick paper for the third floor."
-    recap_en = "So the third-floor printer jams on double-sided, and only with the thick paper."
-    advice_fr = "Je vous conseille de ne plus lancer d'essorage tant que le lave-linge fuit par la porte."
-    recap_fr = "Donc le lave-linge livré mardi fuit par la porte et fait un bruit énorme à l'essorage."
-    calls = (("en", PRINTER_EN, advice_en, recap_en), ("fr", WASHER_FR, advice_fr, recap_fr))
-    for language, call, advice, recap in calls:
-        assert ("no_summary", -1) in _rules(score(language, [*call, (A, advice)]), "active_listening")
-        assert ("summary", 1) in _rules(score(language, [*call, (A, recap)]), "active_listening")
+    assert ("no_summary", -1) in _rules(score(language, [*call, (A, advice)]), "active_listening")
+    assert ("summary", 1) in _rules(score(language, [*call, (A, recap)]), "active_listening")
 
 
 def test_a_playback_checked_with_is_that_right_is_credited_as_a_reflection(score):

@@ -32,11 +32,11 @@ from app.scoring.matching import Match
 from app.scoring.types import NOT_APPLICABLE, DetectorResult, Evidence
 
 MAX_EVIDENCE = 4  # per behaviour: the strongest moments, not every turn
-# A reply that says "I" / "my" this often and never "you" is the agent's own story (see _about_themselves), unless
-# the agent takes a step, apologises, sides with the customer's feeling ("I'd be furious too, I really would") or
-# offers support ("I went through it too. Hang in there.").
+# A reply that says "I" / "my" this often and never "you", or says "me too", is the agent's own story (see
+# _about_themselves), unless the agent takes a step, apologises, sides with the customer's feeling ("I'd be
+# furious too, I really would") or offers support ("I went through it too. Hang in there.").
 OWN_STORY_REFERENCES = 2
-OWN_STORY_EXCEPT = ("addressee", "commitments", "apology_words", "validation", "support")
+OWN_STORY_EXCEPT = ("commitments", "apology_words", "validation", "support")
 WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", re.UNICODE)
 LETTERS = re.compile(r"[^\W\d_]+", re.UNICODE)  # words split at apostrophes and hyphens ("d'huile": d, huile)
 SENTENCE_END = re.compile(r"[.!?…]+(?:\s|$)")
@@ -265,7 +265,7 @@ def _about_themselves(ctx: DetectorContext, behaviours: TurnBehaviours, discount
         def says(role: str) -> bool:
             return any(ctx.find(role, i) for i in unit.segments)
 
-        if any(says(role) for role in OWN_STORY_EXCEPT if role != "addressee"):
+        if any(says(role) for role in OWN_STORY_EXCEPT):
             return False
         if says("same_here"):
             return True

@@ -196,10 +196,10 @@ def summary(ctx: DetectorContext, params: Mapping[str, Any]) -> DetectorResult:
         return NOT_APPLICABLE
     tail = agent[-max(2, round(len(agent) * params["tail"])) :]
     for a in reversed(tail):
-        recalled = set().union(*(ctx.content(c) for c in customer if c < a)) & ctx.content(a)
         marked = ctx.find("summary_markers", a)
         if not marked and ctx.find("advice_markers", a):
             continue
+        recalled = set().union(*(ctx.content(c) for c in customer if c < a)) & ctx.content(a)
         if marked and len(recalled) < 2:
             # A signposted recap may sum up what was done rather than what the customer said ("pour résumer,
             # votre ligne a été relancée"): the earlier agent turns count then.
