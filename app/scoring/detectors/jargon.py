@@ -209,6 +209,7 @@ def echoes_customer_terms(ctx: DetectorContext, segments: tuple[int, ...]) -> bo
     "jargon",
     params={
         "penalty": 12.0,
+        "prior_words": 50,
         "window": 14,
         "detect_acronyms": True,
         "detect_rare": True,
@@ -219,7 +220,11 @@ def echoes_customer_terms(ctx: DetectorContext, segments: tuple[int, ...]) -> bo
     rules=("unexplained_term", "explained_term", "customer_confused"),
 )
 def jargon(ctx: DetectorContext, params: Mapping[str, Any]) -> DetectorResult:
-    """Unexplained technical terms per 100 agent words, plus the customer saying they did not follow."""
+    """Unexplained technical terms per 100 agent words, plus the customer saying they did not follow.
+
+    The density counts `prior_words` more words than the agent said: on a reply of twenty words one rare
+    term is a noisy estimate of how the agent talks, not forty terms in a hundred words; on a call of
+    hundreds of words the prior barely moves the figure."""
     agent = ctx.indexes("agent")
     words = ctx.agent_words()
     if not agent or not words:
@@ -245,7 +250,7 @@ def jargon(ctx: DetectorContext, params: Mapping[str, Any]) -> DetectorResult:
         if confused is not None:
             evidence.append(confused)
             unexplained += 1
-    density = 100.0 * unexplained / words
+    density = 100.0 * unexplained / (words + params["prior_words"])
     return DetectorResult(
         clamp(100.0 - params["penalty"] * density),
         tuple(evidence),
