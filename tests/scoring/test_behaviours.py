@@ -264,3 +264,16 @@ def test_a_term_followed_by_an_everyday_noun_phrase_is_explained(score):
 def test_a_term_followed_by_more_jargon_is_not_explained(score):
     crit = _jargon(score, "fr", "Je redémarre le transpondeur, désynchronisation multicast oblige, depuis ici.")
     assert "unexplained_term" in {e.rule for e in crit.evidence}
+
+
+@pytest.mark.xfail(reason="known limit of the linear behaviour heads (MODEL_CARD.md, Limits)", strict=True)
+def test_a_reflection_of_the_customers_shock_is_not_read_as_blame(score):
+    result = score(
+        "en",
+        [
+            ("agent", "Alcohol advice line, this is Sam."),
+            ("customer", "I filled in the diary like you said and, honestly, I didn't realise it was that much."),
+            ("agent", "You were pretty shocked at what you learned about your drinking."),
+        ],
+    )
+    assert ("blame", -1) not in _signs(criterion(result, "empathy"))

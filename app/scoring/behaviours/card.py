@@ -70,6 +70,9 @@ people on conversations nobody here wrote is measured by `bench/scoring_external
   apology (the empathy detector quotes no apology without a word of apology: `apology_words` lexicon). A term the
   customer used first can read as jargon to the head; the `plain_language` detector discounts a turn whose
   technical terms the customer all said first. Reflections of something said several turns earlier are missed.
+  A reflection of the customer's reaction or habits in "you" can still read as blame ("You were pretty shocked at
+  what you learned about your drinking."): about one expert-labelled counsellor reflection in seven carries a
+  put-down reading at even odds (AnnoMI), after `neutral_you.jsonl` brought it down from one in six.
 - Agreement with people on human-labelled public data is moderate for reflections against advice and for
   emotional reactions (ROC AUC about 0.7) and good for questions and explorations (above 0.8); see the README's
   table. Advice phrased as a question ("have you thought about a gym?") is not a `question` here (the labelling
