@@ -154,6 +154,9 @@ def test_a_rare_word_the_transcriber_was_unsure_of_is_not_coached_as_jargon(rubr
     assert flagged(0.35) == []
 
 
+ONE_TERM = "Okay, I'm resetting your ONT now, give it a minute."
+
+
 def _short_call(reply: str):
     return [(A, "Broadband support, Dev speaking."), (C, "Hi, my internet keeps dropping."), (A, reply)]
 
@@ -161,14 +164,14 @@ def _short_call(reply: str):
 def test_one_term_in_a_very_short_call_is_not_read_as_a_wall_of_jargon(score):
     # Twelve agent words with one acronym is no evidence the agent talks in jargon: the density is
     # counted against a prior of fifty words, so the single term costs points without zeroing the criterion.
-    result = score("en", _short_call("Okay, I'm resetting your ONT now, give it a minute."))
+    result = score("en", _short_call(ONE_TERM))
     assert [t for rule, _, t in _rules(result) if rule == "unexplained_term"] == ["ONT"]
     assert 60 < criterion(result, "jargon").score < 100
 
 
 def test_a_short_call_full_of_terms_still_scores_far_below_one_with_a_single_term(score):
-    one = score("en", _short_call("Okay, I'm resetting your ONT now, give it a minute."))
+    one = score("en", _short_call(ONE_TERM))
     many = score("en", _short_call("Your ONT shows LOS, the OLT port flaps and the SNR margin is low on the DSLAM."))
-    assert len([1 for rule, _, _ in _rules(many) if rule == "unexplained_term"]) >= 4
+    assert sum(rule == "unexplained_term" for rule, _, _ in _rules(many)) >= 4
     assert criterion(many, "jargon").score < 60
     assert criterion(many, "jargon").score < criterion(one, "jargon").score - 20
