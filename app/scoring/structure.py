@@ -71,7 +71,20 @@ def _conditional_perfect(tok: Token, rest: list[Token], language: str) -> bool:
 
 
 # "Vous auriez dû recevoir un SMS", "you should have received an email": information, not a reproach.
-RECEIVING = {"recevoir", "avoir", "être", "obtenir", "voir", "receive", "get", "be", "hear", "see"}
+# What happened to the customer rather than what they did: "vous auriez dû recevoir", "a life you could have lived".
+RECEIVING = {"recevoir", "avoir", "être", "obtenir", "voir", "vivre", "mourir"} | {
+    "receive",
+    "get",
+    "be",
+    "hear",
+    "see",
+    "live",
+    "die",
+}
+
+
+def _conditional_avoir(tok: Token) -> bool:
+    return tok.lemma_ == "avoir" and ("Cnd" in tok.morph.get("Mood") or bool(FR_CONDITIONAL.match(_text(tok))))
 
 
 def should_have(sent: Span, language: str) -> tuple[int, int] | None:
@@ -86,8 +99,18 @@ def should_have(sent: Span, language: str) -> tuple[int, int] | None:
             continue
         window = toks[i + 1 : i + 6]
         if language == "fr":
-            conditional = any("Cnd" in t.morph.get("Mood") or FR_CONDITIONAL.match(_text(t)) for t in window[:2])
-            modal = next((j for j, t in enumerate(window) if _text(t) in FR_MODAL_PARTICIPLE), None)
+            # "vous auriez (très bien) dû / pu": the conditional of "avoir", then the participle within two words
+            # (not "vous pourriez trouver du soutien", where "du" is an article)
+            aux = next((j for j, t in enumerate(window[:2]) if _conditional_avoir(t)), None)
+            conditional = aux is not None
+            modal = next(
+                (
+                    j
+                    for j, t in enumerate(window)
+                    if _text(t) in FR_MODAL_PARTICIPLE and aux is not None and j <= aux + 3
+                ),
+                None,
+            )
             action = window[modal + 1] if modal is not None and modal + 1 < len(window) else None
         else:
             conditional = bool(window) and _text(window[0]) in EN_REPROACH_MODAL

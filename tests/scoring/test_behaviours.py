@@ -67,7 +67,6 @@ def test_je_comprends_then_apres_cest_votre_choix_is_flagged_as_a_put_down(score
     assert {("blame", -1), ("dismissal", -1), ("hollow_empathy", -1)} & _signs(hollow)
 
 
-@pytest.mark.xfail(reason="known limit of the linear behaviour heads (MODEL_CARD.md, Limits)", strict=True)
 def test_a_counterfactual_reproach_is_blame_in_french(score):
     hollow = _empathy(
         score,
@@ -253,6 +252,22 @@ def test_vous_auriez_du_verifier_is_blame_but_a_choice_offered_is_not(score):
     )
     assert ("blame", -1) in _signs(blamed)
     assert ("blame", -1) not in _signs(offered)
+
+
+def test_a_suggestion_in_the_conditional_is_not_read_as_what_the_customer_should_have_done(score):
+    crit = _empathy(
+        score,
+        "fr",
+        "Trois jours, c'est vraiment pénible. Vous pourriez trouver du soutien sur le forum des télétravailleurs.",
+    )
+    assert ("blame", -1) not in _signs(crit)
+
+
+def test_what_could_have_happened_to_the_customer_is_not_a_reproach(score):
+    crit = _empathy(
+        score, "en", "Three days without heating in this cold, you could have died. I'm sending an engineer today."
+    )
+    assert ("blame", -1) not in _signs(crit)
 
 
 def test_a_term_followed_by_an_everyday_noun_phrase_is_explained(score):

@@ -65,9 +65,10 @@ people on conversations nobody here wrote is measured by `bench/scoring_external
   ("I understand, but I'll get an engineer out to you tomorrow myself") still reads as hollow empathy to the head;
   the empathy detector discounts dismissal and hollow empathy in a reply where the agent owns a step
   (`commitments` lexicon). Known misses, kept as strict expected failures in `tests/scoring/`: a reported "I felt
-  sorry for them" as an apology; a counterfactual reproach in French ("si vous aviez lu le mail...") is not
-  always blame; a plain status line after a complaint ("there's a fault on your line since Monday") can read as an
-  apology (the empathy detector quotes no apology without a word of apology: `apology_words` lexicon). A term the
+  sorry for them" as an apology; a plain status line after a complaint ("there's a fault on your line since
+  Monday") can read as an apology (the empathy detector quotes no apology without a word of apology:
+  `apology_words` lexicon). The heads miss a counterfactual reproach ("si vous aviez lu le mail, vous auriez
+  su"); the empathy detector counts blame where the grammar recognises one (its `reproach` parameter). A term the
   customer used first can read as jargon to the head; the `plain_language` detector discounts a turn whose
   technical terms the customer all said first. Reflections of something said several turns earlier are missed.
   A reflection of the customer's reaction or habits in "you" can still read as blame ("You were pretty shocked at

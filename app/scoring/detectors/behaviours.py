@@ -26,6 +26,7 @@ from app.scoring.behaviours.taxonomy import describe
 from app.scoring.behaviours.turns import TurnUnit
 from app.scoring.context import DetectorContext
 from app.scoring.detectors._common import clamp
+from app.scoring.detectors.empathy import grammatical_reproaches
 from app.scoring.detectors.jargon import echoes_customer_terms, uses_terms
 from app.scoring.detectors.registry import detector
 from app.scoring.matching import Match
@@ -246,6 +247,19 @@ def _supporting(ctx: DetectorContext, behaviours: TurnBehaviours, floor: float) 
     )
 
 
+def _reproaching(ctx: DetectorContext, behaviours: TurnBehaviours, floor: float) -> TurnBehaviours:
+    """The blame probabilities, raised to `floor` for replies whose grammar tells the customer what they should
+    have done ("Si vous aviez lu le mail qu'on vous a envoyé, vous auriez su...", read as blame at 0.2 by the
+    models, whose linear heads see the words, not the counterfactual: `grammatical_reproaches`)."""
+    return _adjusted(
+        behaviours,
+        ("blame",),
+        lambda unit: any(grammatical_reproaches(ctx, i) for i in unit.segments),
+        lambda p: max(p, floor),
+        segments=lambda i: bool(grammatical_reproaches(ctx, i)),
+    )
+
+
 def _about_themselves(ctx: DetectorContext, behaviours: TurnBehaviours, discount: float) -> TurnBehaviours:
     """The feeling probabilities, lowered by `discount` for replies where the agent speaks of themselves at least
     OWN_STORY_REFERENCES times (`self_reference`: "I", "my", "je", "mon") and never of or to the customer
@@ -414,6 +428,7 @@ EMPATHY_NEGATIVE = ("blame", "dismissal", "minimising", "hollow_empathy")
         "committed": 0.7,
         "own_story": 0.8,
         "support": 0.7,
+        "reproach": 0.8,
     },
     lexicons=(
         "commitments",
@@ -436,6 +451,7 @@ def empathy_behaviours(ctx: DetectorContext, params: Mapping[str, Any]) -> Detec
         return NOT_APPLICABLE
     read = _courteous(ctx, _committed(ctx, _reassuring(ctx, behaviours), params["committed"]))
     read = _about_themselves(ctx, _supporting(ctx, read, params["support"]), params["own_story"])
+    read = _reproaching(ctx, read, params["reproach"])
     warmth = {b: params[b] for b in EMPATHY_POSITIVE}
     warm = _any_of(read, warmth, rows, params["counts_from"])
     # A put-down counts once the models are fairly sure of it (above even odds), behaviour by behaviour: a stock

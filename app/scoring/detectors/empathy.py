@@ -104,6 +104,18 @@ def _reproaches(ctx: DetectorContext, a: int) -> list[tuple[tuple[int, int], str
     return found
 
 
+def grammatical_reproaches(ctx: DetectorContext, a: int) -> list[tuple[int, int]]:
+    """Reproaches about what the customer should have done, recognised by their grammar alone: "si vous aviez lu
+    le mail, vous auriez su", "you should have called us". No lexicon phrase and no "your choice": those depend on
+    the call ("it's up to you" is a refusal on a service line and respect for autonomy in counselling)."""
+    found = []
+    for sent in ctx.docs[a].sents:
+        span = structure.counterfactual_blame(sent, ctx.language) or structure.should_have(sent, ctx.language)
+        if span is not None:
+            found.append(span)
+    return found
+
+
 _BLAME_TEXT = {
     "phrase": (
         "Formule de reproche ou de rejet envers le client.",
