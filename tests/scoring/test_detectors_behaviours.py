@@ -459,6 +459,18 @@ def test_an_apology_a_step_siding_with_or_supporting_the_customer_in_the_first_p
             "Vous n'êtes pas seule, et vous allez vous en sortir. Tenez bon.",
             "Bonne journée, et merci de votre appel.",
         ),
+        (
+            "en",
+            "Everyone at work just ignores me since the reorganisation, I eat lunch on my own every day.",
+            "Do you need someone to talk to? I'm listening, and you aren't alone.",
+            "Your case reference is on the email we sent this morning.",
+        ),
+        (
+            "fr",
+            "Au travail tout le monde m'ignore depuis la réorganisation, je mange seule tous les midis.",
+            "Vous avez besoin de parler à quelqu'un ? Vous êtes pas seule, gardez espoir.",
+            "Votre numéro de dossier est dans le mail qu'on vous a envoyé ce matin.",
+        ),
     ],
 )
 def test_support_for_the_person_counts_as_warmth_but_service_and_courtesy_do_not(
