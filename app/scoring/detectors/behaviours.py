@@ -251,12 +251,13 @@ def _reproaching(ctx: DetectorContext, behaviours: TurnBehaviours, floor: float)
     """The blame probabilities, raised to `floor` for replies whose grammar tells the customer what they should
     have done ("Si vous aviez lu le mail qu'on vous a envoyé, vous auriez su...", read as blame at 0.2 by the
     models, whose linear heads see the words, not the counterfactual: `grammatical_reproaches`)."""
+    reproached = {i for unit in behaviours.units for i in unit.segments if grammatical_reproaches(ctx, i)}
     return _adjusted(
         behaviours,
         ("blame",),
-        lambda unit: any(grammatical_reproaches(ctx, i) for i in unit.segments),
+        lambda unit: not reproached.isdisjoint(unit.segments),
         lambda p: max(p, floor),
-        segments=lambda i: bool(grammatical_reproaches(ctx, i)),
+        segments=reproached.__contains__,
     )
 
 
