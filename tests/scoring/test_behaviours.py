@@ -114,7 +114,6 @@ def test_restating_the_hardship_in_the_agents_own_words_is_empathy_in_english(sc
     assert crit.score > 60
 
 
-@pytest.mark.xfail(reason="known limit of the linear behaviour heads (MODEL_CARD.md, Limits)", strict=True)
 def test_moving_straight_to_business_still_ignores_the_feelings(score):
     crit = _empathy(score, "fr", "D'accord. Votre numéro client ?")
     assert ("no_empathy", -1) in _signs(crit)

@@ -30,7 +30,7 @@ logistic head per behaviour gives the probability that the turn shows it. Detect
   512-dimension space. Nothing is downloaded at run time.
 - Features: the turn's embedding, its element-wise product with the context's embedding, their cosine, and five
   surface cues (length, '?', context length, share of the customer's longer words reused, context present);
-  standardised.
+  standardised.{_words(meta)}
 - Heads: L2-regularised logistic regression (strength {meta["l2"]}), classes balanced, L-BFGS; seed {meta["seed"]};
   then Platt-scaled on held-out decision values so that 0.5 means even odds. {meta.get("tagged_copies", 0)} tagged
   copies of reflections ("..., is that right?") are added in training so that a checking tag does not hide one.
@@ -61,27 +61,41 @@ people on conversations nobody here wrote is measured by `bench/scoring_external
   `qa behaviours train --extra FILE.jsonl`.
 - One turn at a time with two customer turns of context: a reflection of something said five minutes earlier, or
   empathy spread over several turns, is only partly seen.
-- Linear heads over one sentence embedding read words, not structure. A "but" that adds the agent's own next step
-  ("I understand, but I'll get an engineer out to you tomorrow myself") still reads as hollow empathy to the head;
-  the empathy detector discounts dismissal and hollow empathy in a reply where the agent owns a step
-  (`commitments` lexicon). Known misses, kept as strict expected failures in `tests/scoring/`: a reported "I felt
-  sorry for them" as an apology; a plain status line after a complaint ("there's a fault on your line since
-  Monday") can read as an apology (the empathy detector quotes no apology without a word of apology:
-  `apology_words` lexicon). The heads miss a counterfactual reproach ("si vous aviez lu le mail, vous auriez
-  su"); the empathy detector counts blame where the grammar recognises one (its `reproach` parameter). A term the
-  customer used first can read as jargon to the head; the `plain_language` detector discounts a turn whose
-  technical terms the customer all said first. Reflections of something said several turns earlier are missed.
-  A reflection of the customer's reaction or habits in "you" can still read as blame ("You were pretty shocked at
-  what you learned about your drinking."): about one expert-labelled counsellor reflection in seven carries a
-  put-down reading at even odds (AnnoMI), after `neutral_you.jsonl` brought it down from one in six.
-- Agreement with people on human-labelled public data is moderate for reflections against advice and for
-  emotional reactions (ROC AUC about 0.7) and good for questions and explorations (above 0.8); see the README's
-  table. Advice phrased as a question ("have you thought about a gym?") is not a `question` here (the labelling
-  guide's rule), where some public labels count every question.
+- Linear heads over one sentence embedding and the turn's words read words, not structure. The turn's words taught
+  the hollow-empathy head to tell a "but" that adds the agent's own next step ("that sounds really hurtful, but
+  here's what I'll do: I'm calling the depot now") from one that refuses; the empathy detector also discounts
+  dismissal and hollow empathy in a reply where the agent owns a step (`commitments` lexicon). Known misses, kept
+  as strict expected failures in `tests/scoring/`: a reported "I felt sorry for them" as an apology; a plain
+  status line after a complaint ("there's a fault on your line since Monday") can read as an apology (the empathy
+  detector quotes no apology without a word of apology: `apology_words` lexicon). The heads miss a counterfactual
+  reproach ("si vous aviez lu le mail, vous auriez su"); the empathy detector counts blame where the grammar
+  recognises one (its `reproach` parameter). A term the customer used first can read as jargon to the head; the
+  `plain_language` detector discounts a turn whose technical terms the customer all said first. Reflections of
+  something said several turns earlier are missed. A reflection of the customer's reaction or habits in "you" can
+  still read as blame ("You were pretty shocked at what you learned about your drinking."): about one
+  expert-labelled counsellor reflection in seven carries a put-down reading at even odds (AnnoMI), after
+  `neutral_you.jsonl` brought it down from one in six.
+- Agreement with people on human-labelled public data is moderate for reflections against advice (ROC AUC about
+  0.77 in English, 0.69 in French) and for the empathy of whole counselling sessions (0.64), and good for
+  questions, explorations and emotional reactions (0.80 and above); see the README's table. Advice phrased as a
+  question ("have you thought about a gym?") is not a `question` here (the labelling guide's rule), where some
+  public labels count every question.
 - Interrupting is not a text behaviour: it comes from word timings (`interruptions` detector).
 - Probabilities are not calibrated to real call frequencies (classes are balanced in training); detectors use them
   as strengths, and the rubric weights are the place to calibrate against reviewers.
 """
+
+
+def _words(meta: dict) -> str:
+    if not meta.get("vocabulary_size"):
+        return ""
+    heads = ", ".join(f"`{b}`" for b in meta.get("ngram_heads", []))
+    return f"""
+- Words: besides the embedding, some heads read the turn's own words and word pairs, lowercased, from a
+  vocabulary of the {meta["vocabulary_size"]} n-grams found in at least {meta["ngram_min_count"]} training turns
+  (each turn's row scaled to {meta["ngram_scale"]:g}, under the same ridge): {heads}. The listening heads read the
+  embedding only: with the words, they ranked people's labels worse (questions vs advice 0.89 -> 0.88 EN,
+  0.88 -> 0.86 FR)."""
 
 
 def fmt_auc(value: float | None) -> str:

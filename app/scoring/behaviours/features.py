@@ -1,10 +1,12 @@
-"""Features of a turn in context: its embedding, how it relates to the customer's words, and a few surface cues."""
+"""Features of a turn in context: its embedding, how it relates to the customer's words, a few surface cues, and the
+turn's own words (n-grams)."""
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 
@@ -48,3 +50,49 @@ def build(
     cosine = np.einsum("ij,ij->i", turn_vectors, context_vectors)[:, None]
     cues = np.array([surface(t, c) for t, c in zip(turns, contexts, strict=True)], dtype=np.float32)
     return np.hstack([turn_vectors, turn_vectors * context_vectors, cues, cosine]).astype(np.float32)
+
+
+# The turn's words and word pairs, lowercased, as a second reading beside the embedding. A sentence embedding reads
+# a turn's gist, and "It sounds like you're worried it'll be a waste of time" lands near "That sounds worrying"
+# (feeling, not reflection); the words that make a behaviour ("so you've tried", "you feel", "you should", "je
+# vous conseille") say it plainly. The heads weigh both (train.NGRAM_SCALE).
+NGRAM_TOKEN = re.compile(r"\b\w[\w']*\b", re.UNICODE)
+
+
+def ngrams(text: str) -> set[str]:
+    """The turn's words and pairs of consecutive words, lowercased ("you're", "l'ont" are one word)."""
+    tokens = NGRAM_TOKEN.findall(text.replace("\u2019", "'").lower())
+    return {*tokens, *(f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False))}
+
+
+def vocabulary(texts: Iterable[str], min_count: int) -> tuple[str, ...]:
+    """The n-grams found in at least `min_count` of the texts, sorted (rarer ones would only learn the corpus)."""
+    counts = Counter(g for text in texts for g in ngrams(text))
+    return tuple(sorted(g for g, count in counts.items() if count >= min_count))
+
+
+def ngram_indexes(texts: Sequence[str], index: Mapping[str, int]) -> list[np.ndarray]:
+    """Per text, the sorted positions of its n-grams in the vocabulary (`index`: n-gram -> position); each text's
+    row of a binary matrix whose rows are scaled to unit length, so a long turn does not weigh more."""
+    return [np.array(sorted(index[g] for g in ngrams(t) if g in index), dtype=np.int64) for t in texts]
+
+
+def ngram_matrix(texts: Sequence[str], index: Mapping[str, int], scale: float):
+    """(n, len(vocabulary)) scipy sparse matrix: each row `scale` over the square root of its n-gram count (training
+    only; reading a turn sums the weights of its n-grams, `ngram_decision`)."""
+    from scipy.sparse import csr_matrix
+
+    rows = ngram_indexes(texts, index)
+    data = np.concatenate([np.full(len(r), scale / math.sqrt(len(r)) if len(r) else 0.0) for r in rows] or [[]])
+    indices = np.concatenate([*rows, np.zeros(0, np.int64)])
+    indptr = np.concatenate([[0], np.cumsum([len(r) for r in rows])])
+    return csr_matrix((data, indices, indptr), shape=(len(rows), len(index)))
+
+
+def ngram_decision(texts: Sequence[str], index: Mapping[str, int], weights: np.ndarray) -> np.ndarray:
+    """(n, k): what the heads' n-gram weights (k, len(index)), scale folded in, add to each text's reading."""
+    out = np.zeros((len(texts), weights.shape[0]), dtype=np.float64)
+    for row, found in enumerate(ngram_indexes(texts, index)):
+        if len(found):
+            out[row] = weights[:, found].sum(axis=1) / math.sqrt(len(found))
+    return out

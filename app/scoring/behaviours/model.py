@@ -35,11 +35,20 @@ class BehaviourModel:
     weights: np.ndarray  # (k, d)
     bias: np.ndarray  # (k,)
     meta: dict[str, Any]
+    # The heads' weights on the turn's word n-grams (features.ngrams), (k, len(vocabulary)); none in older models.
+    vocabulary: tuple[str, ...] = ()
+    ngram_weights: np.ndarray | None = None
 
-    def predict_features(self, x: np.ndarray) -> np.ndarray:
-        """(n, k) probabilities from (n, d) features."""
+    @functools.cached_property
+    def ngram_index(self) -> dict[str, int]:
+        return {g: i for i, g in enumerate(self.vocabulary)}
+
+    def predict_features(self, x: np.ndarray, turns: Sequence[str] = ()) -> np.ndarray:
+        """(n, k) probabilities from (n, d) features and, for a model with n-gram weights, the n turns' words."""
         context_weight = context_weights(self.meta.get("context_weight", {}), self.behaviours)
         z = decision(x, self.mean, self.scale, self.weights, self.bias, context_weight)
+        if self.ngram_weights is not None:
+            z = z + features.ngram_decision(turns, self.ngram_index, self.ngram_weights)
         return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
 
     def predict(self, units: Sequence[TurnUnit]) -> np.ndarray:
@@ -47,7 +56,7 @@ class BehaviourModel:
         if not units:
             return np.zeros((0, len(self.behaviours)), dtype=np.float32)
         turns, contexts = [u.text for u in units], [u.context for u in units]
-        return self.predict_features(featurise(self.encoder, turns, contexts)).astype(np.float32)
+        return self.predict_features(featurise(self.encoder, turns, contexts), turns).astype(np.float32)
 
     def column(self, behaviour: str) -> int:
         return self.behaviours.index(behaviour)
@@ -90,7 +99,12 @@ def save_model(model: BehaviourModel, directory: Path = MODEL_DIR) -> str:
     """Write the weights and their metadata (with the weights' sha256); return the sha256."""
     directory.mkdir(parents=True, exist_ok=True)
     buffer = io.BytesIO()
-    np.savez(buffer, mean=model.mean, scale=model.scale, weights=model.weights, bias=model.bias)
+    arrays = {"mean": model.mean, "scale": model.scale, "weights": model.weights, "bias": model.bias}
+    if model.ngram_weights is not None:
+        # The vocabulary as UTF-8 bytes, one n-gram a line: a fixed-width string array would be 100 times larger.
+        arrays["vocabulary"] = np.frombuffer("\n".join(model.vocabulary).encode("utf-8"), dtype=np.uint8)
+        arrays["ngram_weights"] = model.ngram_weights
+    np.savez(buffer, **arrays)
     blob = buffer.getvalue()
     digest = hashlib.sha256(blob).hexdigest()
     (directory / WEIGHTS_FILE).write_bytes(blob)
@@ -111,6 +125,13 @@ def load_model(directory: Path = MODEL_DIR) -> BehaviourModel:
         raise ModelFileError(f"{directory / WEIGHTS_FILE}: sha256 differs from {META_FILE} (altered or partial file)")
     with np.load(io.BytesIO(blob), allow_pickle=False) as z:
         arrays = {k: z[k] for k in ("mean", "scale", "weights", "bias")}
-    if arrays["weights"].shape != (len(meta["behaviours"]), arrays["mean"].shape[0]):
+        if "ngram_weights" in z:
+            words = z["vocabulary"].tobytes().decode("utf-8")
+            arrays["vocabulary"] = tuple(words.split("\n")) if words else ()
+            arrays["ngram_weights"] = z["ngram_weights"]
+    if arrays["weights"].shape != (len(meta["behaviours"]), arrays["mean"].shape[0]) or (
+        "ngram_weights" in arrays
+        and arrays["ngram_weights"].shape != (len(meta["behaviours"]), len(arrays["vocabulary"]))
+    ):
         raise ModelFileError(f"{directory / WEIGHTS_FILE}: weights do not match the behaviours in {META_FILE}")
     return BehaviourModel(meta["encoder"], tuple(meta["behaviours"]), meta=meta, **arrays)

@@ -83,7 +83,6 @@ def test_felt_sorry_for_them_is_a_story_not_an_apology():
     assert probabilities("My neighbour lost her job too, I felt sorry for them.", LONG_WAIT_EN)["apology"] < 0.5
 
 
-@pytest.mark.xfail(reason="known limit of the linear behaviour heads (MODEL_CARD.md, Limits)", strict=True)
 def test_a_but_that_adds_a_next_step_is_not_hollow_empathy():
     warm = "That sounds really hurtful, but here's what I'll do: I'm calling the depot now and I'll ring you by five."
     hollow = "I understand your frustration, but that's the policy and there's nothing I can do."
