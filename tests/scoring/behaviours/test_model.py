@@ -93,6 +93,12 @@ def test_a_but_that_adds_a_next_step_is_not_hollow_empathy():
     )
 
 
+@pytest.mark.xfail(reason="known limit of the linear behaviour heads (MODEL_CARD.md, Limits)", strict=True)
+def test_a_refusal_that_points_to_someone_who_can_help_today_is_not_hollow_empathy():
+    redirect = "I'm sorry that's not something we cover under the warranty, but the garage next door can see you today."
+    assert probabilities(redirect, "And they can fix my car?")["hollow_empathy"] < 0.5
+
+
 def test_hollow_je_comprends_mais_is_recognised_in_french():
     hollow = "Je comprends votre frustration, mais c'est la procédure, je peux rien faire de plus."
     real = "Quatre appels sans rappel, je comprends que vous soyez à bout. Je vous rappelle moi-même avant 17 h."
