@@ -52,10 +52,9 @@ def build(
     return np.hstack([turn_vectors, turn_vectors * context_vectors, cues, cosine]).astype(np.float32)
 
 
-# The turn's words and word pairs, lowercased, as a second reading beside the embedding. A sentence embedding reads
-# a turn's gist, and "It sounds like you're worried it'll be a waste of time" lands near "That sounds worrying"
-# (feeling, not reflection); the words that make a behaviour ("so you've tried", "you feel", "you should", "je
-# vous conseille") say it plainly. The heads weigh both (train.NGRAM_SCALE).
+# The turn's words and word pairs, lowercased, as a second reading beside the embedding: the embedding reads a
+# turn's gist, the words the phrases a behaviour is made of. The heads in train.NGRAM_HEADS weigh both
+# (train.NGRAM_SCALE, with what it changed, measured).
 NGRAM_TOKEN = re.compile(r"\b\w[\w']*\b", re.UNICODE)
 
 

@@ -48,6 +48,8 @@ class BehaviourModel:
         context_weight = context_weights(self.meta.get("context_weight", {}), self.behaviours)
         z = decision(x, self.mean, self.scale, self.weights, self.bias, context_weight)
         if self.ngram_weights is not None:
+            if len(turns) != len(x):
+                raise ValueError(f"the heads read the turns' words: {len(turns)} turns for {len(x)} feature rows")
             z = z + features.ngram_decision(turns, self.ngram_index, self.ngram_weights)
         return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
 

@@ -46,17 +46,16 @@ CONTEXT_WEIGHT = {"reflection": 0.5, "question": 0.5, "acknowledgement": 0.5}
 # calls' empathy 0.933 -> 0.939 EN, the public tasks within 0.006.
 HARD_NEGATIVE_WEIGHT = 5.0
 HARD_NEGATIVE_HEADS = frozenset({"blame", "dismissal", "minimising", "hollow_empathy"})
-# The turn's word n-grams (features.ngrams) seen in at least NGRAM_MIN_COUNT training turns, each turn's row scaled
-# to NGRAM_SCALE: beside 1,000 standardised embedding columns under the same ridge, the scale decides how much the
-# words count. Measured with bench/scoring_external.py (external dev set and the own sets): with the words, the
-# empathy heads read the low-quality counselling sessions' lecturing and the own sets' put-downs (session empathy
-# 0.52 -> 0.64 at 30, 0.67 at 45, 0.69 at 60; own set empathy 0.94 -> 0.97 EN and FR), but from 45 on the feeling
-# head reads French peer support's own stories as cold (EPITOME emotional reactions in French -0.02, 0.06 behind
-# the same English items, over the 0.05 the project allows), and at 100 the put-down heads read one expert-labelled
-# reflection in five as a put-down (15% without the words). The listening heads read the embedding only: with the
-# words at 60, the reflection head alone ranked AnnoMI reflections better (0.744 -> 0.788), but the criterion did
-# not follow (0.772 -> 0.773) and questions vs advice fell (0.891 -> 0.879 EN, 0.877 -> 0.858 FR), as did the own
-# set's listening (0.935 -> 0.921 EN, 0.916 -> 0.884 FR).
+# The turn's word n-grams (features.ngrams) seen in at least NGRAM_MIN_COUNT training turns, each turn's row scaled to
+# NGRAM_SCALE: beside 1,000 standardised embedding columns under the same ridge, the scale decides how much the words
+# count. Measured with bench/scoring_external.py (external dev set and the own sets): with the words, AnnoMI session
+# empathy rose 0.52 -> 0.64 at 30, 0.67 at 45, 0.69 at 60, the own set's empathy 0.94 -> 0.97 EN and FR, but from 45
+# on the feeling head reads French peer support's own stories as cold (EPITOME emotional reactions in French -0.02,
+# 0.06 behind the same English items, over the 0.05 the project allows), and at 100 the put-down heads read one
+# expert-labelled reflection in five as a put-down (15% without the words). The listening heads read the embedding
+# only: with the words at 60, the reflection head alone ranked AnnoMI reflections better (0.744 -> 0.788), but the
+# criterion did not follow (0.772 -> 0.773) and questions vs advice fell (0.891 -> 0.879 EN, 0.877 -> 0.858 FR), as
+# did the own set's listening (0.935 -> 0.921 EN, 0.916 -> 0.884 FR).
 NGRAM_MIN_COUNT = 3
 NGRAM_SCALE = 30.0
 NGRAM_HEADS = frozenset(BEHAVIOUR_IDS) - {"reflection", "question", "acknowledgement"}

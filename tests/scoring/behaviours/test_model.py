@@ -8,7 +8,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from app.scoring.behaviours.model import MODEL_DIR, WEIGHTS_FILE, ModelFileError, load_model
+from app.scoring.behaviours.model import MODEL_DIR, WEIGHTS_FILE, ModelFileError, featurise, load_model
 from app.scoring.behaviours.services import check_model
 from app.scoring.behaviours.turns import TurnUnit
 
@@ -135,3 +135,11 @@ def test_the_listening_heads_read_a_turn_half_in_context_half_alone_and_the_empa
         assert logit(mixed[j]) == pytest.approx((logit(in_context[j]) + logit(alone[j])) / 2, abs=1e-3)
     j = model.column("feeling")
     assert mixed[j] == pytest.approx(in_context[j], abs=1e-6)
+
+
+def test_heads_that_read_the_turns_words_refuse_features_without_their_turns():
+    model = load_model()
+    x = featurise(model.encoder, ["Sorry about that."], ["My parcel never came."])
+    assert model.predict_features(x, ["Sorry about that."]).shape == (1, len(model.behaviours))
+    with pytest.raises(ValueError, match="turns' words"):
+        model.predict_features(x)
