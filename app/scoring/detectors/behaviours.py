@@ -100,12 +100,18 @@ def _signposted(ctx: DetectorContext, behaviours: TurnBehaviours, floor: float) 
     too, so that the evidence quotes the reformulation and not another segment of the reply (on a real call, "a
     minute and a seconds on those two tiny ones." was quoted for the "So it..." two segments later)."""
     signposted = {i for unit in behaviours.units if unit.context for i in unit.segments if _signposts(ctx, i)}
+    return _raised_in(behaviours, "reflection", signposted, floor)
+
+
+def _raised_in(behaviours: TurnBehaviours, behaviour: str, segments: set[int], floor: float) -> TurnBehaviours:
+    """`behaviour` raised to at least `floor` in the units holding one of `segments`, and in those segments' own
+    readings, so that the evidence quotes the segment that carries the signal."""
     return _adjusted(
         behaviours,
-        ("reflection",),
-        lambda unit: not signposted.isdisjoint(unit.segments),
+        (behaviour,),
+        lambda unit: not segments.isdisjoint(unit.segments),
         lambda p: max(p, floor),
-        segments=signposted.__contains__,
+        segments=segments.__contains__,
     )
 
 
@@ -252,13 +258,7 @@ def _reproaching(ctx: DetectorContext, behaviours: TurnBehaviours, floor: float)
     have done ("Si vous aviez lu le mail qu'on vous a envoyé, vous auriez su...", read as blame at 0.2 by the
     models, whose linear heads see the words, not the counterfactual: `grammatical_reproaches`)."""
     reproached = {i for unit in behaviours.units for i in unit.segments if grammatical_reproaches(ctx, i)}
-    return _adjusted(
-        behaviours,
-        ("blame",),
-        lambda unit: not reproached.isdisjoint(unit.segments),
-        lambda p: max(p, floor),
-        segments=reproached.__contains__,
-    )
+    return _raised_in(behaviours, "blame", reproached, floor)
 
 
 def _about_themselves(ctx: DetectorContext, behaviours: TurnBehaviours, discount: float) -> TurnBehaviours:
