@@ -82,10 +82,10 @@ def ngram_matrix(texts: Sequence[str], index: Mapping[str, int], scale: float):
     from scipy.sparse import csr_matrix
 
     rows = ngram_indexes(texts, index)
-    data = np.concatenate([np.full(len(r), scale / math.sqrt(len(r)) if len(r) else 0.0) for r in rows] or [[]])
+    lengths = np.array([len(r) for r in rows], dtype=np.int64)
+    data = np.repeat(scale / np.sqrt(np.maximum(lengths, 1)), lengths)
     indices = np.concatenate([*rows, np.zeros(0, np.int64)])
-    indptr = np.concatenate([[0], np.cumsum([len(r) for r in rows])])
-    return csr_matrix((data, indices, indptr), shape=(len(rows), len(index)))
+    return csr_matrix((data, indices, np.concatenate([[0], np.cumsum(lengths)])), shape=(len(rows), len(index)))
 
 
 def ngram_decision(texts: Sequence[str], index: Mapping[str, int], weights: np.ndarray) -> np.ndarray:

@@ -217,12 +217,12 @@ def out_of_fold(
     fold = (rng.permutation(len(x)) % folds)[groups]
     scores = np.zeros_like(y)
     context_weight = context_weights(CONTEXT_WEIGHT, BEHAVIOUR_IDS)
+    dense = x.shape[1]
     for k in range(folds):
         train_rows, test_rows = fold != k, fold == k
         mean, scale = standardiser(x[train_rows])
         hard_rows = None if hard is None else hard[train_rows]
         heads = fit_heads((x[train_rows] - mean) / scale, y[train_rows], l2, hard_rows, words[train_rows])
-        dense = x.shape[1]
         scores[test_rows] = decision(x[test_rows], mean, scale, heads.weights[:, :dense], heads.bias, context_weight)
         scores[test_rows] += np.asarray(words[test_rows] @ heads.weights[:, dense:].T.astype(np.float64))
     return scores

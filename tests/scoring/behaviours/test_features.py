@@ -36,6 +36,7 @@ def test_reading_a_turns_words_adds_the_same_as_the_training_matrix():
 
 
 def test_a_long_turn_does_not_weigh_more_for_having_more_words():
-    index = {"sorry": 0}
-    short, long = features.ngram_matrix(["sorry", "sorry sorry sorry"], index, 1.0).toarray()
-    assert short == pytest.approx(long)
+    index = {"sorry": 0, "please": 1, "sorry please": 2}
+    rows = features.ngram_matrix(["sorry", "sorry please", "sorry sorry sorry"], index, 2.0).toarray()
+    assert np.linalg.norm(rows, axis=1) == pytest.approx([2.0, 2.0, 2.0])
+    assert rows[2] == pytest.approx(rows[0])  # a word said three times is still one word
