@@ -4,12 +4,16 @@ call gave no occasion, not that the agent was brief."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
+from types import MappingProxyType
 
 import numpy as np
 import pytest
 
 from app.scoring.detectors.behaviours import EMPATHY_NEGATIVE
-from tests.scoring.conftest import criterion
+from app.scoring.engine import score_transcript
+from app.scoring.rubrics import DetectorSpec, bundled_rubrics
+from tests.scoring.conftest import build, criterion
 
 pytestmark = pytest.mark.slow  # the real behaviour models and spaCy pipelines, sentence by sentence
 
@@ -254,6 +258,42 @@ def test_a_signposted_reformulation_is_quoted_rather_than_another_part_of_the_sa
     )
     quoted = [e.text for e in criterion(result, "active_listening").evidence if e.rule == "reflection"]
     assert quoted == ["So if I've got this right, the light came back the day after the service."]
+
+
+def test_playing_back_what_the_customer_said_is_warmth_and_is_quoted_under_empathy_too(score, monkeypatch):
+    playback = "So your bill doubled after the move, and on a pension you can't keep up with it."
+    _models_read(monkeypatch, [{"reflection": 0.95}])
+    played_back = criterion(score("en", [PROBLEM_EN, (A, playback)]), "empathy")
+    _models_read(monkeypatch, [{"reflection": 0.05}])
+    moved_on = criterion(score("en", [PROBLEM_EN, (A, "Let me look at the account.")]), "empathy")
+    assert played_back.score > moved_on.score + 20
+    assert [e.text for e in played_back.evidence if e.rule == "reflection" and e.sign > 0] == [playback]
+
+
+def test_advice_that_reuses_the_customers_words_earns_no_playback_warmth(score, monkeypatch):
+    # Both read alike to the models; "you should" makes the first one advice (listening gives it no credit either).
+    _models_read(monkeypatch, [{"reflection": 0.9}])
+    advice = "Your bill doubled after the move, so you should switch to the monthly plan."
+    advised = criterion(score("en", [PROBLEM_EN, (A, advice)]), "empathy")
+    reflected = criterion(score("en", [PROBLEM_EN, (A, "Your bill doubled after the move.")]), "empathy")
+    assert advised.score < reflected.score - 20
+    assert not [e for e in advised.evidence if e.rule == "reflection"]
+
+
+def test_a_rubric_that_gives_playback_no_empathy_weight_does_not_quote_it_there(monkeypatch):
+    _models_read(monkeypatch, [{"reflection": 0.95}])
+    rubric = bundled_rubrics()["hotline_en"]
+
+    def without_playback(spec: DetectorSpec) -> DetectorSpec:
+        if spec.name != "empathy_behaviours":
+            return spec
+        return replace(spec, params=MappingProxyType({**spec.params, "reflection": 0.0}))
+
+    criteria = tuple(replace(c, detectors=tuple(map(without_playback, c.detectors))) for c in rubric.criteria)
+    call = build("en", [PROBLEM_EN, (A, "So your bill doubled after the move.")])
+    result = score_transcript(call, replace(rubric, criteria=criteria))
+    assert not [e for e in criterion(result, "empathy").evidence if e.rule == "reflection"]
+    assert [e for e in criterion(result, "active_listening").evidence if e.rule == "reflection"]
 
 
 @pytest.mark.parametrize(

@@ -79,10 +79,10 @@ people on conversations nobody here wrote is measured by `bench/scoring_external
   reflection in seven carries a put-down reading at even odds (AnnoMI), after `neutral_you.jsonl` brought it down
   from one in six.
 - Agreement with people on human-labelled public data is moderate for reflections against advice (ROC AUC about
-  0.77 in English, 0.69 in French) and for the empathy of whole counselling sessions (0.64), and good for
-  questions, explorations and emotional reactions (0.80 and above); see the README's table. Advice phrased as a
-  question ("have you thought about a gym?") is not a `question` here (the labelling guide's rule), where some
-  public labels count every question.
+  0.77 in English, 0.69 in French) and for the empathy of whole counselling sessions (0.69, with playbacks
+  counted as warmth by the `empathy_behaviours` detector), and good for questions, explorations and emotional
+  reactions (0.80 and above); see the README's table. Advice phrased as a question ("have you thought about a
+  gym?") is not a `question` here (the labelling guide's rule), where some public labels count every question.
 - Interrupting is not a text behaviour: it comes from word timings (`interruptions` detector).
 - Probabilities are not calibrated to real call frequencies (classes are balanced in training); detectors use them
   as strengths, and the rubric weights are the place to calibrate against reviewers.

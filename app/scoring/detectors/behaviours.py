@@ -3,8 +3,8 @@ with evidence that names the behaviour and its confidence ("reflects the custome
 
 - `listening_behaviours`: reflections, questions about the customer's situation, acknowledgements, in the turns
   that answer the customer.
-- `empathy_behaviours`: naming or validating feelings, apologies, reassurance with a concrete next step; against:
-  blame, dismissal, minimising, hollow empathy.
+- `empathy_behaviours`: naming or validating feelings, apologies, reassurance with a concrete next step, playing
+  back what the customer said; against: blame, dismissal, minimising, hollow empathy.
 - `plain_language`: short sentences in everyday words, technical terms explained; against: unexplained jargon.
 
 Each rubric chooses the behaviour weights as parameters. A call with no customer turn for the agent to answer
@@ -405,7 +405,10 @@ def listening_behaviours(ctx: DetectorContext, params: Mapping[str, Any]) -> Det
     return DetectorResult(round(score, 1), tuple(evidence), observations=len(rows))
 
 
-EMPATHY_POSITIVE = ("feeling", "apology", "reassurance")
+# Playing back what the customer said is warmth too: people rating counselling sessions count reflective listening as
+# the way empathy shows (AnnoMI session quality -> empathy 0.64 -> 0.68-0.70 with a reflection weight of 0.25-0.45;
+# EPITOME emotional reactions, which a playback without a feeling word does not show, 0.804 -> 0.80).
+EMPATHY_POSITIVE = ("feeling", "apology", "reassurance", "reflection")
 EMPATHY_NEGATIVE = ("blame", "dismissal", "minimising", "hollow_empathy")
 
 
@@ -415,6 +418,9 @@ EMPATHY_NEGATIVE = ("blame", "dismissal", "minimising", "hollow_empathy")
         "feeling": 1.0,
         "apology": 0.3,
         "reassurance": 0.3,
+        "reflection": 0.3,
+        "signposted": 0.75,
+        "advising": 0.6,
         "blame": 1.0,
         "dismissal": 1.0,
         "minimising": 0.8,
@@ -432,6 +438,8 @@ EMPATHY_NEGATIVE = ("blame", "dismissal", "minimising", "hollow_empathy")
         "reproach": 0.8,
     },
     lexicons=(
+        "reformulation_markers",
+        "advice_markers",
         "commitments",
         "next_steps",
         "courtesy",
@@ -445,13 +453,16 @@ EMPATHY_NEGATIVE = ("blame", "dismissal", "minimising", "hollow_empathy")
     rules=(*EMPATHY_POSITIVE, *EMPATHY_NEGATIVE, "no_empathy"),
 )
 def empathy_behaviours(ctx: DetectorContext, params: Mapping[str, Any]) -> DetectorResult:
-    """Warmth where the customer gives occasion for it, lost for blaming, dismissing or minimising."""
+    """Warmth where the customer gives occasion for it (feelings named, apologies, owned steps, the customer's words
+    played back), lost for blaming, dismissing or minimising. The playback is read as for listening: raised where
+    the agent signposts it, lowered where it is advice that reuses the customer's words."""
     behaviours = ctx.behaviours()
     rows = behaviours.replies()
     if not rows:
         return NOT_APPLICABLE
     read = _courteous(ctx, _committed(ctx, _reassuring(ctx, behaviours), params["committed"]))
     read = _about_themselves(ctx, _supporting(ctx, read, params["support"]), params["own_story"])
+    read = _advising(ctx, _signposted(ctx, read, params["signposted"]), params["advising"])
     read = _reproaching(ctx, read, params["reproach"])
     warmth = {b: params[b] for b in EMPATHY_POSITIVE}
     warm = _any_of(read, warmth, rows, params["counts_from"])
@@ -467,8 +478,10 @@ def empathy_behaviours(ctx: DetectorContext, params: Mapping[str, Any]) -> Detec
     # where the agent says sorry (see _apologising); the models' apology reading elsewhere is sympathy and still
     # counts as warmth.
     quoted = _apologising(ctx, read)
-    evidence = [e for b in EMPATHY_POSITIVE for e in _strongest(ctx, quoted, rows, b, +1, params["evidence_at"])]
-    evidence += [e for b in EMPATHY_NEGATIVE for e in _strongest(ctx, read, rows, b, -1, params["put_down_at"])]
+    evidence = [e for b in warmth if warmth[b] > 0 for e in _strongest(ctx, quoted, rows, b, +1, params["evidence_at"])]
+    evidence += [
+        e for b in EMPATHY_NEGATIVE if params[b] > 0 for e in _strongest(ctx, read, rows, b, -1, params["put_down_at"])
+    ]
     if float(_any_of(read, warmth, rows).max()) < params["no_reaction_below"]:
         evidence.append(_no_reaction(ctx, behaviours, rows))
     return DetectorResult(round(clamp(score), 1), tuple(evidence), observations=len(rows))
