@@ -141,6 +141,27 @@ def test_a_call_where_the_customer_never_speaks_gives_listening_and_empathy_no_o
     assert not criterion(result, "jargon").na
 
 
+@pytest.mark.xfail(
+    reason="known limit: the call's occasion for empathy is not recognised (README, scorer figures: a lexicon of "
+    "problems and feelings left 27-45% of labelled occasions N/A)",
+    strict=True,
+)
+def test_a_routine_order_gives_empathy_no_occasion(score):
+    # A real order call scored empathy 0, "moves on without acknowledging what the customer is going through".
+    result = score(
+        "en",
+        [
+            (C, "Hi, I'd like to buy a Chromecast and I was wondering whether you could help me with that."),
+            (A, "Certainly, which colour would you like? We have blue, black and red."),
+            (C, "Let's get the black one."),
+            (A, "Okay, great. Would you like to ship it regular or express?"),
+            (C, "Express please."),
+            (A, "Terrific. It's on the way. Thank you very much."),
+        ],
+    )
+    assert criterion(result, "empathy").na
+
+
 def test_listening_rises_when_the_agent_plays_the_problem_back_before_fixing_it(score):
     fix = "I'll change your tariff to the pensioner plan, it starts next month."
     listened = score("en", [PROBLEM_EN, (A, "So the bill doubled after the move and you can't keep up. " + fix)])
