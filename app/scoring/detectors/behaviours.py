@@ -140,6 +140,12 @@ def _advising(ctx: DetectorContext, behaviours: TurnBehaviours, discount: float)
     )
 
 
+def _played_back(ctx: DetectorContext, behaviours: TurnBehaviours, params: Mapping[str, Any]) -> TurnBehaviours:
+    """The reflection reading as listening and empathy both count it: raised where the agent signposts a
+    reformulation (`signposted`), lowered where the reply is advice (`advising`)."""
+    return _advising(ctx, _signposted(ctx, behaviours, params["signposted"]), params["advising"])
+
+
 def _asking(ctx: DetectorContext, behaviours: TurnBehaviours, max_words: int = 15) -> TurnBehaviours:
     """The behaviours with no question credit for the parts of a reply that offer further service or handle the
     call ("anything else I can help with?", "can I put you on hold?"): questions, but not about the customer's
@@ -382,7 +388,7 @@ def listening_behaviours(ctx: DetectorContext, params: Mapping[str, Any]) -> Det
     rows = behaviours.replies()
     if not rows:
         return NOT_APPLICABLE
-    read = _asking(ctx, _advising(ctx, _signposted(ctx, behaviours, params["signposted"]), params["advising"]))
+    read = _asking(ctx, _played_back(ctx, behaviours, params))
     weights = {b: params[b] for b in ("reflection", "question", "acknowledgement")}
     listened = _any_of(read, weights, rows, params["counts_from"])
     evidence = _strongest(ctx, read, rows, "reflection", +1, params["evidence_at"])
@@ -406,8 +412,9 @@ def listening_behaviours(ctx: DetectorContext, params: Mapping[str, Any]) -> Det
 
 
 # Playing back what the customer said is warmth too: people rating counselling sessions count reflective listening as
-# the way empathy shows (AnnoMI session quality -> empathy 0.64 -> 0.68-0.70 with a reflection weight of 0.25-0.45;
-# EPITOME emotional reactions, which a playback without a feeling word does not show, 0.804 -> 0.80).
+# the way empathy shows (AnnoMI session quality -> empathy 0.644 -> 0.693 at the `reflection` weight 0.3, 0.68-0.70
+# from 0.25 to 0.45; EPITOME emotional reactions, which a playback without a feeling word does not show, 0.804 ->
+# 0.801, and 0.796 at 0.5).
 EMPATHY_POSITIVE = ("feeling", "apology", "reassurance", "reflection")
 EMPATHY_NEGATIVE = ("blame", "dismissal", "minimising", "hollow_empathy")
 
@@ -462,7 +469,7 @@ def empathy_behaviours(ctx: DetectorContext, params: Mapping[str, Any]) -> Detec
         return NOT_APPLICABLE
     read = _courteous(ctx, _committed(ctx, _reassuring(ctx, behaviours), params["committed"]))
     read = _about_themselves(ctx, _supporting(ctx, read, params["support"]), params["own_story"])
-    read = _advising(ctx, _signposted(ctx, read, params["signposted"]), params["advising"])
+    read = _played_back(ctx, read, params)
     read = _reproaching(ctx, read, params["reproach"])
     warmth = {b: params[b] for b in EMPATHY_POSITIVE}
     warm = _any_of(read, warmth, rows, params["counts_from"])
