@@ -476,7 +476,8 @@ def empathy_behaviours(ctx: DetectorContext, params: Mapping[str, Any]) -> Detec
     # A put-down counts once the models are fairly sure of it (above even odds), behaviour by behaviour: a stock
     # phrase that merely looks like hollow empathy should not cost as much as a real put-down, and four unsure
     # readings (0.3 each) must not add up to one sure one.
-    cold = _any_of(read, {b: params[b] for b in EMPATHY_NEGATIVE}, rows, params["cold_from"])
+    coldness = {b: params[b] for b in EMPATHY_NEGATIVE}
+    cold = _any_of(read, coldness, rows, params["cold_from"])
     score = _saturate(_peak_and_habit(warm), params["scale"]) - params["penalty"] * _peak_and_habit(cold)
     # A strength is quoted to the agent only when the models are fairly sure (4 to 1): on real calls, courtesy
     # ("Okay, wonderful. Thank you") and booking read-backs reached 0.70-0.76 as "acknowledges the customer's
@@ -485,9 +486,12 @@ def empathy_behaviours(ctx: DetectorContext, params: Mapping[str, Any]) -> Detec
     # where the agent says sorry (see _apologising); the models' apology reading elsewhere is sympathy and still
     # counts as warmth.
     quoted = _apologising(ctx, read)
-    evidence = [e for b in warmth if warmth[b] > 0 for e in _strongest(ctx, quoted, rows, b, +1, params["evidence_at"])]
+    # Only what the rubric weighs is quoted (_any_of counts nothing weighted 0).
+    evidence = [
+        e for b, w in warmth.items() if w > 0 for e in _strongest(ctx, quoted, rows, b, +1, params["evidence_at"])
+    ]
     evidence += [
-        e for b in EMPATHY_NEGATIVE if params[b] > 0 for e in _strongest(ctx, read, rows, b, -1, params["put_down_at"])
+        e for b, w in coldness.items() if w > 0 for e in _strongest(ctx, read, rows, b, -1, params["put_down_at"])
     ]
     if float(_any_of(read, warmth, rows).max()) < params["no_reaction_below"]:
         evidence.append(_no_reaction(ctx, behaviours, rows))
