@@ -141,25 +141,68 @@ def test_a_call_where_the_customer_never_speaks_gives_listening_and_empathy_no_o
     assert not criterion(result, "jargon").na
 
 
-@pytest.mark.xfail(
-    reason="known limit: the call's occasion for empathy is not recognised (README, scorer figures: a lexicon of "
-    "problems and feelings left 27-45% of labelled occasions N/A)",
-    strict=True,
+ORDER_EN = [
+    (C, "Hi, I'd like to buy a Chromecast and I was wondering whether you could help me with that."),
+    (A, "Certainly, which colour would you like? We have blue, black and red."),
+    (C, "Let's get the black one."),
+    (A, "Okay, great. Would you like to ship it regular or express?"),
+    (C, "Express please."),
+]
+BOOKING_FR = [
+    (C, "Bonjour, je voudrais prendre rendez-vous pour l'entretien de ma voiture, la révision des trente mille."),
+    (A, "Bien sûr. Quel jour vous arrangerait ?"),
+    (C, "Mardi matin si possible."),
+    (A, "Mardi à neuf heures, c'est noté. Vous laissez le véhicule à l'accueil."),
+]
+
+
+@pytest.mark.parametrize(
+    ("language", "turns"),
+    [
+        # A real order call scored empathy 0, "moves on without acknowledging what the customer is going through".
+        ("en", [*ORDER_EN, (A, "Terrific. It's on the way. Thank you very much.")]),
+        ("fr", BOOKING_FR),
+    ],
 )
-def test_a_routine_order_gives_empathy_no_occasion(score):
-    # A real order call scored empathy 0, "moves on without acknowledging what the customer is going through".
+def test_a_routine_order_or_booking_gives_empathy_no_occasion(score, language, turns):
+    result = score(language, turns)
+    assert criterion(result, "empathy").na
+    assert not criterion(result, "active_listening").na
+
+
+def test_the_same_order_gives_occasion_once_the_customer_voices_a_difficulty(score):
+    late = (C, "Express please, the last one you sent never arrived and I've been waiting two weeks for it.")
+    result = score("en", [*ORDER_EN[:-1], late, (A, "Okay, express it is. It's on the way.")])
+    empathy = criterion(result, "empathy")
+    assert not empathy.na
+    assert any(e.rule == "no_empathy" for e in empathy.evidence)
+
+
+def test_a_put_down_on_a_routine_call_is_still_scored_and_quoted(score):
+    rude = (A, "Honestly, if you'd bothered to read the website you wouldn't be wasting my time with this.")
+    result = score("en", [*ORDER_EN[:1], rude])
+    empathy = criterion(result, "empathy")
+    assert not empathy.na
+    assert any(e.sign < 0 and e.rule in EMPATHY_NEGATIVE for e in empathy.evidence)
+
+
+def test_moving_on_is_pinned_to_the_reply_after_the_difficulty_not_after_the_longest_turn(score):
+    details = (
+        C,
+        "Yes, so it's Jane Miller, M-I-L-L-E-R, 14 Orchard Close, postcode BS3 4QT, and the account number is 55 "
+        "210 934, and my date of birth is the third of May 1961.",
+    )
     result = score(
         "en",
         [
-            (C, "Hi, I'd like to buy a Chromecast and I was wondering whether you could help me with that."),
-            (A, "Certainly, which colour would you like? We have blue, black and red."),
-            (C, "Let's get the black one."),
-            (A, "Okay, great. Would you like to ship it regular or express?"),
-            (C, "Express please."),
-            (A, "Terrific. It's on the way. Thank you very much."),
+            details,
+            (A, "Thank you, that's all confirmed."),
+            (C, "The heating's been off since Friday and I've got a newborn at home."),
+            (A, "Okay. What's the boiler model?"),
         ],
     )
-    assert criterion(result, "empathy").na
+    moved_on = [e for e in criterion(result, "empathy").evidence if e.rule == "no_empathy"]
+    assert [e.text for e in moved_on] == ["Okay. What's the boiler model?"]
 
 
 def test_listening_rises_when_the_agent_plays_the_problem_back_before_fixing_it(score):

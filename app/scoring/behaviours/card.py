@@ -51,6 +51,7 @@ measure (`bench/scoring_external.py`), never to train.{extra}
 |---|---|---|---|---|---|---|
 {rows}
 
+{_occasion(meta)}
 These figures are optimistic: the folds share the corpus's writers and style. How the criterion scores agree with
 people on conversations nobody here wrote is measured by `bench/scoring_external.py --data ../shared/data/external-dev`
 (see the README's figures).
@@ -99,6 +100,25 @@ def _words(meta: dict) -> str:
   (each turn's row scaled to {meta["ngram_scale"]:g}, under the same ridge): {heads}. The listening heads read the
   embedding only: with the words, they ranked people's labels worse (questions vs advice 0.89 -> 0.88 EN,
   0.88 -> 0.86 FR)."""
+
+
+def _occasion(meta: dict) -> str:
+    if "occasion" not in meta:
+        return ""
+    occasion = meta["occasion"]
+    counts, cv = occasion["counts"], occasion["cross_validation"]
+    return f"""
+## Occasion head (customer turns)
+Whether the customer's words before a reply give the agent occasion for empathy (a difficulty, a worry, a feeling,
+bad news) or not (a routine order, a booking, a detail given, a confirmation). One logistic head over the
+customer's words' embedding alone (strength {occasion["l2"]}, classes balanced, Platt-scaled), trained on
+`qa_rubrics/behaviours/occasions/` (sha256 `{meta.get("occasions_sha256", "")}`), written by the project:
+{counts["en"]["occasion"]} / {counts["en"]["none"]} English and {counts["fr"]["occasion"]} / {counts["fr"]["none"]}
+French customer turns with / without an occasion. Held-out ROC AUC ({meta.get("folds", 5)} folds):
+{fmt_auc(cv["en"])} English, {fmt_auc(cv["fr"])} French. The `empathy_behaviours` detector gives empathy no
+occasion (N/A) when no reply follows customer words it reads at `occasion_from` or more, unless the agent put the
+customer down.
+"""
 
 
 def fmt_auc(value: float | None) -> str:

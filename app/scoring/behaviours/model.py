@@ -38,6 +38,10 @@ class BehaviourModel:
     # The heads' weights on the turn's word n-grams (features.ngrams), (k, len(vocabulary)); none in older models.
     vocabulary: tuple[str, ...] = ()
     ngram_weights: np.ndarray | None = None
+    # The occasion head: whether the customer's words give occasion for empathy, read from their embedding alone
+    # (standardisation folded in), (dim,) and a bias; none in older models (every reply is then an occasion).
+    occasion_weights: np.ndarray | None = None
+    occasion_bias: float = 0.0
 
     @functools.cached_property
     def ngram_index(self) -> dict[str, int]:
@@ -55,10 +59,35 @@ class BehaviourModel:
 
     def predict(self, units: Sequence[TurnUnit]) -> np.ndarray:
         """(len(units), k) probabilities: each distinct text is encoded once."""
+        return self.read(units)[0]
+
+    def read(self, units: Sequence[TurnUnit]) -> tuple[np.ndarray, np.ndarray]:
+        """(len(units), k) behaviour probabilities, and (len(units),) the chance that each unit's context (the
+        customer's words before it) gives occasion for empathy: 0 without a context, 1 for a model without an
+        occasion head. Each distinct text is encoded once, for both."""
         if not units:
-            return np.zeros((0, len(self.behaviours)), dtype=np.float32)
+            return np.zeros((0, len(self.behaviours)), dtype=np.float32), np.zeros(0, dtype=np.float32)
         turns, contexts = [u.text for u in units], [u.context for u in units]
-        return self.predict_features(featurise(self.encoder, turns, contexts), turns).astype(np.float32)
+        turn_vectors, context_vectors = encode_pairs(self.encoder, turns, contexts)
+        x = features.build(turn_vectors, context_vectors, turns, contexts)
+        has_context = np.array([bool(c.strip()) for c in contexts])
+        return (
+            self.predict_features(x, turns).astype(np.float32),
+            np.where(has_context, self.occasion_from_vectors(context_vectors), 0.0).astype(np.float32),
+        )
+
+    def occasion_from_vectors(self, vectors: np.ndarray) -> np.ndarray:
+        """(n,) the chance that customer words, as encoded, give occasion for empathy (1 without an occasion head)."""
+        if self.occasion_weights is None:
+            return np.ones(len(vectors), dtype=np.float32)
+        z = vectors.astype(np.float64) @ self.occasion_weights + self.occasion_bias
+        return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
+
+    def occasion(self, customer: Sequence[str]) -> np.ndarray:
+        """(n,) the chance that each of these customer turns gives occasion for empathy."""
+        if not customer:
+            return np.zeros(0, dtype=np.float32)
+        return self.occasion_from_vectors(get_encoder(self.encoder).encode(list(customer))).astype(np.float32)
 
     def column(self, behaviour: str) -> int:
         return self.behaviours.index(behaviour)
@@ -88,13 +117,18 @@ def context_weights(weights: Mapping[str, float], behaviours: Sequence[str]) -> 
 
 def featurise(encoder_name: str, turns: Sequence[str], contexts: Sequence[str]) -> np.ndarray:
     """Features of turns in context, encoding each distinct text once."""
+    return features.build(*encode_pairs(encoder_name, turns, contexts), turns, contexts)
+
+
+def encode_pairs(encoder_name: str, turns: Sequence[str], contexts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The turns' and the contexts' embeddings (zeros for an empty context), each distinct text encoded once."""
     texts = sorted({*turns, *(c for c in contexts if c)})
     vectors = get_encoder(encoder_name).encode(texts)
     row = {t: i for i, t in enumerate(texts)}
     zero = np.zeros(vectors.shape[1], dtype=np.float32)
     turn_vectors = np.stack([vectors[row[t]] for t in turns])
     context_vectors = np.stack([vectors[row[c]] if c else zero for c in contexts])
-    return features.build(turn_vectors, context_vectors, turns, contexts)
+    return turn_vectors, context_vectors
 
 
 def save_model(model: BehaviourModel, directory: Path = MODEL_DIR) -> str:
@@ -106,6 +140,9 @@ def save_model(model: BehaviourModel, directory: Path = MODEL_DIR) -> str:
         # The vocabulary as UTF-8 bytes, one n-gram a line: a fixed-width string array would be 100 times larger.
         arrays["vocabulary"] = np.frombuffer("\n".join(model.vocabulary).encode("utf-8"), dtype=np.uint8)
         arrays["ngram_weights"] = model.ngram_weights
+    if model.occasion_weights is not None:
+        arrays["occasion_weights"] = model.occasion_weights
+        arrays["occasion_bias"] = np.array([model.occasion_bias], dtype=np.float64)
     np.savez(buffer, **arrays)
     blob = buffer.getvalue()
     digest = hashlib.sha256(blob).hexdigest()
@@ -131,9 +168,14 @@ def load_model(directory: Path = MODEL_DIR) -> BehaviourModel:
             words = z["vocabulary"].tobytes().decode("utf-8")
             arrays["vocabulary"] = tuple(words.split("\n")) if words else ()
             arrays["ngram_weights"] = z["ngram_weights"]
+        if "occasion_weights" in z:
+            arrays["occasion_weights"] = z["occasion_weights"]
+            arrays["occasion_bias"] = float(z["occasion_bias"][0])
     if arrays["weights"].shape != (len(meta["behaviours"]), arrays["mean"].shape[0]) or (
         "ngram_weights" in arrays
         and arrays["ngram_weights"].shape != (len(meta["behaviours"]), len(arrays["vocabulary"]))
+        or "occasion_weights" in arrays
+        and arrays["occasion_weights"].shape != ((arrays["mean"].shape[0] - len(features.SURFACE)) // 2,)
     ):
         raise ModelFileError(f"{directory / WEIGHTS_FILE}: weights do not match the behaviours in {META_FILE}")
     return BehaviourModel(meta["encoder"], tuple(meta["behaviours"]), meta=meta, **arrays)

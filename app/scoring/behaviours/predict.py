@@ -19,6 +19,8 @@ class TurnBehaviours:
     behaviours: tuple[str, ...]
     # For units of several segments, each segment read alone (same context): where to quote a behaviour from.
     by_segment: dict[int, np.ndarray]
+    # Per unit, the chance that the customer's words before it give occasion for empathy (0 without any).
+    occasion: np.ndarray | None = None
 
     def quote_segment(self, row: int, behaviour: str) -> int:
         """The segment of a unit that shows `behaviour` most, for the evidence's quote and time."""
@@ -46,6 +48,6 @@ def predict_turns(segments: Sequence[Segment], model: BehaviourModel | None = No
         if len(unit.segments) > 1
         for i in unit.segments
     ]
-    probabilities = model.predict([*units, *pieces])
+    probabilities, occasion = model.read([*units, *pieces])
     by_segment = {p.segments[0]: probabilities[len(units) + k] for k, p in enumerate(pieces)}
-    return TurnBehaviours(units, probabilities[: len(units)], model.behaviours, by_segment)
+    return TurnBehaviours(units, probabilities[: len(units)], model.behaviours, by_segment, occasion[: len(units)])

@@ -11,7 +11,8 @@ from typing import Any
 import numpy as np
 
 from app.scoring.behaviours import features
-from app.scoring.behaviours.corpus import Example
+from app.scoring.behaviours.corpus import Example, Occasion
+from app.scoring.behaviours.encoder import get_encoder
 from app.scoring.behaviours.model import BehaviourModel, context_weights, decision, featurise
 from app.scoring.behaviours.taxonomy import BEHAVIOUR_IDS
 
@@ -56,6 +57,8 @@ HARD_NEGATIVE_HEADS = frozenset({"blame", "dismissal", "minimising", "hollow_emp
 # only: with the words at 60, the reflection head alone ranked AnnoMI reflections better (0.744 -> 0.788), but the
 # criterion did not follow (0.772 -> 0.773) and questions vs advice fell (0.891 -> 0.879 EN, 0.877 -> 0.858 FR), as
 # did the own set's listening (0.935 -> 0.921 EN, 0.916 -> 0.884 FR).
+# The occasion head reads a customer turn's embedding alone, under its own ridge (train_occasion).
+OCCASION_L2 = 0.3
 NGRAM_MIN_COUNT = 3
 NGRAM_SCALE = 30.0
 NGRAM_HEADS = frozenset(BEHAVIOUR_IDS) - {"reflection", "question", "acknowledgement"}
@@ -130,8 +133,16 @@ def standardiser(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return mean.astype(np.float32), np.where(scale > 1e-6, scale, 1.0).astype(np.float32)
 
 
-def train(examples: Sequence[Example], *, seed: int = 20261201, folds: int = 5, l2: float = L2) -> BehaviourModel:
-    """Fit every head on all examples; measure on held-out folds first (per behaviour and language)."""
+def train(
+    examples: Sequence[Example],
+    occasions: Sequence[Occasion] = (),
+    *,
+    seed: int = 20261201,
+    folds: int = 5,
+    l2: float = L2,
+) -> BehaviourModel:
+    """Fit every head on all examples, and the occasion head on the customer turns when there are some; measure on
+    held-out folds first (per behaviour and language)."""
     examples, sources = with_checking_tags(examples, seed)
     turns = [e.turn for e in examples]
     x = featurise(ENCODER, turns, [e.context for e in examples]).astype(np.float64)
@@ -163,6 +174,9 @@ def train(examples: Sequence[Example], *, seed: int = 20261201, folds: int = 5, 
         "vocabulary_size": len(vocabulary),
         "ngram_heads": [b for b in BEHAVIOUR_IDS if b in NGRAM_HEADS],
     }
+    occasion_weights, occasion_bias = None, 0.0
+    if occasions:
+        occasion_weights, occasion_bias, meta["occasion"] = train_occasion(occasions, seed=seed, folds=folds)
     return BehaviourModel(
         ENCODER,
         BEHAVIOUR_IDS,
@@ -174,7 +188,42 @@ def train(examples: Sequence[Example], *, seed: int = 20261201, folds: int = 5, 
         vocabulary,
         # The scale folded in: reading a turn sums these weights over its n-grams (features.ngram_decision).
         (heads.weights[:, dense:] * NGRAM_SCALE).astype(np.float32),
+        occasion_weights,
+        occasion_bias,
     )
+
+
+def train_occasion(
+    occasions: Sequence[Occasion], *, seed: int, folds: int, l2: float = OCCASION_L2
+) -> tuple[np.ndarray, float, dict[str, Any]]:
+    """The occasion head over the customer turns' embeddings: weights on the raw embedding (standardisation and
+    Platt scaling folded in), bias, and what the model card reports (counts, held-out ROC AUC per language)."""
+    v = get_encoder(ENCODER).encode([o.customer for o in occasions]).astype(np.float64)
+    y = np.array([float(o.occasion) for o in occasions])
+    fold = np.random.default_rng(seed).permutation(len(v)) % max(2, min(folds, len(v)))
+    held_out = np.zeros(len(v))
+    for k in np.unique(fold):
+        train_rows = fold != k
+        mean, scale = standardiser(v[train_rows])
+        w, b = fit_logistic((v[train_rows] - mean) / scale, y[train_rows], l2)
+        held_out[~train_rows] = ((v[~train_rows] - mean) / scale) @ w + b
+    languages = np.array([o.language for o in occasions])
+    mean, scale = standardiser(v)
+    w, b = fit_logistic((v - mean) / scale, y, l2)
+    platt, offset = fit_logistic(held_out[:, None], y, l2=1e-6)
+    slope = max(float(platt[0]), 1e-3)
+    meta = {
+        "l2": l2,
+        "counts": {
+            lang: {"occasion": int(y[languages == lang].sum()), "none": int((1 - y[languages == lang]).sum())}
+            for lang in ("en", "fr")
+        },
+        "cross_validation": {
+            lang: _rounded(roc_auc(held_out[languages == lang], y[languages == lang])) for lang in ("en", "fr")
+        },
+    }
+    weights = slope * w / scale
+    return weights.astype(np.float64), float(slope * (b - (mean / scale) @ w) + offset), meta
 
 
 def design(x: np.ndarray, words: Any) -> Any:

@@ -443,6 +443,7 @@ EMPATHY_NEGATIVE = ("blame", "dismissal", "minimising", "hollow_empathy")
         "own_story": 0.8,
         "support": 0.7,
         "reproach": 0.8,
+        "occasion_from": 0.05,
     },
     lexicons=(
         "reformulation_markers",
@@ -478,6 +479,14 @@ def empathy_behaviours(ctx: DetectorContext, params: Mapping[str, Any]) -> Detec
     # readings (0.3 each) must not add up to one sure one.
     coldness = {b: params[b] for b in EMPATHY_NEGATIVE}
     cold = _any_of(read, coldness, rows, params["cold_from"])
+    # No occasion: the customer never voiced a difficulty, a worry or a feeling (a routine order, a booking), and
+    # the agent put nobody down; nothing to coach on empathy (a real order call scored 0, "moves on without
+    # acknowledging what the customer is going through").
+    put_downs = [
+        e for b, w in coldness.items() if w > 0 for e in _strongest(ctx, read, rows, b, -1, params["put_down_at"])
+    ]
+    if _occasion(behaviours, rows) < params["occasion_from"] and not put_downs:
+        return NOT_APPLICABLE
     score = _saturate(_peak_and_habit(warm), params["scale"]) - params["penalty"] * _peak_and_habit(cold)
     # A strength is quoted to the agent only when the models are fairly sure (4 to 1): on real calls, courtesy
     # ("Okay, wonderful. Thank you") and booking read-backs reached 0.70-0.76 as "acknowledges the customer's
@@ -490,17 +499,27 @@ def empathy_behaviours(ctx: DetectorContext, params: Mapping[str, Any]) -> Detec
     evidence = [
         e for b, w in warmth.items() if w > 0 for e in _strongest(ctx, quoted, rows, b, +1, params["evidence_at"])
     ]
-    evidence += [
-        e for b, w in coldness.items() if w > 0 for e in _strongest(ctx, read, rows, b, -1, params["put_down_at"])
-    ]
+    evidence += put_downs
     if float(_any_of(read, warmth, rows).max()) < params["no_reaction_below"]:
         evidence.append(_no_reaction(ctx, behaviours, rows))
     return DetectorResult(round(clamp(score), 1), tuple(evidence), observations=len(rows))
 
 
+def _occasion(behaviours: TurnBehaviours, rows: list[int]) -> float:
+    """The strongest occasion for empathy the customer gave before a reply (the occasion head's reading of their
+    words); 1 for a model without an occasion head."""
+    return 1.0 if behaviours.occasion is None else float(behaviours.occasion[rows].max())
+
+
 def _no_reaction(ctx: DetectorContext, behaviours: TurnBehaviours, rows: list[int]) -> Evidence:
-    """Pinned to the reply after the customer's longest turn: where a reaction was most due."""
-    row = max(rows, key=lambda r: len(behaviours.units[r].context.split()))
+    """Pinned to the reply where a reaction was most due: after the customer's words that give the most occasion for
+    empathy, then the longest."""
+
+    def due(r: int) -> tuple[float, int]:
+        occasion = 1.0 if behaviours.occasion is None else float(behaviours.occasion[r])
+        return occasion, len(behaviours.units[r].context.split())
+
+    row = max(rows, key=due)
     index = behaviours.units[row].segments[0]
     return ctx.evidence(
         index,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from dataclasses import replace
 
@@ -143,3 +144,39 @@ def test_heads_that_read_the_turns_words_refuse_features_without_their_turns():
     assert model.predict_features(x, ["Sorry about that."]).shape == (1, len(model.behaviours))
     with pytest.raises(ValueError, match="turns' words"):
         model.predict_features(x)
+
+
+@pytest.mark.parametrize(
+    ("difficulty", "routine"),
+    [
+        ("The internet's been down since Monday and I work from home, I've lost two days already.", "Express please."),
+        ("I was told someone would call me back last week and nobody ever did.", "Let's get the black one."),
+        ("Ça fait trois fois que j'appelle et ma box ne marche toujours pas.", "Mardi matin, ça me va."),
+        ("On m'a prélevé deux fois ce mois-ci, je suis à découvert.", "Je voudrais commander le modèle noir."),
+    ],
+)
+def test_the_occasion_head_reads_a_voiced_difficulty_and_not_a_routine_request(difficulty, routine):
+    assert load_model().occasion([difficulty, routine]).tolist() == pytest.approx([1, 0], abs=0.5)
+
+
+def test_a_turn_read_without_customer_words_before_it_gives_no_occasion():
+    _, occasion = load_model().read([TurnUnit((0,), "Hello, how can I help?", "")])
+    assert occasion.tolist() == [0.0]
+
+
+def test_trying_a_turn_from_the_command_line_reports_its_behaviours_and_the_customers_occasion(runner):
+    result = runner.invoke(
+        args=[
+            "qa",
+            "behaviours",
+            "predict",
+            "Okay. What's the boiler model?",
+            "--context",
+            "The heating's been off since Friday and I've got a newborn at home.",
+            "--json",
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    reading = json.loads(result.output)
+    assert reading["question"] > 0.5 > reading["feeling"]
+    assert reading["occasion"] > 0.5

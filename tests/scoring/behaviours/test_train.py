@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import shutil
 
 import numpy as np
 import pytest
 
-from app.scoring.behaviours.corpus import CORPUS_DIR, CorpusError, read_examples
+from app.scoring.behaviours import services
+from app.scoring.behaviours.corpus import CORPUS_DIR, OCCASIONS_DIR, CorpusError, read_examples, read_occasions
 from app.scoring.behaviours.model import load_model
 from app.scoring.behaviours.taxonomy import BEHAVIOUR_IDS
 
@@ -37,9 +39,10 @@ def test_training_twice_with_the_same_seed_gives_the_same_weights(runner, small_
         assert "held-out ROC AUC" in result.output
     a, b = load_model(tmp_path / "a"), load_model(tmp_path / "b")
     assert np.array_equal(a.weights, b.weights)
+    assert a.occasion_weights is not None and np.array_equal(a.occasion_weights, b.occasion_weights)
     assert a.meta["sha256"] == b.meta["sha256"]
     card = (tmp_path / "a" / "MODEL_CARD.md").read_text(encoding="utf-8")
-    assert "written by the project" in card and "reflection" in card
+    assert "written by the project" in card and "reflection" in card and "Occasion head" in card
 
 
 def test_extra_examples_from_reviews_are_added_to_the_training_data(runner, small_corpus, tmp_path):
@@ -111,3 +114,30 @@ def test_a_hard_negative_weighs_more_among_the_negatives_than_an_ordinary_one():
     plain_w, plain_b = fit_logistic(x, y, l2=0.01)
     hard_w, hard_b = fit_logistic(x, y, l2=0.01, hard=hard)
     assert float(lookalike[0] @ hard_w + hard_b) < float(lookalike[0] @ plain_w + plain_b)
+
+
+def test_a_customer_turn_without_its_occasion_label_is_refused_naming_the_file_and_line(tmp_path):
+    path = tmp_path / "turns.jsonl"
+    good = {"id": "o-1", "language": "en", "customer": ["Still not working."], "occasion": True}
+    bad = {"id": "o-2", "language": "en", "customer": ["Express please."], "occasion": "no"}
+    path.write_text(f"{json.dumps(good)}\n{json.dumps(bad)}\n", encoding="utf-8")
+    with pytest.raises(CorpusError, match=r"turns\.jsonl:2\.occasion: expected bool"):
+        read_occasions([path])
+
+
+def test_the_shipped_customer_turns_have_both_classes_in_both_languages():
+    occasions = read_occasions(sorted(OCCASIONS_DIR.glob("*/*.jsonl")))
+    for language in ("en", "fr"):
+        labels = [o.occasion for o in occasions if o.language == language]
+        assert labels.count(True) >= 300 and labels.count(False) >= 300, language
+
+
+def test_the_check_asks_for_retraining_when_the_customer_turns_change(tmp_path, monkeypatch):
+    changed = tmp_path / "occasions"
+    shutil.copytree(OCCASIONS_DIR, changed)
+    path = next(changed.glob("en/*.jsonl"))
+    path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    monkeypatch.setattr(services, "OCCASIONS_DIR", changed)
+    assert services.check_model() == [
+        "the corpus changed since the model was trained: run `flask --app wsgi qa behaviours train`"
+    ]
