@@ -117,7 +117,9 @@ customer's words' embedding alone (strength {occasion["l2"]}, classes balanced, 
 French customer turns with / without an occasion. Held-out ROC AUC ({meta.get("folds", 5)} folds):
 {fmt_auc(cv["en"])} English, {fmt_auc(cv["fr"])} French. The `empathy_behaviours` detector gives empathy no
 occasion (N/A) when no reply follows customer words it reads at `occasion_from` or more, unless the agent put the
-customer down.
+customer down. On written peer-support posts rated by people (EPITOME), 1% read under that bar, nearly all
+information requests ("Can anyone recommend a SAD lamp?"); it misses distress said only as a wish ("I just want to
+hug someone.. Unfortunately, that is not possible.").
 """
 
 
