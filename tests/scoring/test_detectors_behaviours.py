@@ -186,6 +186,26 @@ def test_a_put_down_on_a_routine_call_is_still_scored_and_quoted(score):
     assert any(e.sign < 0 and e.rule in EMPATHY_NEGATIVE for e in empathy.evidence)
 
 
+def test_nothing_is_played_down_where_the_customer_voiced_no_difficulty(score):
+    # A real call: the agent's relief as the warning light went off was quoted as playing down the problem (0.80).
+    guided = score(
+        "en",
+        [
+            (C, "You're on the inside of the outside of the car. Okay."),
+            (A, "When you like, oh, it did, okay, great."),
+        ],
+    )
+    belittled = score(
+        "en",
+        [
+            (C, "You've charged me twice this month and now I'm overdrawn."),
+            (A, "Oh come on, it's only forty quid, it's hardly the end of the world."),
+        ],
+    )
+    assert not [e for e in criterion(guided, "empathy").evidence if e.rule == "minimising"]
+    assert [e for e in criterion(belittled, "empathy").evidence if e.rule == "minimising"]
+
+
 def test_moving_on_is_pinned_to_the_reply_after_the_difficulty_not_after_the_longest_turn(score):
     details = (
         C,

@@ -444,6 +444,7 @@ EMPATHY_NEGATIVE = ("blame", "dismissal", "minimising", "hollow_empathy")
         "support": 0.7,
         "reproach": 0.8,
         "occasion_from": 0.05,
+        "minimising_where_due": 1.0,
     },
     lexicons=(
         "reformulation_markers",
@@ -472,6 +473,7 @@ def empathy_behaviours(ctx: DetectorContext, params: Mapping[str, Any]) -> Detec
     read = _about_themselves(ctx, _supporting(ctx, read, params["support"]), params["own_story"])
     read = _played_back(ctx, read, params)
     read = _reproaching(ctx, read, params["reproach"])
+    read = _minimising_where_due(read, params["minimising_where_due"])
     warmth = {b: params[b] for b in EMPATHY_POSITIVE}
     warm = _any_of(read, warmth, rows, params["counts_from"])
     # A put-down counts once the models are fairly sure of it (above even odds), behaviour by behaviour: a stock
@@ -503,6 +505,27 @@ def empathy_behaviours(ctx: DetectorContext, params: Mapping[str, Any]) -> Detec
     if float(_any_of(read, warmth, rows).max()) < params["no_reaction_below"]:
         evidence.append(_no_reaction(ctx, behaviours, rows))
     return DetectorResult(round(clamp(score), 1), tuple(evidence), observations=len(rows))
+
+
+def _minimising_where_due(behaviours: TurnBehaviours, share: float) -> TurnBehaviours:
+    """The minimising probabilities, scaled (for `share` of them) by the chance that the customer's words before the
+    reply voice a difficulty or a feeling: there is nothing to play down in "You're on the inside of the outside of
+    the car. Okay." (a real call, where the agent's "When you like, oh, it did, okay, great." as the warning light
+    went off was quoted as playing down the problem at 0.80; the call's empathy 37 -> 52). Measured with
+    bench/scoring_external.py: AnnoMI session empathy 0.693 -> 0.696, nothing else moved; dismissal scaled the same
+    way, 0.672 (a request brushed aside needs no difficulty voiced)."""
+    if behaviours.occasion is None or share <= 0:
+        return behaviours
+    column = behaviours.behaviours.index("minimising")
+    due = 1.0 - share + share * behaviours.occasion.astype(np.float64)
+    probabilities = behaviours.probabilities.copy()
+    probabilities[:, column] *= due
+    by_segment = {i: p.copy() for i, p in behaviours.by_segment.items()}
+    for row, unit in enumerate(behaviours.units):
+        for i in unit.segments:
+            if i in by_segment:
+                by_segment[i][column] *= due[row]
+    return replace(behaviours, probabilities=probabilities, by_segment=by_segment)
 
 
 def _occasion(behaviours: TurnBehaviours, rows: list[int]) -> float:
