@@ -81,7 +81,7 @@ def check_command() -> None:
         click.echo(f"ERROR {problem}")
     if problems:
         raise click.ClickException("behaviour model check failed")
-    click.echo("OK    behaviour model matches its sha256 and the corpus")
+    click.echo("OK    behaviour model matches its sha256, the corpus and the customer turns")
 
 
 @behaviours_group.command("predict")

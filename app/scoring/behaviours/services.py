@@ -65,5 +65,8 @@ def check_model(directory: Path = MODEL_DIR) -> list[str]:
     if meta.get("corpus_sha256") != fingerprint(corpus_files()) or meta.get("occasions_sha256") != fingerprint(
         corpus_files(OCCASIONS_DIR)
     ):
-        return ["the corpus changed since the model was trained: run `flask --app wsgi qa behaviours train`"]
+        return [
+            "the corpus or the customer turns (occasions) changed since the model was trained: "
+            "run `flask --app wsgi qa behaviours train`"
+        ]
     return []

@@ -8,7 +8,9 @@ with evidence that names the behaviour and its confidence ("reflects the custome
 - `plain_language`: short sentences in everyday words, technical terms explained; against: unexplained jargon.
 
 Each rubric chooses the behaviour weights as parameters. A call with no customer turn for the agent to answer
-gives listening and empathy no occasion (N/A); plain language applies as soon as the agent speaks.
+gives listening and empathy no occasion (N/A); nor does, for empathy, a call where the customer never voices a
+difficulty, a worry or a feeling (the occasion head's reading of their words) and the agent puts nobody down. Plain
+language applies as soon as the agent speaks.
 """
 
 from __future__ import annotations

@@ -139,5 +139,6 @@ def test_the_check_asks_for_retraining_when_the_customer_turns_change(tmp_path, 
     path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     monkeypatch.setattr(services, "OCCASIONS_DIR", changed)
     assert services.check_model() == [
-        "the corpus changed since the model was trained: run `flask --app wsgi qa behaviours train`"
+        "the corpus or the customer turns (occasions) changed since the model was trained: "
+        "run `flask --app wsgi qa behaviours train`"
     ]
