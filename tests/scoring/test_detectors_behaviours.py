@@ -254,7 +254,8 @@ def _models_read(
     monkeypatch, replies: list[dict[str, float]], segments: dict[int, dict[str, float]] | None = None
 ) -> None:
     """The behaviour models read each agent reply with these probabilities (others 0), in order, and each segment
-    of a reply of several with `segments[index]`."""
+    of a reply of several with `segments[index]`; every reply follows customer words that give occasion for
+    empathy."""
     from app.scoring.behaviours import predict
     from app.scoring.behaviours.taxonomy import BEHAVIOUR_IDS
     from app.scoring.behaviours.turns import agent_units
@@ -266,7 +267,8 @@ def _models_read(
         units = tuple(agent_units(segments_))
         assert len(units) == len(replies)
         by_segment = {i: row(r) for i, r in (segments or {}).items()}
-        return predict.TurnBehaviours(units, np.stack([row(r) for r in replies]), BEHAVIOUR_IDS, by_segment)
+        occasion = np.ones(len(units), dtype=np.float32)
+        return predict.TurnBehaviours(units, np.stack([row(r) for r in replies]), BEHAVIOUR_IDS, by_segment, occasion)
 
     monkeypatch.setattr(predict, "predict_turns", read)
 

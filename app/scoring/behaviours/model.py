@@ -83,12 +83,6 @@ class BehaviourModel:
         z = vectors.astype(np.float64) @ self.occasion_weights + self.occasion_bias
         return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
 
-    def occasion(self, customer: Sequence[str]) -> np.ndarray:
-        """(n,) the chance that each of these customer turns gives occasion for empathy."""
-        if not customer:
-            return np.zeros(0, dtype=np.float32)
-        return self.occasion_from_vectors(get_encoder(self.encoder).encode(list(customer))).astype(np.float32)
-
     def column(self, behaviour: str) -> int:
         return self.behaviours.index(behaviour)
 

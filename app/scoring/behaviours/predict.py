@@ -19,8 +19,9 @@ class TurnBehaviours:
     behaviours: tuple[str, ...]
     # For units of several segments, each segment read alone (same context): where to quote a behaviour from.
     by_segment: dict[int, np.ndarray]
-    # Per unit, the chance that the customer's words before it give occasion for empathy (0 without any).
-    occasion: np.ndarray | None = None
+    # Per unit, the chance that the customer's words before it give occasion for empathy (0 without any; 1 from a
+    # model without an occasion head).
+    occasion: np.ndarray
 
     def quote_segment(self, row: int, behaviour: str) -> int:
         """The segment of a unit that shows `behaviour` most, for the evidence's quote and time."""

@@ -212,8 +212,7 @@ def train_occasion(
     languages = np.array([o.language for o in occasions])
     mean, scale = standardiser(v)
     w, b = fit_logistic((v - mean) / scale, y, l2)
-    platt, offset = fit_logistic(held_out[:, None], y, l2=1e-6)
-    slope = max(float(platt[0]), 1e-3)
+    head = calibrate(Heads(w[None, :], np.array([b])), held_out[:, None], y[:, None])
     meta = {
         "l2": l2,
         "counts": {
@@ -224,8 +223,8 @@ def train_occasion(
             lang: _rounded(roc_auc(held_out[languages == lang], y[languages == lang])) for lang in ("en", "fr")
         },
     }
-    weights = slope * w / scale
-    return weights.astype(np.float64), float(slope * (b - (mean / scale) @ w) + offset), meta
+    w, b = head.weights[0], float(head.bias[0])
+    return (w / scale).astype(np.float64), b - float((mean / scale) @ w), meta
 
 
 def design(x: np.ndarray, words: Any) -> Any:

@@ -515,25 +515,18 @@ def _minimising_where_due(behaviours: TurnBehaviours, share: float) -> TurnBehav
     the car. Okay." (a real call, where the agent's "When you like, oh, it did, okay, great." as the warning light
     went off was quoted as playing down the problem at 0.80; the call's empathy 37 -> 52). Measured with
     bench/scoring_external.py: AnnoMI session empathy 0.693 -> 0.696, nothing else moved; dismissal scaled the same
-    way, 0.672 (a request brushed aside needs no difficulty voiced)."""
-    if behaviours.occasion is None or share <= 0:
-        return behaviours
-    column = behaviours.behaviours.index("minimising")
-    due = 1.0 - share + share * behaviours.occasion.astype(np.float64)
+    way, 0.672 (a request brushed aside needs no difficulty voiced).
+    A reply's segments are all scaled alike, so which of them is quoted does not change: only the reply's reading is
+    scaled."""
     probabilities = behaviours.probabilities.copy()
-    probabilities[:, column] *= due
-    by_segment = {i: p.copy() for i, p in behaviours.by_segment.items()}
-    for row, unit in enumerate(behaviours.units):
-        for i in unit.segments:
-            if i in by_segment:
-                by_segment[i][column] *= due[row]
-    return replace(behaviours, probabilities=probabilities, by_segment=by_segment)
+    probabilities[:, behaviours.behaviours.index("minimising")] *= 1.0 - share + share * behaviours.occasion
+    return replace(behaviours, probabilities=probabilities)
 
 
 def _occasion(behaviours: TurnBehaviours, rows: list[int]) -> float:
     """The strongest occasion for empathy the customer gave before a reply (the occasion head's reading of their
-    words); 1 for a model without an occasion head."""
-    return 1.0 if behaviours.occasion is None else float(behaviours.occasion[rows].max())
+    words)."""
+    return float(behaviours.occasion[rows].max())
 
 
 def _no_reaction(ctx: DetectorContext, behaviours: TurnBehaviours, rows: list[int]) -> Evidence:
@@ -541,8 +534,7 @@ def _no_reaction(ctx: DetectorContext, behaviours: TurnBehaviours, rows: list[in
     empathy, then the longest."""
 
     def due(r: int) -> tuple[float, int]:
-        occasion = 1.0 if behaviours.occasion is None else float(behaviours.occasion[r])
-        return occasion, len(behaviours.units[r].context.split())
+        return float(behaviours.occasion[r]), len(behaviours.units[r].context.split())
 
     row = max(rows, key=due)
     index = behaviours.units[row].segments[0]
