@@ -1,7 +1,8 @@
 """Grammatical shapes of a reproach or a brush-off, read from the parse rather than from phrase lists:
 counterfactual blame ("si vous aviez lu..., vous auriez su" / "if you had read..., you would have known"),
 "you should have" reproaches, responsibility pushed onto the customer ("c'est votre choix", "that's your
-problem", unless negated: "ce n'est pas votre faute"), negation, and sentence-opening contrast connectors."""
+problem", unless negated: "ce n'est pas votre faute"), the customer told what they must do ("you need to quit", "il
+faut que vous..."), negation, and sentence-opening contrast connectors."""
 
 from __future__ import annotations
 
@@ -159,3 +160,117 @@ def opens_clause(tok: Token) -> bool:
     i = tok.i
     prev = [t for t in tok.doc[sent.start if sent is not None else 0 : i] if _text(t) not in ("euh", "um", "uh")]
     return not prev or prev[-1].text in (",", "-", "–", "—", ":", ";", ".", "!", "...", "…")
+
+
+EN_INSIST_ADVERBS = {"just", "really", "still", "absolutely", "definitely", "seriously", "simply", "actually", "truly"}
+EN_OBLIGATION = {"need": "to", "needs": "to", "have": "to", "got": "to", "gotta": None, "must": None, "should": None}
+QUESTION_OPENERS = {"do", "did", "does", "don't", "didn't", "est-ce"}
+
+
+def insists(sent: Span, language: str) -> tuple[int, int] | None:
+    """'You need to quit', 'you just have to put the time in', 'vous devez arrêter', 'il faut que vous y alliez': the
+    customer told what they must do, as a statement in a main clause. Not a question ('do you need to...?'), not
+    reported or subordinate ('to be told that you have to give up your dog', 'something you need to worry about',
+    'if you need to call back'), not a suggestion that leaves the choice ('you could try', 'vous pourriez')."""
+    if sent.text.strip().endswith("?"):
+        return None
+    toks = list(sent)
+    you = YOU.get(language, set())
+    for i, tok in enumerate(toks):
+        if _text(tok) in ("faut", "faudrait") and tok.lemma_ == "falloir":
+            rest = [_text(t) for t in toks[i + 1 : i + 4]]
+            if (
+                rest[:1] == ["que"]
+                and any(r in you for r in rest[1:])
+                and _main_clause(toks, i - 1 if i and _text(toks[i - 1]) == "il" else i)
+            ):
+                end = toks[min(i + 3, len(toks) - 1)]  # "faut que vous alliez"
+                return tok.idx, end.idx + len(end)
+            continue
+        if _text(tok) not in you or (i > 0 and _text(toks[i - 1]) in QUESTION_OPENERS) or _quoted(tok):
+            continue
+        j = i + 1
+        while j < len(toks) and (_text(toks[j]) in EN_INSIST_ADVERBS or _text(toks[j]) in ("ne", "n'", "'ve", "'ll")):
+            j += 1
+        if j >= len(toks):
+            continue
+        modal = toks[j]
+        if language == "fr":
+            found = modal.lemma_ == "devoir" and not _text(modal).startswith("dû")
+        else:
+            word = _text(modal)
+            needs = EN_OBLIGATION.get(word, "")
+            if word == "have" and j + 1 < len(toks) and _text(toks[j + 1]) == "got":
+                j, modal, needs = j + 1, toks[j + 1], "to"
+            following = _text(toks[j + 1]) if j + 1 < len(toks) else ""
+            found = needs is None or (needs == "to" and following == "to")
+            if word in ("should", "must") and following in ("have", "'ve"):
+                found = False  # "you should have called" is a reproach about the past (should_have)
+        if found and _main_clause(toks, i):
+            end = toks[min(j + 2, len(toks) - 1)]  # "you need to quit"
+            return tok.idx, end.idx + len(end)
+    return None
+
+
+def _quoted(tok: Token) -> bool:
+    """The token is inside quotation marks: someone else's words ('the next doctor saying, "You need to quit
+    smoking, David."'). Read over the whole segment: a parser may end the sentence at the opening mark."""
+    inside = False
+    for t in tok.doc[: tok.i]:
+        if t.text == '"':
+            inside = not inside
+        elif t.text in ("“", "«"):
+            inside = True
+        elif t.text in ("”", "»"):
+            inside = False
+    return inside
+
+
+def _main_clause(toks: list[Token], i: int) -> bool:
+    """The clause the word at `i` opens (read back to a comma or an 'and' / 'so' / 'but') is the sentence's main
+    clause, or what the agent gives as their own view ('I think you need to...', 'je pense que vous devez...'):
+    not reported ('told that you have to...'), not relative ('something you need to...') nor conditional ('if you
+    need to call back'). Read from word order: the English scoring pipeline has no parser."""
+    before: list[str] = []
+    for tok in reversed(toks[:i]):
+        word = _text(tok)
+        if word in CLAUSE_BOUNDARIES:
+            break
+        before.insert(0, word)
+    for k, word in enumerate(before):
+        if word in SUBORDINATORS:
+            opinion = k >= 2 and before[k - 1] in OPINION_VERBS and before[k - 2] in FIRST_PERSON_SINGULAR
+            if not (word in ("that", "que", "qu'") and opinion):
+                return False
+    # A clause with a subject of its own before "you" is another clause ("something you need to", "the way you
+    # have to"), unless it is the agent's opinion ("I think you need to").
+    if before and before[-1] not in OPINION_VERBS and before[-1] not in ("that", "que", "qu'", *FILLER_WORDS):
+        return not any(t.isalpha() for t in before if t not in FILLER_WORDS)
+    return True
+
+
+CLAUSE_BOUNDARIES = {",", ";", ":", "—", "–", "-", ".", "!", "and", "so", "but", "et", "mais", "donc", "alors"}
+# Words that open a clause the directive is part of: conditions, relatives, reported speech.
+SUBORDINATORS = {
+    *("if", "when", "whenever", "unless", "that", "which", "who", "whom", "what", "where", "how", "why", "because"),
+    *("since", "whether", "before", "after", "until", "once", "told", "said", "say", "says", "tell", "tells"),
+    *("si", "s'", "quand", "lorsque", "que", "qu'", "qui", "dont", "où", "parce", "puisque", "avant", "après"),
+    *("dit", "disait", "dire", "comment", "pourquoi"),
+}
+OPINION_VERBS = {"think", "feel", "believe", "guess", "pense", "crois", "trouve"}
+FIRST_PERSON_SINGULAR = {"i", "je", "j'"}
+# Words that add nothing to a clause's opening ("Well, honestly, you need to...", "Bon, ben, il faut que vous...").
+FILLER_WORDS = {
+    *("well", "um", "uh", "oh", "okay", "ok", "yeah", "yes", "no", "look", "honestly", "really", "now", "then"),
+    *("euh", "bon", "ben", "bah", "oui", "non", "ouais", "écoutez", "voilà", "là", "maintenant", "vraiment"),
+    *("honnêtement", "franchement"),
+}
+BUT = {"but", "mais"}
+
+
+def opens_on_but(sent: Span) -> bool:
+    """The sentence opens on "but" / "mais", fillers aside ("Well, but I don't have the time", "Bah mais non")."""
+    words = [_text(t) for t in sent if t.is_alpha]
+    while words and words[0] in FILLER_WORDS:
+        words.pop(0)
+    return bool(words) and words[0] in BUT

@@ -652,3 +652,80 @@ def test_jargon_is_quoted_only_where_a_technical_term_is(score, monkeypatch, lan
     _models_read(monkeypatch, [{"jargon": 0.77}])
     for reply, quoted in ((no_term, False), (term, True)):
         assert ("jargon" in _quoted(score, language, WHAT_NOW[language], reply, "jargon")) is quoted, reply
+
+
+PROPOSAL = {
+    "en": "So what would you think about joining a walking group, twice a week?",
+    "fr": "Alors, qu'est-ce que vous diriez d'un groupe de marche, deux fois par semaine ?",
+}
+
+
+def _answer_put_downs(score, language: str, customer: str, reply: str, proposal: bool = True) -> list[str]:
+    """The put-downs the empathy criterion quotes for `reply` to `customer`, who answers the agent's proposal (or
+    opens the call)."""
+    turns = [(A, PROPOSAL[language])] if proposal else []
+    result = score(language, [*turns, (C, customer), (A, reply)])
+    return [e.rule for e in criterion(result, "empathy").evidence if e.rule in EMPATHY_NEGATIVE]
+
+
+@pytest.mark.parametrize(
+    ("language", "objection", "agreement", "directive", "taken_in"),
+    [
+        (
+            "en",
+            "Well, I don't think I can, honestly. I've tried three times already and it always comes back on.",
+            "Yes, that sounds good, the doctor mentioned something like it.",
+            "You just need to stick to one plan. You have to put the time in.",
+            "I understand, three times is a lot. You just need to stick to one plan.",
+        ),
+        (
+            "fr",
+            "Bof, je sais pas trop. J'ai déjà essayé trois fois et ça revient toujours.",
+            "Oui, ça me va, le médecin m'en a parlé.",
+            "Il faut que vous teniez un seul programme. Vous devez vous y mettre.",
+            "Je comprends, trois fois c'est beaucoup. Il faut que vous teniez un seul programme.",
+        ),
+    ],
+)
+def test_insisting_on_what_the_customer_must_do_after_they_pushed_back_is_brushing_their_objection_aside(
+    score, monkeypatch, language, objection, agreement, directive, taken_in
+):
+    # The models read no put-down in any of these replies (as they read none in "that sounds like a lot of excuses
+    # to me ... you just need to fit it in your schedule" in a counselling session rated low).
+    _models_read(monkeypatch, [{}, {}])
+
+    assert _answer_put_downs(score, language, objection, directive) == ["dismissal"]
+    assert _answer_put_downs(score, language, agreement, directive) == []
+    assert _answer_put_downs(score, language, objection, taken_in) == []
+
+
+@pytest.mark.parametrize(
+    ("language", "customer", "directive"),
+    [
+        ("en", "But I don't know what to do now, should I cancel the card?", "You need to cancel it, yes, today."),
+        ("fr", "Mais je sais pas quoi faire, je dois faire opposition ?", "Il faut que vous fassiez opposition, oui."),
+    ],
+)
+def test_answering_the_customers_own_question_with_what_to_do_is_not_insisting(
+    score, monkeypatch, language, customer, directive
+):
+    _models_read(monkeypatch, [{}, {}])
+    assert _answer_put_downs(score, language, customer, directive) == []
+
+
+@pytest.mark.parametrize(
+    ("language", "problem", "directive"),
+    [
+        (
+            "en",
+            "I paid the bill on Monday. But it still says overdue.",
+            "You need to allow three days for it to clear.",
+        ),
+        ("fr", "J'ai payé lundi. Mais c'est toujours marqué impayé.", "Il faut que vous comptiez trois jours."),
+    ],
+)
+def test_a_but_in_the_problem_the_customer_opens_with_objects_to_nothing(
+    score, monkeypatch, language, problem, directive
+):
+    _models_read(monkeypatch, [{}])
+    assert _answer_put_downs(score, language, problem, directive, proposal=False) == []

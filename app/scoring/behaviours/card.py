@@ -73,16 +73,21 @@ people on conversations nobody here wrote is measured by `bench/scoring_external
   after a complaint ("there's a fault on your line since Monday") can read as an apology (the empathy detector
   quotes no apology without a word of apology: `apology_words` lexicon). The heads miss a counterfactual reproach
   ("si vous aviez lu le mail, vous auriez su"); the empathy detector counts blame where the grammar recognises one
-  (its `reproach` parameter). A term the customer used first can read as jargon to the head; the `plain_language`
+  (its `reproach` parameter). They read lecturing that borrows the words of a reflection as one ("And that sounds
+  like a lot of excuses to me. ... you just need to fit it in your schedule": reflection 0.92, warmth 0.74, no
+  put-down); the empathy detector counts a dismissal where the agent tells the customer what they must do right
+  after the customer pushed back (its `insisting` parameter), but a lecture with no objection before it is still
+  missed. A term the customer used first can read as jargon to the head; the `plain_language`
   detector discounts a turn whose technical terms the customer all said first. Reflections of something said
   several turns earlier are missed. A reflection of the customer's reaction or habits in "you" can still read as
   blame ("You were pretty shocked at what you learned about your drinking."): about one expert-labelled counsellor
   reflection in seven carries a put-down reading at even odds (AnnoMI), after `neutral_you.jsonl` brought it down
   from one in six.
 - Agreement with people on human-labelled public data is moderate for reflections against advice (ROC AUC about
-  0.77 in English, 0.69 in French) and for the empathy of whole counselling sessions (0.69, with playbacks
-  counted as warmth by the `empathy_behaviours` detector), and good for questions, explorations and emotional
-  reactions (0.80 and above); see the README's table. Advice phrased as a question ("have you thought about a
+  0.77 in English, 0.69 in French), and good for questions, explorations, emotional reactions and the empathy of
+  whole counselling sessions (0.80 and above; the sessions' 0.80 with playbacks counted as warmth and insisting
+  after an objection as a dismissal by the `empathy_behaviours` detector, over 44 sessions); see the README's
+  table. Advice phrased as a question ("have you thought about a
   gym?") is not a `question` here (the labelling guide's rule), where some public labels count every question.
 - Interrupting is not a text behaviour: it comes from word timings (`interruptions` detector).
 - Probabilities are not calibrated to real call frequencies (classes are balanced in training); detectors use them

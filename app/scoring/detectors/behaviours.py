@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from app.scoring import structure
 from app.scoring.behaviours.predict import TurnBehaviours
 from app.scoring.behaviours.taxonomy import describe
 from app.scoring.behaviours.turns import TurnUnit
@@ -269,6 +270,53 @@ def _reproaching(ctx: DetectorContext, behaviours: TurnBehaviours, floor: float)
     return _raised_in(behaviours, "blame", reproached, floor)
 
 
+def _insisting(ctx: DetectorContext, behaviours: TurnBehaviours, floor: float) -> TurnBehaviours:
+    """The dismissal probabilities, raised to `floor` for replies that tell the customer what they must do ("You need
+    to quit.", "vous devez...", `structure.insists`) right after the customer pushed back on it (`_pushed_back`): an
+    objection brushed aside, not taken in. The models read "And that sounds like a lot of excuses to me. ... you just
+    need to fit it in your schedule" as a reflection (0.92) and warmth (0.74), and no put-down at all; insisting
+    after an objection is what the low-rated counselling sessions have in common (6 of 10, against 1 of 34 rated
+    high) and what QA forms call arguing with the customer. A directive that answers the customer's question ("what
+    should I do?") is not insisting, nor is one that first takes the objection in (`_takes_it_in`)."""
+    insisting = {
+        i
+        for unit in behaviours.units
+        if unit.context and not _takes_it_in(ctx, unit) and _pushed_back(ctx, _customer_before(ctx, unit))
+        for i in unit.segments
+        if any(structure.insists(sent, ctx.language) for sent in ctx.docs[i].sents)
+    }
+    return _raised_in(behaviours, "dismissal", insisting, floor)
+
+
+def _takes_it_in(ctx: DetectorContext, unit: TurnUnit) -> bool:
+    """The reply takes the objection in before the directive: it sides with the customer ("I understand", "I get
+    it", "je comprends", `validation`) or says sorry."""
+    return any(ctx.find("validation", i) or ctx.find("apology_words", i) for i in unit.segments)
+
+
+def _customer_before(ctx: DetectorContext, unit: TurnUnit, backchannel_words: int = 3) -> list[int]:
+    """The customer's segments since the agent last said more than a backchannel ("Yeah.", "Mm-hmm."); none before
+    the agent has said anything the customer could answer (a first "but" tells the problem, it objects to nothing:
+    an EPITOME post is one long turn of "but"s before the only reply)."""
+    found = []
+    for i in range(unit.segments[0] - 1, -1, -1):
+        seg = ctx.segments[i]
+        if seg.speaker == "agent" and len(seg.text.split()) > backchannel_words:
+            return found[::-1]
+        if seg.speaker == "customer":
+            found.append(i)
+    return []
+
+
+def _pushed_back(ctx: DetectorContext, customer: list[int]) -> bool:
+    """The customer's words push back on what the agent proposed (`pushback`: doubt, reluctance, "I've already
+    tried"; or a sentence opening on "but" / "mais"), and do not end on a question (asking what to do is no
+    objection)."""
+    if not customer or ctx.segments[customer[-1]].text.strip().endswith("?"):
+        return False
+    return any(ctx.find("pushback", i) or any(structure.opens_on_but(s) for s in ctx.docs[i].sents) for i in customer)
+
+
 def _about_themselves(ctx: DetectorContext, behaviours: TurnBehaviours, discount: float) -> TurnBehaviours:
     """The feeling probabilities, lowered by `discount` for replies where the agent speaks of themselves at least
     OWN_STORY_REFERENCES times (`self_reference`: "I", "my", "je", "mon") and never of or to the customer
@@ -445,6 +493,7 @@ EMPATHY_NEGATIVE = ("blame", "dismissal", "minimising", "hollow_empathy")
         "own_story": 0.8,
         "support": 0.7,
         "reproach": 0.8,
+        "insisting": 0.8,
         "occasion_from": 0.05,
         "minimising_where_due": 1.0,
     },
@@ -460,6 +509,7 @@ EMPATHY_NEGATIVE = ("blame", "dismissal", "minimising", "hollow_empathy")
         "support",
         "apology_words",
         "validation",
+        "pushback",
     ),
     rules=(*EMPATHY_POSITIVE, *EMPATHY_NEGATIVE, "no_empathy"),
 )
@@ -475,6 +525,7 @@ def empathy_behaviours(ctx: DetectorContext, params: Mapping[str, Any]) -> Detec
     read = _about_themselves(ctx, _supporting(ctx, read, params["support"]), params["own_story"])
     read = _played_back(ctx, read, params)
     read = _reproaching(ctx, read, params["reproach"])
+    read = _insisting(ctx, read, params["insisting"])
     read = _minimising_where_due(read, params["minimising_where_due"])
     warmth = {b: params[b] for b in EMPATHY_POSITIVE}
     warm = _any_of(read, warmth, rows, params["counts_from"])

@@ -1,0 +1,72 @@
+"""Telling the customer what they must do, read from word order: a main-clause statement, not a question, nor a
+reported, relative or conditional clause, nor a suggestion that leaves the choice."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.scoring import structure
+from app.scoring.context import SKIPPED_COMPONENTS
+from app.scoring.nlp import get_nlp, parse_texts
+
+pytestmark = pytest.mark.slow  # the real spaCy pipelines
+
+
+def _insists(language: str, text: str) -> bool:
+    (doc,) = parse_texts(get_nlp(language), [text], SKIPPED_COMPONENTS[language])
+    return any(structure.insists(sent, language) for sent in doc.sents)
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "You need to quit."),
+        ("en", "Well, you just have to put the time in."),
+        ("en", "You've got to stop, it's really important."),
+        ("en", "I think you just have to see it differently."),
+        ("en", "You'll have to wait for it to clear."),
+        ("fr", "Vous devez arrêter de fumer."),
+        ("fr", "Bon, il faut que vous alliez à la salle."),
+        ("fr", "Je pense que vous devez arrêter."),
+        ("fr", "Tu dois juste t'organiser."),
+    ],
+)
+def test_a_directive_the_customer_must_follow_insists(language, text):
+    assert _insists(language, text)
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "Do you need to call them back?"),
+        ("en", "Do you need to call them back"),
+        ("en", "That's pretty shocking to be told that you have to give up your dog."),
+        ("en", "It's not really something you need to worry about."),
+        ("en", "If you need anything, call us."),
+        ("en", "You could try restarting it."),
+        ("en", "You don't have to do that."),
+        ("en", "You should have called us."),
+        ("fr", "Est-ce que vous devez partir ?"),
+        ("fr", "Si vous devez rappeler, appelez-nous."),
+        ("fr", "Vous pourriez essayer de marcher."),
+        ("fr", "Vous n'avez pas à vous inquiéter."),
+        ("fr", "Le papier que vous devez signer est là."),
+    ],
+)
+def test_a_question_a_report_a_condition_or_a_suggestion_does_not_insist(language, text):
+    assert not _insists(language, text)
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", 'And here I am, the next doctor who\'s saying, "You need to quit smoking, David."'),
+        ("fr", "Et moi je suis le prochain médecin qui vous dit : « Vous devez arrêter de fumer »."),
+    ],
+)
+def test_someone_elses_words_in_quotation_marks_do_not_insist(language, text):
+    assert not _insists(language, text)
+
+
+def test_a_directive_after_a_closing_quotation_mark_still_insists():
+    assert _insists("en", 'They all say "it\'s fine", but you need to quit.')
