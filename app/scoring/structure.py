@@ -162,54 +162,66 @@ def opens_clause(tok: Token) -> bool:
     return not prev or prev[-1].text in (",", "-", "–", "—", ":", ";", ".", "!", "...", "…")
 
 
-EN_INSIST_ADVERBS = {"just", "really", "still", "absolutely", "definitely", "seriously", "simply", "actually", "truly"}
-EN_OBLIGATION = {"need": "to", "needs": "to", "have": "to", "got": "to", "gotta": None, "must": None, "should": None}
+INSIST_ADVERBS = {
+    *("just", "really", "still", "absolutely", "definitely", "seriously", "simply", "actually", "truly"),
+    *("vraiment", "absolument", "simplement", "quand", "même", "bien", "donc"),
+}
+# What follows "you" (adverbs aside) when the customer is told what they must do, as the tokenizer splits it
+# ("you're gonna have to" is you / 're / gon / na / have / to).
+EN_OBLIGATION = re.compile(
+    r"^(?:(?:need|needs|have|'ve got|have got|got|ought|'ll have|will have|'re going to have|are going to have"
+    r"|'re gon na have|are gon na have) to|got ta|must|should|'d better|had better|better)\b"
+)
+EN_PAST_MODAL = re.compile(r"^(?:should|must|ought to) (?:have|'ve)\b")  # "you should have called": should_have
+FR_MUST_LATER = {"faut", "faudrait", "faudra", "falloir"}  # il faut / faudrait / faudra / va falloir que vous...
 QUESTION_OPENERS = {"do", "did", "does", "don't", "didn't", "est-ce"}
 
 
 def insists(sent: Span, language: str) -> tuple[int, int] | None:
-    """'You need to quit', 'you just have to put the time in', 'vous devez arrêter', 'il faut que vous y alliez': the
-    customer told what they must do, as a statement in a main clause. Not a question ('do you need to...?'), not
-    reported or subordinate ('to be told that you have to give up your dog', 'something you need to worry about',
-    'if you need to call back'), not a suggestion that leaves the choice ('you could try', 'vous pourriez')."""
+    """'You need to quit', 'you just have to put the time in', "you're gonna have to", 'vous devez arrêter', 'vous
+    allez devoir', 'il faut que vous y alliez': the customer told what they must do, as a statement in a main clause.
+    Not a question ('do you need to...?'), not reported or subordinate ('to be told that you have to give up your
+    dog', 'something you need to worry about', 'if you need to call back'), not a suggestion that leaves the choice
+    ('you could try', 'vous pourriez')."""
     if sent.text.strip().endswith("?"):
         return None
     toks = list(sent)
     you = YOU.get(language, set())
     for i, tok in enumerate(toks):
-        if _text(tok) in ("faut", "faudrait") and tok.lemma_ == "falloir":
+        if _text(tok) in FR_MUST_LATER and tok.lemma_ == "falloir":
             rest = [_text(t) for t in toks[i + 1 : i + 4]]
-            if (
-                rest[:1] == ["que"]
-                and any(r in you for r in rest[1:])
-                and _main_clause(toks, i - 1 if i and _text(toks[i - 1]) == "il" else i)
-            ):
+            opens = next((k for k in range(i, max(-1, i - 3), -1) if _text(toks[k]) == "il"), i)
+            if rest[:1] == ["que"] and any(r in you for r in rest[1:]) and _main_clause(toks, opens):
                 end = toks[min(i + 3, len(toks) - 1)]  # "faut que vous alliez"
                 return tok.idx, end.idx + len(end)
             continue
         if _text(tok) not in you or (i > 0 and _text(toks[i - 1]) in QUESTION_OPENERS) or _quoted(tok):
             continue
         j = i + 1
-        while j < len(toks) and (_text(toks[j]) in EN_INSIST_ADVERBS or _text(toks[j]) in ("ne", "n'", "'ve", "'ll")):
+        while j < len(toks) and _text(toks[j]) in (*INSIST_ADVERBS, "ne", "n'"):
             j += 1
-        if j >= len(toks):
-            continue
-        modal = toks[j]
-        if language == "fr":
-            found = modal.lemma_ == "devoir" and not _text(modal).startswith("dû")
-        else:
-            word = _text(modal)
-            needs = EN_OBLIGATION.get(word, "")
-            if word == "have" and j + 1 < len(toks) and _text(toks[j + 1]) == "got":
-                j, modal, needs = j + 1, toks[j + 1], "to"
-            following = _text(toks[j + 1]) if j + 1 < len(toks) else ""
-            found = needs is None or (needs == "to" and following == "to")
-            if word in ("should", "must") and following in ("have", "'ve"):
-                found = False  # "you should have called" is a reproach about the past (should_have)
-        if found and _main_clause(toks, i):
-            end = toks[min(j + 2, len(toks) - 1)]  # "you need to quit"
+        length = _obligation(toks[j : j + 7], language)
+        if length and _main_clause(toks, i):
+            end = toks[min(j + length, len(toks) - 1)]  # "you need to quit"
             return tok.idx, end.idx + len(end)
     return None
+
+
+def _obligation(toks: list[Token], language: str) -> int:
+    """How many of these tokens say "must" ("need to", "'re gon na have to", "devez", "allez devoir", "feriez
+    mieux"), 0 if they do not."""
+    if language == "fr":
+        words = [_text(t) for t in toks]
+        if toks and toks[0].lemma_ == "devoir" and not words[0].startswith("dû"):
+            return 1
+        if len(toks) > 1 and toks[0].lemma_ == "aller" and toks[1].lemma_ == "devoir":
+            return 2
+        return 2 if words[:2] in (["feriez", "mieux"], ["ferais", "mieux"]) else 0
+    text = " ".join(_text(t) for t in toks)
+    match = EN_OBLIGATION.match(text)
+    if match is None or EN_PAST_MODAL.match(text):
+        return 0
+    return len(match.group(0).split())
 
 
 def _quoted(tok: Token) -> bool:
