@@ -729,3 +729,31 @@ def test_a_but_in_the_problem_the_customer_opens_with_objects_to_nothing(
 ):
     _models_read(monkeypatch, [{}])
     assert _answer_put_downs(score, language, problem, directive, proposal=False) == []
+
+
+@pytest.mark.parametrize(
+    ("language", "hesitation", "hedged_commitment", "hedged_guess", "directive"),
+    [
+        (
+            "en",
+            "Uh, maybe.",
+            "Well, I guess I could walk once a week then.",
+            "Maybe it's the walking I don't like, my knees hurt on hills.",
+            "You need to do it twice a week.",
+        ),
+        (
+            "fr",
+            "Euh, peut-être.",
+            "Bon, je pourrais peut-être marcher une fois par semaine alors.",
+            "C'est peut-être la marche que j'aime pas, j'ai mal aux genoux dans les côtes.",
+            "Vous devez le faire deux fois par semaine.",
+        ),
+    ],
+)
+def test_hesitating_or_offering_less_is_pushing_back_but_a_hedged_guess_is_not(
+    score, monkeypatch, language, hesitation, hedged_commitment, hedged_guess, directive
+):
+    _models_read(monkeypatch, [{}, {}])
+    assert _answer_put_downs(score, language, hesitation, directive) == ["dismissal"]
+    assert _answer_put_downs(score, language, hedged_commitment, directive) == ["dismissal"]
+    assert _answer_put_downs(score, language, hedged_guess, directive) == []

@@ -274,10 +274,12 @@ def _insisting(ctx: DetectorContext, behaviours: TurnBehaviours, floor: float) -
     """The dismissal probabilities, raised to `floor` for replies that tell the customer what they must do ("You need
     to quit.", "vous devez...", `structure.insists`) right after the customer pushed back on it (`_pushed_back`): an
     objection brushed aside, not taken in. The models read "And that sounds like a lot of excuses to me. ... you just
-    need to fit it in your schedule" as a reflection (0.92) and warmth (0.74), and no put-down at all; insisting
-    after an objection is what the low-rated counselling sessions have in common (6 of 10, against 1 of 34 rated
-    high) and what QA forms call arguing with the customer. A directive that answers the customer's question ("what
-    should I do?") is not insisting, nor is one that first takes the objection in (`_takes_it_in`)."""
+    need to fit it in your schedule" as a reflection (0.92) and warmth (0.74), and no put-down at all. Insisting
+    after an objection is what QA forms call arguing with the customer, and motivational interviewing the righting
+    reflex: it is read in 5 of the 10 counselling sessions people rated low and in none of the 34 rated high
+    (bench/scoring_external.py: AnnoMI session empathy 0.696 -> 0.801, nothing else moved). A directive that
+    answers the customer's question ("what should I do?") is not insisting, nor is one that takes the objection in
+    (`_takes_it_in`)."""
     insisting = {
         i
         for unit in behaviours.units
@@ -289,8 +291,8 @@ def _insisting(ctx: DetectorContext, behaviours: TurnBehaviours, floor: float) -
 
 
 def _takes_it_in(ctx: DetectorContext, unit: TurnUnit) -> bool:
-    """The reply takes the objection in before the directive: it sides with the customer ("I understand", "I get
-    it", "je comprends", `validation`) or says sorry."""
+    """The reply takes the objection in: it sides with the customer ("I understand", "I get it", "je comprends",
+    `validation`) or says sorry."""
     return any(ctx.find("validation", i) or ctx.find("apology_words", i) for i in unit.segments)
 
 
@@ -308,13 +310,20 @@ def _customer_before(ctx: DetectorContext, unit: TurnUnit, backchannel_words: in
     return []
 
 
-def _pushed_back(ctx: DetectorContext, customer: list[int]) -> bool:
+def _pushed_back(ctx: DetectorContext, customer: list[int], hedge_words: int = 5) -> bool:
     """The customer's words push back on what the agent proposed (`pushback`: doubt, reluctance, "I've already
-    tried"; or a sentence opening on "but" / "mais"), and do not end on a question (asking what to do is no
-    objection)."""
+    tried", "I guess I could take it then"; a sentence opening on "but" / "mais"; or a bare hedge as the whole
+    answer, `hesitation`: "Uh, maybe.", not a guess it hedges, "maybe it's the router"), and do not end on a
+    question (asking what to do is no objection)."""
     if not customer or ctx.segments[customer[-1]].text.strip().endswith("?"):
         return False
-    return any(ctx.find("pushback", i) or any(structure.opens_on_but(s) for s in ctx.docs[i].sents) for i in customer)
+
+    def objects(i: int) -> bool:
+        if ctx.find("pushback", i) or any(structure.opens_on_but(s) for s in ctx.docs[i].sents):
+            return True
+        return ctx.words(i) <= hedge_words and bool(ctx.find("hesitation", i))
+
+    return any(objects(i) for i in customer)
 
 
 def _about_themselves(ctx: DetectorContext, behaviours: TurnBehaviours, discount: float) -> TurnBehaviours:
@@ -510,6 +519,7 @@ EMPATHY_NEGATIVE = ("blame", "dismissal", "minimising", "hollow_empathy")
         "apology_words",
         "validation",
         "pushback",
+        "hesitation",
     ),
     rules=(*EMPATHY_POSITIVE, *EMPATHY_NEGATIVE, "no_empathy"),
 )
