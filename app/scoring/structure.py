@@ -162,10 +162,8 @@ def opens_clause(tok: Token) -> bool:
     return not prev or prev[-1].text in (",", "-", "–", "—", ":", ";", ".", "!", "...", "…")
 
 
-INSIST_ADVERBS = {
-    *("just", "really", "still", "absolutely", "definitely", "seriously", "simply", "actually", "truly"),
-    *("vraiment", "absolument", "simplement", "quand", "même", "bien", "donc"),
-}
+# Between "you" and the verb ("you just need to"); French puts its adverbs after the verb ("vous devez vraiment").
+INSIST_ADVERBS = {"just", "really", "still", "absolutely", "definitely", "seriously", "simply", "actually", "truly"}
 # What follows "you" (adverbs aside) when the customer is told what they must do, as the tokenizer splits it
 # ("you're gonna have to" is you / 're / gon / na / have / to).
 EN_OBLIGATION = re.compile(
@@ -174,7 +172,7 @@ EN_OBLIGATION = re.compile(
 )
 EN_PAST_MODAL = re.compile(r"^(?:should|must|ought to) (?:have|'ve)\b")  # "you should have called": should_have
 FR_MUST_LATER = {"faut", "faudrait", "faudra", "falloir"}  # il faut / faudrait / faudra / va falloir que vous...
-QUESTION_OPENERS = {"do", "did", "does", "don't", "didn't", "est-ce"}
+QUESTION_OPENERS = {"do", "did", "does", "don't", "didn't"}  # "est-ce que vous devez": "que" opens a clause
 
 
 def insists(sent: Span, language: str) -> tuple[int, int] | None:

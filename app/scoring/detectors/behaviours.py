@@ -283,7 +283,7 @@ def _insisting(ctx: DetectorContext, behaviours: TurnBehaviours, floor: float) -
     insisting = {
         i
         for unit in behaviours.units
-        if unit.context and not _takes_it_in(ctx, unit) and _pushed_back(ctx, _customer_before(ctx, unit))
+        if _pushed_back(ctx, _customer_before(ctx, unit)) and not _takes_it_in(ctx, unit)
         for i in unit.segments
         if any(structure.insists(sent, ctx.language) for sent in ctx.docs[i].sents)
     }
@@ -302,10 +302,10 @@ def _customer_before(ctx: DetectorContext, unit: TurnUnit, backchannel_words: in
     an EPITOME post is one long turn of "but"s before the only reply)."""
     found = []
     for i in range(unit.segments[0] - 1, -1, -1):
-        seg = ctx.segments[i]
-        if seg.speaker == "agent" and len(seg.text.split()) > backchannel_words:
+        speaker = ctx.segments[i].speaker
+        if speaker == "agent" and ctx.words(i) > backchannel_words:
             return found[::-1]
-        if seg.speaker == "customer":
+        if speaker == "customer":
             found.append(i)
     return []
 
