@@ -276,15 +276,16 @@ def _models_read(
 WHAT_NOW = {"en": "So what do I do now?", "fr": "Et du coup je fais quoi ?"}
 
 
-def _quoted(score, language: str, customer: str, reply: str, criterion_id: str) -> list[str]:
-    """The rules of the evidence `criterion_id` quotes for `reply` to `customer`, in order."""
-    result = score(language, [(C, customer), (A, reply)])
+def _quoted(score, language: str, customer: str, reply: str, criterion_id: str, before=()) -> list[str]:
+    """The rules of the evidence `criterion_id` quotes for `reply` to `customer` (after the turns `before`), in
+    order."""
+    result = score(language, [*before, (C, customer), (A, reply)])
     return [e.rule for e in criterion(result, criterion_id).evidence]
 
 
-def _put_downs(score, language: str, complaint: str, reply: str) -> list[str]:
-    """The put-downs the empathy criterion quotes for `reply` to `complaint`."""
-    return [rule for rule in _quoted(score, language, complaint, reply, "empathy") if rule in EMPATHY_NEGATIVE]
+def _put_downs(score, language: str, complaint: str, reply: str, before=()) -> list[str]:
+    """The put-downs the empathy criterion quotes for `reply` to `complaint` (after the turns `before`)."""
+    return [rule for rule in _quoted(score, language, complaint, reply, "empathy", before) if rule in EMPATHY_NEGATIVE]
 
 
 def _exchanges(count: int) -> list[tuple[str, str]]:
@@ -663,9 +664,7 @@ PROPOSAL = {
 def _answer_put_downs(score, language: str, customer: str, reply: str, proposal: bool = True) -> list[str]:
     """The put-downs the empathy criterion quotes for `reply` to `customer`, who answers the agent's proposal (or
     opens the call)."""
-    turns = [(A, PROPOSAL[language])] if proposal else []
-    result = score(language, [*turns, (C, customer), (A, reply)])
-    return [e.rule for e in criterion(result, "empathy").evidence if e.rule in EMPATHY_NEGATIVE]
+    return _put_downs(score, language, customer, reply, [(A, PROPOSAL[language])] if proposal else [])
 
 
 @pytest.mark.parametrize(
