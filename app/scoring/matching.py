@@ -82,12 +82,27 @@ def _lemma_key(index: dict[str, str], tok) -> str | None:
     return None
 
 
+def _across_commas(m: _Matchers, doc: Doc) -> list[tuple[int, int, LexiconEntry]]:
+    """Phrase matches that a comma splits ("So, you're saying", "alors, si je comprends bien"), in the doc's token
+    indexes. In a transcript the commas are the recogniser's guess at a pause, not the speaker's grammar; a full stop,
+    a question mark or a dash still ends a phrase."""
+    from spacy.tokens import Doc
+
+    kept = [t for t in doc if t.text != ","]
+    if len(kept) == len(doc) or not kept:
+        return []
+    words = Doc(doc.vocab, words=[t.text for t in kept])
+    found = [(kept[s].i, kept[e - 1].i + 1, k) for k, s, e in m.lower(words) + m.orth(words)]
+    return [(s, e, m.entries[doc.vocab.strings[k]]) for s, e, k in found if e - s > 1 and "," in doc[s:e].text]
+
+
 def find(nlp: Language, lexicon: Lexicon | None, doc: Doc) -> list[Match]:
     """Non-overlapping matches of a lexicon's phrases in a doc, longest first, in text order."""
     if lexicon is None or not len(doc):
         return []
     m = _matchers(nlp, lexicon)
     raw = [(s, e, m.entries[nlp.vocab.strings[k]]) for k, s, e in m.lower(doc) + m.orth(doc)]
+    raw += _across_commas(m, doc)
     if m.lemma:
         keys = [(t.i, _lemma_key(m.lemma, t)) for t in doc if t.is_alpha]
         raw += [(i, i + 1, m.entries[k]) for i, k in keys if k is not None]

@@ -162,6 +162,29 @@ def opens_clause(tok: Token) -> bool:
     return not prev or prev[-1].text in (",", "-", "–", "—", ":", ";", ".", "!", "...", "…")
 
 
+def sums_up(so: Token) -> bool:
+    """'So' as a discourse marker that introduces what follows as a conclusion or a summary: it opens its sentence,
+    fillers and backchannels aside ("Okay, so you've tried twice", "Mm-hmm, right, so you're worried"), or a clause
+    after a comma that gives no purpose ("the bill doubled, so you're stuck", not "..., so you can switch"). Not
+    the 'so' inside a clause ("just so you know", "I'll send it so you can check") nor the filler "so, you know,"."""
+    after = [t for t in so.doc[so.i + 1 : so.i + 4] if t.text != ","]
+    if len(after) >= 2 and _text(after[1]) in ("know", "see"):
+        following = so.doc[after[1].i + 1 : after[1].i + 2]
+        if not following or not following[0].is_alpha or _text(following[0]) == "what":
+            return False
+    sent = so.sent if so.doc.has_annotation("SENT_START") else so.doc[:]
+    before = [t for t in so.doc[sent.start : so.i] if _text(t) not in FILLER_WORDS | BACKCHANNELS]
+    if not before or all(not t.is_alpha for t in before):
+        return True
+    opens = before[-1].text in (",", "-", "–", "—", ":", ";", "...", "…")
+    return opens and not (len(after) >= 2 and _text(after[1]) in PURPOSE_MODALS)
+
+
+PURPOSE_MODALS = {"can", "could", "will", "'ll", "would", "'d", "may", "might", "wo", "ca"}
+# What a listener says before summing up ("Mm-hmm, right, I see, so you..."), besides FILLER_WORDS.
+BACKCHANNELS = {"and", "mm", "hmm", "mhm", "uh", "huh", "right", "all", "alright", "i", "see", "ah", "sure", "great"}
+
+
 # Between "you" and the verb ("you just need to"); French puts its adverbs after the verb ("vous devez vraiment").
 INSIST_ADVERBS = {"just", "really", "still", "absolutely", "definitely", "seriously", "simply", "actually", "truly"}
 # What follows "you" (adverbs aside) when the customer is told what they must do, as the tokenizer splits it

@@ -347,6 +347,25 @@ def test_a_signposted_reformulation_is_quoted_rather_than_another_part_of_the_sa
     assert quoted == ["So if I've got this right, the light came back the day after the service."]
 
 
+@pytest.mark.parametrize(
+    ("reply", "signposted"),
+    [
+        ("Okay, so, your bill doubled after the move.", True),  # the recogniser's commas split no signpost
+        ("Mm. So you're on a pension and the bill doubled.", True),
+        ("Just so you know, the bill went up for everyone this year.", False),  # 'so' of purpose
+        ("Right, it went up twice, so you're paying double now.", True),
+        ("So you'll get the new bill on the first, is that it?", True),
+        ("The new rate is lower, so you can switch whenever you like.", False),
+        ("So, you know, bills go up after a move.", False),  # a filler
+    ],
+)
+def test_only_a_so_that_sums_up_signposts_a_reformulation(score, monkeypatch, reply, signposted):
+    # The models read no playback at all: only the signpost can earn one.
+    _models_read(monkeypatch, [{"reflection": 0.1}])
+    quoted = _quoted(score, "en", PROBLEM_EN[1], reply, "active_listening")
+    assert ("reflection" in quoted) is signposted
+
+
 def test_playing_back_what_the_customer_said_is_warmth_and_is_quoted_under_empathy_too(score, monkeypatch):
     playback = "So your bill doubled after the move, and on a pension you can't keep up with it."
     _models_read(monkeypatch, [{"reflection": 0.95}])

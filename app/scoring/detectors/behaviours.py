@@ -119,12 +119,15 @@ def _raised_in(behaviours: TurnBehaviours, behaviour: str, segments: set[int], f
 
 
 def _signposts(ctx: DetectorContext, index: int) -> list[Match]:
-    """Reformulation markers of a segment, but for those inside advice ("so you should..." is not "so you...")."""
+    """Reformulation markers of a segment, but for those inside advice ("so you should..." is not "so you...") and a
+    'so' that does not sum up ("just so you know", "so you can check it": `structure.sums_up`)."""
     advice = ctx.find("advice_markers", index)
+    doc = ctx.docs[index]
     return [
         m
         for m in ctx.find("reformulation_markers", index)
         if not any(m.start_char < a.end_char and a.start_char < m.end_char for a in advice)
+        and (doc[m.start].lower_ != "so" or structure.sums_up(doc[m.start]))
     ]
 
 
