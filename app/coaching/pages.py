@@ -198,6 +198,7 @@ def sheet_page(session: Session, sheet: CoachingSheet, user: User, window_days: 
             "title": criterion_title(c.criterion_key),
             "score": c.score,
             "na": c.na,
+            "na_reason": c.na_reason_in(ui_language()),
             "disputed": c.criterion_key in open_keys,
         }
         for c in evaluation.criteria

@@ -148,6 +148,7 @@ def _criterion_lines(evaluation: Evaluation, spec, lang: str):
             na=row.na,
             band=band.label.get(lang) if band else None,
             auto_fail=row.auto_fail,
+            na_reason=row.na_reason_in(lang),
         )
 
 

@@ -119,6 +119,7 @@ class CriterionLine:
     na: bool = False
     band: str | None = None
     auto_fail: bool = False
+    na_reason: str = ""  # why the call gave no occasion for it, in the sheet's language
 
 
 @dataclass(frozen=True, slots=True)
@@ -350,6 +351,7 @@ def _criterion(line: CriterionLine, threshold: float) -> dict[str, Any]:
         "band": line.band,
         "weight": _round(line.weight),
         "auto_fail": line.auto_fail,
+        "na_reason": line.na_reason if line.na else "",
     }
 
 

@@ -131,6 +131,7 @@ def _copy_criteria(source: Evaluation) -> list[CriterionScore]:
             na=c.na,
             auto_fail=c.auto_fail,
             reason=c.reason,
+            na_explanations=c.na_explanations,
         )
         row.evidence = [
             Evidence(

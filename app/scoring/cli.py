@@ -63,6 +63,10 @@ def score_command(transcript: Path, rubric_spec: str | None, as_json: bool) -> N
     for crit in result.criteria:
         label = "N/A" if crit.na else _fmt(crit.score)
         plus = sum(1 for e in crit.evidence if e.sign > 0)
+        if crit.na:
+            reason = dict(crit.na_reason).get("en", "")
+            click.echo(f"  {crit.id:22s} {label:>6s}  weight {crit.weight:g}  {reason}")
+            continue
         click.echo(
             f"  {crit.id:22s} {label:>6s}  weight {crit.weight:g}  confidence {crit.confidence:.2f}"
             f"  evidence +{plus}/-{len(crit.evidence) - plus}"

@@ -29,6 +29,8 @@ class CriterionScore:
     na: bool
     auto_failed: bool
     evidence: tuple[Evidence, ...]
+    # When N/A, why: the occasion the call did not give, ((language, text), ...) in every interface language.
+    na_reason: tuple[tuple[str, str], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -37,6 +39,7 @@ class CriterionScore:
             "weight": self.weight,
             "confidence": self.confidence,
             "na": self.na,
+            "na_reason": dict(self.na_reason) or None,
             "evidence": [e.to_dict() for e in self.evidence],
         }
 
@@ -132,11 +135,11 @@ def weighted_total(scores: Iterable[tuple[float, float | None]], *, auto_failed:
 def _criterion(ctx: DetectorContext, crit: Criterion, cache: dict) -> CriterionScore:
     agent_words = ctx.agent_words()
     if out_of_scope(ctx, crit):
-        return _na(crit)
+        return _na(crit, _out_of_scope_reason(ctx, crit))
     results = [(spec, run_detector(ctx, spec, cache)) for spec in crit.detectors]
     score = combine(crit, [r.score for _, r in results])
     if score is None:
-        return _na(crit)
+        return _na(crit, next((r.na_reason for _, r in results if r.na_reason), NO_OCCASION))
     evidence = _unquote_absences(tuple(_with_tip(e, crit, ctx.language) for _, r in results for e in r.evidence))
     observations = sum(r.observations for _, r in results if r.score is not None)
     return CriterionScore(
@@ -150,8 +153,20 @@ def _criterion(ctx: DetectorContext, crit: Criterion, cache: dict) -> CriterionS
     )
 
 
-def _na(crit: Criterion) -> CriterionScore:
-    return CriterionScore(crit.id, None, crit.weight, 1.0, True, False, ())
+def _na(crit: Criterion, reason: tuple[tuple[str, str], ...]) -> CriterionScore:
+    return CriterionScore(crit.id, None, crit.weight, 1.0, True, False, (), reason)
+
+
+NO_OCCASION = (("fr", "L'appel n'en a pas donné l'occasion"), ("en", "The call gave no occasion for it"))
+
+
+def _out_of_scope_reason(ctx: DetectorContext, crit: Criterion) -> tuple[tuple[str, str], ...]:
+    """Which of the criterion's N/A rules the call falls under (as `out_of_scope` reads them)."""
+    if crit.na.min_customer_words and ctx.speaker_words("customer") < crit.na.min_customer_words:
+        return (("fr", "Le client ne parle pas dans cet appel"), ("en", "The customer does not speak in this call"))
+    if ctx.agent_words() < crit.na.min_agent_words:
+        return (("fr", "L'agent parle trop peu pour en juger"), ("en", "The agent says too little to judge"))
+    return (("fr", "L'appel est trop court pour en juger"), ("en", "The call is too short to judge"))
 
 
 def _with_tip(evidence: Evidence, crit: Criterion, language: str) -> Evidence:

@@ -94,11 +94,21 @@ class CriterionScore(db.Model):
     na: Mapped[bool] = mapped_column(default=False)
     auto_fail: Mapped[bool] = mapped_column(default=False)
     reason: Mapped[str | None] = mapped_column(Text)
+    # Why the scorer found the criterion N/A, in each interface language ({"fr": ..., "en": ...}); None when it
+    # scored it, and for scores stored before migration 0008.
+    na_explanations: Mapped[dict | None] = mapped_column(JSON)
 
     evaluation: Mapped[Evaluation] = relationship(back_populates="criteria")
     evidence: Mapped[list[Evidence]] = relationship(
         back_populates="criterion_score", order_by="Evidence.start", cascade="all, delete-orphan"
     )
+
+    def na_reason_in(self, language: str) -> str:
+        """Why the criterion is N/A, in `language` (empty when it is scored or the scorer gave no reason)."""
+        if not self.na:
+            return ""
+        reasons = self.na_explanations or {}
+        return reasons.get(language) or next(iter(reasons.values()), "")
 
 
 class Evidence(db.Model):

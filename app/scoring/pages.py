@@ -75,6 +75,7 @@ def evaluation_view(evaluation: Evaluation, user: User) -> dict[str, Any]:
                 "auto_score": row.auto_score,
                 "weight": row.weight,
                 "na": row.na,
+                "na_reason": row.na_reason_in(lang),
                 "confidence": row.confidence,
                 "auto_fail": row.auto_fail,
                 "band": (

@@ -202,6 +202,7 @@ def _criterion_row(position: int, c: engine.CriterionScore) -> CriterionScore:
         confidence=c.confidence,
         na=c.na,
         auto_fail=c.auto_failed,
+        na_explanations=dict(c.na_reason) or None,
     )
     row.evidence = [
         Evidence(

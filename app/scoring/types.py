@@ -49,6 +49,13 @@ class DetectorResult:
     # Confidence inputs: how many opportunities the detector examined (customer turns, agent questions...).
     observations: int = 0
     details: dict[str, Any] = field(default_factory=dict)
+    # Why the call gave no occasion, when score is None: ((language, text), ...) in every interface language.
+    na_reason: tuple[tuple[str, str], ...] = ()
 
 
 NOT_APPLICABLE = DetectorResult(score=None)
+
+
+def not_applicable(fr: str, en: str) -> DetectorResult:
+    """A detector's "no occasion in this call", saying which occasion was missing (shown beside the N/A)."""
+    return DetectorResult(score=None, na_reason=(("fr", fr), ("en", en)))

@@ -213,7 +213,10 @@ def test_evaluations_give_automatic_and_final_scores_filtered_by_kind_team_agent
     scores = {c["key"]: c for c in finals[0]["criteria"]}
     assert scores["active_listening"]["final_score"] == 80.0 and scores["active_listening"]["automatic_score"] == 70.0
     assert scores["empathy"]["na"] is True
+    assert scores["empathy"]["na_reason"] is None  # the reviewer's N/A: the scorer gave no reason for it
     automatic = client.get("/api/v1/evaluations?kind=automatic", headers=token).get_json()["items"]
+    reasons = {c["key"]: c["na_reason"] for e in automatic for c in e["criteria"] if c["na"]}
+    assert reasons["hold_etiquette"] == {"fr": "Pas de mise en attente dans cet appel", "en": "No hold in this call"}
     assert automatic and {e["kind"] for e in automatic} == {"automatic"}
     assert {e["agent"]["id"] for e in automatic} == {elsewhere.id}
     assert (

@@ -139,6 +139,10 @@ def test_a_call_where_the_customer_never_speaks_gives_listening_and_empathy_no_o
     assert criterion(result, "active_listening").na
     assert criterion(result, "empathy").na
     assert not criterion(result, "jargon").na
+    assert dict(criterion(result, "empathy").na_reason) == {
+        "fr": "Le client ne parle pas dans cet appel",
+        "en": "The customer does not speak in this call",
+    }
 
 
 ORDER_EN = [
@@ -168,6 +172,13 @@ def test_a_routine_order_or_booking_gives_empathy_no_occasion(score, language, t
     result = score(language, turns)
     assert criterion(result, "empathy").na
     assert not criterion(result, "active_listening").na
+    # The reviewer and the agent see why, in their own language.
+    assert dict(criterion(result, "empathy").na_reason)["en"] == (
+        "The customer voices no difficulty, worry or feeling (a routine call)"
+    )
+    assert "ni difficulté" in dict(criterion(result, "empathy").na_reason)["fr"]
+    assert criterion(result, "empathy").to_dict()["na_reason"]["en"].startswith("The customer voices no")
+    assert criterion(result, "active_listening").to_dict()["na_reason"] is None
 
 
 def test_the_same_order_gives_occasion_once_the_customer_voices_a_difficulty(score):
@@ -285,7 +296,8 @@ def _quoted(score, language: str, customer: str, reply: str, criterion_id: str, 
 
 def _put_downs(score, language: str, complaint: str, reply: str, before=()) -> list[str]:
     """The put-downs the empathy criterion quotes for `reply` to `complaint` (after the turns `before`)."""
-    return [rule for rule in _quoted(score, language, complaint, reply, "empathy", before) if rule in EMPATHY_NEGATIVE]
+    put_downs = (*EMPATHY_NEGATIVE, "insisting")
+    return [rule for rule in _quoted(score, language, complaint, reply, "empathy", before) if rule in put_downs]
 
 
 def _exchanges(count: int) -> list[tuple[str, str]]:
@@ -712,9 +724,23 @@ def test_insisting_on_what_the_customer_must_do_after_they_pushed_back_is_brushi
     # to me ... you just need to fit it in your schedule" in a counselling session rated low).
     _models_read(monkeypatch, [{}, {}])
 
-    assert _answer_put_downs(score, language, objection, directive) == ["dismissal"]
+    assert _answer_put_downs(score, language, objection, directive) == ["insisting"]
     assert _answer_put_downs(score, language, agreement, directive) == []
     assert _answer_put_downs(score, language, objection, taken_in) == []
+
+
+def test_insisting_is_named_for_what_it_is_with_a_tip_to_take_the_objection_in(score, monkeypatch):
+    _models_read(monkeypatch, [{}, {}])
+    objection = "I don't think I can, honestly. I've tried three times already."
+    result = score("en", [(A, PROPOSAL["en"]), (C, objection), (A, "You just need to stick to one plan.")])
+    (insisting,) = [e for e in criterion(result, "empathy").evidence if e.rule == "insisting"]
+    assert insisting.sign < 0
+    assert insisting.text == "You just need to stick to one plan."
+    assert re.fullmatch(
+        r"insists on what the customer must do without taking their objection in \(0\.80\)", insisting.explanation
+    )
+    assert dict(insisting.explanations)["fr"].startswith("insiste sur ce que le client doit faire")
+    assert "take the objection in first" in insisting.tip
 
 
 @pytest.mark.parametrize(
@@ -772,6 +798,6 @@ def test_hesitating_or_offering_less_is_pushing_back_but_a_hedged_guess_is_not(
     score, monkeypatch, language, hesitation, hedged_commitment, hedged_guess, directive
 ):
     _models_read(monkeypatch, [{}, {}])
-    assert _answer_put_downs(score, language, hesitation, directive) == ["dismissal"]
-    assert _answer_put_downs(score, language, hedged_commitment, directive) == ["dismissal"]
+    assert _answer_put_downs(score, language, hesitation, directive) == ["insisting"]
+    assert _answer_put_downs(score, language, hedged_commitment, directive) == ["insisting"]
     assert _answer_put_downs(score, language, hedged_guess, directive) == []

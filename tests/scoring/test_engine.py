@@ -21,7 +21,8 @@ def test_to_dict_has_exactly_the_documented_shape(score):
     assert set(data) == {"rubric", "version", "total", "auto_failed", "criteria"}
     assert data["rubric"] == "hotline_en" and data["version"] == 2
     for item in data["criteria"]:
-        assert set(item) == {"id", "score", "weight", "confidence", "na", "evidence"}
+        assert set(item) == {"id", "score", "weight", "confidence", "na", "na_reason", "evidence"}
+        assert (item["na_reason"] is not None) is item["na"]  # an N/A says why; a score needs no reason
         assert 0 <= item["confidence"] <= 1
         assert item["score"] is None or 0 <= item["score"] <= 100
 
@@ -60,6 +61,7 @@ def test_a_call_without_account_details_marks_the_compliance_item_not_applicable
     )
     identity = criterion(result, "identity_check")
     assert identity.na and identity.score is None and not result.auto_failed
+    assert dict(identity.na_reason)["en"] == "No account details are disclosed in this call"
 
 
 def test_not_applicable_criteria_are_left_out_of_the_weighted_total(score):
@@ -67,6 +69,10 @@ def test_not_applicable_criteria_are_left_out_of_the_weighted_total(score):
     applicable = [c for c in result.criteria if not c.na]
     expected = sum(c.weight * c.score for c in applicable) / sum(c.weight for c in applicable)
     assert criterion(result, "hold_etiquette").na
+    assert dict(criterion(result, "hold_etiquette").na_reason) == {
+        "fr": "Pas de mise en attente dans cet appel",
+        "en": "No hold in this call",
+    }
     assert abs(result.total - round(expected, 1)) < 0.11
 
 

@@ -55,6 +55,7 @@ def evaluation_json(ev: Evaluation) -> dict:
             {
                 "key": c.criterion_key,
                 "na": c.na,
+                "na_reason": c.na_explanations if c.na else None,
                 "weight": c.weight,
                 "automatic_score": c.score if automatic else c.auto_score,
                 "final_score": None if automatic else c.score,

@@ -132,6 +132,8 @@ class CriterionOut(ma.Schema):
     automatic_score = fields.Float(allow_none=True, required=True)
     final_score = fields.Float(allow_none=True, required=True)
     na = fields.Boolean(required=True)
+    # Why the scorer found it N/A, by language ({"fr": ..., "en": ...}); null when scored or for older scores.
+    na_reason = fields.Dict(keys=fields.String(), values=fields.String(), allow_none=True, required=True)
     weight = fields.Float(required=True)
     evidence = fields.List(fields.Nested(EvidenceOut), required=True)
 

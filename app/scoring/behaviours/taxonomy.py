@@ -28,7 +28,16 @@ BEHAVIOURS: tuple[Behaviour, ...] = (
     Behaviour("jargon", -1, "emploie du jargon sans l'expliquer", "uses jargon without explaining it"),
 )
 BEHAVIOUR_IDS: tuple[str, ...] = tuple(b.id for b in BEHAVIOURS)
-BY_ID = {b.id: b for b in BEHAVIOURS}
+# What the detectors read from grammar on top of a behaviour, and quote under a rule of its own.
+SIGNALS: tuple[Behaviour, ...] = (
+    Behaviour(
+        "insisting",
+        -1,
+        "insiste sur ce que le client doit faire sans entendre son objection",
+        "insists on what the customer must do without taking their objection in",
+    ),
+)
+BY_ID = {b.id: b for b in (*BEHAVIOURS, *SIGNALS)}
 
 
 def describe(behaviour: str, probability: float, language: str) -> str:

@@ -28,12 +28,12 @@ from app.scoring.behaviours.predict import TurnBehaviours
 from app.scoring.behaviours.taxonomy import describe
 from app.scoring.behaviours.turns import TurnUnit
 from app.scoring.context import DetectorContext
-from app.scoring.detectors._common import clamp
+from app.scoring.detectors._common import NO_AGENT, clamp
 from app.scoring.detectors.empathy import grammatical_reproaches
 from app.scoring.detectors.jargon import echoes_customer_terms, uses_terms
 from app.scoring.detectors.registry import detector
 from app.scoring.matching import Match
-from app.scoring.types import NOT_APPLICABLE, DetectorResult, Evidence
+from app.scoring.types import DetectorResult, Evidence, not_applicable
 
 MAX_EVIDENCE = 4  # per behaviour: the strongest moments, not every turn
 # A reply that says "I" / "my" this often and never "you", or says "me too", is the agent's own story (see
@@ -44,6 +44,14 @@ OWN_STORY_EXCEPT = ("commitments", "apology_words", "validation", "support")
 WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", re.UNICODE)
 LETTERS = re.compile(r"[^\W\d_]+", re.UNICODE)  # words split at apostrophes and hyphens ("d'huile": d, huile)
 SENTENCE_END = re.compile(r"[.!?…]+(?:\s|$)")
+# Why listening or empathy had no occasion in a call (shown beside the N/A).
+NO_REPLY = not_applicable(
+    "Le client ne dit rien auquel l'agent réponde ensuite", "The agent answers nothing the customer said"
+)
+NO_DIFFICULTY = not_applicable(
+    "Le client n'exprime ni difficulté, ni inquiétude, ni ressenti (un appel de routine)",
+    "The customer voices no difficulty, worry or feeling (a routine call)",
+)
 
 
 def _any_of(
@@ -273,24 +281,23 @@ def _reproaching(ctx: DetectorContext, behaviours: TurnBehaviours, floor: float)
     return _raised_in(behaviours, "blame", reproached, floor)
 
 
-def _insisting(ctx: DetectorContext, behaviours: TurnBehaviours, floor: float) -> TurnBehaviours:
-    """The dismissal probabilities, raised to `floor` for replies that tell the customer what they must do ("You need
-    to quit.", "vous devez...", `structure.insists`) right after the customer pushed back on it (`_pushed_back`): an
-    objection brushed aside, not taken in. The models read "And that sounds like a lot of excuses to me. ... you just
-    need to fit it in your schedule" as a reflection (0.92) and warmth (0.74), and no put-down at all. Insisting
-    after an objection is what QA forms call arguing with the customer, and motivational interviewing the righting
-    reflex: it is read in 5 of the 10 counselling sessions people rated low and in none of the 34 rated high
-    (bench/scoring_external.py: AnnoMI session empathy 0.696 -> 0.801, nothing else moved). A directive that
-    answers the customer's question ("what should I do?") is not insisting, nor is one that takes the objection in
-    (`_takes_it_in`)."""
-    insisting = {
+def _insisting(ctx: DetectorContext, behaviours: TurnBehaviours) -> set[int]:
+    """The segments that tell the customer what they must do ("You need to quit.", "vous devez...",
+    `structure.insists`) right after the customer pushed back on it (`_pushed_back`): an objection brushed aside,
+    not taken in: their dismissal reading is raised (the `insisting` parameter) and quoted under a rule of its own.
+    The models read "And that sounds like a lot of excuses to me. ... you just need to fit it in your schedule" as a
+    reflection (0.92) and warmth (0.74), and no put-down at all. Insisting after an objection is what QA forms call
+    arguing with the customer, and motivational interviewing the righting reflex: it is read in 5 of the 10
+    counselling sessions people rated low and in none of the 34 rated high (bench/scoring_external.py: AnnoMI
+    session empathy 0.696 -> 0.801, nothing else moved). A directive that answers the customer's question ("what
+    should I do?") is not insisting, nor is one that takes the objection in (`_takes_it_in`)."""
+    return {
         i
         for unit in behaviours.units
         if _pushed_back(ctx, _customer_before(ctx, unit)) and not _takes_it_in(ctx, unit)
         for i in unit.segments
         if any(structure.insists(sent, ctx.language) for sent in ctx.docs[i].sents)
     }
-    return _raised_in(behaviours, "dismissal", insisting, floor)
 
 
 def _takes_it_in(ctx: DetectorContext, unit: TurnUnit) -> bool:
@@ -411,19 +418,35 @@ def _strongest(
     behaviour: str,
     sign: int,
     at_least: float,
+    named: Callable[[int], str] | None = None,
 ) -> list[Evidence]:
-    """Evidence for the units where `behaviour` is most likely (at least `at_least`), strongest first."""
+    """Evidence for the units where `behaviour` is most likely (at least `at_least`), strongest first; `named` says
+    under which rule the quoted segment goes (the behaviour's own by default)."""
     column = behaviours.column(behaviour)
     ranked = sorted((r for r in rows if column[r] >= at_least), key=lambda r: -column[r])[:MAX_EVIDENCE]
-    return [_evidence(ctx, behaviours, r, behaviour, sign, float(column[r])) for r in ranked]
+    return [_evidence(ctx, behaviours, r, behaviour, sign, float(column[r]), named) for r in ranked]
 
 
 def _evidence(
-    ctx: DetectorContext, behaviours: TurnBehaviours, row: int, rule: str, sign: int, probability: float
+    ctx: DetectorContext,
+    behaviours: TurnBehaviours,
+    row: int,
+    behaviour: str,
+    sign: int,
+    probability: float,
+    named: Callable[[int], str] | None = None,
 ) -> Evidence:
-    index = behaviours.quote_segment(row, rule)
+    index = behaviours.quote_segment(row, behaviour)
+    rule = named(index) if named is not None else behaviour
     fr, en = describe(rule, probability, "fr"), describe(rule, probability, "en")
     return ctx.evidence(index, ctx.whole(index), rule, sign, fr, en)
+
+
+def _naming(behaviour: str, insisting: set[int]) -> Callable[[int], str]:
+    """Dismissal quoted from a segment that insists after an objection goes under its own rule, `insisting`, so that
+    the coaching sheet gives its own tip (take the objection in) rather than dismissal's ("respond to the
+    difficulty")."""
+    return lambda index: "insisting" if behaviour == "dismissal" and index in insisting else behaviour
 
 
 @detector(
@@ -449,7 +472,7 @@ def listening_behaviours(ctx: DetectorContext, params: Mapping[str, Any]) -> Det
     behaviours = ctx.behaviours()
     rows = behaviours.replies()
     if not rows:
-        return NOT_APPLICABLE
+        return NO_REPLY
     read = _asking(ctx, _played_back(ctx, behaviours, params))
     weights = {b: params[b] for b in ("reflection", "question", "acknowledgement")}
     listened = _any_of(read, weights, rows, params["counts_from"])
@@ -524,7 +547,7 @@ EMPATHY_NEGATIVE = ("blame", "dismissal", "minimising", "hollow_empathy")
         "pushback",
         "hesitation",
     ),
-    rules=(*EMPATHY_POSITIVE, *EMPATHY_NEGATIVE, "no_empathy"),
+    rules=(*EMPATHY_POSITIVE, *EMPATHY_NEGATIVE, "insisting", "no_empathy"),
 )
 def empathy_behaviours(ctx: DetectorContext, params: Mapping[str, Any]) -> DetectorResult:
     """Warmth where the customer gives occasion for it (feelings named, apologies, owned steps, the customer's words
@@ -533,12 +556,13 @@ def empathy_behaviours(ctx: DetectorContext, params: Mapping[str, Any]) -> Detec
     behaviours = ctx.behaviours()
     rows = behaviours.replies()
     if not rows:
-        return NOT_APPLICABLE
+        return NO_REPLY
     read = _courteous(ctx, _committed(ctx, _reassuring(ctx, behaviours), params["committed"]))
     read = _about_themselves(ctx, _supporting(ctx, read, params["support"]), params["own_story"])
     read = _played_back(ctx, read, params)
     read = _reproaching(ctx, read, params["reproach"])
-    read = _insisting(ctx, read, params["insisting"])
+    insisting = _insisting(ctx, read) if params["insisting"] > 0 else set()
+    read = _raised_in(read, "dismissal", insisting, params["insisting"])
     read = _minimising_where_due(read, params["minimising_where_due"])
     warmth = {b: params[b] for b in EMPATHY_POSITIVE}
     warm = _any_of(read, warmth, rows, params["counts_from"])
@@ -551,10 +575,13 @@ def empathy_behaviours(ctx: DetectorContext, params: Mapping[str, Any]) -> Detec
     # the agent put nobody down; nothing to coach on empathy (a real order call scored 0, "moves on without
     # acknowledging what the customer is going through").
     put_downs = [
-        e for b, w in coldness.items() if w > 0 for e in _strongest(ctx, read, rows, b, -1, params["put_down_at"])
+        e
+        for b, w in coldness.items()
+        if w > 0
+        for e in _strongest(ctx, read, rows, b, -1, params["put_down_at"], named=_naming(b, insisting))
     ]
     if _occasion(behaviours, rows) < params["occasion_from"] and not put_downs:
-        return NOT_APPLICABLE
+        return NO_DIFFICULTY
     score = _saturate(_peak_and_habit(warm), params["scale"]) - params["penalty"] * _peak_and_habit(cold)
     # A strength is quoted to the agent only when the models are fairly sure (4 to 1): on real calls, courtesy
     # ("Okay, wonderful. Thank you") and booking read-backs reached 0.70-0.76 as "acknowledges the customer's
@@ -633,11 +660,11 @@ def plain_language(ctx: DetectorContext, params: Mapping[str, Any]) -> DetectorR
     """Readable speech (short sentences, everyday words) with technical terms explained, from the agent's words."""
     behaviours = ctx.behaviours()
     if not behaviours.units:
-        return NOT_APPLICABLE
+        return NO_AGENT
     text = " ".join(u.text for u in behaviours.units)
     words = WORD.findall(text)
     if not words:
-        return NOT_APPLICABLE
+        return NO_AGENT
     sentences = max(1, len(SENTENCE_END.findall(text.strip() + " ")))
     readable = 100.0 - params["unfamiliar"] * _unfamiliarity(words, ctx.language, params["everyday_zipf"]) / sentences
     rows = list(range(len(behaviours.units)))

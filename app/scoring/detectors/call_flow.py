@@ -7,11 +7,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.scoring.context import DetectorContext
-from app.scoring.detectors._common import clamp, next_agent
+from app.scoring.detectors._common import NO_AGENT, clamp, next_agent
 from app.scoring.detectors.registry import detector
-from app.scoring.types import NOT_APPLICABLE, DetectorResult, Evidence
+from app.scoring.types import DetectorResult, Evidence, not_applicable
 from app.transcription.metrics import spoken_span
 from app.transcription.tolerant import find_any
+
+NO_HOLD = not_applicable("Pas de mise en attente dans cet appel", "No hold in this call")
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +46,7 @@ def greeting(ctx: DetectorContext, params: Mapping[str, Any]) -> DetectorResult:
     """
     agent = ctx.indexes("agent")
     if not agent:
-        return NOT_APPLICABLE
+        return NO_AGENT
     first_start = ctx.segments[agent[0]].start
     opening = [i for i in agent if ctx.segments[i].start <= first_start + params["opening_s"]][:2]
     evidence, score = [], 0.0
@@ -145,7 +147,7 @@ def hold_etiquette(ctx: DetectorContext, params: Mapping[str, Any]) -> DetectorR
         evidence.extend(_thanks(ctx, gap.after, params, gap.seconds))
     score -= params["no_thanks"] * sum(1 for e in evidence if e.rule == "no_thanks_after_hold")
     if not gaps:
-        return NOT_APPLICABLE  # no silence long enough to be a hold: nothing to judge
+        return NO_HOLD  # no silence long enough to be a hold: nothing to judge
     return DetectorResult(clamp(score), tuple(evidence), len(gaps))
 
 
@@ -207,7 +209,7 @@ def closing(ctx: DetectorContext, params: Mapping[str, Any]) -> DetectorResult:
     """The end of the call: anything else?, next steps, a recap and a farewell."""
     agent = ctx.indexes("agent")
     if not agent:
-        return NOT_APPLICABLE
+        return NO_AGENT
     end = ctx.transcript.duration or ctx.segments[-1].end
     tail = [i for i in agent if ctx.segments[i].end >= end * (1 - params["tail"])] or agent[-3:]
     tail = sorted(set(tail) | set(agent[-3:]))

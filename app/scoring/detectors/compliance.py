@@ -6,9 +6,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from app.scoring.context import DetectorContext
-from app.scoring.detectors._common import clamp
+from app.scoring.detectors._common import NO_AGENT, clamp
 from app.scoring.detectors.registry import detector
-from app.scoring.types import NOT_APPLICABLE, DetectorResult
+from app.scoring.types import DetectorResult, not_applicable
 from app.transcription.tolerant import find_any
 
 
@@ -17,7 +17,7 @@ def forbidden_phrases(ctx: DetectorContext, params: Mapping[str, Any]) -> Detect
     """Each forbidden phrase the agent says costs `penalty` points."""
     agent = ctx.indexes("agent")
     if not agent:
-        return NOT_APPLICABLE
+        return NO_AGENT
     evidence = []
     for a in agent:
         for m in ctx.find("forbidden", a):
@@ -49,7 +49,7 @@ def recording_disclaimer(ctx: DetectorContext, params: Mapping[str, Any]) -> Det
     """
     agent = ctx.indexes("agent")
     if not agent:
-        return NOT_APPLICABLE
+        return NO_AGENT
     limit = ctx.segments[agent[0]].start + params["within_s"]
     opening = [a for a in agent if ctx.segments[a].start <= limit]
     found = _exact_disclaimer(ctx, opening) or _heard_disclaimer(ctx, opening, int(params["tolerant_min_key"]))
@@ -135,7 +135,9 @@ def identity_check(ctx: DetectorContext, params: Mapping[str, Any]) -> DetectorR
                 "Checks identity before disclosing account details.",
             )
             return DetectorResult(100.0, (ev,), 1)
-    return NOT_APPLICABLE
+    return not_applicable(
+        "Aucune information du compte n'est donnée dans cet appel", "No account details are disclosed in this call"
+    )
 
 
 def _disclosures(ctx: DetectorContext, a: int) -> list[Any]:

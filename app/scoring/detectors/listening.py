@@ -8,6 +8,7 @@ from typing import Any
 
 from app.scoring.context import DetectorContext
 from app.scoring.detectors._common import (
+    NO_CUSTOMER,
     clamp,
     listing,
     next_agent,
@@ -52,7 +53,7 @@ def reformulation(ctx: DetectorContext, params: Mapping[str, Any]) -> DetectorRe
                 )
                 break
     if not customer:
-        return NOT_APPLICABLE
+        return NO_CUSTOMER
     target = min(params["target"], max(1, len(customer) // 2))
     return DetectorResult(ratio_score(len(evidence), target), tuple(evidence), len(customer))
 
@@ -129,7 +130,7 @@ def clarifying_questions(ctx: DetectorContext, params: Mapping[str, Any]) -> Det
                     )
                 )
     if not ctx.indexes("customer"):
-        return NOT_APPLICABLE
+        return NO_CUSTOMER
     return DetectorResult(ratio_score(len(evidence), params["target"]), tuple(evidence), asked)
 
 
@@ -278,7 +279,7 @@ def repeat_requests(ctx: DetectorContext, params: Mapping[str, Any]) -> Detector
         if ev is not None and not (flagged & set(range(c - 2, c))):
             evidence.append(ev)
     if not ctx.indexes("customer"):
-        return NOT_APPLICABLE
+        return NO_CUSTOMER
     return DetectorResult(clamp(100.0 - params["penalty"] * len(evidence)), tuple(evidence), len(ctx.indexes("agent")))
 
 
@@ -378,7 +379,7 @@ def interruptions(ctx: DetectorContext, params: Mapping[str, Any]) -> DetectorRe
             )
         )
     if not ctx.indexes("customer"):
-        return NOT_APPLICABLE
+        return NO_CUSTOMER
     return DetectorResult(
         clamp(100.0 - params["penalty"] * len(evidence)), tuple(evidence), len(ctx.indexes("customer"))
     )
