@@ -46,7 +46,7 @@ LETTERS = re.compile(r"[^\W\d_]+", re.UNICODE)  # words split at apostrophes and
 SENTENCE_END = re.compile(r"[.!?…]+(?:\s|$)")
 # Why listening or empathy had no occasion in a call (shown beside the N/A).
 NO_REPLY = not_applicable(
-    "Le client ne dit rien auquel l'agent réponde ensuite", "The agent answers nothing the customer said"
+    "L'agent ne répond à rien de ce que dit le client", "The agent never replies to anything the customer says"
 )
 NO_DIFFICULTY = not_applicable(
     "Le client n'exprime ni difficulté, ni inquiétude, ni ressenti (un appel de routine)",
