@@ -177,7 +177,7 @@ def test_a_reviewer_who_confirms_evidence_on_uncertain_words_gets_it_quoted_with
     assert db.session.scalars(select(Evaluation).where(Evaluation.kind == "review")).one().status == "final"
 
 
-def test_the_sheet_and_the_call_page_say_why_a_criterion_is_not_applicable(client, make):
+def test_the_review_screen_the_sheet_and_the_call_page_say_why_a_criterion_is_not_applicable(client, make):
     from tests.conftest import login
 
     reviewer = make.user("qa_manager")
@@ -186,11 +186,14 @@ def test_the_sheet_and_the_call_page_say_why_a_criterion_is_not_applicable(clien
     assert not_applicable, "the call gives some criterion no occasion"
     reasons = {c.criterion_key: c.na_explanations for c in not_applicable}
     assert all(r and r["fr"] and r["en"] for r in reasons.values())
+    db.session.commit()
+    login(client, reviewer)
+    screen = client.get(f"/review/calls/{call.id}").get_data(as_text=True)
+    assert all(f"({r['en']})" in screen for r in reasons.values())  # beside "automatic: N/A" on the review screen
     final = _review(call, reviewer, {})
     # The review keeps the scorer's reason; the sheet prints it in the agent's language (the team's, French).
     assert {c.criterion_key: c.na_explanations for c in final.criteria if c.na} == reasons
     text = _pdf(final)
     assert all(_squeeze(r["fr"]) in text for r in reasons.values())
-    login(client, reviewer)
     page = client.get(f"/calls/{call.id}").get_data(as_text=True)
     assert all(r["en"] in page for r in reasons.values())  # the reader's language (English by default)
