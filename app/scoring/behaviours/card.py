@@ -84,7 +84,7 @@ people on conversations nobody here wrote is measured by `bench/scoring_external
   reflection in seven carries a put-down reading at even odds (AnnoMI), after `neutral_you.jsonl` brought it down
   from one in six.
 - Agreement with people on human-labelled public data is moderate for reflections against advice (ROC AUC about
-  0.77 in English, 0.69 in French), and good for questions, explorations, emotional reactions and the empathy of
+  0.78 in English, 0.68 in French), and good for questions, explorations, emotional reactions and the empathy of
   whole counselling sessions (0.80 and above; the sessions' 0.80 with playbacks counted as warmth and insisting
   after an objection as a dismissal by the `empathy_behaviours` detector, over 44 sessions); see the README's
   table. Advice phrased as a question ("have you thought about a
