@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from app.scoring.context import DetectorContext, build_context
 from app.scoring.detectors.registry import get_detector
 from app.scoring.rubrics import Criterion, DetectorSpec, RubricSpec
-from app.scoring.types import DetectorResult, Evidence
+from app.scoring.types import NO_CUSTOMER, DetectorResult, Evidence
 from app.transcription.interchange import Transcript
 
 if TYPE_CHECKING:
@@ -101,11 +101,18 @@ def run_detector(ctx: DetectorContext, spec: DetectorSpec, cache: dict) -> Detec
 
 def out_of_scope(ctx: DetectorContext, crit: Criterion) -> bool:
     """The criterion's N/A rule: too few agent or customer words, or too short a call."""
-    return (
-        ctx.agent_words() < crit.na.min_agent_words
-        or ctx.transcript.duration < crit.na.min_duration_s
-        or bool(crit.na.min_customer_words and ctx.speaker_words("customer") < crit.na.min_customer_words)
-    )
+    return out_of_scope_reason(ctx, crit) is not None
+
+
+def out_of_scope_reason(ctx: DetectorContext, crit: Criterion) -> tuple[tuple[str, str], ...] | None:
+    """Which of the criterion's N/A rules the call falls under, in every interface language (None: in scope)."""
+    if crit.na.min_customer_words and ctx.speaker_words("customer") < crit.na.min_customer_words:
+        return NO_CUSTOMER.na_reason
+    if ctx.agent_words() < crit.na.min_agent_words:
+        return (("fr", "L'agent parle trop peu pour en juger"), ("en", "The agent says too little to judge"))
+    if ctx.transcript.duration < crit.na.min_duration_s:
+        return (("fr", "L'appel est trop court pour en juger"), ("en", "The call is too short to judge"))
+    return None
 
 
 def combine(crit: Criterion, scores: Sequence[float | None]) -> float | None:
@@ -134,8 +141,9 @@ def weighted_total(scores: Iterable[tuple[float, float | None]], *, auto_failed:
 
 def _criterion(ctx: DetectorContext, crit: Criterion, cache: dict) -> CriterionScore:
     agent_words = ctx.agent_words()
-    if out_of_scope(ctx, crit):
-        return _na(crit, _out_of_scope_reason(ctx, crit))
+    reason = out_of_scope_reason(ctx, crit)
+    if reason is not None:
+        return _na(crit, reason)
     results = [(spec, run_detector(ctx, spec, cache)) for spec in crit.detectors]
     score = combine(crit, [r.score for _, r in results])
     if score is None:
@@ -158,15 +166,6 @@ def _na(crit: Criterion, reason: tuple[tuple[str, str], ...]) -> CriterionScore:
 
 
 NO_OCCASION = (("fr", "L'appel n'en a pas donné l'occasion"), ("en", "The call gave no occasion for it"))
-
-
-def _out_of_scope_reason(ctx: DetectorContext, crit: Criterion) -> tuple[tuple[str, str], ...]:
-    """Which of the criterion's N/A rules the call falls under (as `out_of_scope` reads them)."""
-    if crit.na.min_customer_words and ctx.speaker_words("customer") < crit.na.min_customer_words:
-        return (("fr", "Le client ne parle pas dans cet appel"), ("en", "The customer does not speak in this call"))
-    if ctx.agent_words() < crit.na.min_agent_words:
-        return (("fr", "L'agent parle trop peu pour en juger"), ("en", "The agent says too little to judge"))
-    return (("fr", "L'appel est trop court pour en juger"), ("en", "The call is too short to judge"))
 
 
 def _with_tip(evidence: Evidence, crit: Criterion, language: str) -> Evidence:

@@ -59,3 +59,8 @@ NOT_APPLICABLE = DetectorResult(score=None)
 def not_applicable(fr: str, en: str) -> DetectorResult:
     """A detector's "no occasion in this call", saying which occasion was missing (shown beside the N/A)."""
     return DetectorResult(score=None, na_reason=(("fr", fr), ("en", en)))
+
+
+# The occasions most detectors need: someone to speak (the engine's N/A rule says the same of a silent customer).
+NO_AGENT = not_applicable("L'agent ne parle pas dans cet appel", "The agent does not speak in this call")
+NO_CUSTOMER = not_applicable("Le client ne parle pas dans cet appel", "The customer does not speak in this call")

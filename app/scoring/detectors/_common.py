@@ -3,11 +3,6 @@
 from __future__ import annotations
 
 from app.scoring.context import DetectorContext
-from app.scoring.types import not_applicable
-
-# Why a detector found no occasion, shown beside the criterion's N/A.
-NO_AGENT = not_applicable("L'agent ne parle pas dans cet appel", "The agent does not speak in this call")
-NO_CUSTOMER = not_applicable("Le client ne parle pas dans cet appel", "The customer does not speak in this call")
 
 
 def clamp(value: float, low: float = 0.0, high: float = 100.0) -> float:

@@ -28,12 +28,12 @@ from app.scoring.behaviours.predict import TurnBehaviours
 from app.scoring.behaviours.taxonomy import describe
 from app.scoring.behaviours.turns import TurnUnit
 from app.scoring.context import DetectorContext
-from app.scoring.detectors._common import NO_AGENT, clamp
+from app.scoring.detectors._common import clamp
 from app.scoring.detectors.empathy import grammatical_reproaches
 from app.scoring.detectors.jargon import echoes_customer_terms, uses_terms
 from app.scoring.detectors.registry import detector
 from app.scoring.matching import Match
-from app.scoring.types import DetectorResult, Evidence, not_applicable
+from app.scoring.types import NO_AGENT, DetectorResult, Evidence, not_applicable
 
 MAX_EVIDENCE = 4  # per behaviour: the strongest moments, not every turn
 # A reply that says "I" / "my" this often and never "you", or says "me too", is the agent's own story (see

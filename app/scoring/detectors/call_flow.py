@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.scoring.context import DetectorContext
-from app.scoring.detectors._common import NO_AGENT, clamp, next_agent
+from app.scoring.detectors._common import clamp, next_agent
 from app.scoring.detectors.registry import detector
-from app.scoring.types import DetectorResult, Evidence, not_applicable
+from app.scoring.types import NO_AGENT, DetectorResult, Evidence, not_applicable
 from app.transcription.metrics import spoken_span
 from app.transcription.tolerant import find_any
 

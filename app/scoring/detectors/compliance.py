@@ -6,9 +6,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from app.scoring.context import DetectorContext
-from app.scoring.detectors._common import NO_AGENT, clamp
+from app.scoring.detectors._common import clamp
 from app.scoring.detectors.registry import detector
-from app.scoring.types import DetectorResult, not_applicable
+from app.scoring.types import NO_AGENT, DetectorResult, not_applicable
 from app.transcription.tolerant import find_any
 
 

@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.scoring.context import DetectorContext, span_confidence
-from app.scoring.detectors._common import NO_AGENT, clamp
+from app.scoring.detectors._common import clamp
 from app.scoring.detectors.registry import detector
 from app.scoring.semantics import stem
-from app.scoring.types import DetectorResult, Evidence
+from app.scoring.types import NO_AGENT, DetectorResult, Evidence
 
 # All-caps tokens (DSLAM, ONT, LEDs) and letter-digit mixes (N2, J+0); not CamelCase brand names.
 ACRONYM = re.compile(r"^(?:[A-Z]{2,}[0-9]*s?|[A-Z]+[0-9]+[A-Z0-9]*|[A-Z]\+[0-9]+)$")

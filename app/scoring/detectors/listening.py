@@ -8,7 +8,6 @@ from typing import Any
 
 from app.scoring.context import DetectorContext
 from app.scoring.detectors._common import (
-    NO_CUSTOMER,
     clamp,
     listing,
     next_agent,
@@ -17,7 +16,7 @@ from app.scoring.detectors._common import (
     token_span,
 )
 from app.scoring.detectors.registry import detector
-from app.scoring.types import NOT_APPLICABLE, DetectorResult, Evidence
+from app.scoring.types import NO_CUSTOMER, NOT_APPLICABLE, DetectorResult, Evidence
 
 
 def _substantive_customer(ctx: DetectorContext, min_words: int) -> list[int]:
