@@ -44,7 +44,9 @@ def _job(job_id: int) -> Job:
     return db.session.get(Job, job_id)
 
 
-def _wait_for(predicate, timeout: float = 60.0) -> None:
+# Only the test's patience, not a measured time: two worker processes start (Python, the app, the queue) on a machine
+# whose two cores may be busy with other tests, and 60 s was seen to run out then.
+def _wait_for(predicate, timeout: float = 180.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if predicate():
@@ -68,7 +70,7 @@ def test_a_job_interrupted_mid_run_is_taken_over_by_a_surviving_worker_and_compl
         killed_at = time.monotonic()
         assert _job(job.id).status == JobStatus.RUNNING
         # The survivor's watchdog notices the silent heartbeat (JOB_STALE_SECONDS 20, a look every 5 s) and the
-        # job runs again; 60 s is only the test's patience, the README states the measured takeover time.
+        # job runs again; `_wait_for` is only the test's patience, the README states the measured takeover time.
         _wait_for(lambda: _job(job.id).attempts == 2)
         print(f"taken over {time.monotonic() - killed_at:.1f} s after the kill")
         _wait_for(lambda: _job(job.id).status == JobStatus.DONE)
