@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from wtforms.validators import ValidationError
@@ -26,3 +26,18 @@ class InCalendar:
                     end=LATEST_DATE.isoformat(),
                 )
             )
+
+
+class NotInFuture:
+    """A call's date: a recording cannot come from the future. A day's slack covers the gap between the uploader's
+    clock (the form sends their local time) and the server's."""
+
+    SLACK = timedelta(days=1)
+
+    def __call__(self, form, field) -> None:
+        when = field.data
+        if not isinstance(when, datetime):
+            return
+        now = datetime.now(UTC).replace(tzinfo=None) if when.tzinfo is None else datetime.now(UTC)
+        if when > now + self.SLACK:
+            raise ValidationError(_l("The call date is in the future: give the date the call took place."))

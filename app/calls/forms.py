@@ -9,7 +9,7 @@ from wtforms import DateField, DateTimeLocalField, IntegerField, SelectField, St
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.calls.choices import Direction
-from app.validators import InCalendar
+from app.validators import InCalendar, NotInFuture
 
 DIRECTION_CHOICES = [(Direction.INBOUND, _l("Inbound")), (Direction.OUTBOUND, _l("Outbound"))]
 LAYOUT_CHOICES = [
@@ -24,7 +24,9 @@ ACCEPT = ".wav,.mp3,.m4a,.ogg,.oga,.opus,.flac,.webm,audio/*"
 class UploadForm(FlaskForm):
     files = MultipleFileField(_l("Recordings"), validators=[FileRequired()], render_kw={"accept": ACCEPT})
     agent_id = SelectField(_l("Agent"), coerce=int, validators=[DataRequired()])
-    call_date = DateTimeLocalField(_l("Call date"), format="%Y-%m-%dT%H:%M", validators=[DataRequired(), InCalendar()])
+    call_date = DateTimeLocalField(
+        _l("Call date"), format="%Y-%m-%dT%H:%M", validators=[DataRequired(), InCalendar(), NotInFuture()]
+    )
     direction = SelectField(_l("Direction"), choices=DIRECTION_CHOICES)
     external_id = StringField(_l("External id (optional)"), validators=[Optional(), Length(max=120)])
     channel_layout = SelectField(_l("Channels"), choices=LAYOUT_CHOICES, validators=[Optional()])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
@@ -10,7 +10,13 @@ from app.auth.choices import Permission
 from app.extensions import db
 from app.navigation import CountedLabel, nav_item
 from app.notifications.models import Notification
-from app.notifications.services import mark_read, notification_text, unread_count, user_notifications
+from app.notifications.services import (
+    mark_read,
+    notification_text,
+    read_on_opening,
+    unread_count,
+    user_notifications,
+)
 from app.ui.forms import ActionForm
 
 bp = Blueprint("notifications", __name__)
@@ -60,3 +66,17 @@ def read_all():
     mark_read(db.session, current_user.id)
     db.session.commit()
     return redirect(url_for("notifications.index"))
+
+
+@bp.after_app_request
+def _read_when_its_page_opens(response: Response) -> Response:
+    """A notification is read once the page it points to has been shown to its user, however they got there."""
+    if (
+        request.method == "GET"
+        and response.status_code == 200
+        and response.mimetype == "text/html"
+        and current_user.is_authenticated
+        and read_on_opening(db.session, current_user.id, request.path)
+    ):
+        db.session.commit()
+    return response

@@ -165,7 +165,7 @@ def scorer_page(session: Session, flt: TeamFilter, version_id: int | None, min_r
         return {"criteria": [], "rejected": [], "added": [], "min_reviews": min_reviews}
     pairs = scorer.pairs(session, flt, version_id)
     weeks = _weeks(flt)
-    labels = [w[8:10] + "/" + w[5:7] for w in weeks]
+    labels = [day_label(date.fromisoformat(w)) for w in weeks]
     trends = accuracy.weekly(pairs, weeks)
     names = (str(_l("Mean difference")), str(_l("Within 10 points (%)")))
     criteria = [

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import random
 import wave
+from datetime import datetime
 
 import numpy as np
 import pytest
@@ -55,6 +56,19 @@ def test_manager_uploads_a_recording_and_lands_on_its_page(app, client, make, lo
     assert call.recording.channels == 2 and call.recording.duration == pytest.approx(2.0, abs=0.05)
     stored = _stored_files(app)
     assert [p.name for p in stored] == [f"{call.recording.sha256}.wav"]  # the user's name never reaches the disk
+
+
+def test_a_call_date_in_the_future_is_refused_and_nothing_is_stored(app, client, make, login_as):
+    login_as("qa_manager")
+    response = _upload(client, make.agent(), [("appel.wav", wav_bytes())], call_date="2030-01-01T09:30")
+    assert "The call date is in the future" in response.get_data(as_text=True)
+    assert _nothing_stored(app)
+
+
+def test_a_call_dated_today_is_accepted(app, client, make, login_as):
+    login_as("qa_manager")
+    _upload(client, make.agent(), [("appel.wav", wav_bytes())], call_date=datetime.now().strftime("%Y-%m-%dT%H:%M"))
+    assert db.session.scalar(select(func.count(Call.id))) == 1
 
 
 def test_several_recordings_upload_at_once(client, make, login_as):

@@ -84,6 +84,27 @@ def test_the_agent_sees_the_count_reads_a_notification_and_lands_on_the_sheet(cl
     assert second.id
 
 
+def test_opening_the_sheet_from_the_coaching_list_reads_its_notification(client, make):
+    agent = make.agent()
+    user = make.user("agent", agent=agent)
+    opened, other = sheet_for(agent), sheet_for(agent)
+    login(client, user)
+    assert 'badge-count">2</span>' in client.get("/me/coaching").get_data(as_text=True)
+    assert client.get(f"/me/coaching/{opened.id}").status_code == 200
+    unread = db.session.scalars(select(Notification.url).where(Notification.read_at.is_(None))).all()
+    assert unread == [f"/me/coaching/{other.id}"]
+    assert 'badge-count">1</span>' in client.get("/me/coaching").get_data(as_text=True)
+
+
+def test_another_user_opening_the_page_leaves_the_notification_unread(client, make):
+    agent = make.agent()
+    make.user("agent", agent=agent)
+    sheet = sheet_for(agent)
+    login(client, make.user("qa_manager"))
+    client.get(f"/sheets/{sheet.id}")
+    assert db.session.scalars(select(Notification)).one().read_at is None
+
+
 def test_nobody_reads_another_users_notification(client, make):
     agent = make.agent()
     make.user("agent", agent=agent)
