@@ -16,7 +16,13 @@ from app.db import utcnow
 
 
 class AccountError(ValueError):
-    """A user that cannot be created as asked."""
+    """A user that cannot be created as asked. The message is translatable: `str()` reads it in the interface
+    language of the request, in the default language on the command line. `field` names what it is about
+    (email, name, role, password, agent), None when it is about nothing in particular."""
+
+    def __init__(self, message, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 def normalise_email(email: str) -> str:
@@ -50,18 +56,19 @@ def create_user(
 ) -> User:
     """Create an account; an agent account must be linked to its agent record."""
     if role not in {r.value for r in Role}:
-        raise AccountError(f"unknown role {role!r} (choose from {', '.join(r.value for r in Role)})")
+        roles = ", ".join(r.value for r in Role)
+        raise AccountError(_l("Unknown role %(role)s (choose from %(roles)s).", role=role, roles=roles), "role")
     if "@" not in email:
-        raise AccountError(f"{email!r} is not an e-mail address")
+        raise AccountError(_l("%(email)s is not an e-mail address.", email=email), "email")
     problem = password_problem(password, email=email, name=name)
     if problem is not None:
-        raise AccountError(str(problem))
+        raise AccountError(problem, "password")
     if find_user(session, email):
-        raise AccountError(f"a user with e-mail {email} already exists")
+        raise AccountError(_l("A user with the e-mail %(email)s already exists.", email=email), "email")
     if role == Role.AGENT and agent is None:
-        raise AccountError("an agent account must be linked to an agent record")
+        raise AccountError(_l("An agent account must be linked to an agent record."), "agent")
     if agent is not None and agent.user is not None:
-        raise AccountError(f"agent {agent.name} already has an account")
+        raise AccountError(_l("Agent %(name)s already has an account.", name=agent.name), "agent")
     user = User(email=normalise_email(email), name=name, role=role, agent=agent, locale=locale)
     user.set_password(password)
     session.add(user)

@@ -131,6 +131,19 @@ def language():
     return redirect(_safe_next(form.next.data))
 
 
+# What an AccountError is about -> the field of the user form that shows it.
+USER_FORM_FIELDS = {"email": "email", "name": "name", "role": "role", "password": "password", "agent": "agent_id"}
+
+
+def _show_error(form: UserForm, exc: AccountError) -> None:
+    """Beside the field it is about (the form keeps what was typed), else as a message at the top."""
+    name = USER_FORM_FIELDS.get(exc.field or "")
+    if name is None:
+        flash(str(exc), "error")
+    else:
+        form[name].errors = [*form[name].errors, str(exc)]
+
+
 @bp.route("/admin/users", methods=["GET", "POST"])
 @require(Permission.MANAGE_USERS)
 def users():
@@ -153,7 +166,7 @@ def users():
             return redirect(url_for("auth.users"))
         except AccountError as exc:
             db.session.rollback()
-            flash(str(exc), "error")
+            _show_error(form, exc)
     accounts = db.session.scalars(select(User).order_by(User.role, User.name)).all()
     return render_template("auth/users.html", users=accounts, form=form, action_form=ActionForm())
 

@@ -14,6 +14,7 @@ from app.auth.choices import Permission
 from app.auth.models import User
 from app.coaching.choices import DisputeStatus
 from app.coaching.models import CoachingSheet, Comment, Dispute
+from app.coaching.services import replacing_sheet
 from app.db import utcnow
 from app.events import publish
 from app.notifications.models import Notification, NotificationKind
@@ -36,6 +37,12 @@ def is_owner(user: User, sheet: CoachingSheet) -> bool:
     return user.agent_id is not None and sheet.agent_id == user.agent_id
 
 
+def _current(session: Session, sheet: CoachingSheet) -> None:
+    """A sheet replaced by a revision's is history: it is neither acknowledged nor disputed any more."""
+    if replacing_sheet(session, sheet) is not None:
+        raise CoachingError(_("This sheet was replaced by a revised one: open the revised sheet."))
+
+
 def _text(value: str | None, what: str) -> str:
     value = (value or "").strip()
     if not value:
@@ -49,6 +56,7 @@ def acknowledge(session: Session, sheet: CoachingSheet, user: User) -> None:
         raise CoachingError(_("Only the agent the sheet is for can acknowledge it."))
     if sheet.acknowledged_at is not None:
         raise CoachingError(_("This sheet was already acknowledged."))
+    _current(session, sheet)
     sheet.acknowledged_at = utcnow()
     record(session, "sheet.acknowledged", target=sheet, actor_id=user.id)
     session.flush()
@@ -82,6 +90,7 @@ def raise_dispute(
         raise CoachingError(_("Only the agent the sheet is for can dispute it."))
     if (now or utcnow()) > dispute_deadline(sheet, window_days):
         raise CoachingError(_("The time to dispute this sheet is over."))
+    _current(session, sheet)
     keys = set(
         session.scalars(select(CriterionScore.criterion_key).where(CriterionScore.evaluation_id == sheet.evaluation_id))
     )
@@ -166,7 +175,10 @@ def notify_new_sheet(session: Session, sheet: CoachingSheet) -> Notification | N
         return None
     evaluation = session.get(Evaluation, sheet.evaluation_id)
     call_date = evaluation.call.call_date.date().isoformat() if evaluation is not None else None
-    return notify(session, user, NotificationKind.NEW_SHEET, f"/me/coaching/{sheet.id}", call_date=call_date)
+    params = {"call_date": call_date}
+    if evaluation is not None and evaluation.revision > 1:  # a revised sheet, after a dispute or a correction
+        params["revision"] = evaluation.revision
+    return notify(session, user, NotificationKind.NEW_SHEET, f"/me/coaching/{sheet.id}", **params)
 
 
 def notify_dispute_answered(session: Session, dispute: Dispute) -> Notification | None:

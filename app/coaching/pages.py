@@ -17,7 +17,7 @@ from app.calls.sections import call_section
 from app.coaching.choices import DisputeStatus
 from app.coaching.history import dispute_deadline, is_owner
 from app.coaching.models import CoachingSheet, Comment, Dispute
-from app.coaching.services import sheet_for
+from app.coaching.services import replacing_sheet, sheet_for
 from app.db import utcnow
 from app.extensions import db
 from app.review.services import latest_review
@@ -36,26 +36,34 @@ STATUS_LABELS = {
 
 
 def sheet_rows(session: Session, agent_id: int) -> list[dict[str, Any]]:
-    """The agent's sheets, newest first; unacknowledged ones are new."""
+    """The agent's sheets, newest first; unacknowledged current ones are new, and a sheet a later revision of its
+    call replaced names the sheet that replaced it."""
     rows = session.execute(
-        select(CoachingSheet, Evaluation.total, Call.call_date, Call.id)
+        select(CoachingSheet, Evaluation.total, Evaluation.revision, Call.call_date, Call.id)
         .join(Evaluation, Evaluation.id == CoachingSheet.evaluation_id)
         .join(Call, Call.id == Evaluation.call_id)
         .where(CoachingSheet.agent_id == agent_id)
         .order_by(CoachingSheet.created_at.desc(), CoachingSheet.id.desc())
     ).all()
-    return [
-        {
-            "id": sheet.id,
-            "created_at": sheet.created_at,
-            "call_date": call_date,
-            "call_id": call_id,
-            "total": total,
-            "new": sheet.acknowledged_at is None,
-            "acknowledged_at": sheet.acknowledged_at,
-        }
-        for sheet, total, call_date, call_id in rows
-    ]
+    newest: dict[int, tuple[int, int]] = {}  # call -> (revision, sheet) of its newest sheet
+    for sheet, _total, revision, _when, call_id in rows:
+        newest[call_id] = max(newest.get(call_id, (revision, sheet.id)), (revision, sheet.id))
+    listed = []
+    for sheet, total, _revision, call_date, call_id in rows:
+        replaced_by = newest[call_id][1] if newest[call_id][1] != sheet.id else None
+        listed.append(
+            {
+                "id": sheet.id,
+                "created_at": sheet.created_at,
+                "call_date": call_date,
+                "call_id": call_id,
+                "total": total,
+                "new": sheet.acknowledged_at is None and replaced_by is None,
+                "acknowledged_at": sheet.acknowledged_at,
+                "replaced_by": replaced_by,
+            }
+        )
+    return listed
 
 
 def criterion_trends(session: Session, agent_id: int) -> list[dict[str, Any]]:
@@ -187,6 +195,7 @@ def sheet_page(session: Session, sheet: CoachingSheet, user: User, window_days: 
     agent = session.get(Agent, sheet.agent_id)
     deadline = dispute_deadline(sheet, window_days)
     owner = is_owner(user, sheet)
+    replacement = replacing_sheet(session, sheet)
     open_keys = set(
         session.scalars(
             select(Dispute.criterion_key).where(Dispute.sheet_id == sheet.id, Dispute.status == DisputeStatus.OPEN)
@@ -213,8 +222,9 @@ def sheet_page(session: Session, sheet: CoachingSheet, user: User, window_days: 
         "criteria": criteria,
         "events": _history(session, sheet),
         "deadline": deadline,
-        "can_acknowledge": owner and sheet.acknowledged_at is None,
-        "can_dispute": owner and utcnow() <= deadline,
+        "replaced_by": replacement.id if replacement else None,
+        "can_acknowledge": owner and sheet.acknowledged_at is None and replacement is None,
+        "can_dispute": owner and utcnow() <= deadline and replacement is None,
         "disputable": [c for c in criteria if not c["disputed"] and not c["na"]],
         "is_owner": owner,
     }

@@ -60,6 +60,18 @@ def sheet_for(session: Session, evaluation_id: int) -> CoachingSheet | None:
     return session.scalars(select(CoachingSheet).where(CoachingSheet.evaluation_id == evaluation_id)).first()
 
 
+def replacing_sheet(session: Session, sheet: CoachingSheet) -> CoachingSheet | None:
+    """The sheet of the newest later revision of the same call (after an accepted dispute, say); None while this
+    sheet is the current one."""
+    this = session.get(Evaluation, sheet.evaluation_id)
+    return session.scalars(
+        select(CoachingSheet)
+        .join(Evaluation, Evaluation.id == CoachingSheet.evaluation_id)
+        .where(Evaluation.call_id == this.call_id, Evaluation.revision > this.revision)
+        .order_by(Evaluation.revision.desc())
+    ).first()
+
+
 def sheet_language(evaluation: Evaluation) -> str:
     """The agent's language (their team's), whatever language the reader's interface is in."""
     return "fr" if (evaluation.call.agent.team.language or "en").startswith("fr") else "en"

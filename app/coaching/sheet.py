@@ -6,11 +6,13 @@ labels live here in both languages instead of in the gettext catalogues.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
 from babel.dates import format_date, format_time
+from babel.numbers import format_decimal, get_decimal_symbol
 
 from app.pii import Span, find_pii, label, merge_spans
 from app.ui.charts import PRINT, day_label, line_chart
@@ -32,7 +34,7 @@ LABELS: dict[str, dict[str, str]] = {
         "target": "Objectif",
         "auto_failed": "Critère éliminatoire non atteint",
         "scores": "Scores par critère",
-        "na": "non applicable",
+        "na": "Sans objet",  # as the web pages say it
         "strengths": "Points forts",
         "areas": "Axes de progrès",
         "better": "Mieux dire\u00a0:",
@@ -58,7 +60,7 @@ LABELS: dict[str, dict[str, str]] = {
         "after_dispute": "Suite à votre contestation du",
         "uncertain": "[inaudible]",
         "uncertain_note": "[inaudible]\u00a0: mots que la transcription n'a pas pu établir avec certitude.",
-        "na_short": "n/a",
+        "colon": "\u00a0:",
     },
     "en": {
         "title": "Coaching sheet",
@@ -76,7 +78,7 @@ LABELS: dict[str, dict[str, str]] = {
         "target": "Target",
         "auto_failed": "Auto-fail criterion missed",
         "scores": "Scores by criterion",
-        "na": "not applicable",
+        "na": "N/A",
         "strengths": "Strengths",
         "areas": "Areas to improve",
         "better": "A better way to say it:",
@@ -102,7 +104,7 @@ LABELS: dict[str, dict[str, str]] = {
         "after_dispute": "Following your dispute of",
         "uncertain": "[inaudible]",
         "uncertain_note": "[inaudible]: words the transcription could not make out with certainty.",
-        "na_short": "n/a",
+        "colon": ":",
     },
 }
 
@@ -213,11 +215,11 @@ def sheet_context(data: SheetInput) -> dict[str, Any]:
         },
         "reviewer": data.reviewer_name,
         "rubric": {"title": data.rubric_title, "version": data.rubric_version},
-        "total": _round(data.total),
+        "total": score_text(data.total, lang),
         "total_tone": _tone(data.total, data.threshold),
-        "threshold": _round(data.threshold),
+        "threshold": score_text(data.threshold, lang),
         "auto_failed": data.auto_failed,
-        "criteria": [_criterion(c, data.threshold) for c in data.criteria],
+        "criteria": [_criterion(c, data.threshold, lang) for c in data.criteria],
         "strengths": strengths,
         "areas": areas,
         "any_uncertain": any(LABELS[lang]["uncertain"] in m["quote"] for m in strengths + areas),
@@ -309,8 +311,9 @@ def _moments(moments: tuple[Moment, ...], lang: str, *, positive: bool) -> list[
         tip = "" if positive or any(n["tip"] == m.tip for n in item["notes"]) else m.tip
         if len(item["notes"]) >= MAX_NOTES:
             continue
-        if (m.explanation and m.explanation not in [n["why"] for n in item["notes"]]) or tip:
-            item["notes"].append({"why": m.explanation, "tip": tip})
+        why = _decimals(m.explanation, lang)
+        if (why and why not in [n["why"] for n in item["notes"]]) or tip:
+            item["notes"].append({"why": why, "tip": tip})
     return sorted(merged.values(), key=lambda item: item["at"])
 
 
@@ -331,7 +334,7 @@ def _revision(note: RevisionNote | None, lang: str) -> dict[str, Any] | None:
         return None
 
     def shown(value: float | None) -> str:
-        return LABELS[lang]["na_short"] if value is None else str(_round(value))
+        return LABELS[lang]["na"] if value is None else score_text(value, lang)
 
     return {
         "number": note.number,
@@ -341,15 +344,15 @@ def _revision(note: RevisionNote | None, lang: str) -> dict[str, Any] | None:
     }
 
 
-def _criterion(line: CriterionLine, threshold: float) -> dict[str, Any]:
-    score = None if line.na else _round(line.score)
+def _criterion(line: CriterionLine, threshold: float, lang: str) -> dict[str, Any]:
+    score = None if line.na or line.score is None else line.score
     return {
         "title": line.title,
-        "score": score,
-        "width": 0 if score is None else max(0, min(100, score)),
+        "score": None if score is None else score_text(score, lang),
+        "width": 0 if score is None else max(0, min(100, round(score, 1))),
         "tone": "na" if score is None else _tone(score, threshold),
         "band": line.band,
-        "weight": _round(line.weight),
+        "weight": score_text(line.weight, lang),
         "auto_fail": line.auto_fail,
         "na_reason": line.na_reason if line.na else "",
     }
@@ -363,8 +366,18 @@ def _tone(score: float | None, threshold: float) -> str:
     return "fair" if score >= 50 else "low"
 
 
-def _round(value: float | None) -> int | None:
-    return None if value is None else int(round(value))
+def score_text(value: float | None, lang: str) -> str | None:
+    """A score as the web pages print it (`value|round(1)|number`): one decimal at most, in the sheet's
+    language: 81,9 in French, 81.9 in English, 62,5 never 62."""
+    return None if value is None else format_decimal(round(value, 1), locale=lang)
+
+
+DECIMAL = re.compile(r"(?<=\d)\.(?=\d)")
+
+
+def _decimals(text: str, lang: str) -> str:
+    """Decimals the scorer wrote into its explanations ("(0.74)") with the sheet language's separator."""
+    return DECIMAL.sub(get_decimal_symbol(lang), text) if text else text
 
 
 def _lines(text: str) -> list[str]:

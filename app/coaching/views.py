@@ -4,7 +4,6 @@ own coaching page, a sheet's history (acknowledgement, comments, disputes) and t
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
-from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -13,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from app.auth.choices import Permission
 from app.auth.permissions import require
 from app.coaching import pages  # also adds the review and sheet links to the call page
-from app.coaching.forms import MAX_COMMENT, CommentForm, DisputeForm, ResolveForm
+from app.coaching.forms import CommentForm, DisputeForm, ResolveForm
 from app.coaching.history import (
     CoachingError,
     acknowledge,
@@ -119,32 +118,47 @@ def my_coaching():
 @require(Permission.VIEW_OWN_CALLS, Permission.REVIEW_CALLS)
 def sheet(sheet_id: int):
     """A sheet's history: acknowledgement, comments, disputes and their resolutions."""
-    sheet = get_sheet_or_404(sheet_id)
+    return _sheet_page(get_sheet_or_404(sheet_id))
+
+
+def _sheet_page(
+    sheet: CoachingSheet,
+    *,
+    comment_form: CommentForm | None = None,
+    dispute_form: DisputeForm | None = None,
+    resolve_forms: dict[int, ResolveForm] | None = None,
+) -> str:
+    """The history page; a form given back keeps what was typed in it and shows its errors."""
     page = pages.sheet_page(db.session, sheet, current_user, current_app.config["DISPUTE_WINDOW_DAYS"])
-    dispute_form = DisputeForm()
+    dispute_form = dispute_form or DisputeForm(formdata=None)
     dispute_form.criterion.choices = [(c["key"], c["title"]) for c in page["disputable"]]
     return render_template(
         "coaching/sheet_page.html",
         urls=sheet_urls(sheet.id),
-        comment_form=CommentForm(),
+        comment_form=comment_form or CommentForm(formdata=None),
         dispute_form=dispute_form,
         action_form=ActionForm(),
-        resolve_form=ResolveForm(),
+        resolve_form=ResolveForm(formdata=None),
+        resolve_forms=resolve_forms or {},
         **page,
     )
 
 
-def _run(action, success: str):
+def _run(action, success: str) -> bool:
+    """Run the action and commit; on refusal, roll back and say why. True when it went through."""
     try:
         action()
         db.session.commit()
-        flash(success, "success")
     except CoachingError as exc:
         db.session.rollback()
         flash(str(exc), "error")
+        return False
     except IntegrityError:  # two managers accepting at once: the revision number is taken (one review per revision)
         db.session.rollback()
         flash(_("Someone else answered at the same moment: nothing was changed. Reload to see their answer."), "error")
+        return False
+    flash(success, "success")
+    return True
 
 
 @bp.route("/me/coaching/<int:sheet_id>/acknowledge", methods=["POST"])
@@ -164,20 +178,11 @@ def comment(sheet_id: int):
     """A comment on the sheet's history."""
     sheet = get_sheet_or_404(sheet_id)
     form = CommentForm()
-    if form.validate_on_submit():
-        _run(lambda: add_comment(db.session, sheet, current_user, form.body.data), _("Comment added."))
-    elif len(form.body.data or "") > MAX_COMMENT:
-        flash(
-            _(
-                "A comment can have at most %(max)s characters; this one has %(n)s.",
-                max=format_decimal(MAX_COMMENT),
-                n=format_decimal(len(form.body.data)),
-            ),
-            "error",
-        )
-    else:
-        flash(_("Write a comment first."), "error")
-    return redirect(url_for("coaching.sheet", sheet_id=sheet.id))
+    if form.validate_on_submit() and _run(
+        lambda: add_comment(db.session, sheet, current_user, form.body.data), _("Comment added.")
+    ):
+        return redirect(url_for("coaching.sheet", sheet_id=sheet.id))
+    return _sheet_page(sheet, comment_form=form)
 
 
 @bp.route("/me/coaching/<int:sheet_id>/dispute", methods=["POST"])
@@ -186,56 +191,59 @@ def dispute(sheet_id: int):
     """The agent disputes one criterion, with a reason, within the dispute window."""
     sheet = _own_sheet_or_403(sheet_id)
     form = DisputeForm()
-    form.criterion.choices = [(request.form.get("criterion", ""), "")]
-    if form.validate_on_submit():
-        _run(
-            lambda: raise_dispute(
-                db.session,
-                sheet,
-                current_user,
-                form.criterion.data,
-                form.reason.data,
-                window_days=current_app.config["DISPUTE_WINDOW_DAYS"],
-            ),
-            _("Dispute sent to the QA team."),
-        )
-    else:
-        flash(_("Choose a criterion and say why you dispute it."), "error")
-    return redirect(url_for("coaching.sheet", sheet_id=sheet.id))
+    form.criterion.choices = [(request.form.get("criterion", ""), "")]  # the service checks the criterion
+    if form.validate_on_submit() and _run(
+        lambda: raise_dispute(
+            db.session,
+            sheet,
+            current_user,
+            form.criterion.data,
+            form.reason.data,
+            window_days=current_app.config["DISPUTE_WINDOW_DAYS"],
+        ),
+        _("Dispute sent to the QA team."),
+    ):
+        return redirect(url_for("coaching.sheet", sheet_id=sheet.id))
+    return _sheet_page(sheet, dispute_form=form)
 
 
 @bp.route("/disputes/")
 @require(Permission.REVIEW_CALLS)
 def disputes():
     """Open disputes, oldest first, each with a form to resolve it."""
+    return _disputes_page()
+
+
+def _disputes_page(resolve_forms: dict[int, ResolveForm] | None = None) -> str:
     return render_template(
-        "coaching/disputes.html", disputes=pages.open_disputes(db.session), resolve_form=ResolveForm()
+        "coaching/disputes.html",
+        disputes=pages.open_disputes(db.session),
+        resolve_form=ResolveForm(formdata=None),
+        resolve_forms=resolve_forms or {},
     )
 
 
 @bp.route("/disputes/<int:dispute_id>/resolve", methods=["POST"])
 @require(Permission.REVIEW_CALLS)
 def resolve(dispute_id: int):
-    """Accept (a new revision and sheet) or reject (with a reason) a dispute."""
+    """Accept (a new revision and sheet) or reject (with a reason) a dispute; a refused answer comes back as typed,
+    on the page it was given from."""
     dispute = db.get_or_404(Dispute, dispute_id)
     form = ResolveForm()
-    if form.validate_on_submit():
-        accept = form.decision.data == "accept"
-        _run(
-            lambda: resolve_dispute(
-                db.session,
-                dispute,
-                current_user,
-                accept=accept,
-                resolution=form.resolution.data,
-                new_score=form.new_score.data,
-            ),
-            _("Dispute accepted: a new revision was created.") if accept else _("Dispute rejected."),
-        )
-    else:
-        flash(_("Choose a decision and give its reason."), "error")
-    return redirect(
-        request.form.get("next")
-        if request.form.get("next", "").startswith("/me/coaching/")
-        else url_for("coaching.disputes")
-    )
+    from_sheet = request.form.get("next", "").startswith("/me/coaching/")
+    accept = form.decision.data == "accept"
+    if form.validate_on_submit() and _run(
+        lambda: resolve_dispute(
+            db.session,
+            dispute,
+            current_user,
+            accept=accept,
+            resolution=form.resolution.data,
+            new_score=form.new_score.data,
+        ),
+        _("Dispute accepted: a new revision was created.") if accept else _("Dispute rejected."),
+    ):
+        return redirect(request.form["next"] if from_sheet else url_for("coaching.disputes"))
+    if from_sheet:
+        return _sheet_page(db.session.get(CoachingSheet, dispute.sheet_id), resolve_forms={dispute_id: form})
+    return _disputes_page({dispute_id: form})

@@ -23,6 +23,12 @@ def notification_text(kind: str, params: dict[str, Any]) -> str:
     """The message in the current language, built when it is shown."""
     if kind == NotificationKind.NEW_SHEET:
         when = format_date(date.fromisoformat(params["call_date"])) if params.get("call_date") else "–"
+        if params.get("revision"):
+            return _(
+                "Your revised coaching sheet (revision %(n)s) for the call of %(date)s is ready.",
+                n=params["revision"],
+                date=when,
+            )
         return _("Your coaching sheet for the call of %(date)s is ready.", date=when)
     if kind == NotificationKind.DISPUTE_ANSWERED:
         from app.scoring.pages import criterion_title

@@ -33,6 +33,9 @@ class SamplingError(ValueError):
     """A plan or a draw that cannot be made as asked."""
 
 
+SHARES_OVER_100 = "strata shares must be positive and add up to at most 100 %"
+
+
 def create_plan(
     session: Session,
     *,
@@ -48,7 +51,7 @@ def create_plan(
         raise SamplingError(f"unknown period {period!r}")
     shares = {k: float(v) for k, v in (strata or {}).items() if k in sampling.STRATA and v}
     if any(v < 0 for v in shares.values()) or sum(shares.values()) > 1:
-        raise SamplingError("strata shares must be positive and add up to at most 100 %")
+        raise SamplingError(SHARES_OVER_100)
     if calls_per_agent < 1:
         raise SamplingError("a plan draws at least one call per agent")
     criterion = (strata or {}).get(sampling.TARGETED) or None

@@ -19,15 +19,18 @@ from app.review.agreement import krippendorff_alpha
 from app.review.models import CalibrationParticipant, CalibrationScore, CalibrationSession
 from app.review.services import ReviewError, latest_auto_evaluation
 
+TOO_FEW_REVIEWERS = "a calibration needs at least two reviewers"
+NOT_SCORED = "the call has no automatic evaluation yet"
+
 
 def open_session(session: Session, call: Call, reviewers: list[User], created_by: User) -> CalibrationSession:
     """A blind calibration on a call for at least two reviewers, against its automatic scores."""
     reviewers = list({r.id: r for r in reviewers if r.can(Permission.REVIEW_CALLS)}.values())
     if len(reviewers) < 2:
-        raise ReviewError("a calibration needs at least two reviewers")
+        raise ReviewError(TOO_FEW_REVIEWERS)
     auto = latest_auto_evaluation(session, call)
     if auto is None:
-        raise ReviewError("the call has no automatic evaluation yet")
+        raise ReviewError(NOT_SCORED)
     row = CalibrationSession(
         call_id=call.id,
         rubric_version_id=auto.rubric_version_id,

@@ -19,17 +19,18 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.review.choices import Period
 
 PERIOD_CHOICES = [(Period.WEEK, _l("Week")), (Period.MONTH, _l("Month"))]
 
 
+# Numbers take InputRequired, not DataRequired: a 0 typed in is out of range, not missing.
 class PlanForm(FlaskForm):
     team_id = SelectField(_l("Team"), coerce=int, validators=[DataRequired()])
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
-    calls_per_agent = IntegerField(_l("Calls per agent"), default=2, validators=[DataRequired(), NumberRange(1, 50)])
+    calls_per_agent = IntegerField(_l("Calls per agent"), default=2, validators=[InputRequired(), NumberRange(1, 50)])
     period = SelectField(_l("Per"), choices=PERIOD_CHOICES)
     lowest_scores = IntegerField(
         _l("Lowest automatic scores (%)"), default=0, validators=[Optional(), NumberRange(0, 100)]
@@ -51,7 +52,7 @@ class DrawForm(FlaskForm):
     reviewer_id = SelectField(_l("Reviewer"), coerce=int, validators=[DataRequired()])
     day = DateField(_l("Period containing"), validators=[DataRequired()])
     seed = IntegerField(_l("Seed (to repeat a draw)"), validators=[Optional(), NumberRange(0, 2**31 - 1)])
-    due_days = IntegerField(_l("Due in (days)"), default=7, validators=[DataRequired(), NumberRange(1, 90)])
+    due_days = IntegerField(_l("Due in (days)"), default=7, validators=[InputRequired(), NumberRange(1, 90)])
     submit = SubmitField(_l("Draw"))
 
 
@@ -106,7 +107,7 @@ class RevisionForm(FlaskForm):
 
 
 class OpenCalibrationForm(FlaskForm):
-    call_id = IntegerField(_l("Call number"), validators=[DataRequired()])
+    call_id = IntegerField(_l("Call number"), validators=[InputRequired()])
     reviewer_ids = SelectMultipleField(_l("Reviewers"), coerce=int, validators=[DataRequired()])
     submit = SubmitField(_l("Open calibration"))
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
@@ -15,7 +15,7 @@ from app.auth.models import User
 from app.calls.models import Call
 from app.review import assignments, calibration
 from app.review.models import CalibrationSession, ReviewAssignment, SamplingPlan
-from app.review.services import action_items, evidence_key, reason_needed, verdicts_of
+from app.review.services import Judgement, action_items, evidence_key, reason_needed, verdicts_of
 from app.scoring.choices import EvaluationKind
 from app.scoring.models import Evaluation
 from app.scoring.pages import evaluation_view
@@ -34,7 +34,15 @@ ERROR_LABELS = {
     "a reason is required": _l("A reason is required when the score changes or is under the threshold."),
     "a score from 0 to 100": _l("A score from 0 to 100, or N/A."),
     "unknown criterion": _l("Unknown criterion."),
+    assignments.SHARES_OVER_100: _l("the shares add up to more than 100 %."),
+    calibration.TOO_FEW_REVIEWERS: _l("A calibration needs at least two reviewers."),
+    calibration.NOT_SCORED: _l("This call has no automatic score yet: it can be calibrated once it is scored."),
 }
+
+
+def error_label(message: str) -> str:
+    """What the user reads for a service's error message."""
+    return str(ERROR_LABELS.get(message, message))
 
 
 def assignment_rows(session: Session, rows: list[ReviewAssignment]) -> list[dict[str, Any]]:
@@ -86,11 +94,21 @@ def _judged(session: Session, evaluation: Evaluation) -> dict[str, Any]:
     }
 
 
-def review_criteria(evaluation: Evaluation, user: User, session: Session | None = None) -> list[dict[str, Any]]:
-    """The scores with their evidence, plus what the review form needs per criterion."""
+def review_criteria(
+    evaluation: Evaluation,
+    user: User,
+    session: Session | None = None,
+    submitted: Sequence[Judgement] | None = None,
+) -> list[dict[str, Any]]:
+    """The scores with their evidence, plus what the review form needs per criterion.
+
+    `submitted`: the verdicts of a form that was not saved, shown as the reviewer gave them rather than as stored.
+    """
     view = evaluation_view(evaluation, user)
     rows = {c.criterion_key: c for c in evaluation.criteria}
     judged = _judged(session, evaluation) if session is not None and evaluation.kind == EvaluationKind.REVIEW else {}
+    if submitted is not None:
+        judged = {j.key: j for j in submitted}
     for c in view["criteria"]:
         row = rows[c["id"]]
         c["reason"] = row.reason
@@ -104,7 +122,9 @@ def review_criteria(evaluation: Evaluation, user: User, session: Session | None 
     return view["criteria"]
 
 
-def review_page(session: Session, call: Call, evaluation: Evaluation, user: User) -> dict[str, Any]:
+def review_page(
+    session: Session, call: Call, evaluation: Evaluation, user: User, submitted: Sequence[Judgement] | None = None
+) -> dict[str, Any]:
     transcript = transcript_section(call, user)
     spec = spec_of(evaluation.rubric_version)
     view = evaluation_view(evaluation, user)
@@ -112,7 +132,7 @@ def review_page(session: Session, call: Call, evaluation: Evaluation, user: User
         "call": call,
         "evaluation": evaluation,
         "summary": {k: view[k] for k in ("status", "total", "auto_failed", "threshold", "rubric")},
-        "criteria": review_criteria(evaluation, user, session),
+        "criteria": review_criteria(evaluation, user, session, submitted),
         "threshold": spec.threshold,
         "transcript": transcript[1] if transcript else None,
         "actions": action_items(session, evaluation) if evaluation.kind == EvaluationKind.REVIEW else [],

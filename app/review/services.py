@@ -185,11 +185,15 @@ def _criterion_spec(evaluation: Evaluation, key: str):
     return next((c for c in spec_of(evaluation.rubric_version).criteria if c.id == key), None)
 
 
+def _needs_reason(evaluation: Evaluation, row: CriterionScore, change: CriterionChange, *, final: bool) -> bool:
+    """A changed automatic verdict needs a reason; so does, before finalising, a score under the threshold."""
+    under = not change.na and change.score is not None and change.score < spec_of(evaluation.rubric_version).threshold
+    return _moves(row, change) or (final and under)
+
+
 def reason_needed(evaluation: Evaluation, row: CriterionScore) -> bool:
     """A reason is required when the reviewer changed the automatic verdict or the score is under threshold."""
-    changed = _moves(row, CriterionChange(row.score, row.na))
-    under = not row.na and row.score is not None and row.score < spec_of(evaluation.rubric_version).threshold
-    return changed or under
+    return _needs_reason(evaluation, row, CriterionChange(row.score, row.na), final=True)
 
 
 def missing_reasons(evaluation: Evaluation) -> dict[str, str]:
@@ -211,8 +215,12 @@ def _recompute(evaluation: Evaluation) -> None:
     )
 
 
-def _check(rows: Mapping[str, CriterionScore], changes: Mapping[str, CriterionChange]) -> None:
-    """Every change names a known criterion, has a score in range, and a reason when it moves the score."""
+def _check(evaluation: Evaluation, changes: Mapping[str, CriterionChange], *, final: bool = False) -> None:
+    """Every change names a known criterion, has a score in range, and a reason when it moves the score.
+
+    With `final`, also every reason that finalising will ask for, so that the reviewer hears of all of them at once.
+    """
+    rows = {c.criterion_key: c for c in evaluation.criteria}
     errors: dict[str, str] = {}
     for key, change in changes.items():
         row = rows.get(key)
@@ -220,8 +228,10 @@ def _check(rows: Mapping[str, CriterionScore], changes: Mapping[str, CriterionCh
             errors[key] = "unknown criterion"
         elif not change.na and (change.score is None or not 0 <= change.score <= 100):
             errors[key] = "a score from 0 to 100"
-        elif _moves(row, change) and not (change.reason or "").strip():
+        elif _needs_reason(evaluation, row, change, final=final) and not (change.reason or "").strip():
             errors[key] = "a reason is required"
+    if final:  # criteria the reviewer left alone keep their score and reason
+        errors |= {k: v for k, v in missing_reasons(evaluation).items() if k not in changes}
     if errors:
         raise ReviewError("some criteria cannot be saved as they are", errors)
 
@@ -231,9 +241,11 @@ def _moves(row: CriterionScore, change: CriterionChange) -> bool:
     return row.auto_score is not None if change.na else change.score != row.auto_score
 
 
-def _apply(session: Session, evaluation: Evaluation, changes: Mapping[str, CriterionChange], who: User) -> None:
+def _apply(
+    session: Session, evaluation: Evaluation, changes: Mapping[str, CriterionChange], who: User, *, final: bool = False
+) -> None:
+    _check(evaluation, changes, final=final)
     rows = {c.criterion_key: c for c in evaluation.criteria}
-    _check(rows, changes)
     for key, change in changes.items():
         row = rows[key]
         score = None if change.na else change.score
@@ -446,10 +458,14 @@ def save_draft(
     actions: Sequence[ActionDraft] | None = None,
     evidence: Sequence[NewEvidence] = (),
     judgements: Sequence[Judgement] = (),
+    finalising: bool = False,
 ) -> Evaluation:
-    """Store the reviewer's work so far; a changed score must come with its reason."""
+    """Store the reviewer's work so far; a changed score must come with its reason.
+
+    `finalising` (the work is saved to be finalised next) also asks for every reason finalising needs.
+    """
     _claim(session, evaluation)
-    _apply(session, evaluation, changes or {}, reviewer)
+    _apply(session, evaluation, changes or {}, reviewer, final=finalising)
     _judge(session, evaluation, judgements, reviewer)
     _add_evidence(session, evaluation, evidence, reviewer)
     if strengths is not None:

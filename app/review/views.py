@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -15,8 +16,9 @@ from sqlalchemy.exc import IntegrityError
 from app.audit.services import record
 from app.auth.choices import Permission, Role
 from app.auth.models import User
-from app.auth.permissions import require
+from app.auth.permissions import can_view_call, require
 from app.calls.access import get_call_or_404
+from app.calls.models import Call
 from app.db import utcnow
 from app.extensions import db
 from app.navigation import nav_item
@@ -65,15 +67,16 @@ def _reviewers() -> list[User]:
     )
 
 
-def _plan_form() -> PlanForm:
-    form = PlanForm()
+def _plan_form(bound: bool = True) -> PlanForm:
+    """The new plan form; `bound` reads the request's form data, for the form that was submitted."""
+    form = PlanForm() if bound else PlanForm(formdata=None)
     form.team_id.choices = [(t.id, t.name) for t in db.session.scalars(select(Team).order_by(Team.name))]
     form.criterion.choices = [("", _("None: draw by the shares above")), *criterion_choices()]
     return form
 
 
-def _draw_form() -> DrawForm:
-    form = DrawForm()
+def _draw_form(bound: bool = True) -> DrawForm:
+    form = DrawForm() if bound else DrawForm(formdata=None)
     plans = db.session.scalars(select(SamplingPlan).order_by(SamplingPlan.name))
     form.plan_id.choices = [(p.id, p.name) for p in plans]
     form.reviewer_id.choices = [(u.id, u.name) for u in _reviewers()]
@@ -84,8 +87,8 @@ def _draw_form() -> DrawForm:
     return form
 
 
-def _assignment_form() -> AssignmentForm:
-    form = AssignmentForm()
+def _assignment_form(bound: bool = True) -> AssignmentForm:
+    form = AssignmentForm() if bound else AssignmentForm(formdata=None)
     form.reviewer_id.choices = [(u.id, u.name) for u in _reviewers()]
     return form
 
@@ -94,12 +97,18 @@ def _assignment_form() -> AssignmentForm:
 @require(Permission.REVIEW_CALLS)
 def queue_page():
     """My assignments, everyone's open ones (overdue first), plans with their coverage, a draw form."""
+    return _queue()
+
+
+def _queue(plan_form: PlanForm | None = None, draw_form: DrawForm | None = None):
+    """The queue page; a submitted form that was refused comes back as entered, with its errors (200, as the
+    review screen does: the page is the answer, and the access matrix reads 4xx as a refusal)."""
     context = pages.queue_page(db.session, current_user, utcnow().date())
     return render_template(
         "review/queue.html",
-        plan_form=_plan_form(),
-        draw_form=_draw_form(),
-        assignment_form=_assignment_form(),
+        plan_form=_plan_form(bound=False) if plan_form is None else plan_form,
+        draw_form=_draw_form(bound=False) if draw_form is None else draw_form,
+        assignment_form=_assignment_form(bound=False),
         **context,
     )
 
@@ -139,26 +148,27 @@ def assignment(assignment_id: int):
 def create_plan():
     """Create a sampling plan for a team."""
     form = _plan_form()
-    if form.validate_on_submit():
-        strata = {name: (getattr(form, name).data or 0) / 100 for name in sampling.STRATA}
-        strata[sampling.TARGETED] = form.criterion.data or None
-        try:
-            assignments.create_plan(
-                db.session,
-                team=db.session.get(Team, form.team_id.data) or abort(400),
-                name=form.name.data,
-                calls_per_agent=form.calls_per_agent.data,
-                period=form.period.data,
-                strata=strata,
-                min_duration=form.min_duration.data or 0,
-            )
-            db.session.commit()
-            flash(_("Sampling plan created."), "success")
-        except assignments.SamplingError as exc:
-            db.session.rollback()
-            flash(_("The plan was not created: %(reason)s", reason=str(exc)), "error")
-    else:
+    if not form.validate_on_submit():
         flash(_("The plan was not created: check the form."), "error")
+        return _queue(plan_form=form)
+    strata = {name: (getattr(form, name).data or 0) / 100 for name in sampling.STRATA}
+    strata[sampling.TARGETED] = form.criterion.data or None
+    try:
+        assignments.create_plan(
+            db.session,
+            team=db.session.get(Team, form.team_id.data) or abort(400),
+            name=form.name.data,
+            calls_per_agent=form.calls_per_agent.data,
+            period=form.period.data,
+            strata=strata,
+            min_duration=form.min_duration.data or 0,
+        )
+    except assignments.SamplingError as exc:
+        db.session.rollback()
+        flash(_("The plan was not created: %(reason)s", reason=pages.error_label(str(exc))), "error")
+        return _queue(plan_form=form)
+    db.session.commit()
+    flash(_("Sampling plan created."), "success")
     return redirect(url_for("review.queue_page"))
 
 
@@ -169,7 +179,7 @@ def draw():
     form = _draw_form()
     if not form.validate_on_submit():
         flash(_("Nothing was drawn: check the form."), "error")
-        return redirect(url_for("review.queue_page"))
+        return _queue(draw_form=form)
     plan = db.session.get(SamplingPlan, form.plan_id.data) or abort(404)
     reviewer = db.session.get(User, form.reviewer_id.data) or abort(400)
     rows = assignments.draw(
@@ -177,7 +187,11 @@ def draw():
     )
     db.session.commit()
     seed = rows[0].seed if rows else form.seed.data
-    flash(_("%(n)d calls drawn (seed %(seed)s).", n=len(rows), seed=seed if seed is not None else "–"), "success")
+    seed = seed if seed is not None else "–"
+    flash(
+        ngettext("%(num)d call drawn (seed %(seed)s).", "%(num)d calls drawn (seed %(seed)s).", len(rows), seed=seed),
+        "success",
+    )
     return redirect(url_for("review.queue_page"))
 
 
@@ -248,9 +262,9 @@ def _show_errors(form_criteria, exc: ReviewError) -> None:
     for entry in form_criteria:
         message = exc.errors.get(entry.form.key.data)
         if message:
-            entry.form.reason.errors = [*entry.form.reason.errors, pages.ERROR_LABELS.get(message, message)]
+            entry.form.reason.errors = [*entry.form.reason.errors, pages.error_label(message)]
     if not exc.errors:
-        flash(str(exc), "error")
+        flash(pages.error_label(str(exc)), "error")
 
 
 @bp.route("/calls/<int:call_id>", methods=["GET", "POST"])
@@ -282,30 +296,13 @@ def screen(call_id: int):
         flash(_("This call has no automatic score yet: it can be reviewed once it is scored."), "info")
         return redirect(url_for("calls.show", call_id=call.id))
     form = ReviewForm()
-    context = pages.review_page(db.session, call, shown, current_user)
     if request.method == "GET":
-        _fill_criteria(form.criteria, context["criteria"])
-        form.strengths.data, form.improvements.data = shown.strengths, shown.improvements
-        for entry, item in zip(form.actions.entries, context["actions"], strict=False):
-            entry.form.text.data, entry.form.due_date.data = item.text, item.due_date
-        while len(form.actions.entries) < len(context["actions"]) + 2:
-            form.actions.append_entry()
-    elif form.validate_on_submit():
+        context = pages.review_page(db.session, call, shown, current_user)
+        _fill_review(form, shown, context)
+        return render_template("review/screen.html", form=form, action_form=ActionForm(), **context)
+    if form.validate_on_submit():
         try:
-            draft = start_review(db.session, call, current_user)
-            save_draft(
-                db.session,
-                draft,
-                current_user,
-                changes=_changes(form.criteria),
-                strengths=form.strengths.data,
-                improvements=form.improvements.data,
-                actions=[ActionDraft(a.form.text.data or "", a.form.due_date.data) for a in form.actions],
-                evidence=_new_evidence(form.new_evidence.data),
-                judgements=_judgements(request.form),
-            )
-            if form.finalise.data:
-                finalise(db.session, draft, current_user)
+            _save_review(call, form)
             db.session.commit()
             flash(
                 _("Review finalised; the coaching sheet is being prepared.")
@@ -321,8 +318,39 @@ def screen(call_id: int):
         except ReviewError as exc:
             db.session.rollback()
             _show_errors(form.criteria, exc)
-            flash(_("Nothing was saved: see the messages below."), "error")
+    flash(_("Nothing was saved: see the messages below."), "error")
+    # The page comes back as the reviewer left it: the form carries scores, reasons, coaching and added evidence;
+    # the evidence verdicts are not form fields, so they are handed to the page.
+    context = pages.review_page(db.session, call, shown, current_user, submitted=_judgements(request.form))
     return render_template("review/screen.html", form=form, action_form=ActionForm(), **context)
+
+
+def _fill_review(form: ReviewForm, shown, context) -> None:
+    """The review form as stored: scores and reasons, coaching, action items plus two empty ones."""
+    _fill_criteria(form.criteria, context["criteria"])
+    form.strengths.data, form.improvements.data = shown.strengths, shown.improvements
+    for entry, item in zip(form.actions.entries, context["actions"], strict=False):
+        entry.form.text.data, entry.form.due_date.data = item.text, item.due_date
+    while len(form.actions.entries) < len(context["actions"]) + 2:
+        form.actions.append_entry()
+
+
+def _save_review(call, form: ReviewForm) -> None:
+    draft = start_review(db.session, call, current_user)
+    save_draft(
+        db.session,
+        draft,
+        current_user,
+        changes=_changes(form.criteria),
+        strengths=form.strengths.data,
+        improvements=form.improvements.data,
+        actions=[ActionDraft(a.form.text.data or "", a.form.due_date.data) for a in form.actions],
+        evidence=_new_evidence(form.new_evidence.data),
+        judgements=_judgements(request.form),
+        finalising=bool(form.finalise.data),
+    )
+    if form.finalise.data:
+        finalise(db.session, draft, current_user)
 
 
 @bp.route("/calls/<int:call_id>/revise", methods=["GET", "POST"])
@@ -376,16 +404,8 @@ def calibrations():
     """Calibration sessions, opening a new one, and reviewer agreement over a period."""
     form = OpenCalibrationForm()
     form.reviewer_ids.choices = [(u.id, u.name) for u in _reviewers()]
-    if form.validate_on_submit():
-        call = get_call_or_404(form.call_id.data)
-        reviewers = list(db.session.scalars(select(User).where(User.id.in_(form.reviewer_ids.data))))
-        try:
-            calibration.open_session(db.session, call, reviewers, current_user)
-            db.session.commit()
-            return redirect(url_for("review.calibration_page", call_id=call.id))
-        except ReviewError as exc:
-            db.session.rollback()
-            form.reviewer_ids.errors = [*form.reviewer_ids.errors, str(exc)]
+    if form.validate_on_submit() and (opened := _open_calibration(form)) is not None:
+        return redirect(url_for("review.calibration_page", call_id=opened.call_id))
     period = PeriodForm(request.args)
     start, end = _period(period)
     sessions = db.session.scalars(select(CalibrationSession).order_by(CalibrationSession.id.desc()).limit(50)).all()
@@ -396,6 +416,30 @@ def calibrations():
         sessions=sessions,
         agreement=calibration.period_agreement(db.session, start, end),
     )
+
+
+def _open_calibration(form: OpenCalibrationForm) -> CalibrationSession | None:
+    """The calibration the form asks for, committed; or None, with what stops it next to its field."""
+    call = _visible_call(form.call_id.data)
+    if call is None:
+        form.call_id.errors = [*form.call_id.errors, _("No call number %(id)d.", id=form.call_id.data)]
+        return None
+    reviewers = list(db.session.scalars(select(User).where(User.id.in_(form.reviewer_ids.data))))
+    try:
+        opened = calibration.open_session(db.session, call, reviewers, current_user)
+        db.session.commit()
+        return opened
+    except ReviewError as exc:
+        db.session.rollback()
+        field = form.call_id if str(exc) == calibration.NOT_SCORED else form.reviewer_ids
+        field.errors = [*field.errors, pages.error_label(str(exc))]
+        return None
+
+
+def _visible_call(call_id: int) -> Call | None:
+    """The call, if it exists and the signed-in user may see it: either way the same answer, so ids leak nothing."""
+    call = db.session.get(Call, call_id) if 0 < call_id < 2**31 else None
+    return call if call is not None and can_view_call(current_user, call) else None
 
 
 def _calibration_or_redirect(call_id: int):

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from app.pii import Span, find_pii, label, merge_spans
 from app.scoring.nlp import normalise
-from app.transcription.confidence import LOW_CONFIDENCE, UNCERTAIN, uncertain_spans
+from app.transcription.confidence import LOW_CONFIDENCE, PUNCTUATION, UNCERTAIN, uncertain_spans
 from app.transcription.interchange import Word
 from app.transcription.redaction import word_char_ranges
 
@@ -95,10 +95,33 @@ def hidden_spans_many(
     return out
 
 
+def whole_words(text: str, spans: Sequence[Span]) -> list[Span]:
+    """Each span widened to the written words it touches, punctuation around them left out, and marks with only
+    spaces between them joined. The recogniser can split a written word ("Qu'est-ce" as " Qu", "'est", "-ce"):
+    masking only its unsure pieces read "[inaudible]'est[inaudible] que le [inaudible] ?"."""
+    out: list[Span] = []
+    for span in spans:
+        start, end = span.start, span.end
+        while start > 0 and not text[start - 1].isspace():
+            start -= 1
+        while end < len(text) and not text[end].isspace():
+            end += 1
+        while start < span.start and text[start] in PUNCTUATION + "(":
+            start += 1
+        while end > span.end and text[end - 1] in PUNCTUATION + ")":
+            end -= 1
+        if out and not text[out[-1].end : start].strip():
+            out[-1] = Span(out[-1].start, max(out[-1].end, end), out[-1].kind)
+        else:
+            out.append(Span(start, end, span.kind))
+    return out
+
+
 def with_uncertain(segment: SourceSegment, spans: Sequence[Span], threshold: float = LOW_CONFIDENCE) -> list[Span]:
-    """What a trainer's text leaves out: the hidden spans plus the words the recogniser was unsure of
+    """What a trainer's text leaves out: the hidden spans plus the written words the recogniser was unsure of, whole
     (text only: the audio keeps them, nothing personal is in them)."""
-    return merge_spans([*spans, *uncertain_spans(segment.text, segment.words, threshold)])
+    unsure = whole_words(segment.text, uncertain_spans(segment.text, segment.words, threshold))
+    return merge_spans([*spans, *unsure])
 
 
 def render(text: str, spans: Sequence[Span], language: str, start: int = 0, end: int | None = None) -> str:

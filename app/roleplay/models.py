@@ -40,7 +40,16 @@ class Moment(db.Model):
     text: Mapped[str] = mapped_column(Text)
     quote: Mapped[str] = mapped_column(Text)
     explanation: Mapped[str] = mapped_column(Text)
+    # The evidence's explanation in each interface language ({"fr": ..., "en": ...}), anonymised like `explanation`;
+    # None for a reviewer's own note and for moments indexed before migration 0009, which keep `explanation` (the
+    # call's language) only. The full-text index reads `explanation`.
+    explanations: Mapped[dict | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def explanation_in(self, language: str) -> str:
+        """The explanation in `language` when the scorer wrote one in it, else as stored (the call's language, or
+        the reviewer's own words)."""
+        return (self.explanations or {}).get(language) or self.explanation
 
 
 search.install(Moment.__table__)

@@ -13,7 +13,7 @@ from app.roleplay import services
 from app.roleplay.excerpts import Excerpt
 from app.roleplay.models import Collection, Moment, Practice, Scenario, ScenarioVersion
 from app.roleplay.scenario import split_lines
-from app.scoring.pages import criterion_title
+from app.scoring.pages import criterion_title, ui_language
 from app.scoring.rubrics import bundled_rubrics
 from app.teams.models import Agent, Team
 
@@ -47,7 +47,7 @@ def moment_row(moment: Moment, teams: dict[int, str]) -> dict[str, Any]:
         "positive": moment.sign > 0,
         "quote": moment.quote,
         "text": moment.text,
-        "explanation": moment.explanation,
+        "explanation": moment.explanation_in(ui_language()),
         "speaker": SPEAKER_LABELS.get(moment.speaker, moment.speaker),
         "language": moment.language,
         "team": teams.get(moment.team_id, ""),

@@ -120,6 +120,22 @@ def sync_moments(session: Session, *, call_id: int | None = None) -> int:
     return sum(_index_call(session, session.get(Call, cid), ids) for cid, ids in by_call.items())
 
 
+def _anonymised_notes(
+    evidence: Sequence[Evidence], language: str, nlp, names: list[str]
+) -> list[tuple[str, dict[str, str] | None]]:
+    """Each evidence's explanation as stored and in each interface language, anonymised like the words: a
+    reviewer's note can name people, and the scorer's can quote the call."""
+    texts = [t for e in evidence for t in (e.explanation, *(e.explanations or {}).values())]
+    spans = iter(excerpts.hidden_spans_many(texts, language, nlp, names))
+    out = []
+    for e in evidence:
+        note = excerpts.render(e.explanation, next(spans), language)
+        # Placeholders in the reader's language: [NAME] in English, [NOM] in French.
+        note_in = {lang: excerpts.render(text, next(spans), lang) for lang, text in (e.explanations or {}).items()}
+        out.append((note, note_in or None))
+    return out
+
+
 def _index_call(session: Session, call: Call, evaluation_ids: list[int]) -> int:
     items = _new_evidence(session, evaluation_ids)
     segments = source_segments(call)
@@ -129,10 +145,9 @@ def _index_call(session: Session, call: Call, evaluation_ids: list[int]) -> int:
     hidden = dict(
         zip(wanted, excerpts.hidden_spans_many([segments[i].text for i in wanted], language, nlp, names), strict=True)
     )
-    # A reviewer's note can name people too: it is anonymised like the words.
-    notes = excerpts.hidden_spans_many([e.explanation for e, _, _ in items], language, nlp, names)
+    notes = _anonymised_notes([e for e, _, _ in items], language, nlp, names)
     rows, seen = [], set()
-    for (evidence, key, total), note_spans in zip(items, notes, strict=True):
+    for (evidence, key, total), (note, note_in) in zip(items, notes, strict=True):
         dedup = (evidence.segment_index, evidence.char_start, evidence.char_end, key, evidence.sign)
         if dedup in seen:
             continue
@@ -158,7 +173,8 @@ def _index_call(session: Session, call: Call, evaluation_ids: list[int]) -> int:
                 end=evidence.end,
                 text=excerpts.render(segment.text, spans, language),
                 quote=excerpts.render(segment.text, spans, language, evidence.char_start, evidence.char_end),
-                explanation=excerpts.render(evidence.explanation, note_spans, language),
+                explanation=note,
+                explanations=note_in,
             )
         )
     try:
@@ -443,16 +459,30 @@ def pack_pdf(version: ScenarioVersion, *, trainee: bool) -> bytes:
 # --- assignments and practice ---------------------------------------------------------------------------------
 
 
+def find_assignment(
+    session: Session, scenario: Scenario, *, agent: Agent | None = None, team_id: int | None = None
+) -> RoleplayAssignment | None:
+    """The assignment giving this scenario to exactly this agent or this team, if it was given already."""
+    agent_id = agent.id if agent else None
+    return session.scalars(
+        select(RoleplayAssignment).where(
+            RoleplayAssignment.scenario_id == scenario.id,
+            RoleplayAssignment.agent_id.is_(None) if agent_id is None else RoleplayAssignment.agent_id == agent_id,
+            RoleplayAssignment.team_id.is_(None) if team_id is None else RoleplayAssignment.team_id == team_id,
+        )
+    ).first()
+
+
 def assign(
     session: Session, scenario: Scenario, who: User, *, agent: Agent | None = None, team_id: int | None = None
 ) -> RoleplayAssignment:
     """Give a scenario to one agent or to a whole team (giving it again changes nothing)."""
     if (agent is None) == (team_id is None):
         raise RoleplayError(_("Choose one agent or one team."))
+    existing = find_assignment(session, scenario, agent=agent, team_id=team_id)
+    if existing is not None:
+        return existing
     agent_id = agent.id if agent else None
-    for existing in session.scalars(select(RoleplayAssignment).where(RoleplayAssignment.scenario_id == scenario.id)):
-        if (existing.agent_id, existing.team_id) == (agent_id, team_id):
-            return existing
     assignment = RoleplayAssignment(scenario_id=scenario.id, agent_id=agent_id, team_id=team_id, assigned_by_id=who.id)
     session.add(assignment)
     session.flush()

@@ -406,9 +406,13 @@ def assign(scenario_id: int):
     try:
         if agent is not None and form.team_id.data:
             raise services.RoleplayError(_("Choose one agent or one team."))
-        services.assign(db.session, item, current_user, agent=agent, team_id=form.team_id.data or None)
-        db.session.commit()
-        flash(_("Role-play assigned."), "success")
+        team_id = form.team_id.data or None
+        if services.find_assignment(db.session, item, agent=agent, team_id=team_id) is not None:
+            flash(_("This role-play was already assigned."), "info")
+        else:
+            services.assign(db.session, item, current_user, agent=agent, team_id=team_id)
+            db.session.commit()
+            flash(_("Role-play assigned."), "success")
     except services.RoleplayError as exc:
         db.session.rollback()
         flash(str(exc), "error")

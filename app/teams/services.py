@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -12,7 +13,12 @@ from app.teams.models import Agent, Team
 
 
 class TeamError(ValueError):
-    """A team or agent that cannot be created as asked."""
+    """A team or agent that cannot be created as asked. The message is translatable (the request's language, the
+    default one on the command line); `field` names what it is about (name, external_ref)."""
+
+    def __init__(self, message, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 def create_team(
@@ -20,7 +26,7 @@ def create_team(
 ) -> Team:
     """Create a team; names are unique."""
     if session.scalars(select(Team).where(Team.name == name)).first():
-        raise TeamError(f"a team named {name} already exists")
+        raise TeamError(_l("A team named %(name)s already exists.", name=name), "name")
     team = Team(name=name, language=language, domain=domain, channel_layout=channel_layout)
     session.add(team)
     session.flush()
@@ -31,7 +37,7 @@ def create_team(
 def create_agent(session: Session, *, team: Team, name: str, external_ref: str | None = None) -> Agent:
     """Add an agent to a team; a telephony id is unique across teams."""
     if external_ref and session.scalars(select(Agent).where(Agent.external_ref == external_ref)).first():
-        raise TeamError(f"an agent with telephony id {external_ref} already exists")
+        raise TeamError(_l("An agent with the telephony id %(ref)s already exists.", ref=external_ref), "external_ref")
     agent = Agent(team=team, name=name, external_ref=external_ref or None)
     session.add(agent)
     session.flush()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from app.auth.choices import Permission
@@ -14,6 +15,15 @@ from app.teams.models import Team
 from app.teams.services import TeamError, create_agent, create_team
 
 bp = Blueprint("teams", __name__, url_prefix="/admin")
+
+
+def _show_error(form: FlaskForm, exc: TeamError) -> None:
+    """Beside the field of the form it is about (the form keeps what was typed), else as a message at the top."""
+    db.session.rollback()
+    if exc.field in form:
+        form[exc.field].errors = [*form[exc.field].errors, str(exc)]
+    else:
+        flash(str(exc), "error")
 
 
 @bp.route("/teams", methods=["GET", "POST"])
@@ -35,6 +45,9 @@ def teams():
             db.session.commit()
             flash(_("Team created."), "success")
             return redirect(url_for("teams.teams"))
+    except TeamError as exc:
+        _show_error(team_form, exc)
+    try:
         if agent_form.submit.data and agent_form.validate_on_submit():
             team = db.get_or_404(Team, agent_form.team_id.data)
             create_agent(
@@ -44,6 +57,5 @@ def teams():
             flash(_("Agent added."), "success")
             return redirect(url_for("teams.teams"))
     except TeamError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
+        _show_error(agent_form, exc)
     return render_template("teams/teams.html", teams=all_teams, team_form=team_form, agent_form=agent_form)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from html import unescape
+
 from sqlalchemy import select
 
 from app.audit.models import AuditEvent
@@ -146,3 +149,50 @@ def test_every_automatic_score_is_audited_with_its_rubric_version(make):
     ).first()
     assert event.details["call"] == call.id and event.details["rubric"] == "hotline_fr"
     assert event.details["version"] == 2 and event.details["total"] is not None
+
+
+def _create_user_from_the_page(client, **fields):
+    data = {"name": "Nina", "email": "nina@example.org", "role": "trainer", "agent_id": "0", "password": PASSWORD}
+    token = csrf_token(client, "/admin/users")
+    return client.post("/admin/users", data={"csrf_token": token, **data, **fields}).get_data(as_text=True)
+
+
+def _field_errors(html: str, name: str) -> list[str]:
+    """The error messages shown inside the form field `name` (see the `field` macro)."""
+    match = re.search(rf'<div class="field has-error">\s*<label for="{name}".*?</div>', html, re.S)
+    return (
+        [unescape(e) for e in re.findall(r'<small class="error" role="alert">(.*?)</small>', match.group(0))]
+        if match
+        else []
+    )
+
+
+def test_an_e_mail_already_used_is_shown_beside_the_e_mail_with_the_form_kept(client, make):
+    make.user("trainer", email="julie@example.org")
+    login(client, make.user("admin"))
+    html = _create_user_from_the_page(client, name="Julie Bis", email="julie@example.org")
+    assert _field_errors(html, "email") == ["A user with the e-mail julie@example.org already exists."]
+    assert 'value="Julie Bis"' in html and 'value="julie@example.org"' in html
+    assert db.session.scalars(select(User).where(User.name == "Julie Bis")).first() is None
+
+
+def test_the_french_interface_shows_account_errors_in_french(client, make):
+    agent = make.agent(name="Julie Martin")
+    make.user("agent", agent=agent)
+    admin = make.user("admin")
+    admin.locale = "fr"
+    db.session.commit()
+    login(client, admin)
+    html = _create_user_from_the_page(client, role="agent", agent_id=str(agent.id))
+    assert _field_errors(html, "agent_id") == ["Le conseiller Julie Martin a déjà un compte."]
+    html = _create_user_from_the_page(client, role="agent")
+    assert _field_errors(html, "agent_id") == ["Un compte conseiller doit être lié à une fiche conseiller."]
+
+
+def test_the_command_line_explains_a_refused_account_in_plain_english(runner, make):
+    make.user("trainer", email="julie@example.org")
+    result = runner.invoke(
+        args=["qa", "create-user", "--email", "julie@example.org", "--name", "J", "--role", "trainer"],
+        input=f"{PASSWORD}\n{PASSWORD}\n",
+    )
+    assert result.exit_code != 0 and "A user with the e-mail julie@example.org already exists." in result.output

@@ -23,7 +23,7 @@ def test_the_add_as_evidence_box_opens_next_to_the_selected_words(new_page, make
     sign_in(page, make.user("qa_manager").email)
     page.goto(f"/review/calls/{call.id}")
     said = page.locator(".conversation .line .said").nth(2)
-    said.scroll_into_view_if_needed()
+    said.evaluate("line => line.scrollIntoView({block: 'center'})")  # where the reader's eyes are, not the edge
     words = said.bounding_box()
     page.mouse.move(words["x"] + 3, words["y"] + words["height"] / 2)  # drag over the words, as people do
     page.mouse.down()

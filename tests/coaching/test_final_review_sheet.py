@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from app.coaching.history import raise_dispute, resolve_dispute
 from app.coaching.services import issue_sheet, sheet_path
+from app.coaching.sheet import score_text
 from app.db import utcnow
 from app.extensions import db
 from app.review.services import (
@@ -141,7 +142,7 @@ def test_after_an_accepted_dispute_the_new_sheet_says_it_is_revision_two_what_ch
     db.session.commit()
     text = _pdf(db.session.get(Evaluation, revision.id))
     assert _squeeze("Révision 2") in text and _squeeze("Ce qui a changé") in text
-    assert _squeeze(f"Clôture : {round(closing_before)} → 90") in text
+    assert _squeeze(f"Clôture : {score_text(closing_before, 'fr')} → 90") in text
     assert _squeeze("Les prochaines étapes sont bien annoncées à 0:22") in text
     assert _squeeze("Suite à votre contestation du") in text
     assert [e for e in closing_negatives if _squeeze(e) in text] == []  # the overruled items are gone too

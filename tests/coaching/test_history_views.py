@@ -247,3 +247,109 @@ def test_each_dispute_form_has_its_own_ids_labels_on_its_fields_and_links_to_its
     for dispute in db.session.scalars(select(Dispute)):
         call_id = db.session.get(Evaluation, db.session.get(CoachingSheet, dispute.sheet_id).evaluation_id).call_id
         assert f'href="/calls/{call_id}"' in page and f'href="/review/calls/{call_id}"' in page
+
+
+def _open_dispute(make, two_agents) -> Dispute:
+    dispute = Dispute(
+        sheet_id=two_agents["my_sheet"].id, criterion_key="empathy", reason="unfair", raised_by_id=two_agents["me"].id
+    )
+    db.session.add(dispute)
+    db.session.commit()
+    return dispute
+
+
+@pytest.mark.parametrize("origin", ["disputes", "sheet history"])
+def test_accepting_without_a_corrected_score_keeps_the_reason_and_the_choice_and_says_what_is_missing(
+    client, make, two_agents, origin
+):
+    dispute = _open_dispute(make, two_agents)
+    login(client, make.user("qa_manager"))
+    data = {"decision": "accept", "new_score": "", "resolution": "The apology is at 0:41."}
+    if origin == "sheet history":
+        data["next"] = f"/me/coaching/{dispute.sheet_id}"
+    response = _post(client, f"/disputes/{dispute.id}/resolve", **data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200  # the same page again, not a redirect that drops what was typed
+    form = page[page.index(f'id="resolve-{dispute.id}"') :]
+    assert "The apology is at 0:41.</textarea>" in form
+    assert f'id="decision-{dispute.id}-0" name="decision" value="accept" checked' in form
+    score_field = form[form.index(f'id="score-{dispute.id}"') :]
+    assert score_field.index("Give the corrected score, from 0 to 100.") < score_field.index("</div>")
+    assert db.session.get(Dispute, dispute.id).status == "open"
+
+
+def test_a_dispute_without_a_reason_comes_back_with_its_criterion_chosen_and_the_reason_asked_for(client, two_agents):
+    login(client, two_agents["me"])
+    sheet = two_agents["my_sheet"]
+    page = _post(client, f"/me/coaching/{sheet.id}/dispute", criterion="jargon", reason=" ").get_data(as_text=True)
+    assert '<option selected value="jargon">' in page
+    assert "Say why you dispute this score." in page
+    assert db.session.scalar(select(func.count(Dispute.id))) == 0
+
+
+def test_a_refused_dispute_keeps_the_reason_the_agent_typed(client, two_agents):
+    login(client, two_agents["me"])
+    sheet = two_agents["my_sheet"]
+    _post(client, f"/me/coaching/{sheet.id}/dispute", criterion="empathy", reason="First time.")
+    page = _post(client, f"/me/coaching/{sheet.id}/dispute", criterion="empathy", reason="Second time, longer.").text
+    assert "This criterion is already disputed." in page and "Second time, longer.</textarea>" in page
+
+
+def test_a_comment_too_long_comes_back_as_typed_with_its_length(client, two_agents):
+    login(client, two_agents["me"])
+    sheet = two_agents["my_sheet"]
+    body = "Thanks. " * 600
+    page = _post(client, f"/me/coaching/{sheet.id}/comment", body=body).get_data(as_text=True)
+    assert "at most 4,000 characters; this one has 4,800." in page
+    assert body.strip() in page
+    assert db.session.scalar(select(func.count(Comment.id))) == 0
+
+
+def _accepted(client, make):
+    """An agent's sheet, disputed and accepted by a manager: the first sheet and the revision's."""
+    agent = make.agent()
+    user = make.user("agent", agent=agent)
+    first = issue(final_evaluation(bare_call(agent)))
+    dispute = Dispute(sheet_id=first.id, criterion_key="empathy", reason="I apologised twice.", raised_by_id=user.id)
+    db.session.add(dispute)
+    db.session.commit()
+    login(client, make.user("qa_manager"))
+    _post(client, f"/disputes/{dispute.id}/resolve", decision="accept", new_score="72", resolution="Heard it.")
+    revised = db.session.scalars(select(CoachingSheet).where(CoachingSheet.id != first.id)).one()
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    login(client, user)
+    return user, first, revised
+
+
+def test_a_sheet_replaced_by_a_revision_says_so_links_to_it_and_can_no_longer_be_disputed_or_acknowledged(client, make):
+    _user, first, revised = _accepted(client, make)
+    listing = client.get("/me/coaching").get_data(as_text=True)
+    row = listing[listing.index(f'/sheets/{first.id}"') - 600 : listing.index(f'/sheets/{first.id}"')]
+    assert "Replaced" in row and f'href="/me/coaching/{revised.id}"' in row
+    assert "1 new sheet" in listing  # the revision only
+    page = client.get(f"/me/coaching/{first.id}").get_data(as_text=True)
+    assert "This sheet was replaced by a revised one." in page and f'href="/me/coaching/{revised.id}"' in page
+    assert "I have read this sheet" not in page and f"/me/coaching/{first.id}/dispute" not in page
+    _post(client, f"/me/coaching/{first.id}/dispute", criterion="jargon", reason="Also this one.")
+    _post(client, f"/me/coaching/{first.id}/acknowledge")
+    assert db.session.scalar(select(func.count(Dispute.id)).where(Dispute.status == "open")) == 0
+    assert db.session.get(CoachingSheet, first.id).acknowledged_at is None
+    revised_page = client.get(f"/me/coaching/{revised.id}").get_data(as_text=True)
+    assert "I have read this sheet" in revised_page and f"/me/coaching/{revised.id}/dispute" in revised_page
+
+
+def test_the_revised_sheets_notification_is_not_a_copy_of_the_first(client, make):
+    from app.notifications.models import Notification
+
+    user, first, revised = _accepted(client, make)
+    sheets = db.session.scalars(
+        select(Notification).where(Notification.user_id == user.id, Notification.kind == "new_sheet")
+    ).all()
+    by_url = {n.url: n.params for n in sheets}
+    assert "revision" not in by_url[f"/me/coaching/{first.id}"]
+    assert by_url[f"/me/coaching/{revised.id}"]["revision"] == 2
+    from app.notifications.services import notification_text
+
+    with client.application.test_request_context():
+        said = notification_text("new_sheet", by_url[f"/me/coaching/{revised.id}"])
+    assert said.startswith("Your revised coaching sheet (revision 2) for the call of")

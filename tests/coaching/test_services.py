@@ -104,3 +104,9 @@ def test_the_render_sheet_job_fails_at_once_for_a_missing_evaluation(app):
     db.session.commit()
     job = db.session.get(Job, job.id)
     assert job.status == JobStatus.FAILED and job.attempts == 1 and "999999" in job.error
+
+
+def test_a_french_sheet_calls_a_criterion_without_occasion_sans_objet_with_a_space_before_the_colon(evaluation_fr):
+    html = sheet_html(db.session, evaluation_fr)
+    assert 'class="na">Sans objet\u00a0: ' in html
+    assert "non applicable" not in html and "Sans objet: " not in html

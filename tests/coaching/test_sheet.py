@@ -83,3 +83,29 @@ def test_a_first_evaluation_has_no_trend_chart():
 
 def test_durations_read_naturally():
     assert format_duration(252) == "4\u00a0min\u00a012\u00a0s" and format_duration(3720).startswith("1\u00a0h")
+
+
+def test_scores_read_as_on_the_web_pages_with_one_decimal_in_the_agents_language():
+    criteria = (CriterionLine("Empathie", 62.5, 20.0), CriterionLine("Écoute", 80.7, 20.0))
+    fr = sheet_context(_input("fr", total=81.94, criteria=criteria))
+    en = sheet_context(_input("en", total=81.94, criteria=criteria))
+    assert fr["total"] == "81,9" and [c["score"] for c in fr["criteria"]] == ["62,5", "80,7"]
+    assert en["total"] == "81.9" and [c["score"] for c in en["criteria"]] == ["62.5", "80.7"]
+    assert fr["threshold"] == "70"
+
+
+def test_a_not_applicable_criterion_says_so_as_the_web_page_does_with_french_typography():
+    from app.coaching.sheet import LABELS
+
+    na = CriterionLine("Mise en attente", None, 10, na=True, na_reason="Pas de mise en attente")
+    fr, en = sheet_context(_input("fr", criteria=(na,))), sheet_context(_input("en", criteria=(na,)))
+    assert f"{fr['t']['na']}{fr['t']['colon']} Pas de mise en attente" == "Sans objet\u00a0: Pas de mise en attente"
+    assert f"{en['t']['na']}{en['t']['colon']}" == "N/A:" and LABELS["en"]["na"] == "N/A"
+
+
+def test_a_confidence_in_an_explanation_takes_the_decimal_comma_in_french():
+    said = "Vous dites que la box clignote."
+    moment = Moment("Écoute", said, 0, len(said), 3.0, positive=True, explanation="reformule (0.74)")
+    fr = sheet_context(_input("fr", moments=(moment,)))["strengths"][0]["notes"]
+    en = sheet_context(_input("en", moments=(moment,)))["strengths"][0]["notes"]
+    assert fr[0]["why"] == "reformule (0,74)" and en[0]["why"] == "reformule (0.74)"

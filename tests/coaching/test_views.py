@@ -6,7 +6,7 @@ import pytest
 
 from app.coaching.services import issue_sheet
 from app.extensions import db
-from tests.coaching.conftest import reviewed_lines
+from tests.coaching.conftest import pdf_text, reviewed_lines
 from tests.conftest import csrf_token
 
 
@@ -123,3 +123,29 @@ def test_pages_write_dates_in_the_readers_language_and_never_internal_names(clie
     client.post("/language", data={"locale": "fr", "next": "/", "csrf_token": csrf_token(client, "/")})
     page = client.get(f"/calls/{call_id}").get_data(as_text=True)
     assert "2 nov. 2026" in page and "Fiche de coaching" in page and "<dd>Français</dd>" in page
+
+
+@pytest.mark.parametrize(
+    ("language", "low", "high", "total"), [("fr", "62,5", "81,9", "75,1"), ("en", "62.5", "81.9", "75.1")]
+)
+def test_a_score_of_62_5_and_one_of_81_9_read_the_same_on_the_sheet_as_on_the_page(
+    client, make, login_as, language, low, high, total
+):
+    from app.coaching.services import sheet_path
+    from tests.coaching.factories import bare_call, final_evaluation
+
+    agent = make.agent(make.team(language=language))
+    scores = {"active_listening": (81.9, 81.9), "jargon": (62.5, 62.5), "empathy": (80.9, 80.9)}  # total 75.1
+    sheet = issue_sheet(db.session, final_evaluation(bare_call(agent), scores))
+    db.session.commit()
+    login_as("agent", agent=agent)
+    if language == "fr":
+        client.post("/language", data={"locale": "fr", "next": "/", "csrf_token": csrf_token(client, "/")})
+    page = client.get(f"/me/coaching/{sheet.id}").get_data(as_text=True)
+    on_screen = client.get(f"/sheets/{sheet.id}").get_data(as_text=True)
+    printed, _ = pdf_text(sheet_path(sheet).read_bytes())
+    for shown in (low, high, total):
+        assert f" {shown}<" in page or f">{shown}<" in page, shown
+        assert f'<td class="num">{shown}</td>' in on_screen or f'<div class="n">{shown}</div>' in on_screen, shown
+        assert shown in printed, shown
+    assert '<td class="num">62</td>' not in on_screen and '<td class="num">81</td>' not in on_screen

@@ -77,7 +77,8 @@ def transcribed_call(agent, lines=FR_CALL, language: str = "fr", *, direction: s
 
 
 def evaluated(call, evidence, *, total: float = 72.0, status: str = EvaluationStatus.AUTO, parent=None):
-    """An evaluation of the call with evidence: (segment, criterion, sign, explanation) or with a (start, end) span."""
+    """An evaluation of the call with evidence: (segment, criterion, sign, explanation) or with a (start, end) span.
+    An explanation given as {"fr": ..., "en": ...} is the scorer's, in every interface language."""
     rubric = "hotline_fr" if call.language == "fr" else "hotline_en"
     evaluation = Evaluation(
         call_id=call.id,
@@ -105,7 +106,8 @@ def evaluated(call, evidence, *, total: float = 72.0, status: str = EvaluationSt
                 end=segments[segment].end,
                 rule="test",
                 sign=sign,
-                explanation=why,
+                explanation=why[call.language] if isinstance(why, dict) else why,
+                explanations=why if isinstance(why, dict) else None,
                 source=EvidenceSource.AUTO,
             )
         )

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from app.roleplay.excerpts import SourceSegment, anonymise, build_excerpt, hidden_spans_many, hidden_times, render
+from app.roleplay.excerpts import (
+    SourceSegment,
+    anonymise,
+    build_excerpt,
+    hidden_spans_many,
+    hidden_times,
+    render,
+    with_uncertain,
+)
 from app.scoring.nlp import get_nlp
 from app.transcription.interchange import Word
 from tests.roleplay.factories import EN_CALL, EN_SECRETS, FR_CALL, FR_SECRETS
@@ -73,3 +81,19 @@ def test_hidden_words_are_placed_in_time_from_word_timings():
 def test_without_word_timings_the_whole_line_is_hidden():
     segment = SourceSegment(0, "customer", 10.0, 14.0, "my email is bob@example.com")
     assert hidden_times(segment, hidden_spans_many([segment.text], "en", get_nlp("en"))[0]) == [(10.0, 14.0)]
+
+
+def test_an_unsure_piece_of_a_written_word_masks_the_whole_word_with_its_spaces_kept():
+    text = "Qu'est-ce que le forfait ?"
+    said = [(" Qu", 0.1), ("'est", 0.9), ("-ce", 0.1), (" que", 0.9), (" le", 0.9), (" forfait", 0.1), (" ?", 0.9)]
+    words = tuple(Word(i, i + 1.0, w, p) for i, (w, p) in enumerate(said))
+    segment = SourceSegment(0, "customer", 0.0, 7.0, text, words)
+    assert render(text, with_uncertain(segment, [], 0.5), "fr") == "[inaudible] que le [inaudible] ?"
+
+
+def test_unsure_words_keep_the_punctuation_around_them():
+    text = "Oui, merci beaucoup, vraiment."
+    said = [(" Oui,", 0.9), (" merci", 0.1), (" beaucoup,", 0.1), (" vraiment.", 0.9)]
+    words = tuple(Word(i, i + 1.0, w, p) for i, (w, p) in enumerate(said))
+    segment = SourceSegment(0, "customer", 0.0, 4.0, text, words)
+    assert render(text, with_uncertain(segment, [], 0.5), "fr") == "Oui, [inaudible], vraiment."

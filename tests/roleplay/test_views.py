@@ -14,11 +14,14 @@ from app.roleplay.models import Collection, Moment, Practice, Scenario
 from tests.conftest import csrf_token
 from tests.roleplay.factories import (
     EN_SECRETS,
+    FR_CALL,
     FR_SECRETS,
     english_call,
     evaluated,
     french_call,
+    indexed,
     scenario_draft,
+    transcribed_call,
 )
 from tests.roleplay.test_pack import pack_text
 
@@ -55,6 +58,41 @@ def test_a_trainer_searches_moments_and_never_sees_unredacted_words(client, make
     assert "So if I understand" not in html
     everything = _page(client, "/roleplay/moments")
     assert "[TÉLÉPHONE]" in everything and "[PHONE]" in everything and _leaks(everything) == []
+
+
+def _greeting_moment(make, explanations: dict[str, str] | None) -> Moment:
+    """A French call whose greeting is a moment; the scorer's explanation in every language, or a plain note."""
+    call = transcribed_call(make.agent(team=make.team(language="fr"), name="Julie Moreau"), FR_CALL, "fr")
+    evaluated(call, [(0, "greeting", 1, explanations or "Salue le client, note du relecteur")])
+    indexed(call)
+    return db.session.scalars(select(Moment).where(Moment.call_id == call.id)).one()
+
+
+def test_a_moment_explains_itself_in_the_readers_language(client, make, login_as):
+    moment = _greeting_moment(make, {"fr": "Salue le client (Julie).", "en": "Greets the customer (Julie)."})
+    trainer = login_as("trainer")
+    for url in (f"/roleplay/moments/{moment.id}", "/roleplay/moments"):
+        html = _page(client, url)
+        assert "Greets the customer ([NAME])." in html and "Salue le client" not in html
+    trainer.locale = "fr"
+    db.session.commit()
+    for url in (f"/roleplay/moments/{moment.id}", "/roleplay/moments"):
+        html = _page(client, url)
+        assert "Salue le client ([NOM])." in html and "Greets the customer" not in html
+
+
+def test_a_moment_without_translations_shows_its_explanation_to_every_reader(client, make, login_as):
+    moment = _greeting_moment(make, None)
+    assert moment.explanations is None
+    login_as("trainer")
+    assert "Salue le client, note du relecteur" in _page(client, f"/roleplay/moments/{moment.id}")
+
+
+def test_the_library_search_still_finds_a_moment_by_its_explanation(client, make, login_as):
+    _greeting_moment(make, {"fr": "Salue chaleureusement le client.", "en": "Greets the customer warmly."})
+    login_as("trainer")
+    assert "Greets the customer warmly." in _page(client, "/roleplay/moments?q=chaleureusement")
+    assert "Greets the customer warmly." not in _page(client, "/roleplay/moments?q=froidement")
 
 
 def test_a_trainer_filters_moments_to_avoid_on_one_criterion(client, make, login_as):
@@ -289,6 +327,22 @@ def test_assignments_are_audited(client, make, login_as):
     _post(client, f"/roleplay/scenarios/{scenario.id}/assign", {"agent_id": agent.id, "team_id": 0})
     event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "roleplay.assigned")).one()
     assert event.actor_id == trainer.id and event.details["agent"] == agent.id
+
+
+def test_assigning_a_role_play_again_says_it_was_already_assigned_and_adds_nothing(client, make, login_as):
+    from app.roleplay.models import RoleplayAssignment
+
+    trainer = login_as("trainer")
+    agent = make.agent()
+    scenario = services.create_scenario(db.session, scenario_draft(), trainer)
+    db.session.commit()
+    url = f"/roleplay/scenarios/{scenario.id}/assign"
+    first = _post(client, url, {"agent_id": agent.id, "team_id": 0})
+    assert "Role-play assigned." in _page(client, first.headers["Location"])
+    again = _post(client, url, {"agent_id": agent.id, "team_id": 0})
+    html = _page(client, again.headers["Location"])
+    assert "This role-play was already assigned." in html and "Role-play assigned." not in html
+    assert len(db.session.scalars(select(RoleplayAssignment)).all()) == 1
 
 
 def test_a_moments_clip_covers_the_phone_number_with_a_tone(client, make, login_as):
