@@ -216,7 +216,12 @@ def _moments(session: Session, evaluation: Evaluation, spec, lang: str):
                 positive=ev.sign > 0,
                 explanation=ev.explanation_in(lang) if readable else "",
                 tip=crit.tip_for(ev.rule, lang) if crit else "",
-                uncertain=tuple((s.start, s.end) for s in confidence.uncertain_spans(segment.text, words, threshold)),
+                uncertain=tuple(
+                    (s.start, s.end)
+                    for s in confidence.whole_words(
+                        segment.text, confidence.uncertain_spans(segment.text, words, threshold)
+                    )
+                ),
                 by_reviewer=ev.source == EvidenceSource.REVIEWER,
                 segment=ev.segment_index,
             )

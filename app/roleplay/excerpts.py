@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from app.pii import Span, find_pii, label, merge_spans
 from app.scoring.nlp import normalise
-from app.transcription.confidence import LOW_CONFIDENCE, PUNCTUATION, UNCERTAIN, uncertain_spans
+from app.transcription.confidence import LOW_CONFIDENCE, UNCERTAIN, uncertain_spans, whole_words
 from app.transcription.interchange import Word
 from app.transcription.redaction import word_char_ranges
 
@@ -92,28 +92,6 @@ def hidden_spans_many(
             Span(e.start_char, e.end_char, ENTITY_KINDS[e.label_]) for e in doc.ents if e.label_ in ENTITY_KINDS
         ]
         out.append(merge_spans([*find_pii(text, language), *entities, *name_spans(text, names)]))  # personal data first
-    return out
-
-
-def whole_words(text: str, spans: Sequence[Span]) -> list[Span]:
-    """Each span widened to the written words it touches, punctuation around them left out, and marks with only
-    spaces between them joined. The recogniser can split a written word ("Qu'est-ce" as " Qu", "'est", "-ce"):
-    masking only its unsure pieces read "[inaudible]'est[inaudible] que le [inaudible] ?"."""
-    out: list[Span] = []
-    for span in spans:
-        start, end = span.start, span.end
-        while start > 0 and not text[start - 1].isspace():
-            start -= 1
-        while end < len(text) and not text[end].isspace():
-            end += 1
-        while start < span.start and text[start] in PUNCTUATION + "(":
-            start += 1
-        while end > span.end and text[end - 1] in PUNCTUATION + ")":
-            end -= 1
-        if out and not text[out[-1].end : start].strip():
-            out[-1] = Span(out[-1].start, max(out[-1].end, end), out[-1].kind)
-        else:
-            out.append(Span(start, end, span.kind))
     return out
 
 

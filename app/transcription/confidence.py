@@ -62,6 +62,28 @@ def uncertain_spans(text: str, words: Sequence[Word], threshold: float = LOW_CON
     return spans
 
 
+def whole_words(text: str, spans: Sequence[Span]) -> list[Span]:
+    """Each span widened to the written words it touches, punctuation around them left out, and marks with only
+    spaces between them joined. The recogniser can split a written word ("Qu'est-ce" as " Qu", "'est", "-ce"):
+    masking only its unsure pieces read "[inaudible]'est[inaudible] que le [inaudible] ?"."""
+    out: list[Span] = []
+    for span in spans:
+        start, end = span.start, span.end
+        while start > 0 and not text[start - 1].isspace():
+            start -= 1
+        while end < len(text) and not text[end].isspace():
+            end += 1
+        while start < span.start and text[start] in PUNCTUATION + "(":
+            start += 1
+        while end > span.end and text[end - 1] in PUNCTUATION + ")":
+            end -= 1
+        if out and not text[out[-1].end : start].strip():
+            out[-1] = Span(out[-1].start, max(out[-1].end, end), out[-1].kind)
+        else:
+            out.append(Span(start, end, span.kind))
+    return out
+
+
 def uncertain_share(text: str, words: Sequence[Word], start: int, end: int, threshold: float = LOW_CONFIDENCE) -> float:
     """The share of the words between two character offsets that are uncertain (0 when none are timed)."""
     inside = [

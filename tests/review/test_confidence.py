@@ -5,7 +5,7 @@ from __future__ import annotations
 from app.coaching.sheet import quote
 from app.roleplay.excerpts import SourceSegment, build_excerpt
 from app.scoring.nlp import get_nlp
-from app.transcription.confidence import as_words, pieces, uncertain_share, uncertain_spans
+from app.transcription.confidence import as_words, pieces, uncertain_share, uncertain_spans, whole_words
 from app.transcription.interchange import Word
 
 TEXT = "c'est me liste l'enfant plus, cet appel peut être enregistré"
@@ -31,6 +31,14 @@ def test_a_sheet_quote_shows_a_mark_where_the_words_were_uncertain():
     spans = tuple((s.start, s.end) for s in uncertain_spans(TEXT, _words(TEXT, {"me", "liste", "l'enfant"})))
     shown = quote(TEXT, 30, len(TEXT), "fr", spans)
     assert "[inaudible]" in shown and "liste" not in shown and "enregistré" in shown
+
+
+def test_a_sheet_quote_masks_the_whole_written_word_when_the_recogniser_split_it():
+    text = "Bonjour, c'est me liste l'enfant plus."
+    said = [("Bonjour,", 0.9), (" c", 0.2), ("'est", 0.9), (" me", 0.2), (" liste", 0.9), (" l", 0.2), ("'enfant", 0.9)]
+    words = tuple(Word(i, i + 1.0, w, p) for i, (w, p) in enumerate([*said, (" plus.", 0.9)]))
+    spans = tuple((s.start, s.end) for s in whole_words(text, uncertain_spans(text, words)))
+    assert quote(text, 0, len(text), "fr", spans) == "Bonjour, [inaudible] liste [inaudible] plus."
 
 
 def test_the_page_gets_the_line_in_pieces_with_the_uncertain_ones_flagged():
