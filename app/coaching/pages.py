@@ -24,6 +24,7 @@ from app.review.services import latest_review
 from app.scoring.models import CriterionScore, Evaluation, EvaluationStatus
 from app.scoring.pages import criterion_title, ui_language
 from app.scoring.queries import current_final
+from app.scoring.rubrics import bundled_rubrics
 from app.teams.models import Agent
 from app.ui.charts import day_label, line_chart
 
@@ -66,8 +67,14 @@ def sheet_rows(session: Session, agent_id: int) -> list[dict[str, Any]]:
     return listed
 
 
+def _rubric_position(key: str) -> tuple[int, str]:
+    """Where a criterion stands in the bundled rubrics (listening first, as on a sheet); others after, by key."""
+    order = [c.id for spec in bundled_rubrics().values() for c in spec.criteria]
+    return (order.index(key), key) if key in order else (len(order), key)
+
+
 def criterion_trends(session: Session, agent_id: int) -> list[dict[str, Any]]:
-    """One small chart per criterion over the agent's last final evaluations."""
+    """One small chart per criterion over the agent's last final evaluations, in the rubric's order."""
     recent = (
         select(Evaluation.id, Call.call_date)
         .join(Call, Call.id == Evaluation.call_id)
@@ -89,7 +96,7 @@ def criterion_trends(session: Session, agent_id: int) -> list[dict[str, Any]]:
     for eid, _when, key, score in rows:
         series[key][position[eid]] = score
     charts = []
-    for key, values in series.items():
+    for key, values in sorted(series.items(), key=lambda item: _rubric_position(item[0])):
         title = criterion_title(key)
         latest = next((v for v in reversed(values) if v is not None), None)
         charts.append(

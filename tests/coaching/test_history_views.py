@@ -55,6 +55,8 @@ def test_my_coaching_shows_a_trend_per_criterion_and_open_action_items(client, m
     login(client, user)
     page = client.get("/me/coaching").get_data(as_text=True)
     assert page.count('<svg class="chart"') == 3  # active listening, jargon, empathy
+    charts = [page.index(f'aria-label="{title}') for title in ("Active listening", "Plain language", "Empathy")]
+    assert charts == sorted(charts), "the trends follow the rubric's order, as the sheet does"
     assert "<title>Empathy: 40</title>" in page and "<title>Empathy: 55</title>" in page
     assert "Reformulate before answering" in page and "From an older call" in page
     assert "Already done" not in page

@@ -124,6 +124,7 @@ def test_the_evidence_is_worded_in_the_calls_language(score):
     )
     explanations = [e.explanation for e in criterion(result, "active_listening").evidence if e.rule == "reflection"]
     assert explanations and explanations[0].startswith("reformule les propos du client (")
+    assert re.search(r"\(\d,\d\d\)$", explanations[0]), "a French confidence takes the decimal comma"
 
 
 def test_a_short_reply_is_scored_not_marked_not_applicable(score):

@@ -41,6 +41,8 @@ BY_ID = {b.id: b for b in (*BEHAVIOURS, *SIGNALS)}
 
 
 def describe(behaviour: str, probability: float, language: str) -> str:
-    """Evidence wording: 'reflects the customer's words (0.91)'."""
+    """Evidence wording: 'reflects the customer's words (0.91)', « reformule les propos du client (0,91) »."""
     b = BY_ID[behaviour]
-    return f"{b.fr if language == 'fr' else b.en} ({probability:.2f})"
+    if language == "fr":
+        return f"{b.fr} ({probability:.2f})".replace(".", ",")
+    return f"{b.en} ({probability:.2f})"
