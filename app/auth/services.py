@@ -13,16 +13,11 @@ from app.auth.choices import Role
 from app.auth.models import User
 from app.auth.passwords import password_problem
 from app.db import utcnow
+from app.ui.forms import FieldError
 
 
-class AccountError(ValueError):
-    """A user that cannot be created as asked. The message is translatable: `str()` reads it in the interface
-    language of the request, in the default language on the command line. `field` names what it is about
-    (email, name, role, password, agent), None when it is about nothing in particular."""
-
-    def __init__(self, message, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
+class AccountError(FieldError):
+    """A user that cannot be created as asked; `field` is email, role, password or agent."""
 
 
 def normalise_email(email: str) -> str:

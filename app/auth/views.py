@@ -27,7 +27,7 @@ from app.auth.services import (
     set_locale,
 )
 from app.extensions import db, limiter
-from app.ui.forms import ActionForm
+from app.ui.forms import ActionForm, show_field_error
 
 bp = Blueprint("auth", __name__)
 
@@ -131,19 +131,6 @@ def language():
     return redirect(_safe_next(form.next.data))
 
 
-# What an AccountError is about -> the field of the user form that shows it.
-USER_FORM_FIELDS = {"email": "email", "name": "name", "role": "role", "password": "password", "agent": "agent_id"}
-
-
-def _show_error(form: UserForm, exc: AccountError) -> None:
-    """Beside the field it is about (the form keeps what was typed), else as a message at the top."""
-    name = USER_FORM_FIELDS.get(exc.field or "")
-    if name is None:
-        flash(str(exc), "error")
-    else:
-        form[name].errors = [*form[name].errors, str(exc)]
-
-
 @bp.route("/admin/users", methods=["GET", "POST"])
 @require(Permission.MANAGE_USERS)
 def users():
@@ -166,7 +153,7 @@ def users():
             return redirect(url_for("auth.users"))
         except AccountError as exc:
             db.session.rollback()
-            _show_error(form, exc)
+            show_field_error(form, exc, {"agent": "agent_id"})
     accounts = db.session.scalars(select(User).order_by(User.role, User.name)).all()
     return render_template("auth/users.html", users=accounts, form=form, action_form=ActionForm())
 

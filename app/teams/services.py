@@ -10,15 +10,11 @@ from app.audit.services import record
 from app.auth.agents import provide_agents
 from app.extensions import db
 from app.teams.models import Agent, Team
+from app.ui.forms import FieldError
 
 
-class TeamError(ValueError):
-    """A team or agent that cannot be created as asked. The message is translatable (the request's language, the
-    default one on the command line); `field` names what it is about (name, external_ref)."""
-
-    def __init__(self, message, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
+class TeamError(FieldError):
+    """A team or agent that cannot be created as asked; `field` is name or external_ref."""
 
 
 def create_team(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from app.auth.choices import Permission
@@ -13,17 +12,9 @@ from app.extensions import db
 from app.teams.forms import AgentForm, TeamForm
 from app.teams.models import Team
 from app.teams.services import TeamError, create_agent, create_team
+from app.ui.forms import show_field_error
 
 bp = Blueprint("teams", __name__, url_prefix="/admin")
-
-
-def _show_error(form: FlaskForm, exc: TeamError) -> None:
-    """Beside the field of the form it is about (the form keeps what was typed), else as a message at the top."""
-    db.session.rollback()
-    if exc.field in form:
-        form[exc.field].errors = [*form[exc.field].errors, str(exc)]
-    else:
-        flash(str(exc), "error")
 
 
 @bp.route("/teams", methods=["GET", "POST"])
@@ -46,7 +37,8 @@ def teams():
             flash(_("Team created."), "success")
             return redirect(url_for("teams.teams"))
     except TeamError as exc:
-        _show_error(team_form, exc)
+        db.session.rollback()
+        show_field_error(team_form, exc)
     try:
         if agent_form.submit.data and agent_form.validate_on_submit():
             team = db.get_or_404(Team, agent_form.team_id.data)
@@ -57,5 +49,6 @@ def teams():
             flash(_("Agent added."), "success")
             return redirect(url_for("teams.teams"))
     except TeamError as exc:
-        _show_error(agent_form, exc)
+        db.session.rollback()
+        show_field_error(agent_form, exc)
     return render_template("teams/teams.html", teams=all_teams, team_form=team_form, agent_form=agent_form)
