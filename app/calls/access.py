@@ -23,9 +23,16 @@ def visible_calls(user: User) -> Select:
     return query.where(False)
 
 
+def visible_call(call_id: int) -> Call | None:
+    """The call, if it exists and the signed-in user may see it; None either way otherwise, so ids of others' calls
+    leak nothing. An id no database integer can hold is no call."""
+    call = db.session.get(Call, call_id) if 0 < call_id < 2**31 else None
+    return call if call is not None and can_view_call(current_user, call) else None
+
+
 def get_call_or_404(call_id: int) -> Call:
-    """The call, if the signed-in user may see it; 404 otherwise, so ids of others' calls leak nothing."""
-    call = db.session.get(Call, call_id)
-    if call is None or not can_view_call(current_user, call):
+    """The call, if the signed-in user may see it; 404 otherwise (`visible_call`)."""
+    call = visible_call(call_id)
+    if call is None:
         abort(404)
     return call

@@ -16,9 +16,8 @@ from sqlalchemy.exc import IntegrityError
 from app.audit.services import record
 from app.auth.choices import Permission, Role
 from app.auth.models import User
-from app.auth.permissions import can_view_call, require
-from app.calls.access import get_call_or_404
-from app.calls.models import Call
+from app.auth.permissions import require
+from app.calls.access import get_call_or_404, visible_call
 from app.db import utcnow
 from app.extensions import db
 from app.navigation import nav_item
@@ -420,7 +419,7 @@ def calibrations():
 
 def _open_calibration(form: OpenCalibrationForm) -> CalibrationSession | None:
     """The calibration the form asks for, committed; or None, with what stops it next to its field."""
-    call = _visible_call(form.call_id.data)
+    call = visible_call(form.call_id.data)
     if call is None:
         form.call_id.errors = [*form.call_id.errors, _("No call number %(id)d.", id=form.call_id.data)]
         return None
@@ -434,12 +433,6 @@ def _open_calibration(form: OpenCalibrationForm) -> CalibrationSession | None:
         field = form.call_id if str(exc) == calibration.NOT_SCORED else form.reviewer_ids
         field.errors = [*field.errors, pages.error_label(str(exc))]
         return None
-
-
-def _visible_call(call_id: int) -> Call | None:
-    """The call, if it exists and the signed-in user may see it: either way the same answer, so ids leak nothing."""
-    call = db.session.get(Call, call_id) if 0 < call_id < 2**31 else None
-    return call if call is not None and can_view_call(current_user, call) else None
 
 
 def _calibration_or_redirect(call_id: int):

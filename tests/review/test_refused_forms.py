@@ -283,7 +283,7 @@ def test_a_call_the_reviewer_may_not_see_reads_exactly_like_a_missing_one(client
     call = scored()
     lead, other = make.user("qa_manager"), make.user("qa_manager")
     login(client, lead)
-    monkeypatch.setattr("app.review.views.can_view_call", lambda user, c: c.id != call.id)
+    monkeypatch.setattr("app.calls.access.can_view_call", lambda user, c: c.id != call.id)
     hidden = _field_block(_open_calibration(client, call.id, [lead, other]).get_data(as_text=True), "call_id")
     missing = _field_block(_open_calibration(client, call.id + 1000, [lead, other]).get_data(as_text=True), "call_id")
     assert hidden.replace(str(call.id), "N") == missing.replace(str(call.id + 1000), "N")
