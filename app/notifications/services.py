@@ -101,16 +101,10 @@ def mark_read(session: Session, user_id: int, notification_id: int | None = None
 def read_on_opening(session: Session, user_id: int, path: str) -> int:
     """Mark read the user's unread notifications that point at `path`, the page they just opened: an agent who opens
     the sheet from their coaching list has seen what the notification announced. Returns how many changed."""
-    unread = select(Notification.id).where(
-        Notification.user_id == user_id, Notification.read_at.is_(None), Notification.url == path
-    )
-    if session.scalar(unread.limit(1)) is None:  # the usual case: a read, no write
+    unread = (Notification.user_id == user_id, Notification.read_at.is_(None), Notification.url == path)
+    if session.scalar(select(Notification.id).where(*unread).limit(1)) is None:  # the usual case: a read, no write
         return 0
-    return session.execute(
-        update(Notification)
-        .where(Notification.user_id == user_id, Notification.read_at.is_(None), Notification.url == path)
-        .values(read_at=utcnow())
-    ).rowcount
+    return session.execute(update(Notification).where(*unread).values(read_at=utcnow())).rowcount
 
 
 @event.listens_for(Session, "after_commit")

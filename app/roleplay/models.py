@@ -11,9 +11,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.db import UTCDateTime, utcnow
 from app.extensions import db
 from app.roleplay import search
+from app.scoring.models import ExplainedInLanguages
 
 
-class Moment(db.Model):
+class Moment(ExplainedInLanguages, db.Model):
     """A piece of evidence as the trainer sees it: anonymised words only, never the call's own text."""
 
     __tablename__ = "moments"
@@ -45,11 +46,6 @@ class Moment(db.Model):
     # call's language) only. The full-text index reads `explanation`.
     explanations: Mapped[dict | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    def explanation_in(self, language: str) -> str:
-        """The explanation in `language` when the scorer wrote one in it, else as stored (the call's language, or
-        the reviewer's own words)."""
-        return (self.explanations or {}).get(language) or self.explanation
 
 
 search.install(Moment.__table__)

@@ -111,7 +111,16 @@ class CriterionScore(db.Model):
         return reasons.get(language) or next(iter(reasons.values()), "")
 
 
-class Evidence(db.Model):
+class ExplainedInLanguages:
+    """A row with `explanation` (the call's language, or a reviewer's own words) and `explanations` (the scorer's, in
+    each interface language, when it wrote them): evidence, and the moments indexed from it."""
+
+    def explanation_in(self, language: str) -> str:
+        """The explanation in `language` when the scorer wrote one in it, else as stored."""
+        return (self.explanations or {}).get(language) or self.explanation
+
+
+class Evidence(ExplainedInLanguages, db.Model):
     __tablename__ = "evidence"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -132,8 +141,3 @@ class Evidence(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     criterion_score: Mapped[CriterionScore] = relationship(back_populates="evidence")
-
-    def explanation_in(self, language: str) -> str:
-        """The explanation in `language` when the scorer wrote one in it, else as stored (the call's language, or
-        the reviewer's own words)."""
-        return (self.explanations or {}).get(language) or self.explanation
