@@ -44,5 +44,5 @@ def describe(behaviour: str, probability: float, language: str) -> str:
     """Evidence wording: 'reflects the customer's words (0.91)', « reformule les propos du client (0,91) »."""
     b = BY_ID[behaviour]
     if language == "fr":
-        return f"{b.fr} ({probability:.2f})".replace(".", ",")
+        return f"{b.fr} ({f'{probability:.2f}'.replace('.', ',')})"
     return f"{b.en} ({probability:.2f})"
