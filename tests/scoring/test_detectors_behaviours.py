@@ -452,6 +452,73 @@ def test_a_long_sentence_of_everyday_words_reads_plainer_than_a_short_one_of_unk
 
 
 @pytest.mark.parametrize(
+    ("language", "question", "dense", "terms"),
+    [
+        (
+            "en",
+            "What's the export payment exactly?",
+            "Okay, so the SEG is a licensed-supplier obligation to pay for exported kWh measured by an export-capable "
+            "smart meter, at a tariff set by the SEG licensee above zero.",
+            "SEG",
+        ),
+        (
+            "fr",
+            "C'est quoi exactement cette histoire de connexion ?",
+            "Euh alors c'est la MFA : vous enrôlez votre device dans l'app Authenticator, et à chaque login vous "
+            "aurez une push notification ou un TOTP à saisir.",
+            "MFA",
+        ),
+    ],
+)
+def test_a_long_sentence_full_of_technical_terms_is_quoted_with_its_terms(score, language, question, dense, terms):
+    plain = criterion(score(language, [(C, question), (A, dense)]), "jargon")
+    quoted = [e for e in plain.evidence if e.rule == "long_sentences"]
+    assert len(quoted) == 1
+    assert quoted[0].sign < 0 and terms in quoted[0].explanation
+    assert quoted[0].text == dense
+
+
+def test_a_long_spoken_run_of_everyday_clauses_costs_points_but_is_not_quoted_as_jargon(score):
+    # A real dealership call: one sentence for the recogniser, across four segments, clauses joined by "and".
+    run = [
+        (A, "If the engine light comes on, we take a look at that, but the oil change is something", 0.0),
+        (A, "that we just don't have here at the dealership, that's a little bit outsourced out, and", 0.0),
+        (A, "they're pretty backed up right now, because a lot of people have been staying in due to", 0.0),
+        (A, "the recent pandemic, and now everyone's just starting to get out, and a whole bunch", 0.0),
+        (A, "of places are just completely bogged down.", 0.0),
+    ]
+    plain = criterion(score("en", [(C, "So what should I do about the oil light?"), *run]), "jargon")
+    assert not [e for e in plain.evidence if e.rule == "long_sentences"]
+    assert plain.score < 100
+
+
+def test_sentences_run_across_the_recognisers_segments_until_a_full_stop_a_pause_or_the_customer(rubric_en):
+    from app.scoring.detectors.behaviours import agent_sentences
+    from app.scoring.engine import context_for
+
+    call = build(
+        "en",
+        [
+            (A, "So what I'll do is", 0.0),
+            (A, "send you a new router today.", 0.2),  # the same sentence, split by the recogniser
+            (A, "It should arrive tomorrow", 0.2),
+            (A, "you plug it in where the old one was", 1.5),  # a second and a half of silence ends the sentence
+            (C, "Okay"),
+            (A, "and then you call us back"),  # the customer spoke in between
+        ],
+    )
+    ctx = context_for(call, rubric_en)
+    sentences = agent_sentences(ctx, ctx.behaviours().units, pause=1.0)
+    assert [" ".join(s.words) for s in sentences] == [
+        "So what I'll do is send you a new router today",
+        "It should arrive tomorrow",
+        "you plug it in where the old one was",
+        "and then you call us back",
+    ]
+    assert sentences[0].spans == ((0, 0, 18), (1, 0, 28))
+
+
+@pytest.mark.parametrize(
     ("language", "no_term", "term"),
     [
         (

@@ -190,9 +190,14 @@ def _customer_vocabulary(ctx: DetectorContext, before: int) -> str:
     return " ".join(ctx.segments[i].text.lower() for i in ctx.indexes("customer") if i < before)
 
 
+def technical_terms(ctx: DetectorContext, segment: int) -> list[Term]:
+    """A segment's technical terms: `jargon` lexicon entries, acronyms, rare words (names aside), in order."""
+    return _terms(ctx, segment, True, RARE)
+
+
 def uses_terms(ctx: DetectorContext, segments: Iterable[int]) -> bool:
     """Whether these segments use a technical term: a `jargon` lexicon entry, an acronym or a rare word."""
-    return any(_terms(ctx, a, True, RARE) for a in segments)
+    return any(technical_terms(ctx, a) for a in segments)
 
 
 def echoes_customer_terms(ctx: DetectorContext, segments: tuple[int, ...]) -> bool:
