@@ -541,6 +541,21 @@ def test_praise_for_explaining_a_term_needs_a_term_to_explain(score, monkeypatch
 
 
 @pytest.mark.parametrize(
+    ("language", "dense"),
+    [
+        ("en", "So that's the pro rata of the FTTH plan change with the NRO adjustment."),
+        ("fr", "Oui, alors c'est le prorata du changement d'offre FTTH avec la régularisation du NRO."),
+    ],
+)
+def test_a_reply_read_as_unexplained_jargon_is_not_also_praised_as_an_explanation(score, monkeypatch, language, dense):
+    # A definition in more jargon: the models read it as unexplained jargon (1.00) and as explaining (0.88).
+    _models_read(monkeypatch, [{"jargon": 1.0, "explanation": 0.88}])
+    quoted = _quoted(score, language, WHAT_NOW[language], dense, "jargon")
+    assert "jargon" in quoted
+    assert "explanation" not in quoted
+
+
+@pytest.mark.parametrize(
     ("language", "complaint", "courtesy", "put_down"),
     [
         (
