@@ -237,6 +237,42 @@ def test_moving_on_is_pinned_to_the_reply_after_the_difficulty_not_after_the_lon
     assert [e.text for e in moved_on] == ["Okay. What's the boiler model?"]
 
 
+PLAYBACK = {"en": "So the bill doubled after the move.", "fr": "Donc la facture a doublé après le déménagement."}
+STEP = {
+    "en": "I'll change your tariff to the pensioner plan, it starts next month.",
+    "fr": "Je vous passe au tarif retraité, ça démarre le mois prochain.",
+}
+
+
+@pytest.mark.parametrize(
+    ("reading", "replies", "language", "words"),
+    [
+        (
+            {"reflection": 0.95},
+            PLAYBACK,
+            "en",
+            "Plays the facts back without acknowledging what the customer is going through",
+        ),
+        ({"reflection": 0.95}, PLAYBACK, "fr", "Reprend les faits sans réagir à ce que vit le client"),
+        (
+            {"reassurance": 0.95},
+            STEP,
+            "en",
+            "Goes straight to the fix without acknowledging what the customer is going through",
+        ),
+        ({"reassurance": 0.95}, STEP, "fr", "Passe directement à la solution sans réagir à ce que vit le client"),
+        ({}, PLAYBACK, "en", "Moves on without acknowledging what the customer is going through"),
+    ],
+)
+def test_the_missing_reaction_says_what_the_agent_did_instead(score, monkeypatch, reading, replies, language, words):
+    # A playback or a next step is quoted as such, and the same reply is not also said to "move on" as if it did
+    # nothing: the coaching names what was missing, the customer's situation acknowledged.
+    _models_read(monkeypatch, [reading])
+    problem = PROBLEM_EN if language == "en" else PROBLEM_FR
+    empathy = criterion(score(language, [problem, (A, replies[language])]), "empathy")
+    assert [e.explanation for e in empathy.evidence if e.rule == "no_empathy"] == [words]
+
+
 def test_listening_rises_when_the_agent_plays_the_problem_back_before_fixing_it(score):
     fix = "I'll change your tariff to the pensioner plan, it starts next month."
     listened = score("en", [PROBLEM_EN, (A, "So the bill doubled after the move and you can't keep up. " + fix)])

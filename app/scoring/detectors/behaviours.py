@@ -596,7 +596,8 @@ def empathy_behaviours(ctx: DetectorContext, params: Mapping[str, Any]) -> Detec
     ]
     evidence += put_downs
     if float(_any_of(read, warmth, rows).max()) < params["no_reaction_below"]:
-        evidence.append(_no_reaction(ctx, behaviours, rows))
+        shown = {b: quoted.column(b) >= params["evidence_at"] for b in ("reflection", "reassurance")}
+        evidence.append(_no_reaction(ctx, behaviours, rows, shown))
     return DetectorResult(round(clamp(score), 1), tuple(evidence), observations=len(rows))
 
 
@@ -620,23 +621,39 @@ def _occasion(behaviours: TurnBehaviours, rows: list[int]) -> float:
     return float(behaviours.occasion[rows].max())
 
 
-def _no_reaction(ctx: DetectorContext, behaviours: TurnBehaviours, rows: list[int]) -> Evidence:
+# What the reply the agent gave instead does, in the "moves on" evidence's words (see _no_reaction).
+INSTEAD_OF_REACTING = {
+    "reflection": (
+        "Reprend les faits sans réagir à ce que vit le client",
+        "Plays the facts back without acknowledging what the customer is going through",
+    ),
+    "reassurance": (
+        "Passe directement à la solution sans réagir à ce que vit le client",
+        "Goes straight to the fix without acknowledging what the customer is going through",
+    ),
+}
+
+
+def _no_reaction(
+    ctx: DetectorContext, behaviours: TurnBehaviours, rows: list[int], shown: Mapping[str, np.ndarray]
+) -> Evidence:
     """Pinned to the reply where a reaction was most due: after the customer's words that give the most occasion for
-    empathy, then the longest."""
+    empathy, then the longest. Where that reply is quoted for something else (`shown`: per behaviour, the replies
+    quoted for it), the words say what the agent did instead: played the facts back, went straight to the fix."""
 
     def due(r: int) -> tuple[float, int]:
         return float(behaviours.occasion[r]), len(behaviours.units[r].context.split())
 
     row = max(rows, key=due)
     index = behaviours.units[row].segments[0]
-    return ctx.evidence(
-        index,
-        ctx.whole(index),
-        "no_empathy",
-        -1,
-        "Passe à la suite sans réagir à ce que vit le client",
-        "Moves on without acknowledging what the customer is going through",
+    fr, en = next(
+        (words for b, words in INSTEAD_OF_REACTING.items() if shown[b][row]),
+        (
+            "Passe à la suite sans réagir à ce que vit le client",
+            "Moves on without acknowledging what the customer is going through",
+        ),
     )
+    return ctx.evidence(index, ctx.whole(index), "no_empathy", -1, fr, en)
 
 
 @detector(
