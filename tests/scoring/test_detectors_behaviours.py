@@ -920,3 +920,31 @@ def test_hesitating_or_offering_less_is_pushing_back_but_a_hedged_guess_is_not(
     assert _answer_put_downs(score, language, hesitation, directive) == ["insisting"]
     assert _answer_put_downs(score, language, hedged_commitment, directive) == ["insisting"]
     assert _answer_put_downs(score, language, hedged_guess, directive) == []
+
+
+@pytest.mark.parametrize(
+    ("language", "stolen", "step", "reproach"),
+    [
+        (
+            "en",
+            "Someone stole my work laptop on the train, I'm scared I'll get fired.",
+            "Right, that's done. I'm ordering you a new laptop now, you'll have it on Thursday.",
+            "That's your fault for leaving it on the seat. I'm ordering you a new laptop now.",
+        ),
+        (
+            "fr",
+            "On m'a volé mon portable du boulot dans le train, j'ai peur de me faire virer.",
+            "Donc euh, c'est fait. Je lance la commande d'un nouveau portable, vous l'aurez jeudi.",
+            "C'est votre faute, il fallait le surveiller. Je lance la commande d'un nouveau portable.",
+        ),
+    ],
+)
+def test_a_step_the_agent_takes_is_not_read_as_blame_unless_the_reply_says_whose_fault_it_is(
+    score, monkeypatch, language, stolen, step, reproach
+):
+    # The models read both replies as blame (0.72 and 0.90), as they read a real call's "c'est fait, je lance la
+    # commande" after the customer's relief.
+    _models_read(monkeypatch, [{"reassurance": 0.99, "blame": 0.72}])
+    assert "blame" not in _put_downs(score, language, stolen, step)
+    _models_read(monkeypatch, [{"reassurance": 0.99, "blame": 0.90}])
+    assert "blame" in _put_downs(score, language, stolen, reproach)

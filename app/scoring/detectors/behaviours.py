@@ -229,12 +229,21 @@ def _committed(ctx: DetectorContext, behaviours: TurnBehaviours, discount: float
     or has done a step ("d'accord, je vais relancer votre ligne" read as dismissal at 0.87, "it's done. The returned
     payment fee is cancelled too." at 0.88, "I'm so sorry. All the ramp teams have been alerted, and I'll call you"
     as hollow empathy at 0.84): taking the problem on is neither brushing it aside nor empathy undone by a refusal.
-    A refusal that sends the customer elsewhere ("you'll have to call billing") names no step the agent owns."""
+    A refusal that sends the customer elsewhere ("you'll have to call billing") names no step the agent owns.
+    Blame is lowered the same way unless the reply also holds a blaming phrase ("that's your fault", "you didn't
+    read"): "donc euh, c'est fait. Je lance la commande d'un nouveau portable, vous l'aurez jeudi." read as blame at
+    0.72, "if you never received the item, a refund is likely. I'm starting the dispute now." at 0.65 (the own
+    set's empathy 0.976 -> 0.978 EN, 0.968 -> 0.977 FR; lectures and reproaches, sessions and emotional reactions
+    did not move). A reproach by its grammar ("you should have called") is raised again afterwards (_reproaching)."""
 
     def owns_a_step(unit: TurnUnit) -> bool:
         return any(ctx.find("commitments", i) for i in unit.segments)
 
-    return _adjusted(behaviours, ("dismissal", "hollow_empathy"), owns_a_step, lambda p: p * (1.0 - discount))
+    def owns_a_step_without_reproach(unit: TurnUnit) -> bool:
+        return owns_a_step(unit) and not any(ctx.find("blaming", i) for i in unit.segments)
+
+    lowered = _adjusted(behaviours, ("dismissal", "hollow_empathy"), owns_a_step, lambda p: p * (1.0 - discount))
+    return _adjusted(lowered, ("blame",), owns_a_step_without_reproach, lambda p: p * (1.0 - discount))
 
 
 def _courteous(ctx: DetectorContext, behaviours: TurnBehaviours) -> TurnBehaviours:
@@ -546,6 +555,7 @@ EMPATHY_NEGATIVE = ("blame", "dismissal", "minimising", "hollow_empathy")
         "validation",
         "pushback",
         "hesitation",
+        "blaming",
     ),
     rules=(*EMPATHY_POSITIVE, *EMPATHY_NEGATIVE, "insisting", "no_empathy"),
 )
