@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,7 @@ class LexiconEntry:
     term: str
     plain: str = ""  # a plain-language explanation (jargon lexicons)
     tag: str = ""  # a sub-kind, e.g. the kind of information a slot request asks for
+    source: str = ""  # the lexicon file it comes from in a merged role ("en/jargon_it"); '' when not merged
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +42,7 @@ def merge(ref: str, lexicons: list[Lexicon]) -> Lexicon:
     seen: dict[str, LexiconEntry] = {}
     for lex in lexicons:
         for entry in lex.entries:
-            seen.setdefault(entry.term, entry)
+            seen.setdefault(entry.term, replace(entry, source=lex.ref))
     language = lexicons[0].language if lexicons else ""
     by_lemma = any(lex.by_lemma for lex in lexicons)
     return Lexicon(ref=ref, language=language, description="", entries=tuple(seen.values()), by_lemma=by_lemma)

@@ -121,6 +121,30 @@ def test_the_customer_not_understanding_counts_against(score):
     assert any(rule == "customer_confused" for rule, _, _ in _rules(result))
 
 
+def _confused(score, language: str, agent: str, customer: str) -> bool:
+    result = score(language, [(A, agent), (C, customer)])
+    return any(rule == "customer_confused" for rule, _, _ in _rules(result))
+
+
+TERMS_FR = "Vous avez le choix entre l'option Tempo et la base, avec un compteur Linky."
+
+
+def test_a_customer_asking_what_a_term_means_did_not_follow(score):
+    assert _confused(score, "fr", TERMS_FR, "C'est quoi Tempo ?")
+    assert _confused(score, "fr", TERMS_FR, "Euh, c'est quoi la différence ?")
+    assert _confused(score, "fr", TERMS_FR, "Comment ? Je comprends pas.")
+    assert _confused(score, "en", "Your SNR margin is low on the DSLAM port.", "What's a DSLAM?")
+
+
+def test_a_question_of_the_customers_own_is_not_confusion(score):
+    assert not _confused(score, "fr", TERMS_FR, "Et c'est quoi le plus rentable pour moi ?")
+    assert not _confused(score, "fr", TERMS_FR, "D'accord, et c'est versé comment ?")
+    assert not _confused(score, "fr", TERMS_FR, "Je comprends pas, j'ai de l'argent sur le compte.")
+    assert not _confused(
+        score, "en", "Your SNR margin is low on the DSLAM port.", "I don't understand why it's slow now"
+    )
+
+
 def _heard_with(confidence: float):
     """A French call whose agent says "transpondeur", transcribed with that word at `confidence`."""
     from app.transcription.interchange import transcript_from_dict
@@ -175,3 +199,33 @@ def test_a_short_call_full_of_terms_still_scores_far_below_one_with_a_single_ter
     assert sum(rule == "unexplained_term" for rule, _, _ in _rules(many)) >= 4
     assert criterion(many, "jargon").score < 60
     assert criterion(many, "jargon").score < criterion(one, "jargon").score - 20
+
+
+def _unexplained(score, language: str, turns) -> set[str]:
+    return {t for rule, _, t in _rules(score(language, turns)) if rule == "unexplained_term"}
+
+
+def test_an_everyday_word_with_a_trade_meaning_is_jargon_only_in_a_call_of_that_trade(score):
+    prescription = [
+        (C, "The pharmacy asked me to pay for my thyroid tablets, I thought they were free."),
+        (A, "They are, and it covers all your prescriptions. It sounds like your certificate has run out."),
+    ]
+    it_desk = [
+        (C, "My laptop won't connect to the office network."),
+        (A, "Your certificate has run out, so the VPN refuses you; I'll re-image the laptop."),
+    ]
+    assert "certificate" not in _unexplained(score, "en", prescription)
+    assert "certificate" in _unexplained(score, "en", it_desk)
+
+
+def test_a_french_everyday_word_with_a_trade_meaning_is_jargon_only_in_that_trade(score):
+    heating = [
+        (C, "J'ai deux chauffages, un électrique et un au fioul, comment ça marche l'hiver ?"),
+        (A, "Quand il fait très froid, c'est l'autre chauffage qui prend le relais."),
+    ]
+    parcel = [
+        (C, "Mon colis n'est jamais arrivé."),
+        (A, "Il est en relais depuis mardi, le SAV a ouvert une réclamation sur le tracking."),
+    ]
+    assert "relais" not in _unexplained(score, "fr", heating)
+    assert "relais" in _unexplained(score, "fr", parcel)

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from app.qa_data.lexicons import LexiconEntry
 from app.scoring.context import DetectorContext, span_confidence
 from app.scoring.detectors._common import clamp
 from app.scoring.detectors.registry import detector
@@ -29,7 +30,12 @@ class Term:
 
 def _terms(ctx: DetectorContext, a: int, detect_acronyms: bool, rare: Mapping[str, Any] | None = None) -> list[Term]:
     doc = ctx.docs[a]
-    terms = [Term(a, m.start, m.end, doc[m.start : m.end].text, m.entry.plain) for m in ctx.find("jargon", a)]
+    domains = _domains_of_call(ctx)
+    terms = [
+        Term(a, m.start, m.end, doc[m.start : m.end].text, m.entry.plain)
+        for m in ctx.find("jargon", a)
+        if m.entry.tag != TRADE and (not _everyday(m.entry, ctx.language) or m.entry.source in domains)
+    ]
     taken = {i for t in terms for i in range(t.start, t.end)}
     plain = {m.start for m in ctx.find("plain_acronyms", a)}
     opening = a == next(iter(ctx.indexes("agent")), -1)
@@ -44,6 +50,36 @@ def _terms(ctx: DetectorContext, a: int, detect_acronyms: bool, rare: Mapping[st
     if rare:
         terms += [Term(a, t.i, t.i + 1, t.text, "") for t in _rare_words(ctx, a, taken | plain, rare)]
     return sorted(terms, key=lambda t: t.start)
+
+
+# A lexicon term written in lower case that is this frequent in the call's language is an everyday word with a
+# trade meaning ("certificate", "relais", "franchise", "débit", "ticket"): jargon only in a call of that trade.
+EVERYDAY_TERM_ZIPF = 4.0
+TRADE = "trade"  # the tag of a jargon file's words that show its trade and are never jargon themselves
+
+
+def _everyday(entry: LexiconEntry, language: str) -> bool:
+    """One lower-case word, frequent in the language (compounds such as "true-up" or "write-off" are trade words,
+    whatever the frequency of their parts)."""
+    zipf = _zipf()
+    term = entry.term
+    return zipf is not None and term.isalpha() and term == term.lower() and zipf(term, language) >= EVERYDAY_TERM_ZIPF
+
+
+def _domains_of_call(ctx: DetectorContext) -> set[str]:
+    """The jargon lexicons (trades) the call shows, said by anyone: one of their words tagged `trade` ("laptop",
+    "claim", "colis") or a term of theirs that is no everyday word. An everyday word with a trade meaning counts as
+    jargon only in a call of that trade: "It sounds like your certificate has run out" on a prescription line was
+    coached as IT jargon ("the computer's digital ID")."""
+    key = ("jargon_domains",)
+    if key not in ctx._cache:
+        ctx._cache[key] = {
+            m.entry.source
+            for i in range(len(ctx.segments))
+            for m in ctx.find("jargon", i)
+            if m.entry.tag == TRADE or not _everyday(m.entry, ctx.language)
+        }
+    return ctx._cache[key]
 
 
 # Lexicons whose words are everyday language by definition (a rare word listed there is never jargon).
@@ -183,6 +219,26 @@ def _plain_phrase(ctx: DetectorContext, tokens: Any) -> bool:
 EVERYDAY_ZIPF = 3.0
 # A rare word (technical vocabulary outside the lexicons): Zipf frequency below this, at least this long. The
 # jargon detector's defaults, which a rubric may tune.
+# Words that may open a customer's "Quoi ?", "Comment ?", "Sorry?" without making it a question of their own.
+OPENERS = {
+    "euh",
+    "hum",
+    "hm",
+    "ben",
+    "bah",
+    "et",
+    "ok",
+    "okay",
+    "oui",
+    "d'accord",
+    "um",
+    "uh",
+    "er",
+    "and",
+    "yes",
+    "yeah",
+}
+CONFUSION_TAIL = 2  # words after a confusion phrase that still read as not following ("c'est quoi la différence ?")
 RARE = {"zipf": 2.6, "min_length": 7}  # well clear of the rare-word threshold: "boîtier" 3.4, "transpondeur" 2.6
 
 
@@ -251,7 +307,7 @@ def jargon(ctx: DetectorContext, params: Mapping[str, Any]) -> DetectorResult:
                 explained_terms.add(key)
             else:
                 unexplained += 1
-        confused = _confusion_after(ctx, a) if found else None
+        confused = _confusion_after(ctx, a, found) if found else None
         if confused is not None:
             evidence.append(confused)
             unexplained += 1
@@ -288,19 +344,30 @@ def _judge(ctx: DetectorContext, term: Term, window: int) -> tuple[Evidence, boo
     ), False
 
 
-def _confusion_after(ctx: DetectorContext, a: int) -> Evidence | None:
+def _confusion_after(ctx: DetectorContext, a: int, terms: list[Term]) -> Evidence | None:
+    """The customer's next words say they did not follow: a `confusion` phrase ("mon quoi ?", "I don't follow")
+    that ends their sentence within `CONFUSION_TAIL` words ("c'est quoi la différence ?") or asks about one of the
+    agent's terms ("c'est quoi le NRO ?"); a bare "Comment ?", "Sorry?" only where it opens their sentence. A question
+    of their own that opens or ends the same way is not confusion: "c'est quoi le plus rentable ?", "I don't
+    understand why you charged me twice", "et c'est versé comment ?"."""
     c = a + 1
     if c >= len(ctx.segments) or ctx.segments[c].speaker != "customer":
         return None
-    hits = ctx.find("confusion", c)
-    if not hits:
-        return None
-    m = hits[0]
-    return ctx.evidence(
-        c,
-        (m.start_char, m.end_char),
-        "customer_confused",
-        -1,
-        "Le client ne comprend pas le terme employé.",
-        "The customer did not understand the term.",
-    )
+    text = ctx.segments[c].text
+    names = {t.text.lower() for t in terms}
+    for m in ctx.find("confusion", c):
+        head = re.split(r"[.?!…]", text[: m.start_char])[-1].lower()
+        if text[: m.end_char].endswith("?") and set(re.findall(r"[\w']+", head)) - OPENERS:
+            continue  # "comment ?" closing a question of their own: "et c'est versé comment ?"
+        tail = re.split(r"[.?!…]", text[m.end_char :], maxsplit=1)[0].lower()
+        words = re.findall(r"\w+", tail)
+        if len(words) <= CONFUSION_TAIL or any(re.search(rf"(?<!\w){re.escape(n)}(?!\w)", tail) for n in names):
+            return ctx.evidence(
+                c,
+                (m.start_char, m.end_char),
+                "customer_confused",
+                -1,
+                "Le client ne comprend pas le terme employé.",
+                "The customer did not understand the term.",
+            )
+    return None
