@@ -21,6 +21,10 @@ from app.review.services import ReviewError, latest_auto_evaluation
 
 TOO_FEW_REVIEWERS = "a calibration needs at least two reviewers"
 NOT_SCORED = "the call has no automatic evaluation yet"
+NOT_PARTICIPANT = "you are not a participant of this calibration"
+CLOSED = "the scores are revealed; the calibration is closed"
+SCORE_RANGE = "every criterion needs a score from 0 to 100 or N/A"
+ALL_NA = "score at least one criterion: every criterion N/A says nothing about the call"
 
 
 def open_session(session: Session, call: Call, reviewers: list[User], created_by: User) -> CalibrationSession:
@@ -65,15 +69,15 @@ def submit(session: Session, cal: CalibrationSession, reviewer: User, scores: Ma
     """A participant's scores (None = not applicable); replaced until the session is revealed."""
     me = participant(cal, reviewer)
     if me is None:
-        raise ReviewError("you are not a participant of this calibration")
+        raise ReviewError(NOT_PARTICIPANT)
     if cal.revealed_at is not None:
-        raise ReviewError("the scores are revealed; the calibration is closed")
+        raise ReviewError(CLOSED)
     unknown = set(scores) - set(cal.auto_scores)
     bad = [k for k, v in scores.items() if v is not None and not 0 <= v <= 100]
     if unknown or bad or set(scores) != set(cal.auto_scores):
-        raise ReviewError("every criterion needs a score from 0 to 100 or N/A")
+        raise ReviewError(SCORE_RANGE)
     if all(v is None for v in scores.values()):
-        raise ReviewError("score at least one criterion: every criterion N/A says nothing about the call")
+        raise ReviewError(ALL_NA)
     cal.scores = [s for s in cal.scores if s.reviewer_id != reviewer.id]
     session.flush()
     cal.scores += [

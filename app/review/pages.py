@@ -37,6 +37,12 @@ ERROR_LABELS = {
     assignments.SHARES_OVER_100: _l("the shares add up to more than 100 %."),
     calibration.TOO_FEW_REVIEWERS: _l("A calibration needs at least two reviewers."),
     calibration.NOT_SCORED: _l("This call has no automatic score yet: it can be calibrated once it is scored."),
+    calibration.NOT_PARTICIPANT: _l("You are not a participant of this calibration: nothing was saved."),
+    calibration.CLOSED: _l("The scores are revealed and the calibration is closed: nothing was saved."),
+    calibration.SCORE_RANGE: _l("Every criterion needs a score from 0 to 100, or N/A: nothing was saved."),
+    calibration.ALL_NA: _l(
+        "Score at least one criterion: a calibration with every criterion N/A says nothing about the call."
+    ),
 }
 
 

@@ -476,7 +476,7 @@ def calibration_page(call_id: int):
             return redirect(url_for("review.calibration_page", call_id=call.id, session=cal.id))
         except ReviewError as exc:
             db.session.rollback()
-            flash(str(exc), "error")
+            flash(pages.error_label(str(exc)), "error")
     return render_template(
         "review/calibration.html",
         form=form,
