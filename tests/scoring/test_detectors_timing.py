@@ -106,3 +106,33 @@ def test_cutting_into_the_customers_words_is_talking_over_them():
     agent = line("agent", *((w, 4.4 + 0.3 * i, 4.7 + 0.3 * i) for i, w in enumerate(said.split())))
     result = score(GREETING, customer, agent)
     assert "talked_over" in rules(result, "active_listening")
+
+
+def _talking(start: float, seconds: int) -> list[dict]:
+    """The agent talking without a break from `start` for `seconds`, one ten-second segment at a time."""
+    return [
+        line("agent", *[(f"word{n}", t + n, t + n + 0.8) for n in range(10)])
+        for t in (start + 10 * k for k in range(seconds // 10))
+    ]
+
+
+def _monologues(*segments: dict) -> list[str]:
+    customer = line("customer", ("So", 0.0, 0.3), ("what", 0.3, 0.6), ("now?", 0.6, 1.0))
+    return [
+        e.explanation
+        for e in criterion(score(customer, *segments), "active_listening").evidence
+        if e.rule == "monologue"
+    ]
+
+
+def test_seventy_seconds_of_talk_without_a_break_is_a_monologue():
+    assert _monologues(*_talking(2.0, 70)) == ["70-second monologue without letting the customer in."]
+
+
+def test_a_long_silence_inside_the_agents_turn_gave_the_customer_the_floor():
+    # 40 s of talk, 9 s of silence while the agent looks something up, 40 s of talk: one turn, no monologue.
+    assert _monologues(*_talking(2.0, 40), *_talking(51.0, 40)) == []
+    # With a breath between the two stretches, it is one monologue, first word (2.0 s) to last (82.8 s).
+    assert _monologues(*_talking(2.0, 40), *_talking(43.0, 40)) == [
+        "81-second monologue without letting the customer in."
+    ]

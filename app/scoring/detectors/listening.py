@@ -384,23 +384,35 @@ def interruptions(ctx: DetectorContext, params: Mapping[str, Any]) -> DetectorRe
     )
 
 
-@detector("monologue", params={"max_s": 60.0, "penalty": 30.0}, rules=("monologue",))
+@detector("monologue", params={"max_s": 60.0, "penalty": 30.0, "floor_s": 3.0}, rules=("monologue",))
 def monologue(ctx: DetectorContext, params: Mapping[str, Any]) -> DetectorResult:
-    """Against: agent turns that run on without letting the customer speak (first word to last word)."""
+    """Against: agent turns that run on without letting the customer speak (first word to last word). A silence of
+    `floor_s` seconds or more inside the turn gave the customer the floor: the talk on either side of it counts
+    apart (a real call's "82-second monologue" held 9 s of silence while the agent looked something up; the agent
+    then spoke for 64 s)."""
     evidence = []
     for turn in ctx.metrics.turns:
-        if turn.speaker == "agent" and turn.end - turn.start > params["max_s"]:
-            i = turn.segments[0]
-            evidence.append(
-                ctx.evidence(
-                    i,
-                    ctx.whole(i),
-                    "monologue",
-                    -1,
-                    f"Monologue de {turn.end - turn.start:.0f} s sans laisser parler le client.",
-                    f"{turn.end - turn.start:.0f}-second monologue without letting the customer in.",
+        if turn.speaker != "agent":
+            continue
+        start, opening = turn.start, turn.segments[0]
+        runs = []
+        for pause in ctx.metrics.silences:
+            if turn.start < pause.start and pause.end < turn.end and pause.seconds >= params["floor_s"]:
+                runs.append((start, pause.start, opening))
+                start, opening = pause.end, pause.after
+        runs.append((start, turn.end, opening))
+        for begin, end, i in runs:
+            if end - begin > params["max_s"]:
+                evidence.append(
+                    ctx.evidence(
+                        i,
+                        ctx.whole(i),
+                        "monologue",
+                        -1,
+                        f"Monologue de {end - begin:.0f} s sans laisser parler le client.",
+                        f"{end - begin:.0f}-second monologue without letting the customer in.",
+                    )
                 )
-            )
     agent_turns = sum(1 for t in ctx.metrics.turns if t.speaker == "agent")
     if not agent_turns:
         return NOT_APPLICABLE
