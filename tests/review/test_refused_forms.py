@@ -9,6 +9,7 @@ import re
 import pytest
 from sqlalchemy import select
 
+from app.auth.services import set_locale
 from app.extensions import db
 from app.review.models import CalibrationSession, EvidenceVerdict, ReviewAssignment, SamplingPlan
 from app.review.services import (
@@ -298,3 +299,22 @@ def test_a_calibration_with_one_reviewer_is_refused_in_a_sentence_of_the_interfa
     assert "A calibration needs at least two reviewers." in _field_block(page, "reviewer_ids")
     assert "a calibration needs at least two reviewers" not in page  # the service's words never reach the page
     assert _field_value(page, "call_id") == str(call.id)
+
+
+def test_a_calibration_scored_all_na_is_refused_in_the_reviewers_language(client, scored, make):
+    call = scored()
+    lead, other = make.user("qa_manager"), make.user("qa_manager")
+    set_locale(db.session, lead, "fr")
+    db.session.commit()
+    login(client, lead)
+    _open_calibration(client, call.id, [lead, other])
+    cal = db.session.scalars(select(CalibrationSession)).one()
+    url = f"/review/calls/{call.id}/calibration"
+    all_na = {"csrf_token": csrf_token(client, url)}
+    for i, k in enumerate(cal.auto_scores):
+        all_na[f"criteria-{i}-key"] = k
+        all_na[f"criteria-{i}-na"] = "y"
+    page = client.post(url, data=all_na).get_data(as_text=True)
+    assert "Notez au moins un critère" in page
+    assert "says nothing about the call" not in page
+    assert all(p.submitted_at is None for p in db.session.get(CalibrationSession, cal.id).participants)

@@ -181,34 +181,6 @@ def test_a_calibration_refuses_a_blank_submission_and_a_reveal_before_two_review
     assert "data-confirm" not in page
 
 
-def test_a_calibration_scored_all_na_is_refused_in_the_reviewers_language(client, scored, make):
-    from app.auth.services import set_locale
-
-    call = scored()
-    lead, other = make.user("qa_manager"), make.user("qa_manager")
-    set_locale(db.session, lead, "fr")
-    db.session.commit()
-    login(client, lead)
-    client.post(
-        "/review/calibration/",
-        data={
-            "call_id": call.id,
-            "reviewer_ids": [lead.id, other.id],
-            "csrf_token": csrf_token(client, "/review/calibration/"),
-        },
-    )
-    cal = db.session.scalars(select(CalibrationSession)).one()
-    url = f"/review/calls/{call.id}/calibration"
-    all_na = {"csrf_token": csrf_token(client, url)}
-    for i, k in enumerate(cal.auto_scores):
-        all_na[f"criteria-{i}-key"] = k
-        all_na[f"criteria-{i}-na"] = "y"
-    page = client.post(url, data=all_na).get_data(as_text=True)
-    assert "Notez au moins un critère" in page
-    assert "says nothing about the call" not in page
-    assert all(p.submitted_at is None for p in db.session.get(CalibrationSession, cal.id).participants)
-
-
 @pytest.mark.parametrize("role", ["agent", "trainer"])
 @pytest.mark.parametrize(
     "url",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.scoring.conftest import criterion
 
 A, C = "agent", "customer"
@@ -205,27 +207,37 @@ def _unexplained(score, language: str, turns) -> set[str]:
     return {t for rule, _, t in _rules(score(language, turns)) if rule == "unexplained_term"}
 
 
-def test_an_everyday_word_with_a_trade_meaning_is_jargon_only_in_a_call_of_that_trade(score):
-    prescription = [
-        (C, "The pharmacy asked me to pay for my thyroid tablets, I thought they were free."),
-        (A, "They are, and it covers all your prescriptions. It sounds like your certificate has run out."),
-    ]
-    it_desk = [
-        (C, "My laptop won't connect to the office network."),
-        (A, "Your certificate has run out, so the VPN refuses you; I'll re-image the laptop."),
-    ]
-    assert "certificate" not in _unexplained(score, "en", prescription)
-    assert "certificate" in _unexplained(score, "en", it_desk)
-
-
-def test_a_french_everyday_word_with_a_trade_meaning_is_jargon_only_in_that_trade(score):
-    heating = [
-        (C, "J'ai deux chauffages, un électrique et un au fioul, comment ça marche l'hiver ?"),
-        (A, "Quand il fait très froid, c'est l'autre chauffage qui prend le relais."),
-    ]
-    parcel = [
-        (C, "Mon colis n'est jamais arrivé."),
-        (A, "Il est en relais depuis mardi, le SAV a ouvert une réclamation sur le tracking."),
-    ]
-    assert "relais" not in _unexplained(score, "fr", heating)
-    assert "relais" in _unexplained(score, "fr", parcel)
+@pytest.mark.parametrize(
+    ("language", "word", "elsewhere", "in_the_trade"),
+    [
+        (
+            "en",
+            "certificate",
+            [
+                (C, "The pharmacy asked me to pay for my thyroid tablets, I thought they were free."),
+                (A, "They are, and it covers all your prescriptions. It sounds like your certificate has run out."),
+            ],
+            [
+                (C, "My laptop won't connect to the office network."),
+                (A, "Your certificate has run out, so the VPN refuses you; I'll re-image the laptop."),
+            ],
+        ),
+        (
+            "fr",
+            "relais",
+            [
+                (C, "J'ai deux chauffages, un électrique et un au fioul, comment ça marche l'hiver ?"),
+                (A, "Quand il fait très froid, c'est l'autre chauffage qui prend le relais."),
+            ],
+            [
+                (C, "Mon colis n'est jamais arrivé."),
+                (A, "Il est en relais depuis mardi, le SAV a ouvert une réclamation sur le tracking."),
+            ],
+        ),
+    ],
+)
+def test_an_everyday_word_with_a_trade_meaning_is_jargon_only_in_a_call_of_that_trade(
+    score, language, word, elsewhere, in_the_trade
+):
+    assert word not in _unexplained(score, language, elsewhere)
+    assert word in _unexplained(score, language, in_the_trade)
