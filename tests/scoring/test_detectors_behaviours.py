@@ -381,6 +381,21 @@ def test_several_unsure_readings_of_a_put_down_do_not_add_up_to_a_sure_one(score
     assert put_down < plain - 30
 
 
+def test_a_question_the_recogniser_split_is_quoted_from_where_it_starts(score, monkeypatch):
+    # A real call: the models find the question in its tail, "regarding this?", split off into a segment of its own.
+    _models_read(monkeypatch, [{"question": 0.99}], segments={1: {"question": 0.6}, 2: {"question": 0.99}})
+    result = score(
+        "en",
+        [
+            (C, "I think it's an oil light, it came on this morning."),
+            (A, "And just for clarity on my end, ma'am, is this the first call you've made", 0.7),
+            (A, "regarding this?", 0.0),
+        ],
+    )
+    quoted = [e.text for e in criterion(result, "active_listening").evidence if e.rule == "question"]
+    assert quoted == ["And just for clarity on my end, ma'am, is this the first call you've made"]
+
+
 def test_a_signposted_reformulation_is_quoted_rather_than_another_part_of_the_same_reply(score, monkeypatch):
     # The models find the instruction a little more like a reflection than the signposted playback.
     _models_read(monkeypatch, [{"reflection": 0.2}], segments={1: {"reflection": 0.4}, 2: {"reflection": 0.1}})

@@ -436,6 +436,21 @@ def _strongest(
     return [_evidence(ctx, behaviours, r, behaviour, sign, float(column[r]), named) for r in ranked]
 
 
+# A segment this short that continues the sentence of the segment before it is quoted from that one.
+TAIL_WORDS = 4
+
+
+def _sentence_opening(ctx: DetectorContext, unit: TurnUnit, index: int) -> int:
+    """Where a quote from `index` starts: the segment before it in the same reply when `index` is only the tail of
+    its sentence, split off by the recogniser ("And just for clarity on my end, ma'am, is this the first call you've
+    made" / "regarding this?" on a real call, which quoted the question as "regarding this?")."""
+    position = unit.segments.index(index)
+    if position == 0 or len(WORD.findall(ctx.segments[index].text)) >= TAIL_WORDS:
+        return index
+    before = unit.segments[position - 1]
+    return index if SENTENCE_END.search(ctx.segments[before].text.strip() + " ") else before
+
+
 def _evidence(
     ctx: DetectorContext,
     behaviours: TurnBehaviours,
@@ -445,7 +460,7 @@ def _evidence(
     probability: float,
     named: Callable[[int], str] | None = None,
 ) -> Evidence:
-    index = behaviours.quote_segment(row, behaviour)
+    index = _sentence_opening(ctx, behaviours.units[row], behaviours.quote_segment(row, behaviour))
     rule = named(index) if named is not None else behaviour
     fr, en = describe(rule, probability, "fr"), describe(rule, probability, "en")
     return ctx.evidence(index, ctx.whole(index), rule, sign, fr, en)
