@@ -219,6 +219,7 @@ def _plain_phrase(ctx: DetectorContext, tokens: Any) -> bool:
 EVERYDAY_ZIPF = 3.0
 # A rare word (technical vocabulary outside the lexicons): Zipf frequency below this, at least this long. The
 # jargon detector's defaults, which a rubric may tune.
+RARE = {"zipf": 2.6, "min_length": 7}  # well clear of the rare-word threshold: "boîtier" 3.4, "transpondeur" 2.6
 # Words that may open a customer's "Quoi ?", "Comment ?", "Sorry?" without making it a question of their own.
 OPENERS = {
     "euh",
@@ -239,7 +240,6 @@ OPENERS = {
     "yeah",
 }
 CONFUSION_TAIL = 2  # words after a confusion phrase that still read as not following ("c'est quoi la différence ?")
-RARE = {"zipf": 2.6, "min_length": 7}  # well clear of the rare-word threshold: "boîtier" 3.4, "transpondeur" 2.6
 
 
 def _customer_vocabulary(ctx: DetectorContext, before: int) -> str:
@@ -247,8 +247,12 @@ def _customer_vocabulary(ctx: DetectorContext, before: int) -> str:
 
 
 def technical_terms(ctx: DetectorContext, segment: int) -> list[Term]:
-    """A segment's technical terms: `jargon` lexicon entries, acronyms, rare words (names aside), in order."""
-    return _terms(ctx, segment, True, RARE)
+    """A segment's technical terms: `jargon` lexicon entries, acronyms, rare words (names aside), in order (cached
+    per call: plain language asks for them several times over, segment by segment)."""
+    key = ("technical_terms", segment)
+    if key not in ctx._cache:
+        ctx._cache[key] = _terms(ctx, segment, True, RARE)
+    return ctx._cache[key]
 
 
 def uses_terms(ctx: DetectorContext, segments: Iterable[int]) -> bool:
@@ -259,7 +263,7 @@ def uses_terms(ctx: DetectorContext, segments: Iterable[int]) -> bool:
 def echoes_customer_terms(ctx: DetectorContext, segments: tuple[int, ...]) -> bool:
     """The agent's segments use technical terms, and every one of them the customer said first ("my VPN won't
     connect" / "let's get the VPN working"): the customer's own word is not jargon to them."""
-    terms = [term for a in segments for term in _terms(ctx, a, True, RARE)]
+    terms = [term for a in segments for term in technical_terms(ctx, a)]
     if not terms:
         return False
     heard = _customer_vocabulary(ctx, segments[0])
