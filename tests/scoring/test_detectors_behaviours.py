@@ -63,6 +63,28 @@ def test_offering_further_help_or_checking_the_plan_suits_is_not_asking_about_th
     assert not [e for e in listening.evidence if e.rule == "question" and e.sign > 0]
 
 
+@pytest.mark.parametrize(
+    ("language", "asking"),
+    [
+        ("en", "Okay. Could you spell your last name for me, please?"),
+        ("en", "Right, what's your account number so I can look you up in the system?"),
+        ("fr", "D'accord. Vous pouvez m'épeler votre nom de famille, s'il vous plaît ?"),
+        ("fr", "Très bien, vous me donnez votre numéro de client pour que je retrouve votre dossier ?"),
+    ],
+)
+def test_asking_for_a_detail_of_the_form_is_not_asking_about_the_customers_situation(score, language, asking):
+    problem = PROBLEM_EN if language == "en" else PROBLEM_FR
+    listening = criterion(score(language, [problem, (A, asking)]), "active_listening")
+    assert not [e for e in listening.evidence if e.rule == "question" and e.sign > 0]
+
+
+def test_a_question_about_the_customer_keeps_its_credit_next_to_a_request_for_their_details(score):
+    reply = "Okay, could you spell your last name for me? And did the bill double from the first month after the move?"
+    listening = criterion(score("en", [PROBLEM_EN, (A, reply)]), "active_listening")
+    questions = [e for e in listening.evidence if e.rule == "question" and e.sign > 0]
+    assert questions and "double" in questions[0].text
+
+
 def test_a_question_about_the_customer_keeps_its_credit_next_to_an_offer_of_further_help(score):
     reply = "Right. Did the bill double from the first month after the move, or later? Anything else I can help with?"
     listening = criterion(score("en", [PROBLEM_EN, (A, reply)]), "active_listening")

@@ -161,13 +161,14 @@ def _played_back(ctx: DetectorContext, behaviours: TurnBehaviours, params: Mappi
 
 
 def _asking(ctx: DetectorContext, behaviours: TurnBehaviours, max_words: int = 15) -> TurnBehaviours:
-    """The behaviours with no question credit for the parts of a reply that offer further service or handle the
-    call ("anything else I can help with?", "can I put you on hold?"): questions, but not about the customer's
-    situation. A reply of several segments keeps the question of its other segments (and quotes one of them)."""
+    """The behaviours with no question credit for the parts of a reply that offer further service, handle the call
+    or fill the form ("anything else I can help with?", "can I put you on hold?", "could you spell that?"):
+    questions, but not about the customer's situation. A reply of several segments keeps the question of its other
+    segments (and quotes one of them)."""
     q = behaviours.behaviours.index("question")
     probabilities, by_segment = behaviours.probabilities.copy(), dict(behaviours.by_segment)
     for row, unit in enumerate(behaviours.units):
-        offers = [i for i in unit.segments if _service_offer(ctx, i, max_words)]
+        offers = [i for i in unit.segments if _service_offer(ctx, i, max_words) or _form_filling(ctx, i)]
         if not offers:
             continue
         for i in offers:
@@ -177,6 +178,14 @@ def _asking(ctx: DetectorContext, behaviours: TurnBehaviours, max_words: int = 1
         others = [by_segment[i][q] for i in unit.segments if i not in offers and i in by_segment]
         probabilities[row, q] = min(probabilities[row, q], max(others, default=0.0))
     return replace(behaviours, probabilities=probabilities, by_segment=by_segment)
+
+
+def _form_filling(ctx: DetectorContext, index: int) -> bool:
+    """A segment whose every question asks for a detail of the form (`form_filling`: "could you spell that for me?",
+    "what was your last name so I can look you up?", "votre date de naissance ?"): the models rightly read a question,
+    but it is not about the customer's situation (on a real call both were quoted as such)."""
+    asked = ctx.questions(index)
+    return bool(asked) and all(ctx.find_in("form_filling", index, q.start_char, q.end_char) for q in asked)
 
 
 def _service_offer(ctx: DetectorContext, index: int, max_words: int) -> bool:
@@ -488,7 +497,7 @@ def _naming(behaviour: str, insisting: set[int]) -> Callable[[int], str]:
         "signposted": 0.75,
         "advising": 0.6,
     },
-    lexicons=("reformulation_markers", "service_offers", "advice_markers"),
+    lexicons=("reformulation_markers", "service_offers", "form_filling", "advice_markers"),
     rules=("reflection", "question", "acknowledgement", "no_listening"),
 )
 def listening_behaviours(ctx: DetectorContext, params: Mapping[str, Any]) -> DetectorResult:
