@@ -78,6 +78,12 @@ def test_asking_for_a_detail_of_the_form_is_not_asking_about_the_customers_situa
     assert not [e for e in listening.evidence if e.rule == "question" and e.sign > 0]
 
 
+def test_a_question_that_only_names_a_detail_of_the_form_still_asks_about_the_situation(score):
+    reply = "Did your account details change recently, a new sort code, a new account name?"
+    listening = criterion(score("en", [PROBLEM_EN, (A, reply)]), "active_listening")
+    assert [e for e in listening.evidence if e.rule == "question" and e.sign > 0]
+
+
 def test_a_question_about_the_customer_keeps_its_credit_next_to_a_request_for_their_details(score):
     reply = "Okay, could you spell your last name for me? And did the bill double from the first month after the move?"
     listening = criterion(score("en", [PROBLEM_EN, (A, reply)]), "active_listening")

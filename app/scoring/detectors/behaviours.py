@@ -181,11 +181,24 @@ def _asking(ctx: DetectorContext, behaviours: TurnBehaviours, max_words: int = 1
 
 
 def _form_filling(ctx: DetectorContext, index: int) -> bool:
-    """A segment whose every question asks for a detail of the form (`form_filling`: "could you spell that for me?",
-    "what was your last name so I can look you up?", "votre date de naissance ?"): the models rightly read a question,
-    but it is not about the customer's situation (on a real call both were quoted as such)."""
+    """A segment whose every question asks for a detail of the form ("could you spell that for me?", "what was your
+    last name so I can look you up?", "et votre date de naissance ?"): the models rightly read a question, but it is
+    not about the customer's situation (on a real call both were quoted as such)."""
     asked = ctx.questions(index)
-    return bool(asked) and all(ctx.find_in("form_filling", index, q.start_char, q.end_char) for q in asked)
+    return bool(asked) and all(_asks_for_a_detail(ctx, index, q) for q in asked)
+
+
+# A question this short that names a detail of the form asks for it ("And your postcode?", "Votre nom ?").
+FORM_QUESTION_WORDS = 6
+
+
+def _asks_for_a_detail(ctx: DetectorContext, index: int, sentence: Any) -> bool:
+    """`form_filling`: a `lookup` is a request in itself; a `detail` is asked for with an `asks` phrase ("can I
+    have", "quel est votre") or in a short question. A detail only named ("did your account details change, a new
+    sort code?", a bank's own set) is a question about the situation."""
+    tags = {m.entry.tag for m in ctx.find_in("form_filling", index, sentence.start_char, sentence.end_char)}
+    short = len(WORD.findall(sentence.text)) <= FORM_QUESTION_WORDS
+    return "lookup" in tags or ("detail" in tags and ("asks" in tags or short))
 
 
 def _service_offer(ctx: DetectorContext, index: int, max_words: int) -> bool:
