@@ -38,6 +38,16 @@ _CUSTOMER_CUES = [
     r"\bi have a (problem|question|issue)",
     r"\bmy (order|bill|account|car|phone|package)\b",
 ]
+# What only the agent reads out in the opening: the recording disclaimer. A real sales call opened with "I think we
+# got disconnected. Good. How are you?", no greeting, and both parties stayed unknown (every criterion N/A); its
+# "this call maybe recorded and monitored" (as the recogniser wrote it) names the agent, whoever spoke first.
+_AGENT_CUES = [
+    r"\b(this|the|your|our) calls? (is|are|may|might|will|can|maybe) (be |being )?(recorded|monitored)",
+    r"\b(recorded|monitored) (for|to improve) (quality|training|the quality)",
+    r"\b(cet|votre|les|nos) appels? (est |sont |peut |peuvent |pourra |pourront |va |vont )?(etre )?"
+    r"(enregistre|ecoute)",
+    r"\bsusceptibles? d'etre (enregistre|ecoute)",
+]
 
 
 @dataclass(frozen=True)
@@ -321,7 +331,10 @@ def assign_roles(
     for label in labels:
         norm = normalise(texts.get(label, ""))
         customer = sum(bool(re.search(p, norm)) for p in _CUSTOMER_CUES)
-        scores[label] = greeting_score(greetings.get(label, "")) - 2 * customer + (1 if label == labels[0] else 0)
+        agent = any(re.search(p, norm) for p in _AGENT_CUES)
+        scores[label] = (
+            greeting_score(greetings.get(label, "")) + 3 * agent - 2 * customer + (1 if label == labels[0] else 0)
+        )
     ranked = sorted(labels, key=lambda lab: -scores[lab])
     runner_up = scores[ranked[1]] if len(ranked) > 1 else 0
     roles = dict.fromkeys(labels, "unknown")

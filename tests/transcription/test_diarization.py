@@ -76,6 +76,17 @@ def test_roles_stay_unknown_without_evidence():
     assert assign_roles(TURNS, texts) == {"S0": "unknown", "S1": "unknown"}
 
 
+@pytest.mark.parametrize(
+    ("agent", "customer"),
+    [
+        ("Good. How are you? Just a heads up, this call maybe recorded and monitored.", "Yeah, fine, thanks."),
+        ("Bon, avant tout, je vous informe que cet appel peut être enregistré.", "Oui, d'accord."),
+    ],
+)
+def test_the_speaker_who_reads_the_recording_disclaimer_is_the_agent(agent, customer):
+    assert assign_roles(TURNS, {"S0": customer, "S1": agent}) == {"S0": "customer", "S1": "agent"}
+
+
 def test_roles_can_be_read_from_unlabelled_segments():
     segments = [
         Segment("unknown", 0.2, 3.8, "Hello, thank you for calling, how may I help you?"),
