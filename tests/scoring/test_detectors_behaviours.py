@@ -155,6 +155,33 @@ def test_the_evidence_is_worded_in_the_calls_language(score):
     assert re.search(r"\(\d,\d\d\)$", explanations[0]), "a French confidence takes the decimal comma"
 
 
+WITS_END = (
+    C,
+    "I've been on the phone with you people four times this week and nobody calls back, I'm at my wits' end.",
+)
+A_BOUT = (C, "Ça fait quatre fois que j'appelle cette semaine et personne me rappelle, je suis à bout.")
+
+
+@pytest.mark.parametrize(
+    ("language", "reply"),
+    [
+        ("en", "I'm sorry for the inconvenience."),
+        ("en", "Of course. I'm so sorry for the inconvenience. What was your last name?"),
+        ("fr", "Je suis désolé pour la gêne occasionnée."),
+    ],
+)
+def test_a_stock_apology_is_an_apology_not_a_reaction_to_what_the_customer_goes_through(score, language, reply):
+    empathy = criterion(score(language, [WITS_END if language == "en" else A_BOUT, (A, reply)]), "empathy")
+    rules = {e.rule for e in empathy.evidence}
+    assert "apology" in rules and "feeling" not in rules and "no_empathy" in rules
+
+
+def test_a_reaction_next_to_a_stock_apology_keeps_its_reading(score):
+    reply = "I'm sorry for the inconvenience, I can hear how exhausting this has been for you."
+    empathy = criterion(score("en", [WITS_END, (A, reply)]), "empathy")
+    assert "feeling" in {e.rule for e in empathy.evidence if e.sign > 0}
+
+
 def test_a_short_reply_is_scored_not_marked_not_applicable(score):
     result = score("en", [PROBLEM_EN, (A, "Doubled? Since the move?")])
     assert not criterion(result, "active_listening").na

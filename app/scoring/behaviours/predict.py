@@ -52,3 +52,9 @@ def predict_turns(segments: Sequence[Segment], model: BehaviourModel | None = No
     probabilities, occasion = model.read([*units, *pieces])
     by_segment = {p.segments[0]: probabilities[len(units) + k] for k, p in enumerate(pieces)}
     return TurnBehaviours(units, probabilities[: len(units)], model.behaviours, by_segment, occasion[: len(units)])
+
+
+def read_units(units: Sequence[TurnUnit], model: BehaviourModel | None = None) -> np.ndarray:
+    """(len(units), len(behaviours)): the probabilities of turns a detector rewrote (e.g. without a formula) and
+    reads again, with their context."""
+    return (model or load_model()).read(units)[0]

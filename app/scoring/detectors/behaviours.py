@@ -246,6 +246,72 @@ def _apologising(ctx: DetectorContext, behaviours: TurnBehaviours) -> TurnBehavi
     return _needs_words(behaviours, "apology", lambda i: bool(ctx.find("apology_words", i)))
 
 
+# The words that go with a stock apology when it is taken out of a reply: "I'm so" / "je suis vraiment" before it.
+FORMULA_LEAD = re.compile(
+    r"(?:\b(?:oh|um|uh|well|okay|ok|right|and|again|i'm|i|am|we|we're|are|do|so|really|very|terribly|truly|"
+    r"sincerely|euh|bon|alors|et|encore|je|suis|sommes|nous|vraiment|sincèrement|toutes|nos|mes|vous)\b[\s,']*)+$",
+    re.IGNORECASE,
+)
+
+
+def _without_stock_apologies(ctx: DetectorContext, behaviours: TurnBehaviours) -> TurnBehaviours:
+    """The feeling probabilities of the replies that hold a stock apology (`stock_apologies`: "sorry for the
+    inconvenience", "désolé pour la gêne occasionnée"), no higher than the same replies read again without it: the
+    formula is an apology for the process, not a reaction to what the customer goes through, yet the models read
+    "I'm sorry for the inconvenience" after a distressed customer as feeling at 0.71 and "Je suis désolé pour la gêne
+    occasionnée" at 0.88. A reaction in the rest of the reply keeps its reading ("sorry for the inconvenience, I can
+    hear how stressful this has been")."""
+    texts = {
+        i: _strip_formulas(ctx, i) for unit in behaviours.units for i in unit.segments if ctx.find("stock_apologies", i)
+    }
+    if not texts:
+        return behaviours
+    from app.scoring.behaviours.predict import read_units
+
+    rows = [r for r, unit in enumerate(behaviours.units) if not texts.keys().isdisjoint(unit.segments)]
+    pieces = [i for i in texts if i in behaviours.by_segment]
+    again = [
+        *(_rewritten(ctx, behaviours.units[r], texts) for r in rows),
+        *(TurnUnit((i,), texts[i], _unit_of(behaviours, i).context) for i in pieces),
+    ]
+    read = read_units(again)
+    f = behaviours.behaviours.index("feeling")
+    probabilities, by_segment = behaviours.probabilities.copy(), dict(behaviours.by_segment)
+    for k, r in enumerate(rows):
+        probabilities[r, f] = min(probabilities[r, f], _read_or_nothing(again[k], read[k, f]))
+    for k, i in enumerate(pieces, start=len(rows)):
+        by_segment[i] = by_segment[i].copy()
+        by_segment[i][f] = min(by_segment[i][f], _read_or_nothing(again[k], read[k, f]))
+    return replace(behaviours, probabilities=probabilities, by_segment=by_segment)
+
+
+def _strip_formulas(ctx: DetectorContext, index: int) -> str:
+    """A segment's text without its stock apologies and the words that lead into them."""
+    text, kept, at = ctx.segments[index].text, [], 0
+    for m in sorted(ctx.find("stock_apologies", index), key=lambda m: m.start_char):
+        if m.start_char < at:
+            continue
+        kept.append(FORMULA_LEAD.sub("", text[at : m.start_char]))
+        at = m.end_char
+    kept.append(text[at:])
+    return " ".join(" ".join(kept).split())
+
+
+def _rewritten(ctx: DetectorContext, unit: TurnUnit, texts: Mapping[int, str]) -> TurnUnit:
+    return TurnUnit(
+        unit.segments, " ".join(texts.get(i, ctx.segments[i].text.strip()) for i in unit.segments), unit.context
+    )
+
+
+def _unit_of(behaviours: TurnBehaviours, index: int) -> TurnUnit:
+    return next(unit for unit in behaviours.units if index in unit.segments)
+
+
+def _read_or_nothing(unit: TurnUnit, probability: float) -> float:
+    """The reading of a rewritten reply, 0 when nothing but punctuation and fillers is left of it."""
+    return float(probability) if WORD.search(FORMULA_LEAD.sub("", unit.text.strip(" .,!?"))) else 0.0
+
+
 def _committed(ctx: DetectorContext, behaviours: TurnBehaviours, discount: float) -> TurnBehaviours:
     """The dismissal and hollow-empathy probabilities, lowered by `discount` for replies where the agent commits to
     or has done a step ("d'accord, je vais relancer votre ligne" read as dismissal at 0.87, "it's done. The returned
@@ -593,6 +659,7 @@ EMPATHY_NEGATIVE = ("blame", "dismissal", "minimising", "hollow_empathy")
         "pushback",
         "hesitation",
         "blaming",
+        "stock_apologies",
     ),
     rules=(*EMPATHY_POSITIVE, *EMPATHY_NEGATIVE, "insisting", "no_empathy"),
 )
@@ -604,7 +671,9 @@ def empathy_behaviours(ctx: DetectorContext, params: Mapping[str, Any]) -> Detec
     rows = behaviours.replies()
     if not rows:
         return NO_REPLY
-    read = _courteous(ctx, _committed(ctx, _reassuring(ctx, behaviours), params["committed"]))
+    read = _courteous(
+        ctx, _committed(ctx, _reassuring(ctx, _without_stock_apologies(ctx, behaviours)), params["committed"])
+    )
     read = _about_themselves(ctx, _supporting(ctx, read, params["support"]), params["own_story"])
     read = _played_back(ctx, read, params)
     read = _reproaching(ctx, read, params["reproach"])

@@ -79,6 +79,14 @@ def test_sorry_that_happened_names_a_feeling_and_sorry_for_the_wait_does_not(sym
     assert probabilities(service, LONG_WAIT_EN)["apology"] > 0.5
 
 
+@pytest.mark.parametrize(
+    ("apology", "context"),
+    [("We apologise for any confusion.", LONG_WAIT_EN), ("Toutes nos excuses pour le désagrément.", LONG_WAIT_FR)],
+)
+def test_a_stock_apology_without_the_word_sorry_still_reads_as_an_apology(apology, context):
+    assert probabilities(apology, context)["apology"] > 0.5 > probabilities(apology, context)["feeling"]
+
+
 @pytest.mark.xfail(reason="known limit of the linear behaviour heads (MODEL_CARD.md, Limits)", strict=True)
 def test_felt_sorry_for_them_is_a_story_not_an_apology():
     assert probabilities("My neighbour lost her job too, I felt sorry for them.", LONG_WAIT_EN)["apology"] < 0.5
