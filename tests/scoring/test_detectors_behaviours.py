@@ -182,6 +182,34 @@ def test_a_reaction_next_to_a_stock_apology_keeps_its_reading(score):
     assert "feeling" in {e.rule for e in empathy.evidence if e.sign > 0}
 
 
+@pytest.mark.parametrize(
+    ("language", "reply"),
+    [
+        ("en", "I understand, that must be really stressful."),
+        ("en", "I completely understand how frustrating that must be."),
+        ("fr", "Je comprends tout à fait, ça doit être vraiment stressant."),
+        ("fr", "Je vous entends, c'est vraiment pénible."),
+    ],
+)
+def test_saying_i_understand_is_not_hollow_unless_the_rest_of_the_reply_undoes_it(score, language, reply):
+    empathy = criterion(score(language, [WITS_END if language == "en" else A_BOUT, (A, reply)]), "empathy")
+    assert not [e for e in empathy.evidence if e.sign < 0]
+    assert "feeling" in {e.rule for e in empathy.evidence}
+
+
+@pytest.mark.parametrize(
+    ("language", "reply"),
+    [
+        ("en", "I understand, but there's nothing I can do."),
+        ("en", "I understand your frustration. Rules are rules."),
+        ("fr", "Je vous entends, mais fallait lire le contrat."),
+    ],
+)
+def test_understanding_undone_at_once_is_still_hollow(score, language, reply):
+    empathy = criterion(score(language, [WITS_END if language == "en" else A_BOUT, (A, reply)]), "empathy")
+    assert "hollow_empathy" in {e.rule for e in empathy.evidence if e.sign < 0}
+
+
 def test_a_short_reply_is_scored_not_marked_not_applicable(score):
     result = score("en", [PROBLEM_EN, (A, "Doubled? Since the move?")])
     assert not criterion(result, "active_listening").na

@@ -261,9 +261,30 @@ def _without_stock_apologies(ctx: DetectorContext, behaviours: TurnBehaviours) -
     "I'm sorry for the inconvenience" after a distressed customer as feeling at 0.71 and "Je suis désolé pour la gêne
     occasionnée" at 0.88. A reaction in the rest of the reply keeps its reading ("sorry for the inconvenience, I can
     hear how stressful this has been")."""
-    texts = {
-        i: _strip_formulas(ctx, i) for unit in behaviours.units for i in unit.segments if ctx.find("stock_apologies", i)
-    }
+    return _read_without(ctx, behaviours, "stock_apologies", {"feeling": ("feeling",)})
+
+
+# Hollow empathy is understanding undone at once: by a refusal, a reproach or playing the trouble down.
+UNDOING = ("dismissal", "blame", "minimising", "hollow_empathy")
+
+
+def _without_understanding(ctx: DetectorContext, behaviours: TurnBehaviours) -> TurnBehaviours:
+    """The hollow-empathy and dismissal probabilities of the replies that say "I understand" (`understanding`: "I
+    hear you", "je comprends tout à fait"), no higher than what the rest of the reply, read again without it, shows:
+    most lines of the corpus that open that way are hollow ("I understand, but that's the policy"), and the models
+    read "I understand, that must be really stressful." as hollow empathy at 0.95 and dismissal at 0.77. Understanding
+    is undone only where the rest refuses, reproaches or plays the trouble down ("I understand, but there's nothing I
+    can do": the rest alone reads as dismissal at 1.00, so the reply stays hollow)."""
+    return _read_without(ctx, behaviours, "understanding", {"hollow_empathy": UNDOING, "dismissal": ("dismissal",)})
+
+
+def _read_without(
+    ctx: DetectorContext, behaviours: TurnBehaviours, role: str, caps: Mapping[str, tuple[str, ...]]
+) -> TurnBehaviours:
+    """The replies holding a formula of the lexicon `role`, read again without it (and the words leading into it):
+    each behaviour of `caps` no higher than the most likely of its behaviours in that reading (0 when nothing is left
+    but fillers). Readings of a reply's segments, for quoting, are capped the same way."""
+    texts = {i: _strip_formulas(ctx, i, role) for unit in behaviours.units for i in unit.segments if ctx.find(role, i)}
     if not texts:
         return behaviours
     from app.scoring.behaviours.predict import read_units
@@ -275,26 +296,35 @@ def _without_stock_apologies(ctx: DetectorContext, behaviours: TurnBehaviours) -
         *(TurnUnit((i,), texts[i], _unit_of(behaviours, i).context) for i in pieces),
     ]
     read = read_units(again)
-    f = behaviours.behaviours.index("feeling")
+    column = behaviours.behaviours.index
     probabilities, by_segment = behaviours.probabilities.copy(), dict(behaviours.by_segment)
+
+    def capped(row: np.ndarray, k: int) -> np.ndarray:
+        row = row.copy()
+        left = bool(WORD.search(FORMULA_LEAD.sub("", again[k].text.strip(" .,!?"))))
+        for behaviour, by in caps.items():
+            ceiling = max(float(read[k, column(b)]) for b in by) if left else 0.0
+            row[column(behaviour)] = min(row[column(behaviour)], ceiling)
+        return row
+
     for k, r in enumerate(rows):
-        probabilities[r, f] = min(probabilities[r, f], _read_or_nothing(again[k], read[k, f]))
+        probabilities[r] = capped(probabilities[r], k)
     for k, i in enumerate(pieces, start=len(rows)):
-        by_segment[i] = by_segment[i].copy()
-        by_segment[i][f] = min(by_segment[i][f], _read_or_nothing(again[k], read[k, f]))
+        by_segment[i] = capped(by_segment[i], k)
     return replace(behaviours, probabilities=probabilities, by_segment=by_segment)
 
 
-def _strip_formulas(ctx: DetectorContext, index: int) -> str:
-    """A segment's text without its stock apologies and the words that lead into them."""
+def _strip_formulas(ctx: DetectorContext, index: int, role: str) -> str:
+    """A segment's text without the formulas of the lexicon `role` and the words that lead into them."""
     text, kept, at = ctx.segments[index].text, [], 0
-    for m in sorted(ctx.find("stock_apologies", index), key=lambda m: m.start_char):
+    for m in sorted(ctx.find(role, index), key=lambda m: m.start_char):
         if m.start_char < at:
             continue
         kept.append(FORMULA_LEAD.sub("", text[at : m.start_char]))
         at = m.end_char
     kept.append(text[at:])
-    return " ".join(" ".join(kept).split())
+    rest = " ".join(" ".join(kept).split()).lstrip(" ,;:.!?-")
+    return rest[:1].upper() + rest[1:]  # read as a reply of its own: ", c'est pénible" read as minimising at 0.90
 
 
 def _rewritten(ctx: DetectorContext, unit: TurnUnit, texts: Mapping[int, str]) -> TurnUnit:
@@ -305,11 +335,6 @@ def _rewritten(ctx: DetectorContext, unit: TurnUnit, texts: Mapping[int, str]) -
 
 def _unit_of(behaviours: TurnBehaviours, index: int) -> TurnUnit:
     return next(unit for unit in behaviours.units if index in unit.segments)
-
-
-def _read_or_nothing(unit: TurnUnit, probability: float) -> float:
-    """The reading of a rewritten reply, 0 when nothing but punctuation and fillers is left of it."""
-    return float(probability) if WORD.search(FORMULA_LEAD.sub("", unit.text.strip(" .,!?"))) else 0.0
 
 
 def _committed(ctx: DetectorContext, behaviours: TurnBehaviours, discount: float) -> TurnBehaviours:
@@ -660,6 +685,7 @@ EMPATHY_NEGATIVE = ("blame", "dismissal", "minimising", "hollow_empathy")
         "hesitation",
         "blaming",
         "stock_apologies",
+        "understanding",
     ),
     rules=(*EMPATHY_POSITIVE, *EMPATHY_NEGATIVE, "insisting", "no_empathy"),
 )
@@ -671,9 +697,8 @@ def empathy_behaviours(ctx: DetectorContext, params: Mapping[str, Any]) -> Detec
     rows = behaviours.replies()
     if not rows:
         return NO_REPLY
-    read = _courteous(
-        ctx, _committed(ctx, _reassuring(ctx, _without_stock_apologies(ctx, behaviours)), params["committed"])
-    )
+    read = _without_understanding(ctx, _without_stock_apologies(ctx, behaviours))
+    read = _courteous(ctx, _committed(ctx, _reassuring(ctx, read), params["committed"]))
     read = _about_themselves(ctx, _supporting(ctx, read, params["support"]), params["own_story"])
     read = _played_back(ctx, read, params)
     read = _reproaching(ctx, read, params["reproach"])
