@@ -200,6 +200,20 @@ def test_saying_i_understand_is_not_hollow_unless_the_rest_of_the_reply_undoes_i
 @pytest.mark.parametrize(
     ("language", "reply"),
     [
+        ("en", "You did the right thing calling us."),
+        ("en", "You're right, that shouldn't have happened."),
+        ("fr", "Vous avez raison, ça n'aurait pas dû arriver."),
+        ("fr", "C'est tout à fait normal d'être inquiet."),
+    ],
+)
+def test_siding_with_the_customer_is_not_read_as_blaming_or_playing_down(score, language, reply):
+    empathy = criterion(score(language, [WITS_END if language == "en" else A_BOUT, (A, reply)]), "empathy")
+    assert not [e for e in empathy.evidence if e.rule in EMPATHY_NEGATIVE]
+
+
+@pytest.mark.parametrize(
+    ("language", "reply"),
+    [
         ("en", "I understand, but there's nothing I can do."),
         ("en", "I understand your frustration. Rules are rules."),
         ("fr", "Je vous entends, mais fallait lire le contrat."),

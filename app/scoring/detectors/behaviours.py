@@ -269,13 +269,16 @@ UNDOING = ("dismissal", "blame", "minimising", "hollow_empathy")
 
 
 def _without_understanding(ctx: DetectorContext, behaviours: TurnBehaviours) -> TurnBehaviours:
-    """The hollow-empathy and dismissal probabilities of the replies that say "I understand" (`understanding`: "I
-    hear you", "je comprends tout à fait"), no higher than what the rest of the reply, read again without it, shows:
-    most lines of the corpus that open that way are hollow ("I understand, but that's the policy"), and the models
-    read "I understand, that must be really stressful." as hollow empathy at 0.95 and dismissal at 0.77. Understanding
-    is undone only where the rest refuses, reproaches or plays the trouble down ("I understand, but there's nothing I
-    can do": the rest alone reads as dismissal at 1.00, so the reply stays hollow)."""
-    return _read_without(ctx, behaviours, "understanding", {"hollow_empathy": UNDOING, "dismissal": ("dismissal",)})
+    """The put-down probabilities of the replies that side with the customer (`understanding`: "I hear you", "je
+    comprends tout à fait", "you did the right thing", "vous avez raison"), no higher than what the rest of the reply,
+    read again without it, shows: most lines of the corpus that open with "I understand" are hollow ("I understand,
+    but that's the policy"), and the models read "I understand, that must be really stressful." as hollow empathy at
+    0.95 and dismissal at 0.77, "You did the right thing calling us" as blame at 0.86, "C'est tout à fait normal
+    d'être inquiet" as minimising at 0.88. Understanding is undone only where the rest refuses, reproaches or plays
+    the trouble down ("I understand, but there's nothing I can do": the rest alone reads as dismissal at 1.00, so
+    the reply stays hollow)."""
+    caps = {"hollow_empathy": UNDOING, **{b: (b,) for b in ("dismissal", "blame", "minimising")}}
+    return _read_without(ctx, behaviours, "understanding", caps)
 
 
 def _read_without(
