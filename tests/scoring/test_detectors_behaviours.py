@@ -201,6 +201,7 @@ def test_saying_i_understand_is_not_hollow_unless_the_rest_of_the_reply_undoes_i
     ("language", "reply"),
     [
         ("en", "You did the right thing calling us."),
+        ("en", "I'm really sorry to hear that. Let me see what I can do."),
         ("en", "You're right, that shouldn't have happened."),
         ("fr", "Vous avez raison, ça n'aurait pas dû arriver."),
         ("fr", "C'est tout à fait normal d'être inquiet."),

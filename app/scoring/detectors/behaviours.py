@@ -254,18 +254,19 @@ FORMULA_LEAD = re.compile(
 )
 
 
+# Hollow empathy is understanding undone at once: by a refusal, a reproach or playing the trouble down.
+UNDOING = ("dismissal", "blame", "minimising", "hollow_empathy")
+
+
 def _without_stock_apologies(ctx: DetectorContext, behaviours: TurnBehaviours) -> TurnBehaviours:
     """The feeling probabilities of the replies that hold a stock apology (`stock_apologies`: "sorry for the
     inconvenience", "désolé pour la gêne occasionnée"), no higher than the same replies read again without it: the
     formula is an apology for the process, not a reaction to what the customer goes through, yet the models read
     "I'm sorry for the inconvenience" after a distressed customer as feeling at 0.71 and "Je suis désolé pour la gêne
     occasionnée" at 0.88. A reaction in the rest of the reply keeps its reading ("sorry for the inconvenience, I can
-    hear how stressful this has been")."""
-    return _read_without(ctx, behaviours, "stock_apologies", {"feeling": ("feeling",)})
-
-
-# Hollow empathy is understanding undone at once: by a refusal, a reproach or playing the trouble down.
-UNDOING = ("dismissal", "blame", "minimising", "hollow_empathy")
+    hear how stressful this has been"). Nor is it hollow empathy unless the rest undoes it ("Merci de votre patience,
+    je sais que l'attente a été longue." read as hollow at 0.81)."""
+    return _read_without(ctx, behaviours, "stock_apologies", {"feeling": ("feeling",), "hollow_empathy": UNDOING})
 
 
 def _without_understanding(ctx: DetectorContext, behaviours: TurnBehaviours) -> TurnBehaviours:
