@@ -205,6 +205,7 @@ def test_saying_i_understand_is_not_hollow_unless_the_rest_of_the_reply_undoes_i
         ("en", "You're right, that shouldn't have happened."),
         ("fr", "Vous avez raison, ça n'aurait pas dû arriver."),
         ("fr", "C'est tout à fait normal d'être inquiet."),
+        ("fr", "Non, vous n'avez pas à payer ça. J'ai retiré les frais."),
     ],
 )
 def test_siding_with_the_customer_is_not_read_as_blaming_or_playing_down(score, language, reply):
