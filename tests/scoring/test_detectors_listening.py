@@ -242,3 +242,31 @@ def test_an_offer_of_further_service_after_a_recap_earns_no_question_credit(scor
 
 def _rules_with_text(result):
     return [(e.rule, e.sign, e.text) for e in criterion(result, "active_listening").evidence]
+
+
+NIGHT_SHIFT_EN = (
+    C,
+    "My internet keeps dropping every evening around seven, and I work nights so that's when I need it.",
+)
+NIGHT_SHIFT_FR = (
+    C,
+    "Mon internet coupe tous les soirs vers sept heures, et je travaille de nuit, c'est là que j'en ai besoin.",
+)
+
+
+@pytest.mark.parametrize(
+    ("language", "problem", "question"),
+    [
+        ("fr", NIGHT_SHIFT_FR, "Qu'est-ce qui se passe sur les voyants de la box quand ça coupe ?"),
+        ("en", NIGHT_SHIFT_EN, "What's happening with the lights on the router when it drops?"),
+        ("en", NIGHT_SHIFT_EN, "Have you tried restarting the router?"),
+    ],
+)
+def test_a_question_on_a_part_of_the_problem_not_yet_told_is_not_asking_again(score, language, problem, question):
+    assert ("asked_again", -1) not in _rules(score(language, [problem, (A, question)]), "active_listening")
+
+
+def test_asking_whether_they_tried_restarting_after_they_said_so_is_asking_again(score):
+    said = (C, "My internet keeps dropping every evening, and I've already restarted the router twice tonight.")
+    result = score("en", [said, (A, "Okay. Have you tried restarting the router?")])
+    assert ("asked_again", -1) in _rules(result, "active_listening")

@@ -3,6 +3,7 @@ asking again for what the customer said, talking over them, monologues, a lopsid
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -282,12 +283,32 @@ def repeat_requests(ctx: DetectorContext, params: Mapping[str, Any]) -> Detector
     return DetectorResult(clamp(100.0 - params["penalty"] * len(evidence)), tuple(evidence), len(ctx.indexes("agent")))
 
 
+# A question about the problem that says this many words besides the request asks about a part of it ("Qu'est-ce qui
+# se passe sur les voyants de la box quand ça coupe ?" is a targeted question, not "qu'est-ce qui se passe ?" again).
+GENERAL_PROBLEM_EXTRA_WORDS = 3
+# What a customer says when they have already tried something (a "have you tried restarting?" is only asked again then).
+TRIED = re.compile(
+    r"\b(tried|restart\w*|reboot\w*|reset|unplug\w*|plugged|switched (it )?off|turned (it )?off|already|"
+    r"essay\w*|redémarr\w*|débranch\w*|rebranch\w*|éteint|rallum\w*|déjà)\b",
+    re.IGNORECASE,
+)
+
+
 def _slot_asks(ctx: DetectorContext, a: int) -> list[tuple[str, Any]]:
     asks = []
     for sent in ctx.questions(a):
         for m in ctx.find_in("slot_requests", a, sent.start_char, sent.end_char):
+            if m.entry.tag == "problem" and _extra_words(sent, m) > GENERAL_PROBLEM_EXTRA_WORDS:
+                continue
             asks.append((m.entry.tag, m))
     return asks
+
+
+def _extra_words(sent: Any, match: Any) -> int:
+    text = sent.doc.text
+    return len(
+        re.findall(r"\w+", text[sent.start_char : match.start_char] + " " + text[match.end_char : sent.end_char])
+    )
 
 
 def _already_given(ctx: DetectorContext, kind: str, before: int) -> bool:
@@ -309,7 +330,9 @@ def _gives(ctx: DetectorContext, kind: str, c: int) -> bool:
         return ctx.has_date(c)
     if kind == "office":
         return bool(ctx.names(c))
-    # problem / tried: the customer already described it at some length
+    if kind == "tried":
+        return bool(TRIED.search(text))
+    # problem: the customer already described it at some length
     return ctx.words(c) >= 15
 
 
