@@ -226,6 +226,18 @@ def test_understanding_undone_at_once_is_still_hollow(score, language, reply):
     assert "hollow_empathy" in {e.rule for e in empathy.evidence if e.sign < 0}
 
 
+@pytest.mark.parametrize(
+    ("language", "reply"),
+    [
+        ("en", "I completely understand. That said, most customers sort this out themselves in the app."),
+        ("fr", "Je comprends tout à fait. Cela dit, la plupart des clients règlent ça tout seuls sur l'appli."),
+    ],
+)
+def test_comparing_the_customer_with_others_who_cope_alone_plays_the_problem_down(score, language, reply):
+    empathy = criterion(score(language, [WITS_END if language == "en" else A_BOUT, (A, reply)]), "empathy")
+    assert {e.rule for e in empathy.evidence if e.sign < 0} & {"minimising", "dismissal", "hollow_empathy"}
+
+
 def test_a_short_reply_is_scored_not_marked_not_applicable(score):
     result = score("en", [PROBLEM_EN, (A, "Doubled? Since the move?")])
     assert not criterion(result, "active_listening").na

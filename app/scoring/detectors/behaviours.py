@@ -29,7 +29,7 @@ from app.scoring.behaviours.taxonomy import describe
 from app.scoring.behaviours.turns import TurnUnit
 from app.scoring.context import DetectorContext
 from app.scoring.detectors._common import clamp
-from app.scoring.detectors.empathy import grammatical_reproaches
+from app.scoring.detectors.empathy import dismissive_comparisons, grammatical_reproaches
 from app.scoring.detectors.jargon import echoes_customer_terms, technical_terms, uses_terms
 from app.scoring.detectors.registry import detector
 from app.scoring.matching import Match
@@ -279,16 +279,41 @@ def _without_understanding(ctx: DetectorContext, behaviours: TurnBehaviours) -> 
     the trouble down ("I understand, but there's nothing I can do": the rest alone reads as dismissal at 1.00, so
     the reply stays hollow)."""
     caps = {"hollow_empathy": UNDOING, **{b: (b,) for b in ("dismissal", "blame", "minimising")}}
-    return _read_without(ctx, behaviours, "understanding", caps)
+    return _read_without(ctx, behaviours, "understanding", caps, unless=TURNS_THE_PAGE)
+
+
+# A rest with one of these opening it, a sentence or a clause turns the page on the understanding before it ("Je
+# comprends tout à fait votre frustration. Cela dit, la plupart des clients règlent ça tout seuls"): the reply keeps
+# the models' reading (where the agent then owns a step, _committed lowers it).
+TURNS_THE_PAGE = re.compile(
+    r"(?:^|[.!?,;:]\s*)(?:but|however|though|although|still|yet|that said|having said that|that being said|"
+    r"mind you|anyway|even so|"
+    r"mais|cependant|pourtant|par contre|cela dit|ceci dit|cela étant|toutefois|néanmoins|en revanche|après|enfin|"
+    r"bon)\b",
+    re.IGNORECASE,
+)
 
 
 def _read_without(
-    ctx: DetectorContext, behaviours: TurnBehaviours, role: str, caps: Mapping[str, tuple[str, ...]]
+    ctx: DetectorContext,
+    behaviours: TurnBehaviours,
+    role: str,
+    caps: Mapping[str, tuple[str, ...]],
+    unless: re.Pattern[str] | None = None,
 ) -> TurnBehaviours:
     """The replies holding a formula of the lexicon `role`, read again without it (and the words leading into it):
     each behaviour of `caps` no higher than the most likely of its behaviours in that reading (0 when nothing is left
-    but fillers). Readings of a reply's segments, for quoting, are capped the same way."""
+    but fillers). Readings of a reply's segments, for quoting, are capped the same way. A segment whose rest matches
+    `unless` keeps its reading, and so does its reply."""
     texts = {i: _strip_formulas(ctx, i, role) for unit in behaviours.units for i in unit.segments if ctx.find(role, i)}
+    if unless is not None:
+        kept = {i for i, text in texts.items() if unless.search(text)}
+        behaviours_units = behaviours.units
+        texts = {
+            i: text
+            for i, text in texts.items()
+            if not any(i in unit.segments and not kept.isdisjoint(unit.segments) for unit in behaviours_units)
+        }
     if not texts:
         return behaviours
     from app.scoring.behaviours.predict import read_units
@@ -405,6 +430,14 @@ def _reproaching(ctx: DetectorContext, behaviours: TurnBehaviours, floor: float)
     models, whose linear heads see the words, not the counterfactual: `grammatical_reproaches`)."""
     reproached = {i for unit in behaviours.units for i in unit.segments if grammatical_reproaches(ctx, i)}
     return _raised_in(behaviours, "blame", reproached, floor)
+
+
+def _comparing(ctx: DetectorContext, behaviours: TurnBehaviours, floor: float) -> TurnBehaviours:
+    """The minimising probabilities, raised to `floor` for replies that belittle the problem by comparing the customer
+    with others (`dismissive_comparisons`: "Cela dit, la plupart des clients règlent ça tout seuls en redémarrant la
+    box" after "je comprends tout à fait votre frustration" read as no put-down at all, and warmth at 0.82)."""
+    compared = {i for unit in behaviours.units for i in unit.segments if dismissive_comparisons(ctx, i)}
+    return _raised_in(behaviours, "minimising", compared, floor)
 
 
 def _insisting(ctx: DetectorContext, behaviours: TurnBehaviours) -> set[int]:
@@ -690,6 +723,7 @@ EMPATHY_NEGATIVE = ("blame", "dismissal", "minimising", "hollow_empathy")
         "blaming",
         "stock_apologies",
         "understanding",
+        "dismissive_comparison",
     ),
     rules=(*EMPATHY_POSITIVE, *EMPATHY_NEGATIVE, "insisting", "no_empathy"),
 )
@@ -705,7 +739,7 @@ def empathy_behaviours(ctx: DetectorContext, params: Mapping[str, Any]) -> Detec
     read = _courteous(ctx, _committed(ctx, _reassuring(ctx, read), params["committed"]))
     read = _about_themselves(ctx, _supporting(ctx, read, params["support"]), params["own_story"])
     read = _played_back(ctx, read, params)
-    read = _reproaching(ctx, read, params["reproach"])
+    read = _comparing(ctx, _reproaching(ctx, read, params["reproach"]), params["reproach"])
     insisting = _insisting(ctx, read) if params["insisting"] > 0 else set()
     read = _raised_in(read, "dismissal", insisting, params["insisting"])
     read = _minimising_where_due(read, params["minimising_where_due"])

@@ -116,6 +116,12 @@ def grammatical_reproaches(ctx: DetectorContext, a: int) -> list[tuple[int, int]
     return found
 
 
+def dismissive_comparisons(ctx: DetectorContext, a: int) -> list[tuple[int, int]]:
+    """Sentences that belittle the problem by comparing the customer with others ("la plupart des clients règlent ça
+    tout seuls", "nobody else has complained"), from the `dismissive_comparison` lexicon."""
+    return [span for sent in ctx.docs[a].sents if (span := _dismissive_comparison(ctx, a, sent)) is not None]
+
+
 _BLAME_TEXT = {
     "phrase": (
         "Formule de reproche ou de rejet envers le client.",
