@@ -214,6 +214,21 @@ def test_siding_with_the_customer_is_not_read_as_blaming_or_playing_down(score, 
 
 
 @pytest.mark.parametrize(
+    ("language", "reply", "cold"),
+    [
+        ("en", "You did the right thing calling us.", "Okay. What's the account number?"),
+        ("en", "You're right, that shouldn't have happened.", "Okay. What's the account number?"),
+        ("fr", "Vous avez bien fait d'appeler tout de suite.", "D'accord. C'est quoi le numéro de compte ?"),
+        ("fr", "C'est tout à fait normal d'être inquiet.", "D'accord. C'est quoi le numéro de compte ?"),
+    ],
+)
+def test_affirming_the_customer_counts_as_warmth(score, language, reply, cold):
+    before = WITS_END if language == "en" else A_BOUT
+    warm = criterion(score(language, [before, (A, reply)]), "empathy").score
+    assert warm >= 70 > criterion(score(language, [before, (A, cold)]), "empathy").score
+
+
+@pytest.mark.parametrize(
     ("language", "reply"),
     [
         ("en", "I understand, but there's nothing I can do."),
