@@ -214,6 +214,19 @@ def test_siding_with_the_customer_is_not_read_as_blaming_or_playing_down(score, 
 
 
 @pytest.mark.parametrize(
+    ("language", "reply"),
+    [
+        ("en", "Okay, don't panic, it's probably just a security check. I can clear it for you now."),
+        ("fr", "D'accord, pas de panique, c'est sûrement un contrôle de sécurité. Je le débloque tout de suite."),
+        ("fr", "Ça doit être vraiment angoissant. On va regarder ensemble les solutions possibles."),
+    ],
+)
+def test_taking_the_problem_on_at_once_is_no_put_down(score, language, reply):
+    empathy = criterion(score(language, [WITS_END if language == "en" else A_BOUT, (A, reply)]), "empathy")
+    assert not [e for e in empathy.evidence if e.rule in EMPATHY_NEGATIVE]
+
+
+@pytest.mark.parametrize(
     ("language", "reply", "cold"),
     [
         ("en", "You did the right thing calling us.", "Okay. What's the account number?"),
