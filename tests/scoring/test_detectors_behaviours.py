@@ -730,6 +730,13 @@ def test_praise_for_explaining_a_term_needs_a_term_to_explain(score, monkeypatch
         assert ("explanation" in _quoted(score, language, WHAT_NOW[language], reply, "jargon")) is praised, reply
 
 
+@pytest.mark.parametrize(("reading", "praised"), [(0.65, False), (0.9, True)])
+def test_an_explanation_is_praised_only_when_the_models_are_fairly_sure(score, monkeypatch, reading, praised):
+    _models_read(monkeypatch, [{"explanation": reading}])
+    reply = "The ONT, that's the little white box on the wall where the fibre comes in."
+    assert ("explanation" in _quoted(score, "en", WHAT_NOW["en"], reply, "jargon")) is praised
+
+
 @pytest.mark.parametrize(
     ("language", "dense"),
     [

@@ -861,6 +861,10 @@ def _no_reaction(
         "jargon_weight": 20.0,
         "echo": 0.8,
         "evidence_at": 0.6,
+        # An explanation is praised only when the model is fairly sure (4 to 1), as empathy strengths are: "Your new
+        # tariff starts on the first, and the monthly payment goes down by twelve pounds" was quoted as "explains a
+        # technical term (0.63)". Every explanation quoted on the project's own set reads 0.8 or more.
+        "praise_at": 0.8,
     },
     rules=("jargon", "explanation", "long_sentences"),
 )
@@ -888,7 +892,7 @@ def plain_language(ctx: DetectorContext, params: Mapping[str, Any]) -> DetectorR
     # quoted both ways, all of them on the worse side.
     evidence = _strongest(ctx, quoted, rows, "jargon", -1, params["evidence_at"])
     clear = [r for r in rows if quoted.column("jargon")[r] < params["evidence_at"]]
-    evidence += _strongest(ctx, read, clear, "explanation", +1, params["evidence_at"])
+    evidence += _strongest(ctx, read, clear, "explanation", +1, params["praise_at"])
     evidence += _hard_sentences(ctx, sentences, costs, params)
     return DetectorResult(round(clamp(score), 1), tuple(evidence), observations=len(rows))
 
