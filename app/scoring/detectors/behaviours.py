@@ -308,21 +308,17 @@ def _read_without(
     texts = {i: _strip_formulas(ctx, i, role) for unit in behaviours.units for i in unit.segments if ctx.find(role, i)}
     if unless is not None:
         kept = {i for i, text in texts.items() if unless.search(text)}
-        behaviours_units = behaviours.units
-        texts = {
-            i: text
-            for i, text in texts.items()
-            if not any(i in unit.segments and not kept.isdisjoint(unit.segments) for unit in behaviours_units)
-        }
+        held = {i for unit in behaviours.units if not kept.isdisjoint(unit.segments) for i in unit.segments}
+        texts = {i: text for i, text in texts.items() if i not in held}
     if not texts:
         return behaviours
     from app.scoring.behaviours.predict import read_units
 
     rows = [r for r, unit in enumerate(behaviours.units) if not texts.keys().isdisjoint(unit.segments)]
-    pieces = [i for i in texts if i in behaviours.by_segment]
+    pieces = [(i, u.context) for u in behaviours.units for i in u.segments if i in texts and i in behaviours.by_segment]
     again = [
         *(_rewritten(ctx, behaviours.units[r], texts) for r in rows),
-        *(TurnUnit((i,), texts[i], _unit_of(behaviours, i).context) for i in pieces),
+        *(TurnUnit((i,), texts[i], context) for i, context in pieces),
     ]
     read = read_units(again)
     column = behaviours.behaviours.index
@@ -338,7 +334,7 @@ def _read_without(
 
     for k, r in enumerate(rows):
         probabilities[r] = capped(probabilities[r], k)
-    for k, i in enumerate(pieces, start=len(rows)):
+    for k, (i, _) in enumerate(pieces, start=len(rows)):
         by_segment[i] = capped(by_segment[i], k)
     return replace(behaviours, probabilities=probabilities, by_segment=by_segment)
 
@@ -360,10 +356,6 @@ def _rewritten(ctx: DetectorContext, unit: TurnUnit, texts: Mapping[int, str]) -
     return TurnUnit(
         unit.segments, " ".join(texts.get(i, ctx.segments[i].text.strip()) for i in unit.segments), unit.context
     )
-
-
-def _unit_of(behaviours: TurnBehaviours, index: int) -> TurnUnit:
-    return next(unit for unit in behaviours.units if index in unit.segments)
 
 
 def _committed(ctx: DetectorContext, behaviours: TurnBehaviours, discount: float) -> TurnBehaviours:
