@@ -162,6 +162,11 @@ WITS_END = (
 A_BOUT = (C, "Ça fait quatre fois que j'appelle cette semaine et personne me rappelle, je suis à bout.")
 
 
+def _empathy_after_distress(score, language: str, reply: str):
+    """The empathy criterion of a reply to a customer at the end of their tether (WITS_END / A_BOUT)."""
+    return criterion(score(language, [WITS_END if language == "en" else A_BOUT, (A, reply)]), "empathy")
+
+
 @pytest.mark.parametrize(
     ("language", "reply"),
     [
@@ -171,7 +176,7 @@ A_BOUT = (C, "Ça fait quatre fois que j'appelle cette semaine et personne me ra
     ],
 )
 def test_a_stock_apology_is_an_apology_not_a_reaction_to_what_the_customer_goes_through(score, language, reply):
-    empathy = criterion(score(language, [WITS_END if language == "en" else A_BOUT, (A, reply)]), "empathy")
+    empathy = _empathy_after_distress(score, language, reply)
     rules = {e.rule for e in empathy.evidence}
     assert "apology" in rules and "feeling" not in rules and "no_empathy" in rules
 
@@ -192,7 +197,7 @@ def test_a_reaction_next_to_a_stock_apology_keeps_its_reading(score):
     ],
 )
 def test_saying_i_understand_is_not_hollow_unless_the_rest_of_the_reply_undoes_it(score, language, reply):
-    empathy = criterion(score(language, [WITS_END if language == "en" else A_BOUT, (A, reply)]), "empathy")
+    empathy = _empathy_after_distress(score, language, reply)
     assert not [e for e in empathy.evidence if e.sign < 0]
     assert "feeling" in {e.rule for e in empathy.evidence}
 
@@ -209,7 +214,7 @@ def test_saying_i_understand_is_not_hollow_unless_the_rest_of_the_reply_undoes_i
     ],
 )
 def test_siding_with_the_customer_is_not_read_as_blaming_or_playing_down(score, language, reply):
-    empathy = criterion(score(language, [WITS_END if language == "en" else A_BOUT, (A, reply)]), "empathy")
+    empathy = _empathy_after_distress(score, language, reply)
     assert not [e for e in empathy.evidence if e.rule in EMPATHY_NEGATIVE]
 
 
@@ -222,7 +227,7 @@ def test_siding_with_the_customer_is_not_read_as_blaming_or_playing_down(score, 
     ],
 )
 def test_taking_the_problem_on_at_once_is_no_put_down(score, language, reply):
-    empathy = criterion(score(language, [WITS_END if language == "en" else A_BOUT, (A, reply)]), "empathy")
+    empathy = _empathy_after_distress(score, language, reply)
     assert not [e for e in empathy.evidence if e.rule in EMPATHY_NEGATIVE]
 
 
@@ -236,9 +241,8 @@ def test_taking_the_problem_on_at_once_is_no_put_down(score, language, reply):
     ],
 )
 def test_affirming_the_customer_counts_as_warmth(score, language, reply, cold):
-    before = WITS_END if language == "en" else A_BOUT
-    warm = criterion(score(language, [before, (A, reply)]), "empathy").score
-    assert warm >= 70 > criterion(score(language, [before, (A, cold)]), "empathy").score
+    warm = _empathy_after_distress(score, language, reply).score
+    assert warm >= 70 > _empathy_after_distress(score, language, cold).score
 
 
 @pytest.mark.parametrize(
@@ -250,7 +254,7 @@ def test_affirming_the_customer_counts_as_warmth(score, language, reply, cold):
     ],
 )
 def test_understanding_undone_at_once_is_still_hollow(score, language, reply):
-    empathy = criterion(score(language, [WITS_END if language == "en" else A_BOUT, (A, reply)]), "empathy")
+    empathy = _empathy_after_distress(score, language, reply)
     assert "hollow_empathy" in {e.rule for e in empathy.evidence if e.sign < 0}
 
 
@@ -262,7 +266,7 @@ def test_understanding_undone_at_once_is_still_hollow(score, language, reply):
     ],
 )
 def test_comparing_the_customer_with_others_who_cope_alone_plays_the_problem_down(score, language, reply):
-    empathy = criterion(score(language, [WITS_END if language == "en" else A_BOUT, (A, reply)]), "empathy")
+    empathy = _empathy_after_distress(score, language, reply)
     assert {e.rule for e in empathy.evidence if e.sign < 0} & {"minimising", "dismissal", "hollow_empathy"}
 
 
