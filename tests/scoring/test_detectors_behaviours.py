@@ -52,9 +52,16 @@ def test_a_reflection_earns_listening_evidence_that_names_it_with_its_confidence
             "Alors, le nouveau tarif démarre le premier du mois et l'avoir apparaîtra sur votre prochaine facture. "
             "Vous avez des questions ?",
         ),
+        ("en", "Would you prefer a call back in the morning or the afternoon?"),
+        ("fr", "Vous préférez qu'on vous rappelle le matin ou l'après-midi ?"),
+        ("en", "Would you like to ship it regular or express?"),
+        ("fr", "Vous voulez l'envoi normal ou express ?"),
+        ("fr", "Vous souhaitez un remboursement ou un échange ?"),
+        ("en", "Okay, should we just get you on an 8 a.m. then?"),
+        ("fr", "Je vous mets mardi à huit heures ?"),
     ],
 )
-def test_offering_further_help_or_checking_the_plan_suits_is_not_asking_about_the_customers_situation(
+def test_offering_further_help_a_choice_of_slot_or_checking_the_plan_suits_is_not_asking_about_the_situation(
     score, language, offer
 ):
     problem = PROBLEM_EN if language == "en" else PROBLEM_FR
@@ -70,12 +77,32 @@ def test_offering_further_help_or_checking_the_plan_suits_is_not_asking_about_th
         ("en", "Right, what's your account number so I can look you up in the system?"),
         ("fr", "D'accord. Vous pouvez m'épeler votre nom de famille, s'il vous plaît ?"),
         ("fr", "Très bien, vous me donnez votre numéro de client pour que je retrouve votre dossier ?"),
+        ("en", "Could I check with you which was the make and model of this one?"),
+        ("en", "Do you happen to know the purchase date of the car?"),
+        ("fr", "C'est quoi le modèle de la voiture ?"),
     ],
 )
 def test_asking_for_a_detail_of_the_form_is_not_asking_about_the_customers_situation(score, language, asking):
     problem = PROBLEM_EN if language == "en" else PROBLEM_FR
     listening = criterion(score(language, [problem, (A, asking)]), "active_listening")
     assert not [e for e in listening.evidence if e.rule == "question" and e.sign > 0]
+
+
+@pytest.mark.parametrize(
+    ("language", "invitation"),
+    [
+        ("en", "Would you like to tell me more about what happened?"),
+        ("fr", "Vous voulez me dire ce qui s'est passé exactement ?"),
+        ("fr", "Vous voulez savoir si c'est le bon calcul, ou s'il manque une partie ?"),
+        ("en", "Do you want to tell me why, or would you rather not say?"),
+    ],
+)
+def test_inviting_the_customer_to_say_more_or_checking_what_they_mean_is_asking_about_their_situation(
+    score, language, invitation
+):
+    problem = PROBLEM_EN if language == "en" else PROBLEM_FR
+    listening = criterion(score(language, [problem, (A, invitation)]), "active_listening")
+    assert [e for e in listening.evidence if e.rule == "question" and e.sign > 0]
 
 
 def test_a_question_that_only_names_a_detail_of_the_form_still_asks_about_the_situation(score):
@@ -120,6 +147,40 @@ def test_advice_built_on_the_customers_details_is_not_credited_as_a_reflection(s
     reflected = criterion(score(language, [problem, (A, reflection)]), "active_listening")
     assert not [e for e in advised.evidence if e.rule == "reflection" and e.sign > 0]
     assert advised.score < reflected.score
+
+
+@pytest.mark.parametrize(
+    ("language", "customer", "suggestion"),
+    [
+        (
+            "en",
+            "My internet keeps dropping every evening, it's driving me mad.",
+            "Have you tried turning it off and on again?",
+        ),
+        ("en", "I'm not getting my emails since Monday.", "Have you thought about checking your spam folder?"),
+        ("en", "The app keeps crashing when I open my statement.", "Did you try reinstalling the app?"),
+        ("fr", "Je ne reçois plus mes mails depuis lundi.", "Avez-vous pensé à vérifier vos courriers indésirables ?"),
+    ],
+)
+def test_a_troubleshooting_question_is_a_question_not_a_playback_nor_a_reproach(score, language, customer, suggestion):
+    result = score(language, [(C, customer), (A, suggestion)])
+    listening = criterion(result, "active_listening")
+    assert not [e for e in listening.evidence if e.rule == "reflection"]
+    assert [e for e in listening.evidence if e.rule == "question" and e.sign > 0]
+    assert not [e for e in criterion(result, "empathy").evidence if e.rule in EMPATHY_NEGATIVE]
+
+
+@pytest.mark.parametrize(
+    ("language", "reply"),
+    [
+        ("en", "Have you tried reinstalling it? You should have done that before calling."),
+        ("fr", "Avez-vous pensé à regarder vos indésirables ? C'est de votre faute, c'était écrit dans le mail."),
+    ],
+)
+def test_a_troubleshooting_question_next_to_a_reproach_still_blames(score, language, reply):
+    customer = "The app keeps crashing." if language == "en" else "L'appli plante tout le temps."
+    empathy = criterion(score(language, [(C, customer), (A, reply)]), "empathy")
+    assert "blame" in {e.rule for e in empathy.evidence if e.sign < 0}
 
 
 def test_the_empathy_strengths_quoted_to_the_agent_are_ones_the_models_are_fairly_sure_of(score):
@@ -211,6 +272,8 @@ def test_saying_i_understand_is_not_hollow_unless_the_rest_of_the_reply_undoes_i
         ("fr", "Vous avez raison, ça n'aurait pas dû arriver."),
         ("fr", "C'est tout à fait normal d'être inquiet."),
         ("fr", "Non, vous n'avez pas à payer ça. J'ai retiré les frais."),
+        ("en", "That's a really tough spot to be in. Let me see what I can do."),
+        ("en", "Oh, that's not good at all. Let's find out what's happened."),
     ],
 )
 def test_siding_with_the_customer_is_not_read_as_blaming_or_playing_down(score, language, reply):
@@ -224,6 +287,8 @@ def test_siding_with_the_customer_is_not_read_as_blaming_or_playing_down(score, 
         ("en", "Okay, don't panic, it's probably just a security check. I can clear it for you now."),
         ("fr", "D'accord, pas de panique, c'est sûrement un contrôle de sécurité. Je le débloque tout de suite."),
         ("fr", "Ça doit être vraiment angoissant. On va regarder ensemble les solutions possibles."),
+        ("en", "Right, if you've got the reference, that's great, we can get that fee taken off."),
+        ("fr", "D'accord, si vous avez la référence, pas de souci, on peut vous retirer les frais."),
     ],
 )
 def test_taking_the_problem_on_at_once_is_no_put_down(score, language, reply):
@@ -484,7 +549,10 @@ def _exchanges(count: int) -> list[tuple[str, str]]:
     return [
         turn
         for i in range(count)
-        for turn in ((C, f"And then on day {i + 1} the box dropped again, twice in the evening."), (A, "Let me look."))
+        for turn in (
+            (C, f"And then on day {i + 1} the box dropped again, twice in the evening."),
+            (A, "The box resets itself at night."),
+        )
     ]
 
 

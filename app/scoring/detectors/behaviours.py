@@ -204,12 +204,40 @@ def _asks_for_a_detail(ctx: DetectorContext, index: int, sentence: Any) -> bool:
 def _service_offer(ctx: DetectorContext, index: int, max_words: int) -> bool:
     """A short segment with a service offer, or a longer one whose every question is one ("It's for your
     cholesterol, take one a day. Do you have any questions for me?"): what it asks is not about the customer."""
-    if not ctx.find("service_offers", index):
+    offers = _offers(ctx, index)
+    if not offers:
         return False
     if len(ctx.segments[index].text.split()) <= max_words:
         return True
     asked = ctx.questions(index)
-    return bool(asked) and all(ctx.find_in("service_offers", index, q.start_char, q.end_char) for q in asked)
+    return bool(asked) and all(any(q.start_char <= m.start_char < q.end_char for m in offers) for q in asked)
+
+
+def _offers(ctx: DetectorContext, index: int) -> list[Match]:
+    """The service offers of a segment: a `choice` entry ("would you like", "vous voulez") only where its sentence
+    goes on to offer alternatives (`_offers_alternatives`)."""
+    return [
+        m for m in ctx.find("service_offers", index) if m.entry.tag != "choice" or _offers_alternatives(ctx, index, m)
+    ]
+
+
+# An "or" followed by one of these joins clauses ("...if it's the right amount, or if part is missing?", "or do you",
+# "ou c'est encore trop tôt"), or closes the question open ("ou ?"): it asks about the situation, offers no options.
+CLAUSE_AFTER_OR = {"SCONJ", "PRON", "AUX", "PUNCT", "SPACE"}
+
+
+def _offers_alternatives(ctx: DetectorContext, index: int, match: Match) -> bool:
+    """After `match`, its sentence names options joined by "or" / "ou": "would you like to ship it regular or
+    express?", "vous souhaitez un remboursement ou un échange ?" (a real call and a labelled pair: the agent offers
+    a choice, not a question about the customer). "Vous voulez savoir si c'est le bon calcul, ou s'il manque une
+    partie ?" checks what the customer means, and keeps its credit."""
+    doc = ctx.docs[index]
+    sentence = doc[match.start].sent
+    for token in doc[match.end : sentence.end]:
+        if token.lower_ in ("or", "ou"):
+            following = doc[token.i + 1] if token.i + 1 < sentence.end else None
+            return following is not None and following.pos_ not in CLAUSE_AFTER_OR
+    return False
 
 
 def _needs_words(behaviours: TurnBehaviours, behaviour: str, has_words: Callable[[int], bool]) -> TurnBehaviours:
@@ -368,16 +396,31 @@ def _committed(ctx: DetectorContext, behaviours: TurnBehaviours, discount: float
     read"): "donc euh, c'est fait. Je lance la commande d'un nouveau portable, vous l'aurez jeudi." read as blame at
     0.72, "if you never received the item, a refund is likely. I'm starting the dispute now." at 0.65 (the own
     set's empathy 0.976 -> 0.978 EN, 0.968 -> 0.977 FR; lectures and reproaches, sessions and emotional reactions
-    did not move). A reproach by its grammar ("you should have called") is raised again afterwards (_reproaching)."""
+    did not move). So is blame where the agent suggests a fix as a question (`_suggests`): "Did you try reinstalling
+    the app?" read as blame at 0.77. A reproach by its grammar ("you should have called") is raised again afterwards
+    (_reproaching)."""
 
     def owns_a_step(unit: TurnUnit) -> bool:
         return any(ctx.find("commitments", i) for i in unit.segments)
 
-    def owns_a_step_without_reproach(unit: TurnUnit) -> bool:
-        return owns_a_step(unit) and not any(ctx.find("blaming", i) for i in unit.segments)
+    def takes_it_on_without_reproach(unit: TurnUnit) -> bool:
+        return (owns_a_step(unit) or any(_suggests(ctx, i) for i in unit.segments)) and not any(
+            ctx.find("blaming", i) for i in unit.segments
+        )
 
     lowered = _adjusted(behaviours, ("dismissal", "hollow_empathy"), owns_a_step, lambda p: p * (1.0 - discount))
-    return _adjusted(lowered, ("blame",), owns_a_step_without_reproach, lambda p: p * (1.0 - discount))
+    return _adjusted(lowered, ("blame",), takes_it_on_without_reproach, lambda p: p * (1.0 - discount))
+
+
+def _suggests(ctx: DetectorContext, index: int) -> bool:
+    """A segment that suggests a fix as a question (`advice_markers` tagged `suggestion`: "have you tried
+    restarting it?", "avez-vous essayé de débrancher la box ?"): troubleshooting asks what the customer did, the
+    heads read "did you try" as a reproach ("Have you tried unplugging it for a minute?" at 0.70)."""
+    return any(
+        m.entry.tag == "suggestion"
+        for q in ctx.questions(index)
+        for m in ctx.find_in("advice_markers", index, q.start_char, q.end_char)
+    )
 
 
 def _courteous(ctx: DetectorContext, behaviours: TurnBehaviours) -> TurnBehaviours:
