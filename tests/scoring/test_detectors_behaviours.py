@@ -303,6 +303,9 @@ def test_taking_the_problem_on_at_once_is_no_put_down(score, language, reply):
         ("en", "You're right, that shouldn't have happened.", "Okay. What's the account number?"),
         ("fr", "Vous avez bien fait d'appeler tout de suite.", "D'accord. C'est quoi le numéro de compte ?"),
         ("fr", "C'est tout à fait normal d'être inquiet.", "D'accord. C'est quoi le numéro de compte ?"),
+        ("en", "That's not right at all. Let me look into it.", "Okay. What's the account number?"),
+        ("en", "I know it's been a long wait, thanks for bearing with us.", "Okay. What's the account number?"),
+        ("fr", "C'est pas normal, ça. On va regarder.", "D'accord. C'est quoi le numéro de compte ?"),
     ],
 )
 def test_affirming_the_customer_counts_as_warmth(score, language, reply, cold):
