@@ -239,6 +239,11 @@ def test_telling_the_customer_what_they_should_have_received_is_not_blame(score)
     assert ("blame", -1) not in _signs(crit)
 
 
+def test_saying_the_customer_should_not_have_had_to_do_it_is_not_blame(score):
+    crit = _empathy(score, "en", "Let me do that for you now, you shouldn't have had to hunt for it. That's cancelled.")
+    assert ("blame", -1) not in _signs(crit)
+
+
 def test_you_should_have_called_us_is_blame(score):
     crit = _empathy(score, "en", "Well, you should have called us on the first day, honestly.")
     assert ("blame", -1) in _signs(crit)

@@ -80,6 +80,8 @@ def test_offering_further_help_a_choice_of_slot_or_checking_the_plan_suits_is_no
         ("en", "Could I check with you which was the make and model of this one?"),
         ("en", "Do you happen to know the purchase date of the car?"),
         ("fr", "C'est quoi le modèle de la voiture ?"),
+        ("en", "Can I take your baggage tag number and flight number, please?"),
+        ("fr", "Vous pouvez me donner le numéro de l'étiquette bagage et le numéro de vol, s'il vous plaît ?"),
     ],
 )
 def test_asking_for_a_detail_of_the_form_is_not_asking_about_the_customers_situation(score, language, asking):
@@ -289,6 +291,12 @@ def test_siding_with_the_customer_is_not_read_as_blaming_or_playing_down(score, 
         ("fr", "Ça doit être vraiment angoissant. On va regarder ensemble les solutions possibles."),
         ("en", "Right, if you've got the reference, that's great, we can get that fee taken off."),
         ("fr", "D'accord, si vous avez la référence, pas de souci, on peut vous retirer les frais."),
+        ("en", "I get why that's annoying. I can't give admin rights, but I can install it for you remotely now."),
+        (
+            "fr",
+            "Je comprends que ce soit frustrant. Je peux pas vous donner les droits admin, par contre je peux vous "
+            "l'installer à distance tout de suite.",
+        ),
     ],
 )
 def test_taking_the_problem_on_at_once_is_no_put_down(score, language, reply):
@@ -306,6 +314,12 @@ def test_taking_the_problem_on_at_once_is_no_put_down(score, language, reply):
         ("en", "That's not right at all. Let me look into it.", "Okay. What's the account number?"),
         ("en", "I know it's been a long wait, thanks for bearing with us.", "Okay. What's the account number?"),
         ("fr", "C'est pas normal, ça. On va regarder.", "D'accord. C'est quoi le numéro de compte ?"),
+        (
+            "en",
+            "Thanks for telling us straight away, that's exactly the right thing to do.",
+            "Okay. What's the account number?",
+        ),
+        ("fr", "Vous avez eu le bon réflexe en nous appelant.", "D'accord. C'est quoi le numéro de compte ?"),
     ],
 )
 def test_affirming_the_customer_counts_as_warmth(score, language, reply, cold):
