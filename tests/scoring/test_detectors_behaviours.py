@@ -173,6 +173,22 @@ def test_a_troubleshooting_question_is_a_question_not_a_playback_nor_a_reproach(
 
 
 @pytest.mark.parametrize(
+    ("language", "customer", "reply"),
+    [
+        (
+            "en",
+            "I've been fined for not paying for parking but the machine was broken.",
+            "So the machine wasn't working when you tried to pay, did you manage to take a photo of it?",
+        ),
+    ],
+)
+def test_asking_what_the_customer_managed_to_do_is_no_reproach(score, language, customer, reply):
+    result = score(language, [(C, customer), (A, reply)])
+    assert not [e for e in criterion(result, "empathy").evidence if e.rule in EMPATHY_NEGATIVE]
+    assert "reflection" in {e.rule for e in criterion(result, "active_listening").evidence if e.sign > 0}
+
+
+@pytest.mark.parametrize(
     ("language", "reply"),
     [
         ("en", "Have you tried reinstalling it? You should have done that before calling."),

@@ -141,13 +141,14 @@ def _signposts(ctx: DetectorContext, index: int) -> list[Match]:
 
 def _advising(ctx: DetectorContext, behaviours: TurnBehaviours, discount: float) -> TurnBehaviours:
     """The reflection probabilities, lowered by `discount` for replies that tell the customer what to do ("you
-    should...", "je vous conseille...") without signposting a reformulation: advice that mentions what the customer
-    said ("so you could ride your bike there") reads to the model like a playback of it."""
+    should...", "je vous conseille...") or suggest it as a question ("have you tried turning it off and on again?"
+    read as a reflection at 0.73) without signposting a reformulation: advice that mentions what the customer said
+    ("so you could ride your bike there") reads to the model like a playback of it."""
     return _adjusted(
         behaviours,
         ("reflection",),
         lambda unit: (
-            any(ctx.find("advice_markers", i) for i in unit.segments)
+            any(ctx.find("advice_markers", i) or _troubleshoots(ctx, i, ("suggestion",)) for i in unit.segments)
             and not any(_signposts(ctx, i) for i in unit.segments)
         ),
         lambda p: p * (1.0 - discount),
@@ -396,15 +397,15 @@ def _committed(ctx: DetectorContext, behaviours: TurnBehaviours, discount: float
     read"): "donc euh, c'est fait. Je lance la commande d'un nouveau portable, vous l'aurez jeudi." read as blame at
     0.72, "if you never received the item, a refund is likely. I'm starting the dispute now." at 0.65 (the own
     set's empathy 0.976 -> 0.978 EN, 0.968 -> 0.977 FR; lectures and reproaches, sessions and emotional reactions
-    did not move). So is blame where the agent suggests a fix as a question (`_suggests`): "Did you try reinstalling
-    the app?" read as blame at 0.77. A reproach by its grammar ("you should have called") is raised again afterwards
-    (_reproaching)."""
+    did not move). So is blame where the agent asks what the customer tried or managed to do (`_troubleshoots`): "Did
+    you try reinstalling the app?" read as blame at 0.77. A reproach by its grammar ("you should have called") is
+    raised again afterwards (_reproaching)."""
 
     def owns_a_step(unit: TurnUnit) -> bool:
         return any(ctx.find("commitments", i) for i in unit.segments)
 
     def takes_it_on_without_reproach(unit: TurnUnit) -> bool:
-        return (owns_a_step(unit) or any(_suggests(ctx, i) for i in unit.segments)) and not any(
+        return (owns_a_step(unit) or any(_troubleshoots(ctx, i) for i in unit.segments)) and not any(
             ctx.find("blaming", i) for i in unit.segments
         )
 
@@ -412,14 +413,15 @@ def _committed(ctx: DetectorContext, behaviours: TurnBehaviours, discount: float
     return _adjusted(lowered, ("blame",), takes_it_on_without_reproach, lambda p: p * (1.0 - discount))
 
 
-def _suggests(ctx: DetectorContext, index: int) -> bool:
-    """A segment that suggests a fix as a question (`advice_markers` tagged `suggestion`: "have you tried
-    restarting it?", "avez-vous essayé de débrancher la box ?"): troubleshooting asks what the customer did, the
-    heads read "did you try" as a reproach ("Have you tried unplugging it for a minute?" at 0.70)."""
+def _troubleshoots(ctx: DetectorContext, index: int, tags: tuple[str, ...] = ("suggestion", "check")) -> bool:
+    """A segment that asks what the customer tried or managed to do (`troubleshooting` entries of `tags`, inside a
+    question: "have you tried restarting it?", "did you manage to take a photo of it?", "avez-vous pensé à vérifier
+    vos indésirables ?"): troubleshooting asks, while the heads read it as a reproach ("Have you tried unplugging it
+    for a minute?" at 0.70, "...did you manage to take a photo of it?" at 0.87)."""
     return any(
-        m.entry.tag == "suggestion"
+        m.entry.tag in tags
         for q in ctx.questions(index)
-        for m in ctx.find_in("advice_markers", index, q.start_char, q.end_char)
+        for m in ctx.find_in("troubleshooting", index, q.start_char, q.end_char)
     )
 
 
@@ -673,7 +675,7 @@ def _naming(behaviour: str, insisting: set[int]) -> Callable[[int], str]:
         "signposted": 0.75,
         "advising": 0.6,
     },
-    lexicons=("reformulation_markers", "service_offers", "form_filling", "advice_markers"),
+    lexicons=("reformulation_markers", "service_offers", "form_filling", "advice_markers", "troubleshooting"),
     rules=("reflection", "question", "acknowledgement", "no_listening"),
 )
 def listening_behaviours(ctx: DetectorContext, params: Mapping[str, Any]) -> DetectorResult:
@@ -744,6 +746,7 @@ EMPATHY_NEGATIVE = ("blame", "dismissal", "minimising", "hollow_empathy")
     lexicons=(
         "reformulation_markers",
         "advice_markers",
+        "troubleshooting",
         "commitments",
         "next_steps",
         "courtesy",
