@@ -73,8 +73,9 @@ def _conditional_perfect(tok: Token, rest: list[Token], language: str) -> bool:
 
 # "Vous auriez dû recevoir un SMS", "you should have received an email": information, not a reproach.
 # What happened to the customer rather than what they did: "vous auriez dû recevoir", "a life you could have lived",
-# "you shouldn't have had to hunt for it" (what they were put through, said on their side).
-RECEIVING = {"recevoir", "avoir", "être", "obtenir", "voir", "vivre", "mourir"} | {
+# "you shouldn't have had to hunt for it", "vous auriez dû pouvoir compter dessus" (what they were put through or
+# denied, said on their side).
+RECEIVING = {"recevoir", "avoir", "être", "pouvoir", "obtenir", "voir", "vivre", "mourir"} | {
     "receive",
     "have",
     "get",

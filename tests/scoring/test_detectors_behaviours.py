@@ -59,6 +59,8 @@ def test_a_reflection_earns_listening_evidence_that_names_it_with_its_confidence
         ("fr", "Vous souhaitez un remboursement ou un échange ?"),
         ("en", "Okay, should we just get you on an 8 a.m. then?"),
         ("fr", "Je vous mets mardi à huit heures ?"),
+        ("en", "I've got a slot at the Riverside clinic on Wednesday, shall I pop you in for that?"),
+        ("fr", "Oui, on peut étaler sur trois à dix mois. Je vous fais une proposition sur six mois ?"),
     ],
 )
 def test_offering_further_help_a_choice_of_slot_or_checking_the_plan_suits_is_not_asking_about_the_situation(
@@ -82,6 +84,7 @@ def test_offering_further_help_a_choice_of_slot_or_checking_the_plan_suits_is_no
         ("fr", "C'est quoi le modèle de la voiture ?"),
         ("en", "Can I take your baggage tag number and flight number, please?"),
         ("fr", "Vous pouvez me donner le numéro de l'étiquette bagage et le numéro de vol, s'il vous plaît ?"),
+        ("fr", "Très bien, vous pouvez me rappeler le numéro de votre contrat de location ?"),
     ],
 )
 def test_asking_for_a_detail_of_the_form_is_not_asking_about_the_customers_situation(score, language, asking):
@@ -292,6 +295,13 @@ def test_saying_i_understand_is_not_hollow_unless_the_rest_of_the_reply_undoes_i
         ("fr", "Non, vous n'avez pas à payer ça. J'ai retiré les frais."),
         ("en", "That's a really tough spot to be in. Let me see what I can do."),
         ("en", "Oh, that's not good at all. Let's find out what's happened."),
+        ("fr", "C'est normal d'être stressée avec tout ça, prenez votre temps, on avance à votre rythme."),
+        ("fr", "Ne vous excusez pas, ça arrive. Je reporte cette échéance à la fin de l'échéancier, sans frais."),
+        (
+            "fr",
+            "Je suis désolée que ça n'ait pas été fait, vous auriez dû pouvoir compter dessus. Je fais la modification "
+            "moi-même.",
+        ),
     ],
 )
 def test_siding_with_the_customer_is_not_read_as_blaming_or_playing_down(score, language, reply):
@@ -308,6 +318,8 @@ def test_siding_with_the_customer_is_not_read_as_blaming_or_playing_down(score, 
         ("en", "Right, if you've got the reference, that's great, we can get that fee taken off."),
         ("fr", "D'accord, si vous avez la référence, pas de souci, on peut vous retirer les frais."),
         ("en", "I get why that's annoying. I can't give admin rights, but I can install it for you remotely now."),
+        ("en", "It's on the back of your decision letter, but I can read it out if you've got a pen."),
+        ("fr", "Ne quittez pas, je consulte le planning."),
         (
             "fr",
             "Je comprends que ce soit frustrant. Je peux pas vous donner les droits admin, par contre je peux vous "
