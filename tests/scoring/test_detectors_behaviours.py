@@ -348,6 +348,16 @@ def test_taking_the_problem_on_at_once_is_no_put_down(score, language, reply):
             "Okay. What's the account number?",
         ),
         ("fr", "Vous avez eu le bon réflexe en nous appelant.", "D'accord. C'est quoi le numéro de compte ?"),
+        (
+            "en",
+            "That's frustrating, paying for something you've cancelled. Have you kept the email?",
+            "Okay. What's the account number?",
+        ),
+        (
+            "fr",
+            "C'est agaçant de payer pour un service que vous avez résilié. Vous avez gardé le mail ?",
+            "D'accord. C'est quoi le numéro de compte ?",
+        ),
     ],
 )
 def test_affirming_the_customer_counts_as_warmth(score, language, reply, cold):
