@@ -61,6 +61,8 @@ def test_a_reflection_earns_listening_evidence_that_names_it_with_its_confidence
         ("fr", "Je vous mets mardi à huit heures ?"),
         ("en", "I've got a slot at the Riverside clinic on Wednesday, shall I pop you in for that?"),
         ("fr", "Oui, on peut étaler sur trois à dix mois. Je vous fais une proposition sur six mois ?"),
+        ("en", "That's all set up for you. Anything else?"),
+        ("fr", "C'est enregistré. Bon, autre chose ?"),
     ],
 )
 def test_offering_further_help_a_choice_of_slot_or_checking_the_plan_suits_is_not_asking_about_the_situation(
@@ -100,6 +102,8 @@ def test_asking_for_a_detail_of_the_form_is_not_asking_about_the_customers_situa
         ("fr", "Vous voulez me dire ce qui s'est passé exactement ?"),
         ("fr", "Vous voulez savoir si c'est le bon calcul, ou s'il manque une partie ?"),
         ("en", "Do you want to tell me why, or would you rather not say?"),
+        ("en", "Okay. And did you notice anything else, like a noise or a smell?"),
+        ("fr", "D'accord. Vous avez remarqué autre chose, un bruit, une odeur ?"),
     ],
 )
 def test_inviting_the_customer_to_say_more_or_checking_what_they_mean_is_asking_about_their_situation(
@@ -350,6 +354,12 @@ def test_taking_the_problem_on_at_once_is_no_put_down(score, language, reply):
         ("fr", "Vous avez eu le bon réflexe en nous appelant.", "D'accord. C'est quoi le numéro de compte ?"),
         (
             "en",
+            "That's a proper headache, the last thing you need. Is the light red?",
+            "Okay. What's the account number?",
+        ),
+        ("fr", "Ah mince, c'est pas évident, ça. La box est rouge ?", "D'accord. C'est quoi le numéro de compte ?"),
+        (
+            "en",
             "That's frustrating, paying for something you've cancelled. Have you kept the email?",
             "Okay. What's the account number?",
         ),
@@ -383,6 +393,8 @@ def test_understanding_undone_at_once_is_still_hollow(score, language, reply):
     [
         ("en", "I completely understand. That said, most customers sort this out themselves in the app."),
         ("fr", "Je comprends tout à fait. Cela dit, la plupart des clients règlent ça tout seuls sur l'appli."),
+        ("en", "Tell me about it, mine cost me three grand last year, so you're doing better than me."),
+        ("fr", "Estimez-vous heureux, moi l'hiver passé j'en ai pas eu pendant deux semaines."),
     ],
 )
 def test_comparing_the_customer_with_others_who_cope_alone_plays_the_problem_down(score, language, reply):

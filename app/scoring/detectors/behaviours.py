@@ -216,10 +216,20 @@ def _service_offer(ctx: DetectorContext, index: int, max_words: int) -> bool:
 
 def _offers(ctx: DetectorContext, index: int) -> list[Match]:
     """The service offers of a segment: a `choice` entry ("would you like", "vous voulez") only where its sentence
-    goes on to offer alternatives (`_offers_alternatives`)."""
-    return [
-        m for m in ctx.find("service_offers", index) if m.entry.tag != "choice" or _offers_alternatives(ctx, index, m)
-    ]
+    goes on to offer alternatives (`_offers_alternatives`), a `whole` entry ("anything else", "autre chose") only
+    where it is the whole question but for a word ("Okay, anything else?", "Bon, autre chose ?"; not "did you notice
+    anything else?")."""
+    doc = ctx.docs[index]
+
+    def offered(m: Match) -> bool:
+        if m.entry.tag == "choice":
+            return _offers_alternatives(ctx, index, m)
+        if m.entry.tag == "whole":
+            sentence = doc[m.start].sent
+            return len(WORD.findall(sentence.text)) - len(WORD.findall(doc[m.start : m.end].text)) <= 1
+        return True
+
+    return [m for m in ctx.find("service_offers", index) if offered(m)]
 
 
 # An "or" followed by one of these joins clauses ("...if it's the right amount, or if part is missing?", "or do you",
