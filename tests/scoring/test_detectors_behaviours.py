@@ -57,6 +57,8 @@ def test_a_reflection_earns_listening_evidence_that_names_it_with_its_confidence
         ("en", "Would you like to ship it regular or express?"),
         ("fr", "Vous voulez l'envoi normal ou express ?"),
         ("fr", "Vous souhaitez un remboursement ou un échange ?"),
+        ("en", "No problem. Same time on Friday, or would you like a different one?"),
+        ("fr", "Pas de souci. Même heure vendredi, ou vous voulez un autre créneau ?"),
         ("en", "Okay, should we just get you on an 8 a.m. then?"),
         ("fr", "Je vous mets mardi à huit heures ?"),
         ("en", "I've got a slot at the Riverside clinic on Wednesday, shall I pop you in for that?"),

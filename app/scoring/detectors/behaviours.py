@@ -241,9 +241,13 @@ def _offers_alternatives(ctx: DetectorContext, index: int, match: Match) -> bool
     """After `match`, its sentence names options joined by "or" / "ou": "would you like to ship it regular or
     express?", "vous souhaitez un remboursement ou un échange ?" (a real call and a labelled pair: the agent offers
     a choice, not a question about the customer). "Vous voulez savoir si c'est le bon calcul, ou s'il manque une
-    partie ?" checks what the customer means, and keeps its credit."""
+    partie ?" checks what the customer means, and keeps its credit. The entry may open the second option, after a
+    first one named without a verb: "Same time on Friday, or would you like a different one?" (not "Do you want to
+    tell me why, or would you rather not say?")."""
     doc = ctx.docs[index]
     sentence = doc[match.start].sent
+    if match.start > sentence.start and doc[match.start - 1].lower_ in ("or", "ou"):
+        return not any(t.pos_ in ("VERB", "AUX") for t in doc[sentence.start : match.start - 1])
     for token in doc[match.end : sentence.end]:
         if token.lower_ in ("or", "ou"):
             following = doc[token.i + 1] if token.i + 1 < sentence.end else None
