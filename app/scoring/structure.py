@@ -73,11 +73,10 @@ def _conditional_perfect(tok: Token, rest: list[Token], language: str) -> bool:
 
 # "Vous auriez dû recevoir un SMS", "you should have received an email": information, not a reproach.
 # What happened to the customer rather than what they did: "vous auriez dû recevoir", "a life you could have lived",
-# "you shouldn't have had to hunt for it", "vous auriez dû pouvoir compter dessus" (what they were put through or
-# denied, said on their side).
+# "vous auriez dû pouvoir compter dessus" (what they were denied, said on their side; in English "you shouldn't have
+# had to hunt for it", `_obliged`).
 RECEIVING = {"recevoir", "avoir", "être", "pouvoir", "obtenir", "voir", "vivre", "mourir"} | {
     "receive",
-    "have",
     "get",
     "be",
     "hear",
@@ -121,9 +120,16 @@ def should_have(sent: Span, language: str) -> tuple[int, int] | None:
             perfect = [t for t in window[1:3] if _text(t) in ("have", "'ve")]
             rest = window[window.index(perfect[0]) + 1 :] if perfect else []
             action = next((t for t in rest if _participle(t)), None)
-        if conditional and action is not None and action.lemma_.lower() not in RECEIVING:
+        if conditional and action is not None and action.lemma_.lower() not in RECEIVING and not _obliged(action):
             return toks[i].idx, action.idx + len(action)
     return None
+
+
+def _obliged(tok: Token) -> bool:
+    """'had to' after 'you shouldn't have': what the customer was made to do ("you shouldn't have had to hunt for
+    it"), said on their side; "you should have had it serviced" stays a reproach."""
+    following = tok.nbor(1) if tok.i + 1 < len(tok.doc) else None
+    return tok.lemma_.lower() == "have" and following is not None and following.lower_ == "to"
 
 
 def responsibility_shift(sent: Span, language: str, nouns: set[str]) -> tuple[int, int] | None:

@@ -250,9 +250,12 @@ WITS_END = (
 A_BOUT = (C, "Ça fait quatre fois que j'appelle cette semaine et personne me rappelle, je suis à bout.")
 
 
+DISTRESS = {"en": WITS_END, "fr": A_BOUT}
+
+
 def _empathy_after_distress(score, language: str, reply: str):
     """The empathy criterion of a reply to a customer at the end of their tether (WITS_END / A_BOUT)."""
-    return criterion(score(language, [WITS_END if language == "en" else A_BOUT, (A, reply)]), "empathy")
+    return criterion(score(language, [DISTRESS[language], (A, reply)]), "empathy")
 
 
 @pytest.mark.parametrize(
@@ -311,8 +314,7 @@ def test_saying_i_understand_is_not_hollow_unless_the_rest_of_the_reply_undoes_i
     ],
 )
 def test_siding_with_the_customer_is_not_read_as_blaming_or_playing_down(score, language, reply):
-    empathy = _empathy_after_distress(score, language, reply)
-    assert not [e for e in empathy.evidence if e.rule in EMPATHY_NEGATIVE]
+    assert _put_downs(score, language, DISTRESS[language][1], reply) == []
 
 
 @pytest.mark.parametrize(
@@ -334,8 +336,7 @@ def test_siding_with_the_customer_is_not_read_as_blaming_or_playing_down(score, 
     ],
 )
 def test_taking_the_problem_on_at_once_is_no_put_down(score, language, reply):
-    empathy = _empathy_after_distress(score, language, reply)
-    assert not [e for e in empathy.evidence if e.rule in EMPATHY_NEGATIVE]
+    assert _put_downs(score, language, DISTRESS[language][1], reply) == []
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,6 @@
 """Telling the customer what they must do, read from word order: a main-clause statement, not a question, nor a
-reported, relative or conditional clause, nor a suggestion that leaves the choice."""
+reported, relative or conditional clause, nor a suggestion that leaves the choice. And what the customer should
+have done, from its grammar, apart from what they were put through."""
 
 from __future__ import annotations
 
@@ -77,3 +78,23 @@ def test_someone_elses_words_in_quotation_marks_do_not_insist(language, text):
 
 def test_a_directive_after_a_closing_quotation_mark_still_insists():
     assert _insists("en", 'They all say "it\'s fine", but you need to quit.')
+
+
+def _should_have(language: str, text: str) -> bool:
+    (doc,) = parse_texts(get_nlp(language), [text], SKIPPED_COMPONENTS[language])
+    return any(structure.should_have(sent, language) for sent in doc.sents)
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "reproach"),
+    [
+        ("en", "Well, you should have had it serviced last year.", True),
+        ("en", "You should have called us on the first day.", True),
+        ("en", "You shouldn't have had to hunt for it.", False),
+        ("en", "You should have received a text from us.", False),
+        ("fr", "Vous auriez dû vérifier les branchements.", True),
+        ("fr", "Vous auriez dû pouvoir compter dessus.", False),
+    ],
+)
+def test_what_the_customer_should_have_done_is_a_reproach_what_they_were_put_through_is_not(language, text, reproach):
+    assert _should_have(language, text) is reproach
