@@ -12,6 +12,9 @@ Tasks by dataset (what the labels mean is in the data's README):
 - epitome / epitome_fr: emotional reactions (ER >= 1 vs 0) -> empathy; explorations (EX >= 1 vs 0) ->
   active_listening; interpretations (IP >= 1 vs 0) -> active_listening.
 - wivico: Vikidia (plain) vs the aligned Wikipedia sentence -> jargon.
+- esconv (emotional-support chats, strategy per supporter turn): restatement or paraphrasing, and questions, vs
+  information and suggestions -> active_listening; reflection of feelings and affirmation/reassurance vs information
+  and suggestions -> empathy.
 - any other dataset whose labels name criteria (`{"empathy": 1}`, 1 = better, 0 = worse) -> that criterion; the
   project's own evaluation sets (`bench/data/eval`) are written this way.
 
@@ -41,6 +44,18 @@ def _at_least_one(key: str) -> Callable[[dict], int | None]:
     return lambda labels: None if key not in labels else int(labels[key] >= 1)
 
 
+def _strategy(good: tuple[str, ...], bad: tuple[str, ...]) -> Callable[[dict], int | None]:
+    def label(labels: dict) -> int | None:
+        strategy = labels.get("strategy", "")
+        return 1 if strategy in good else 0 if strategy in bad else None
+
+    return label
+
+
+# ESConv's supporter strategies (Liu et al., ACL 2021): what listening and warmth look like against telling.
+TELLING = ("Information", "Providing Suggestions")
+
+
 def _session(labels: dict) -> int | None:
     if "behaviour" in labels or "session_quality" not in labels:
         return None
@@ -56,6 +71,14 @@ TASKS: tuple[Task, ...] = (
     ("explorations", "active_listening", "epitome", _at_least_one("EX")),
     ("interpretations", "active_listening", "epitome", _at_least_one("IP")),
     ("plain vs Wikipedia", "jargon", "wivico", lambda labels: labels.get("plain")),
+    ("restatement vs telling", "active_listening", "esconv", _strategy(("Restatement or Paraphrasing",), TELLING)),
+    ("questions vs telling", "active_listening", "esconv", _strategy(("Questions",), TELLING)),
+    (
+        "feelings, reassurance vs telling",
+        "empathy",
+        "esconv",
+        _strategy(("Reflection of feelings", "Affirmation and Reassurance"), TELLING),
+    ),
 )
 
 

@@ -2,7 +2,8 @@
 counterfactual blame ("si vous aviez lu..., vous auriez su" / "if you had read..., you would have known"),
 "you should have" reproaches, responsibility pushed onto the customer ("c'est votre choix", "that's your
 problem", unless negated: "ce n'est pas votre faute"), the customer told what they must do ("you need to quit", "il
-faut que vous..."), negation, and sentence-opening contrast connectors."""
+faut que vous..."), negation, sentence-opening contrast connectors, and the naming of how hard the customer's
+situation is ("that must be so stressful", "ça doit être épuisant")."""
 
 from __future__ import annotations
 
@@ -316,3 +317,98 @@ def opens_on_but(sent: Span) -> bool:
     while words and words[0] in FILLER_WORDS:
         words.pop(0)
     return bool(words) and words[0] in BUT
+
+
+# A naming of the hardship: "that must be so stressful", "it's a difficult time for you", "ça doit être épuisant",
+# "c'est une situation très stressante": a copula or a verb of appearance ("sounds", "semble") before a word that
+# says how hard the thing is to live through (`hardship` lexicon), in the same clause.
+COPULAS = {"be", "sound", "seem", "look", "être", "sembler", "paraître", "air"}  # "ça a l'air pénible"
+# Modals and verbs of appearance that make "hard" / "difficult" a guess at what the customer lives through ("it must
+# be hard to...") rather than a fact about a task ("it's hard to say when", "c'est difficile de vous donner une date").
+SURMISE = {"must", "can", "could", "might", "may", "will", "'ll", "would", "'d", "ca", "wo", "sound", "seem", "look"}
+SURMISE |= {"devoir", "pouvoir", "aller", "sembler", "paraître"}
+EXCLAMATIONS = {"what", "how", "quel", "quelle", "quels", "quelles"}
+COMPARING = {"more", "less", "most", "least", "plus", "moins"}
+HARDSHIP_WINDOW = 6
+
+
+def names_the_hardship(adjective: Token, general: bool) -> tuple[int, int] | None:
+    """'That must be so stressful' / 'ça doit être épuisant': the character span from the clause's subject (or its
+    copula) to the hardship word (its noun where it qualifies one: "a scary conversation"), or None. The clause must
+    not be negated ("it's not that hard", "c'est pas si compliqué" play it down), its subject must be the situation
+    ("that", "it", "ça": `SITUATION`), not the customer, the agent or a thing in general, and it must not be a
+    question. A `general` word ("hard", "difficult", "dur") counts before an infinitive only after a modal or a verb
+    of appearance: "it must be hard to juggle both" names the hardship, "it's hard to say when it will arrive" does
+    not. Read from word order and parts of speech (the English pipeline runs without its parser)."""
+    sent = adjective.sent
+    if sent.text.strip().endswith("?"):
+        return None
+    window: list[Token] = []
+    for tok in reversed(list(adjective.doc[max(sent.start, adjective.i - HARDSHIP_WINDOW) : adjective.i])):
+        if _ends_clause(tok):
+            break
+        window.insert(0, tok)
+    exclaimed = any(_text(t) in EXCLAMATIONS for t in window[:2])
+    at = next((k for k, t in enumerate(window) if t.lemma_.lower() in COPULAS or _text(t) == "'s"), None)
+    if (at is None and not exclaimed) or is_negated(window):
+        return None
+    if adjective.tag_ in ("JJR", "JJS") or any(_text(t) in COMPARING for t in window[-2:]):
+        return None  # "it is much harder", "le plus dur": a comparison, not the situation named
+    subject = None
+    if at is not None:
+        subject = next((t for t in reversed(window[:at]) if not _leads_to_copula(t)), None)
+        if subject is None or _text(subject) not in SITUATION or _about_an_activity(subject):
+            return None
+    after = adjective.doc[adjective.i + 1 : adjective.i + 2]
+    infinitive = bool(after) and (_text(after[0]) in ("to", "de", "d'", "à") or after[0].tag_ == "VBG")
+    if general and infinitive and not any(t.lemma_.lower() in SURMISE or _text(t) in SURMISE for t in window):
+        return None
+    start = window[0].idx if exclaimed else min(t.idx for t in (subject, window[at]) if t is not None)
+    end = after[0] if after and after[0].pos_ == "NOUN" else adjective  # "a scary conversation"
+    if general and end is not adjective and end.lemma_.lower() not in TIMES:  # "a difficult condition", "a tough one"
+        return None
+    if infinitive:  # what is hard is part of the naming: "it must be hard to juggle both", up to the clause's end
+        for tok in adjective.doc[adjective.i + 1 : sent.end]:
+            if _ends_clause(tok) and _text(tok) != "and":
+                break
+            end = tok
+    return start, end.idx + len(end)
+
+
+# The situation the customer is in, as the subject of its naming ("that must be hard", "ça doit être épuisant"): not
+# the customer or the agent ("you're being difficult"), nor a thing described in general ("breastfeeding can be
+# painful at first, often because of the latch" informs, labelled cold in the own set).
+SITUATION = {"that", "it", "this", "all", "ça", "cela", "c'", "ce", "ceci", "tout"}
+# What a `general` word may qualify to name a hard time ("a difficult time for you", "une période difficile"), not a
+# hard thing ("a difficult condition", "a tough one").
+TIMES = {"time", "situation", "position", "period", "moment", "spot", "week", "day", "year", "experience", "patch"}
+TIMES |= {"moment", "situation", "période", "passage", "épreuve", "semaine", "journée", "année", "position"}
+
+
+def _about_an_activity(subject: Token) -> bool:
+    """The subject stands for an activity set out before it, an infinitive or a gerund phrase with no finite verb,
+    in the same clause ("keeping up with all of it is too tiring") or before a comma ("se faire aider, c'est
+    effrayant", "demander de l'aide, c'est effrayant"): what is named is hard in general, not what the customer
+    lives through."""
+    start = subject.i - 1 if subject.i > subject.sent.start and subject.doc[subject.i - 1].text == "," else subject.i
+    phrase = []
+    for tok in reversed(list(subject.doc[max(subject.sent.start, start - 9) : start])):
+        if _text(tok) in CLAUSE_BOUNDARIES | SUBORDINATORS:
+            break
+        phrase.append(tok)
+    forms = [f for t in phrase for f in t.morph.get("VerbForm")]
+    return ("Inf" in forms or any(t.tag_ == "VBG" for t in phrase)) and "Fin" not in forms
+
+
+def _leads_to_copula(tok: Token) -> bool:
+    """A word between a subject and its copula: an auxiliary, an adverb, a modal ("ça doit être"), the "l'" of
+    "avoir l'air"."""
+    modal = tok.pos_ == "VERB" and tok.lemma_.lower() in SURMISE | {"avoir"}
+    return tok.pos_ in ("AUX", "ADV", "PART") or modal or _text(tok) == "l'"
+
+
+def _ends_clause(tok: Token) -> bool:
+    """A clause boundary, but not the "so" of "so hard" / "so frustrating"."""
+    nxt = tok.doc[tok.i + 1 : tok.i + 2]
+    intensifier = _text(tok) == "so" and bool(nxt) and nxt[0].pos_ in ("ADJ", "ADV")
+    return (_text(tok) in CLAUSE_BOUNDARIES - {"-"} and not intensifier) or tok.text in ("?", "!")

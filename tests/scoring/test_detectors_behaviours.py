@@ -381,14 +381,34 @@ def test_affirming_the_customer_counts_as_warmth(score, language, reply, cold):
 @pytest.mark.parametrize(
     ("language", "reply"),
     [
+        ("en", "I understand, that can be really stressful."),
+        ("en", "I get it, it's a really tough situation."),
+        ("en", "It must be hard to keep chasing us on top of everything else."),
+        ("en", "I feel for you, honestly."),
+        ("fr", "C'est une situation très stressante, je compatis."),
+        ("fr", "Ça a l'air vraiment pénible, toutes ces relances."),
+    ],
+)
+def test_naming_how_hard_the_situation_is_counts_as_warmth_and_puts_nobody_down(score, language, reply):
+    empathy = _empathy_after_distress(score, language, reply)
+    assert empathy.score >= 70
+    assert _put_downs(score, language, DISTRESS[language][1], reply) == []
+
+
+@pytest.mark.parametrize(
+    ("language", "reply"),
+    [
         ("en", "I understand, but there's nothing I can do."),
         ("en", "I understand your frustration. Rules are rules."),
         ("fr", "Je vous entends, mais fallait lire le contrat."),
+        ("en", "That's stressful, but rules are rules."),
+        ("fr", "C'est pénible, mais fallait lire le contrat."),
     ],
 )
 def test_understanding_undone_at_once_is_still_hollow(score, language, reply):
     empathy = _empathy_after_distress(score, language, reply)
     assert "hollow_empathy" in {e.rule for e in empathy.evidence if e.sign < 0}
+    assert empathy.score < 30
 
 
 @pytest.mark.parametrize(

@@ -309,7 +309,8 @@ def _without_stock_apologies(ctx: DetectorContext, behaviours: TurnBehaviours) -
     occasionnée" at 0.88. A reaction in the rest of the reply keeps its reading ("sorry for the inconvenience, I can
     hear how stressful this has been"). Nor is it hollow empathy unless the rest undoes it ("Merci de votre patience,
     je sais que l'attente a été longue." read as hollow at 0.81)."""
-    return _read_without(ctx, behaviours, "stock_apologies", {"feeling": ("feeling",), "hollow_empathy": UNDOING})
+    caps = {"feeling": ("feeling",), "hollow_empathy": UNDOING}
+    return _read_without(ctx, behaviours, lambda i: _spans(ctx.find("stock_apologies", i)), caps)
 
 
 def _without_understanding(ctx: DetectorContext, behaviours: TurnBehaviours) -> TurnBehaviours:
@@ -320,9 +321,37 @@ def _without_understanding(ctx: DetectorContext, behaviours: TurnBehaviours) -> 
     0.95 and dismissal at 0.77, "You did the right thing calling us" as blame at 0.86, "C'est tout à fait normal
     d'être inquiet" as minimising at 0.88. Understanding is undone only where the rest refuses, reproaches or plays
     the trouble down ("I understand, but there's nothing I can do": the rest alone reads as dismissal at 1.00, so
-    the reply stays hollow)."""
+    the reply stays hollow). Naming how hard the situation is to live through sides with the customer the same way
+    (`_hardships`): "I understand, that can be really stressful." read as hollow empathy at 0.99, "It must be hard to
+    ensure they get a good education when it is long distance learning." as blame at 0.78."""
     caps = {"hollow_empathy": UNDOING, **{b: (b,) for b in ("dismissal", "blame", "minimising")}}
-    return _read_without(ctx, behaviours, "understanding", caps, unless=TURNS_THE_PAGE)
+
+    def siding(index: int) -> list[tuple[int, int]]:
+        return [*_spans(ctx.find("understanding", index)), *_hardships(ctx, index)]
+
+    return _read_without(ctx, behaviours, siding, caps, unless=TURNS_THE_PAGE)
+
+
+def _spans(matches: Sequence[Match]) -> list[tuple[int, int]]:
+    return [(m.start_char, m.end_char) for m in matches]
+
+
+def _names_the_hardship(ctx: DetectorContext, index: int) -> bool:
+    """The segment names the hardship and does not turn the page on it ("I do get shifts are hard, but that's two
+    wasted visits": no warmth floor there)."""
+    text = ctx.segments[index].text
+    return any(not TURNS_THE_PAGE.search(text[end:]) for _, end in _hardships(ctx, index))
+
+
+def _hardships(ctx: DetectorContext, index: int) -> list[tuple[int, int]]:
+    """Where the agent names how hard the customer's situation is to live through, in segment `index` ("that must
+    be so stressful", "ça doit être épuisant": `hardship` words, `structure.names_the_hardship`)."""
+    doc, found = ctx.docs[index], []
+    for m in ctx.find("hardship", index):
+        words = doc.char_span(m.start_char, m.end_char, alignment_mode="expand")
+        if words is not None and (span := structure.names_the_hardship(words[-1], m.entry.tag == "general")):
+            found.append(span)
+    return found
 
 
 # A rest with one of these opening it, a sentence or a clause turns the page on the understanding before it ("Je
@@ -340,15 +369,17 @@ TURNS_THE_PAGE = re.compile(
 def _read_without(
     ctx: DetectorContext,
     behaviours: TurnBehaviours,
-    role: str,
+    spans: Callable[[int], list[tuple[int, int]]],
     caps: Mapping[str, tuple[str, ...]],
     unless: re.Pattern[str] | None = None,
 ) -> TurnBehaviours:
-    """The replies holding a formula of the lexicon `role`, read again without it (and the words leading into it):
+    """The replies holding a formula (`spans`: its character spans in a segment), read again without it (and the
+    words leading into it):
     each behaviour of `caps` no higher than the most likely of its behaviours in that reading (0 when nothing is left
     but fillers). Readings of a reply's segments, for quoting, are capped the same way. A segment whose rest matches
     `unless` keeps its reading, and so does its reply."""
-    texts = {i: _strip_formulas(ctx, i, role) for unit in behaviours.units for i in unit.segments if ctx.find(role, i)}
+    found = {i: formulas for unit in behaviours.units for i in unit.segments if (formulas := spans(i))}
+    texts = {i: _strip_formulas(ctx, i, formulas) for i, formulas in found.items()}
     if unless is not None:
         kept = {i for i, text in texts.items() if unless.search(text)}
         held = {i for unit in behaviours.units if not kept.isdisjoint(unit.segments) for i in unit.segments}
@@ -382,14 +413,15 @@ def _read_without(
     return replace(behaviours, probabilities=probabilities, by_segment=by_segment)
 
 
-def _strip_formulas(ctx: DetectorContext, index: int, role: str) -> str:
-    """A segment's text without the formulas of the lexicon `role` and the words that lead into them."""
+def _strip_formulas(ctx: DetectorContext, index: int, formulas: Sequence[tuple[int, int]]) -> str:
+    """A segment's text without the formulas at these character spans and the words that lead into them."""
     text, kept, at = ctx.segments[index].text, [], 0
-    for m in sorted(ctx.find(role, index), key=lambda m: m.start_char):
-        if m.start_char < at:
+    for start, end in sorted(formulas):
+        if start < at:  # overlapping formulas ("I understand that" and "that can be really stressful") join
+            at = max(at, end)
             continue
-        kept.append(FORMULA_LEAD.sub("", text[at : m.start_char]))
-        at = m.end_char
+        kept.append(FORMULA_LEAD.sub("", text[at:start]))
+        at = end
     kept.append(text[at:])
     rest = " ".join(" ".join(kept).split()).lstrip(" ,;:.!?-")
     return rest[:1].upper() + rest[1:]  # read as a reply of its own: ", c'est pénible" read as minimising at 0.90
@@ -466,11 +498,12 @@ def _supporting(ctx: DetectorContext, behaviours: TurnBehaviours, floor: float) 
     here if you want to talk", "you can get through this", "hang in there", "vous n'êtes pas seule", "bon
     courage"): warmth the corpus guide labels `feeling` and people rating support replies count as an emotional
     reaction, but that the models read at 0.3-0.5 when it comes without a feeling word (EPITOME: 110 of the 126
-    replies with one were rated as reacting; emotional reactions 0.76 -> 0.78, bench/scoring_external.py)."""
+    replies with one were rated as reacting; emotional reactions 0.76 -> 0.78, bench/scoring_external.py). So does
+    naming how hard the situation is (`_names_the_hardship`: "that can be really stressful" read at 0.53)."""
     return _adjusted(
         behaviours,
         ("feeling",),
-        lambda unit: any(ctx.find("support", i) for i in unit.segments),
+        lambda unit: any(ctx.find("support", i) or _names_the_hardship(ctx, i) for i in unit.segments),
         lambda p: max(p, floor),
     )
 
@@ -775,6 +808,7 @@ EMPATHY_NEGATIVE = ("blame", "dismissal", "minimising", "hollow_empathy")
         "blaming",
         "stock_apologies",
         "understanding",
+        "hardship",
         "dismissive_comparison",
     ),
     rules=(*EMPATHY_POSITIVE, *EMPATHY_NEGATIVE, "insisting", "no_empathy"),
