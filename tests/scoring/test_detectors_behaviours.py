@@ -396,6 +396,30 @@ def test_naming_how_hard_the_situation_is_counts_as_warmth_and_puts_nobody_down(
 
 
 @pytest.mark.parametrize(
+    ("language", "complaint", "reply"),
+    [
+        (
+            "en",
+            "I've restarted it twice already and it still won't connect.",
+            "So you have tried restarting it twice already?",
+        ),
+        (
+            "en",
+            "Teams keeps showing me as offline but my email and everything else works.",
+            "So everything else online works, it's just Teams showing you as offline?",
+        ),
+    ],
+)
+def test_checking_back_what_the_customer_said_puts_nobody_down(score, language, complaint, reply):
+    assert _put_downs(score, language, complaint, reply) == []
+
+
+def test_checking_back_with_an_again_is_still_a_put_down(score):
+    complaint = "Je suis en retard parce que le bus n'est pas passé."
+    assert _put_downs(score, "fr", complaint, "Le bus, encore. C'est toujours le bus, hein ?")
+
+
+@pytest.mark.parametrize(
     ("language", "reply"),
     [
         ("en", "I understand, but there's nothing I can do."),

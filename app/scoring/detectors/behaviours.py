@@ -493,6 +493,44 @@ def _courteous(ctx: DetectorContext, behaviours: TurnBehaviours) -> TurnBehaviou
     return _adjusted(behaviours, EMPATHY_NEGATIVE, only_courtesy, lambda p: 0.0)
 
 
+# Words that make a check-back a reproach: "Le bus, encore ? C'est toujours le bus, hein ?", "again?".
+REPEATED = {"again", "always", "still", "encore", "toujours", "hein", "même"}
+
+
+def _checking_back(ctx: DetectorContext, behaviours: TurnBehaviours, new_words: int = 1) -> TurnBehaviours:
+    """The put-down probabilities, zeroed for replies that only ask the customer to confirm what they just said, in
+    their words (every sentence a question, at most `new_words` content words the customer did not say, no
+    `blaming` phrase, no negation, no "again" / "encore"): "So you have tried restarting it twice already?" after
+    "I've restarted it twice already" read as blame at 0.68, "So everything else online works, it's just Teams
+    showing you as offline?" as dismissal at 0.67. Checking back adds no judgement of the agent's own to put anyone
+    down with."""
+
+    def checks_back(unit: TurnUnit) -> bool:
+        theirs = {w for i in _just_before(ctx, unit) for w in ctx.content(i)}
+        if not theirs or any(ctx.find("blaming", i) for i in unit.segments):
+            return False
+        sentences = [sent for i in unit.segments for sent in ctx.docs[i].sents if WORD.search(sent.text)]
+        asked = {(s.start, s.end) for i in unit.segments for s in ctx.questions(i)}
+        if not sentences or any((s.start, s.end) not in asked for s in sentences):
+            return False
+        if any(structure.is_negated(s) or any(t.lower_ in REPEATED for t in s) for s in sentences):
+            return False  # "hiding them in a drawer didn't make them go away, did it?"
+        return len({w for i in unit.segments for w in ctx.content(i)} - theirs) <= new_words
+
+    return _adjusted(behaviours, EMPATHY_NEGATIVE, checks_back, lambda p: 0.0)
+
+
+def _just_before(ctx: DetectorContext, unit: TurnUnit) -> list[int]:
+    """The customer's segments between the agent's previous turn and this reply."""
+    found = []
+    for i in range(unit.segments[0] - 1, -1, -1):
+        if ctx.segments[i].speaker == "agent":
+            break
+        if ctx.segments[i].speaker == "customer":
+            found.append(i)
+    return found[::-1]
+
+
 def _supporting(ctx: DetectorContext, behaviours: TurnBehaviours, floor: float) -> TurnBehaviours:
     """The feeling probabilities, raised to `floor` for replies that offer support to the person (`support`: "I'm
     here if you want to talk", "you can get through this", "hang in there", "vous n'êtes pas seule", "bon
@@ -622,18 +660,10 @@ def _explaining(ctx: DetectorContext, behaviours: TurnBehaviours) -> TurnBehavio
     the customer's just before use a technical term (a `jargon` lexicon entry, an acronym, a rare word). The head
     reads explaining in general; on a real call "and this is all a no-charge fee" was praised as explaining a
     technical term (0.98), and "So what they've done is they've done the service properly" (0.82)."""
-    customer = ctx.indexes("customer")
-    agent = ctx.indexes("agent")
-
-    def just_before(unit: TurnUnit) -> list[int]:
-        first = unit.segments[0]
-        since = max((a for a in agent if a < first), default=-1)
-        return [c for c in customer if since < c < first]
-
     return _adjusted(
         behaviours,
         ("explanation",),
-        lambda unit: not uses_terms(ctx, [*just_before(unit), *unit.segments]),
+        lambda unit: not uses_terms(ctx, [*_just_before(ctx, unit), *unit.segments]),
         lambda p: 0.0,
     )
 
@@ -823,6 +853,7 @@ def empathy_behaviours(ctx: DetectorContext, params: Mapping[str, Any]) -> Detec
         return NO_REPLY
     read = _without_understanding(ctx, _without_stock_apologies(ctx, behaviours))
     read = _courteous(ctx, _committed(ctx, _reassuring(ctx, read), params["committed"]))
+    read = _checking_back(ctx, read)
     read = _about_themselves(ctx, _supporting(ctx, read, params["support"]), params["own_story"])
     read = _played_back(ctx, read, params)
     read = _comparing(ctx, _reproaching(ctx, read, params["reproach"]), params["reproach"])
