@@ -374,10 +374,9 @@ def _read_without(
     unless: re.Pattern[str] | None = None,
 ) -> TurnBehaviours:
     """The replies holding a formula (`spans`: its character spans in a segment), read again without it (and the
-    words leading into it):
-    each behaviour of `caps` no higher than the most likely of its behaviours in that reading (0 when nothing is left
-    but fillers). Readings of a reply's segments, for quoting, are capped the same way. A segment whose rest matches
-    `unless` keeps its reading, and so does its reply."""
+    words leading into it): each behaviour of `caps` no higher than the most likely of its behaviours in that reading
+    (0 when nothing is left but fillers). Readings of a reply's segments, for quoting, are capped the same way. A
+    segment whose rest matches `unless` keeps its reading, and so does its reply."""
     found = {i: formulas for unit in behaviours.units for i in unit.segments if (formulas := spans(i))}
     texts = {i: _strip_formulas(ctx, i, formulas) for i, formulas in found.items()}
     if unless is not None:
