@@ -36,20 +36,18 @@ CRITERIA = ("active_listening", "empathy", "jargon")
 Task = tuple[str, str, str, Callable[[dict], int | None]]
 
 
-def _behaviour(good: str, bad: str) -> Callable[[dict], int | None]:
-    return lambda labels: {good: 1, bad: 0}.get(labels.get("behaviour", ""))
+def _one_of(key: str, good: tuple[str, ...], bad: tuple[str, ...]) -> Callable[[dict], int | None]:
+    """1 where the label `key` is one of `good`, 0 where it is one of `bad`, None (not in the task) otherwise."""
+
+    def label(labels: dict) -> int | None:
+        value = labels.get(key, "")
+        return 1 if value in good else 0 if value in bad else None
+
+    return label
 
 
 def _at_least_one(key: str) -> Callable[[dict], int | None]:
     return lambda labels: None if key not in labels else int(labels[key] >= 1)
-
-
-def _strategy(good: tuple[str, ...], bad: tuple[str, ...]) -> Callable[[dict], int | None]:
-    def label(labels: dict) -> int | None:
-        strategy = labels.get("strategy", "")
-        return 1 if strategy in good else 0 if strategy in bad else None
-
-    return label
 
 
 # ESConv's supporter strategies (Liu et al., ACL 2021): what listening and warmth look like against telling.
@@ -63,21 +61,26 @@ def _session(labels: dict) -> int | None:
 
 
 TASKS: tuple[Task, ...] = (
-    ("reflection vs input", "active_listening", "annomi", _behaviour("reflection", "therapist_input")),
-    ("question vs input", "active_listening", "annomi", _behaviour("question", "therapist_input")),
+    ("reflection vs input", "active_listening", "annomi", _one_of("behaviour", ("reflection",), ("therapist_input",))),
+    ("question vs input", "active_listening", "annomi", _one_of("behaviour", ("question",), ("therapist_input",))),
     ("session quality", "active_listening", "annomi", _session),
     ("session quality", "empathy", "annomi", _session),
     ("emotional reactions", "empathy", "epitome", _at_least_one("ER")),
     ("explorations", "active_listening", "epitome", _at_least_one("EX")),
     ("interpretations", "active_listening", "epitome", _at_least_one("IP")),
     ("plain vs Wikipedia", "jargon", "wivico", lambda labels: labels.get("plain")),
-    ("restatement vs telling", "active_listening", "esconv", _strategy(("Restatement or Paraphrasing",), TELLING)),
-    ("questions vs telling", "active_listening", "esconv", _strategy(("Questions",), TELLING)),
+    (
+        "restatement vs telling",
+        "active_listening",
+        "esconv",
+        _one_of("strategy", ("Restatement or Paraphrasing",), TELLING),
+    ),
+    ("questions vs telling", "active_listening", "esconv", _one_of("strategy", ("Questions",), TELLING)),
     (
         "feelings, reassurance vs telling",
         "empathy",
         "esconv",
-        _strategy(("Reflection of feelings", "Affirmation and Reassurance"), TELLING),
+        _one_of("strategy", ("Reflection of feelings", "Affirmation and Reassurance"), TELLING),
     ),
 )
 

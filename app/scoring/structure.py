@@ -382,7 +382,7 @@ SITUATION = {"that", "it", "this", "all", "ça", "cela", "c'", "ce", "ceci", "to
 # What a `general` word may qualify to name a hard time ("a difficult time for you", "une période difficile"), not a
 # hard thing ("a difficult condition", "a tough one").
 TIMES = {"time", "situation", "position", "period", "moment", "spot", "week", "day", "year", "experience", "patch"}
-TIMES |= {"moment", "situation", "période", "passage", "épreuve", "semaine", "journée", "année", "position"}
+TIMES |= {"période", "passage", "épreuve", "semaine", "journée", "année"}  # "moment", "situation", "position" above
 
 
 def _about_an_activity(subject: Token) -> bool:

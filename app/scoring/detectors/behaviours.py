@@ -27,7 +27,7 @@ from app.scoring import structure
 from app.scoring.behaviours.predict import TurnBehaviours
 from app.scoring.behaviours.taxonomy import describe
 from app.scoring.behaviours.turns import TurnUnit
-from app.scoring.context import DetectorContext
+from app.scoring.context import DetectorContext, is_question
 from app.scoring.detectors._common import clamp
 from app.scoring.detectors.empathy import dismissive_comparisons, grammatical_reproaches
 from app.scoring.detectors.jargon import echoes_customer_terms, technical_terms, uses_terms
@@ -346,12 +346,15 @@ def _names_the_hardship(ctx: DetectorContext, index: int) -> bool:
 def _hardships(ctx: DetectorContext, index: int) -> list[tuple[int, int]]:
     """Where the agent names how hard the customer's situation is to live through, in segment `index` ("that must
     be so stressful", "ça doit être épuisant": `hardship` words, `structure.names_the_hardship`)."""
-    doc, found = ctx.docs[index], []
-    for m in ctx.find("hardship", index):
-        words = doc.char_span(m.start_char, m.end_char, alignment_mode="expand")
-        if words is not None and (span := structure.names_the_hardship(words[-1], m.entry.tag == "general")):
-            found.append(span)
-    return found
+    key = ("hardships", index)  # read by _without_understanding and by _supporting
+    if key not in ctx._cache:
+        doc, found = ctx.docs[index], []
+        for m in ctx.find("hardship", index):
+            words = doc.char_span(m.start_char, m.end_char, alignment_mode="expand")
+            if words is not None and (span := structure.names_the_hardship(words[-1], m.entry.tag == "general")):
+                found.append(span)
+        ctx._cache[key] = found
+    return ctx._cache[key]
 
 
 # A rest with one of these opening it, a sentence or a clause turns the page on the understanding before it ("Je
@@ -509,8 +512,7 @@ def _checking_back(ctx: DetectorContext, behaviours: TurnBehaviours, new_words: 
         if not theirs or any(ctx.find("blaming", i) for i in unit.segments):
             return False
         sentences = [sent for i in unit.segments for sent in ctx.docs[i].sents if WORD.search(sent.text)]
-        asked = {(s.start, s.end) for i in unit.segments for s in ctx.questions(i)}
-        if not sentences or any((s.start, s.end) not in asked for s in sentences):
+        if not sentences or not all(is_question(s, ctx.language) for s in sentences):
             return False
         if any(structure.is_negated(s) or any(t.lower_ in REPEATED for t in s) for s in sentences):
             return False  # "hiding them in a drawer didn't make them go away, did it?"
