@@ -923,6 +923,32 @@ def test_an_explanation_is_praised_only_when_the_models_are_fairly_sure(score, m
     assert ("explanation" in _quoted(score, "en", WHAT_NOW["en"], reply, "jargon")) is praised
 
 
+@pytest.mark.parametrize(("criterion_id", "behaviour"), [("empathy", "feeling"), ("active_listening", "reflection")])
+def test_a_reading_the_models_are_unsure_of_ranks_above_none_and_far_below_a_sure_one(
+    score, monkeypatch, criterion_id, behaviour
+):
+    # Under the floor (0.35) a reading counted 0, so a weak reaction ranked with no reaction at all; it now counts a
+    # small share of itself, and is still never quoted as a strength.
+    found = {}
+    for reading in (0.05, 0.3, 0.9):
+        _models_read(monkeypatch, [{behaviour: reading}])
+        result = score("en", [PROBLEM_EN, (A, "Okay. Let me have a look at the account.")])
+        found[reading] = criterion(result, criterion_id)
+    assert found[0.05].score < found[0.3].score < found[0.05].score + 10 < found[0.9].score
+    assert not [e for e in found[0.3].evidence if e.sign > 0]
+
+
+def test_answering_without_listening_is_quoted_at_the_first_such_reply_not_the_least_unsure_one(score, monkeypatch):
+    _models_read(monkeypatch, [{"reflection": 0.3}, {"reflection": 0.1}])
+    first = "Of course. I'm so sorry for the inconvenience."
+    closing = "My pleasure, is there anything else I can help you with?"
+    thanks = (C, "Sounds great, thank you so much for sorting all of that out for me today.")
+    result = score("en", [PROBLEM_EN, (A, first), thanks, (A, closing)])
+    quoted = [e.text for e in criterion(result, "active_listening").evidence if e.rule == "no_listening"]
+    assert quoted
+    assert first.startswith(quoted[0])
+
+
 @pytest.mark.parametrize(
     ("language", "dense"),
     [

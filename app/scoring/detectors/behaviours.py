@@ -59,24 +59,29 @@ def _any_of(
     weights: Mapping[str, float],
     rows: list[int],
     counts_from: float = 0.0,
+    unsure: float = 0.0,
 ) -> np.ndarray:
     """Per unit, the chance it shows at least one of the weighted behaviours (noisy-or of weight x probability),
-    each probability counted only above `counts_from` (see `_fairly_sure`)."""
+    each probability counted in full only above `counts_from`, and for `unsure` of itself below (see
+    `_fairly_sure`)."""
     miss = np.ones(len(rows))
     for behaviour, weight in weights.items():
         if weight > 0:
-            miss *= 1.0 - min(weight, 1.0) * _fairly_sure(behaviours.column(behaviour)[rows], counts_from)
+            miss *= 1.0 - min(weight, 1.0) * _fairly_sure(behaviours.column(behaviour)[rows], counts_from, unsure)
     return 1.0 - miss
 
 
-def _fairly_sure(probabilities: np.ndarray, floor: float) -> np.ndarray:
+def _fairly_sure(probabilities: np.ndarray, floor: float, unsure: float = 0.0) -> np.ndarray:
     """Probabilities rescaled so that `floor` and below count 0 and 1 stays 1. On speech unlike the training
     corpus (counselling, forums) the heads give many turns 0.2-0.4 for behaviours they do not show; summed over
     three behaviours and a whole call, that noise outweighed the one turn the model was sure of (measured with
-    bench/scoring_external.py: questions vs advice, session quality and the project's own calls all rank better)."""
+    bench/scoring_external.py: questions vs advice, session quality and the project's own calls all rank better).
+    With `unsure` > 0 a reading counts at least `unsure` times its probability: a small share that keeps the models'
+    order among replies they are unsure of, which the floor alone ties at 0 (see the detectors' `unsure`)."""
     if floor <= 0:
         return probabilities
-    return np.clip((probabilities - floor) / (1.0 - floor), 0.0, 1.0)
+    fairly_sure = np.clip((probabilities - floor) / (1.0 - floor), 0.0, 1.0)
+    return np.maximum(fairly_sure, unsure * probabilities) if unsure > 0 else fairly_sure
 
 
 def _adjusted(
@@ -738,6 +743,15 @@ def _naming(behaviour: str, insisting: set[int]) -> Callable[[int], str]:
     return lambda index: "insisting" if behaviour == "dismissal" and index in insisting else behaviour
 
 
+# Under `counts_from` a reading still counts `unsure` of its probability: the floor alone tied every reply the models
+# were unsure of at 0, so a weak reaction ranked with none at all (EPITOME rates weak emotional reactions apart from
+# none). Measured with bench/scoring_external.py on 2026-12-05: emotional reactions 0.802 -> 0.816 (French 0.836 ->
+# 0.837, 0.047 behind the same English items), explorations 0.880 -> 0.885 (French 0.802 -> 0.823), AnnoMI session
+# listening 0.776 -> 0.778, the own single replies' empathy 0.991 -> 0.996 EN and 0.971 -> 0.983 FR; reflections and
+# questions vs advice and the own set's empathy within 0.002. At 0.1, the same. Put-downs keep their floor
+# (`cold_from`): read the same way, lectures vs warmth rose 0.005-0.008, but session empathy fell 0.001 and French
+# emotional reactions fell 0.049 behind English, and a put-down should cost points only once the models are fairly
+# sure of it.
 @detector(
     "listening_behaviours",
     params={
@@ -745,6 +759,7 @@ def _naming(behaviour: str, insisting: set[int]) -> Callable[[int], str]:
         "question": 0.9,
         "acknowledgement": 0.25,
         "counts_from": 0.35,
+        "unsure": 0.05,
         "peak": 0.75,
         "best_share": 0.25,
         "scale": 0.35,
@@ -764,12 +779,15 @@ def listening_behaviours(ctx: DetectorContext, params: Mapping[str, Any]) -> Det
         return NO_REPLY
     read = _asking(ctx, _played_back(ctx, behaviours, params))
     weights = {b: params[b] for b in ("reflection", "question", "acknowledgement")}
-    listened = _any_of(read, weights, rows, params["counts_from"])
+    listened = _any_of(read, weights, rows, params["counts_from"], params["unsure"])
     evidence = _strongest(ctx, read, rows, "reflection", +1, params["evidence_at"])
     evidence += _strongest(ctx, read, rows, "question", +1, params["evidence_at"])
     substantive = [r for r in rows if len(behaviours.units[r].context.split()) >= params["min_customer_words"]]
     if not evidence and substantive:
-        worst = min(substantive, key=lambda r: listened[rows.index(r)])
+        # The first reply the models are not fairly sure of, not the least unsure one: on a real call that quoted the
+        # closing "pleasure, is there anything else I can help you with?" instead of the first answer to the problem.
+        sure = _any_of(read, weights, rows, params["counts_from"])
+        worst = min(substantive, key=lambda r: sure[rows.index(r)])
         index = behaviours.units[worst].segments[0]
         evidence.append(
             ctx.evidence(
@@ -807,6 +825,7 @@ EMPATHY_NEGATIVE = ("blame", "dismissal", "minimising", "hollow_empathy")
         "minimising": 0.8,
         "hollow_empathy": 1.0,
         "counts_from": 0.35,
+        "unsure": 0.05,
         "cold_from": 0.5,
         "scale": 0.27,
         "penalty": 60.0,
@@ -862,7 +881,7 @@ def empathy_behaviours(ctx: DetectorContext, params: Mapping[str, Any]) -> Detec
     read = _raised_in(read, "dismissal", insisting, params["insisting"])
     read = _minimising_where_due(read, params["minimising_where_due"])
     warmth = {b: params[b] for b in EMPATHY_POSITIVE}
-    warm = _any_of(read, warmth, rows, params["counts_from"])
+    warm = _any_of(read, warmth, rows, params["counts_from"], params["unsure"])
     # A put-down counts once the models are fairly sure of it (above even odds), behaviour by behaviour: a stock
     # phrase that merely looks like hollow empathy should not cost as much as a real put-down, and four unsure
     # readings (0.3 each) must not add up to one sure one.
