@@ -150,6 +150,17 @@ def test_a_question_about_the_customer_keeps_its_credit_next_to_an_offer_of_furt
             "il faut que vous nous envoyiez le relevé du compteur.",
             "Votre facture a doublé depuis le déménagement, et avec la retraite ça coince.",
         ),
+        (
+            "en",
+            "Your bill doubled after the move and you're on a pension, you just have to switch to the monthly plan.",
+            "Your bill doubled after the move, and on a pension that's not sustainable.",
+        ),
+        (
+            "fr",
+            "Votre facture a doublé depuis le déménagement et vous êtes à la retraite, vous n'avez qu'à passer au "
+            "prélèvement mensuel.",
+            "Votre facture a doublé depuis le déménagement, et avec la retraite ça coince.",
+        ),
     ],
 )
 def test_advice_built_on_the_customers_details_is_not_credited_as_a_reflection(score, language, advice, reflection):
