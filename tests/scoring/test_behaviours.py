@@ -296,3 +296,17 @@ def test_a_reflection_of_the_customers_shock_is_not_read_as_blame(score):
         ],
     )
     assert ("blame", -1) not in _signs(criterion(result, "empathy"))
+
+
+@pytest.mark.xfail(reason="known limit of the linear behaviour heads (MODEL_CARD.md, Limits)", strict=True)
+def test_a_but_that_goes_on_to_encourage_is_not_hollow_empathy(score):
+    # The issue's own example: the heads learned "but" as the mark of hollow empathy ("I understand, but that's the
+    # policy"); capping the put-downs at what the two parts read apart was measured and not kept (README).
+    result = score(
+        "en",
+        [
+            ("customer", "My boss yelled at me in front of everyone today and I just froze."),
+            ("agent", "Ouch, that sounds really hurtful, but I know you are doing your best."),
+        ],
+    )
+    assert ("hollow_empathy", -1) not in _signs(criterion(result, "empathy"))
