@@ -62,28 +62,27 @@ people on conversations nobody here wrote is measured by `bench/scoring_external
   `qa behaviours train --extra FILE.jsonl`.
 - One turn at a time with two customer turns of context: a reflection of something said five minutes earlier, or
   empathy spread over several turns, is only partly seen.
-- Linear heads over one sentence embedding and the turn's words read words, not structure. The turn's words taught
-  the hollow-empathy head to tell a "but" that adds the agent's own next step ("that sounds really hurtful, but
-  here's what I'll do: I'm calling the depot now") from one that refuses; the empathy detector also discounts
-  dismissal and hollow empathy in a reply where the agent owns a step (`commitments` lexicon). A refusal that
-  points to someone else who can help ("I'm sorry that's not something we cover under the warranty, but the garage
-  next door can see you today") still reads as hollow empathy and dismissal: the detector discounts only a step
-  the agent owns, and 140 written contrasts of this kind did not move the heads. So does a "but" that goes on to
-  encourage ("Ouch, that sounds really hurtful, but I know you are doing your best": hollow empathy 1.00). Known misses, kept as strict
-  expected failures in `tests/scoring/`: a reported "I felt sorry for them" as an apology; a plain status line
-  after a complaint ("there's a fault on your line since Monday") can read as an apology (the empathy detector
-  quotes no apology without a word of apology: `apology_words` lexicon). The heads miss a counterfactual reproach
-  ("si vous aviez lu le mail, vous auriez su"); the empathy detector counts blame where the grammar recognises one
-  (its `reproach` parameter). They read lecturing that borrows the words of a reflection as one ("And that sounds
-  like a lot of excuses to me. ... you just need to fit it in your schedule": reflection 0.92, warmth 0.74, no
-  put-down); the empathy detector counts a dismissal where the agent tells the customer what they must do right
-  after the customer pushed back (its `insisting` parameter), but a lecture with no objection before it is still
-  missed. A term the customer used first can read as jargon to the head; the `plain_language`
-  detector discounts a turn whose technical terms the customer all said first. Reflections of something said
-  several turns earlier are missed. A reflection of the customer's reaction or habits in "you" can still read as
-  blame ("You were pretty shocked at what you learned about your drinking."): about one expert-labelled counsellor
-  reflection in seven carries a put-down reading at even odds (AnnoMI), after `neutral_you.jsonl` brought it down
-  from one in six.
+- Linear heads over one sentence embedding and the turn's words read words, not structure. The turn's words taught the
+  hollow-empathy head to tell a "but" that adds the agent's own next step ("that sounds really hurtful, but here's
+  what I'll do: I'm calling the depot now") from one that refuses; the empathy detector also discounts dismissal and
+  hollow empathy in a reply where the agent owns a step (`commitments` lexicon). A refusal that points to someone else
+  who can help ("I'm sorry that's not something we cover under the warranty, but the garage next door can see you
+  today") still reads as hollow empathy and dismissal: the detector discounts only a step the agent owns, and 140
+  written contrasts of this kind did not move the heads. So does a "but" that goes on to encourage ("Ouch, that sounds
+  really hurtful, but I know you are doing your best": hollow empathy 1.00). Known misses, kept as strict expected
+  failures in `tests/scoring/`: a reported "I felt sorry for them" as an apology; a plain status line after a
+  complaint ("there's a fault on your line since Monday") can read as an apology (the empathy detector quotes no
+  apology without a word of apology: `apology_words` lexicon). The heads miss a counterfactual reproach ("si vous
+  aviez lu le mail, vous auriez su"); the empathy detector counts blame where the grammar recognises one (its
+  `reproach` parameter). They read lecturing that borrows the words of a reflection as one ("And that sounds like a
+  lot of excuses to me. ... you just need to fit it in your schedule": reflection 0.92, warmth 0.74, no put-down); the
+  empathy detector counts a dismissal where the agent tells the customer what they must do right after the customer
+  pushed back (its `insisting` parameter), but a lecture with no objection before it is still missed. A term the
+  customer used first can read as jargon to the head; the `plain_language` detector discounts a turn whose technical
+  terms the customer all said first. Reflections of something said several turns earlier are missed. A reflection of
+  the customer's reaction or habits in "you" can still read as blame ("You were pretty shocked at what you learned
+  about your drinking."): about one expert-labelled counsellor reflection in seven carries a put-down reading at even
+  odds (AnnoMI), after `neutral_you.jsonl` brought it down from one in six.
 - Agreement with people on human-labelled public data is moderate for reflections against advice (ROC AUC about
   0.78 in English, 0.68 in French), and good for questions, explorations, emotional reactions and the empathy of
   whole counselling sessions (0.80 and above; the sessions' 0.80 with playbacks counted as warmth and insisting
