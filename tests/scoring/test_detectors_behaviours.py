@@ -65,6 +65,12 @@ def test_a_reflection_earns_listening_evidence_that_names_it_with_its_confidence
         ("fr", "Oui, on peut étaler sur trois à dix mois. Je vous fais une proposition sur six mois ?"),
         ("en", "That's all set up for you. Anything else?"),
         ("fr", "C'est enregistré. Bon, autre chose ?"),
+        ("en", "The new tariff starts on the first and the credit comes off your next bill. Does that make sense?"),
+        (
+            "fr",
+            "Le nouveau tarif démarre le premier du mois et l'avoir passe sur la prochaine facture. C'est clair pour "
+            "vous ?",
+        ),
     ],
 )
 def test_offering_further_help_a_choice_of_slot_or_checking_the_plan_suits_is_not_asking_about_the_situation(
