@@ -76,12 +76,11 @@ def _fairly_sure(probabilities: np.ndarray, floor: float, unsure: float = 0.0) -
     corpus (counselling, forums) the heads give many turns 0.2-0.4 for behaviours they do not show; summed over
     three behaviours and a whole call, that noise outweighed the one turn the model was sure of (measured with
     bench/scoring_external.py: questions vs advice, session quality and the project's own calls all rank better).
-    With `unsure` > 0 a reading counts at least `unsure` times its probability: a small share that keeps the models'
+    A reading counts at least `unsure` times its probability (0: not at all): a small share that keeps the models'
     order among replies they are unsure of, which the floor alone ties at 0 (see the detectors' `unsure`)."""
     if floor <= 0:
         return probabilities
-    fairly_sure = np.clip((probabilities - floor) / (1.0 - floor), 0.0, 1.0)
-    return np.maximum(fairly_sure, unsure * probabilities) if unsure > 0 else fairly_sure
+    return np.maximum(np.clip((probabilities - floor) / (1.0 - floor), 0.0, 1.0), unsure * probabilities)
 
 
 def _adjusted(
