@@ -188,6 +188,23 @@ def test_advice_built_on_the_customers_details_is_not_credited_as_a_reflection(s
         ("en", "I'm not getting my emails since Monday.", "Have you thought about checking your spam folder?"),
         ("en", "The app keeps crashing when I open my statement.", "Did you try reinstalling the app?"),
         ("fr", "Je ne reçois plus mes mails depuis lundi.", "Avez-vous pensé à vérifier vos courriers indésirables ?"),
+        # A check asked as a request or on what is there now: the models read these as blame at 0.91-0.98.
+        (
+            "en",
+            "I never got the confirmation email for my booking.",
+            "Could you check your junk folder? Sometimes it lands there.",
+        ),
+        (
+            "en",
+            "I never got the confirmation email for my booking.",
+            "Have you checked your spam folder? Sometimes it ends up there.",
+        ),
+        ("fr", "Je n'ai jamais reçu l'e-mail de confirmation de ma réservation.", "Vous avez regardé dans vos spams ?"),
+        (
+            "fr",
+            "Ma connexion coupe tous les soirs depuis une semaine.",
+            "Est-ce que vous pourriez vérifier les voyants de la box pendant que je suis en ligne ?",
+        ),
     ],
 )
 def test_a_troubleshooting_question_is_a_question_not_a_playback_nor_a_reproach(score, language, customer, suggestion):
@@ -283,10 +300,18 @@ def _empathy_after_distress(score, language: str, reply: str):
         ("fr", "Je suis désolé pour la gêne occasionnée."),
     ],
 )
-def test_a_stock_apology_is_an_apology_not_a_reaction_to_what_the_customer_goes_through(score, language, reply):
+def test_a_stock_apology_counts_for_little_and_is_not_praised_as_a_reaction(score, language, reply):
+    # "Sorry for any inconvenience" after a customer at the end of their tether had scored 66, quoted at once as an
+    # apology (0.99) and as moving on without acknowledging anything.
+    english = language == "en"
     empathy = _empathy_after_distress(score, language, reply)
-    rules = {e.rule for e in empathy.evidence}
-    assert "apology" in rules and "feeling" not in rules and "no_empathy" in rules
+    nothing = _empathy_after_distress(score, language, "What was your last name?" if english else "Votre nom ?")
+    reaction = _empathy_after_distress(
+        score, language, "I'm so sorry, that sounds exhausting." if english else "Je suis désolé, c'est épuisant."
+    )
+    assert not [e for e in empathy.evidence if e.sign > 0]
+    assert [e.text for e in empathy.evidence if e.rule == "no_empathy"] == [reply]
+    assert nothing.score < empathy.score <= 40 < reaction.score
 
 
 def test_a_reaction_next_to_a_stock_apology_keeps_its_reading(score):

@@ -305,16 +305,33 @@ FORMULA_LEAD = re.compile(
 UNDOING = ("dismissal", "blame", "minimising", "hollow_empathy")
 
 
-def _without_stock_apologies(ctx: DetectorContext, behaviours: TurnBehaviours) -> TurnBehaviours:
+def _without_stock_apologies(ctx: DetectorContext, behaviours: TurnBehaviours, share: float) -> TurnBehaviours:
     """The feeling probabilities of the replies that hold a stock apology (`stock_apologies`: "sorry for the
     inconvenience", "désolé pour la gêne occasionnée"), no higher than the same replies read again without it: the
     formula is an apology for the process, not a reaction to what the customer goes through, yet the models read
     "I'm sorry for the inconvenience" after a distressed customer as feeling at 0.71 and "Je suis désolé pour la gêne
     occasionnée" at 0.88. A reaction in the rest of the reply keeps its reading ("sorry for the inconvenience, I can
     hear how stressful this has been"). Nor is it hollow empathy unless the rest undoes it ("Merci de votre patience,
-    je sais que l'attente a été longue." read as hollow at 0.81)."""
-    caps = {"feeling": ("feeling",), "hollow_empathy": UNDOING}
-    return _read_without(ctx, behaviours, lambda i: _spans(ctx.find("stock_apologies", i)), caps)
+    je sais que l'attente a été longue." read as hollow at 0.81).
+    The apology itself counts for `share` of its reading, or for what the rest of the reply shows when that is more:
+    "Sorry for any inconvenience. Is there anything else I can help with?" after three weeks without a refund had
+    scored 66 for empathy, quoted at once as an apology (0.99) and as moving on without acknowledging anything."""
+    caps = {"feeling": ("feeling",), "hollow_empathy": UNDOING, "apology": ("apology",)}
+    read = _read_without(ctx, behaviours, lambda i: _spans(ctx.find("stock_apologies", i)), caps)
+    return _at_least_share(read, behaviours, "apology", share)
+
+
+def _at_least_share(read: TurnBehaviours, before: TurnBehaviours, behaviour: str, share: float) -> TurnBehaviours:
+    """`read` with `behaviour` no lower than `share` of its reading in `before` (the same replies), for the replies
+    and their segments alike."""
+    column = before.behaviours.index(behaviour)
+    probabilities = read.probabilities.copy()
+    probabilities[:, column] = np.maximum(probabilities[:, column], share * before.probabilities[:, column])
+    by_segment = dict(read.by_segment)
+    for i, row in by_segment.items():
+        by_segment[i] = row.copy()
+        by_segment[i][column] = max(float(row[column]), share * float(before.by_segment[i][column]))
+    return replace(read, probabilities=probabilities, by_segment=by_segment)
 
 
 def _without_understanding(ctx: DetectorContext, behaviours: TurnBehaviours) -> TurnBehaviours:
@@ -815,6 +832,7 @@ EMPATHY_NEGATIVE = ("blame", "dismissal", "minimising", "hollow_empathy")
     params={
         "feeling": 1.0,
         "apology": 0.3,
+        "stock_apology": 0.5,
         "reassurance": 0.3,
         "reflection": 0.3,
         "signposted": 0.75,
@@ -870,7 +888,7 @@ def empathy_behaviours(ctx: DetectorContext, params: Mapping[str, Any]) -> Detec
     rows = behaviours.replies()
     if not rows:
         return NO_REPLY
-    read = _without_understanding(ctx, _without_stock_apologies(ctx, behaviours))
+    read = _without_understanding(ctx, _without_stock_apologies(ctx, behaviours, params["stock_apology"]))
     read = _courteous(ctx, _committed(ctx, _reassuring(ctx, read), params["committed"]))
     read = _checking_back(ctx, read)
     read = _about_themselves(ctx, _supporting(ctx, read, params["support"]), params["own_story"])
