@@ -164,6 +164,54 @@ def _offers(toks: list[Token]) -> bool:
     )
 
 
+# The French agent's first-person simple future, by its ending (the tagger reads "je vous rappellerai" as a present and
+# "j'enverrai" as an infinitive), and what the agent can do for the customer ("on peut mettre en place"): English says
+# these with "I'll", "we'll", "I can", which the `commitments` lexicon lists, while French inflects every verb.
+FR_FUTURE = {
+    "je": re.compile(r"\w+rai$"),
+    "j'": re.compile(r"\w+rai$"),
+    "nous": re.compile(r"\w+rons$"),
+    "on": re.compile(r"\w+ra$"),
+}
+FR_CLITICS = {"vous", "le", "la", "les", "l'", "lui", "leur", "y", "en", "me", "m'", "nous", "te", "t'", "se", "s'"}
+FR_NO_STEP = {"voir", "comprendre", "entendre", "imaginer", "savoir", "dire"}  # "on verra", "je peux comprendre"
+FR_NEGATIVE = {"ne", "n'", "rien", "aucun", "aucune", "personne"}
+
+
+def commits(sent: Span, language: str) -> tuple[int, int] | None:
+    """A step the agent takes on, said in French as a first-person future or what they can do for the customer, in a
+    declarative, affirmative and unconditional sentence: "je vous rappellerai jeudi", "nous vous rembourserons la
+    différence", "je peux vous faire un avoir" ("I'll call you back" and "I can credit you" are `commitments` phrases
+    in English). Not "on verra", "je peux comprendre", a question, a refusal ("on ne pourra rien faire") or a
+    consequence ("si..., on passera à une réduction de puissance"). Character span from the subject to the verb, or
+    None."""
+    toks = list(sent)
+    if language != "fr" or sent.text.rstrip().endswith("?") or any(_text(t) in IF["fr"] for t in toks):
+        return None  # a consequence is no step: "si les courriers continuent d'être ignorés, on passera à..."
+    for k, tok in enumerate(toks):
+        future = FR_FUTURE.get(_text(tok))
+        between = toks[k + 1 : k + 7]
+        words = [t for t in between if _text(t) not in FR_CLITICS]
+        if future is None or not words or words[0].lemma_ in FR_NO_STEP or _text(words[0]).startswith(("verr", "aur")):
+            continue  # nor "on verra", nor "je vous aurai prévenu"
+        verb = words[0]
+        if future.match(_text(verb)):
+            step = verb
+        elif verb.lemma_ == "pouvoir" and _text(verb) in ("peux", "peut", "pouvons") and len(words) > 1:
+            # what the agent can do for the customer ("je peux vous faire un avoir"), not "on peut apprendre à..."
+            step = words[1]
+            offered = any(_text(t) == "vous" for t in between[: between.index(step)])
+            if not offered or "Inf" not in step.morph.get("VerbForm") or step.lemma_ in FR_NO_STEP:
+                continue
+        else:
+            continue
+        # The clause's own negation, not one elsewhere in the sentence ("s'il n'y est pas, on ouvrira une réclamation").
+        clause = toks[k : step.i - sent.start + 3]
+        if not is_negated(clause) and not any(_text(t) in FR_NEGATIVE for t in clause):
+            return tok.idx, step.idx + len(step)
+    return None
+
+
 def opens_clause(tok: Token) -> bool:
     """The token starts its sentence (fillers aside) or follows a comma, a dash or a colon."""
     sent = tok.sent if tok.doc.has_annotation("SENT_START") else None

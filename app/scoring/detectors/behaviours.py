@@ -278,8 +278,15 @@ def _reassuring(ctx: DetectorContext, behaviours: TurnBehaviours) -> TurnBehavio
     """The reassurance probabilities, zeroed for replies that name no step the agent owns and no next step ("I'm
     sorry about that, let's get it sorted.", "So it drops every ten minutes, is that right?"): reassurance here means
     a concrete next step, and comfort alone is not one."""
-    return _needs_words(
-        behaviours, "reassurance", lambda i: bool(ctx.find("commitments", i) or ctx.find("next_steps", i))
+    return _needs_words(behaviours, "reassurance", lambda i: _owns_a_step(ctx, i) or bool(ctx.find("next_steps", i)))
+
+
+def _owns_a_step(ctx: DetectorContext, index: int) -> bool:
+    """A segment where the agent commits to a step: a `commitments` phrase ("I'll send", "je vais", "c'est fait") or,
+    in French, a first-person future or what the agent can do ("on ouvrira une réclamation", "on peut mettre en place
+    un échéancier": `structure.commits`), which no phrase list covers as French inflects every verb."""
+    return bool(ctx.find("commitments", index)) or any(
+        structure.commits(sent, ctx.language) for sent in ctx.docs[index].sents
     )
 
 
@@ -471,7 +478,7 @@ def _committed(ctx: DetectorContext, behaviours: TurnBehaviours, discount: float
     raised again afterwards (_reproaching)."""
 
     def owns_a_step(unit: TurnUnit) -> bool:
-        return any(ctx.find("commitments", i) for i in unit.segments)
+        return any(_owns_a_step(ctx, i) for i in unit.segments)
 
     def takes_it_on_without_reproach(unit: TurnUnit) -> bool:
         return (owns_a_step(unit) or any(_troubleshoots(ctx, i) for i in unit.segments)) and not any(
