@@ -216,6 +216,37 @@ def test_a_troubleshooting_question_is_a_question_not_a_playback_nor_a_reproach(
 
 
 @pytest.mark.parametrize(
+    ("language", "reply"),
+    [
+        ("en", "Please check your junk folder, sometimes it ends up there."),
+        ("fr", "Regardez dans vos spams, des fois il arrive là."),
+    ],
+)
+def test_telling_the_customer_where_to_look_is_no_reproach(score, language, reply):
+    # Read as blame at 0.84-0.93; the same check asked as a question already read as none.
+    customer = (
+        "I never got the confirmation email." if language == "en" else "Je n'ai jamais reçu l'e-mail de confirmation."
+    )
+    empathy = criterion(score(language, [(C, customer), (A, reply)]), "empathy")
+    assert "blame" not in {e.rule for e in empathy.evidence}
+
+
+@pytest.mark.parametrize(
+    ("language", "reply"),
+    [
+        ("en", "You should have checked your junk folder before calling, it's always there."),
+        ("fr", "Vous auriez dû regarder dans vos spams avant d'appeler, c'est toujours là."),
+    ],
+)
+def test_saying_where_the_customer_should_have_looked_still_blames(score, language, reply):
+    customer = (
+        "I never got the confirmation email." if language == "en" else "Je n'ai jamais reçu l'e-mail de confirmation."
+    )
+    empathy = criterion(score(language, [(C, customer), (A, reply)]), "empathy")
+    assert "blame" in {e.rule for e in empathy.evidence if e.sign < 0}
+
+
+@pytest.mark.parametrize(
     ("language", "customer", "reply"),
     [
         (

@@ -481,9 +481,9 @@ def _committed(ctx: DetectorContext, behaviours: TurnBehaviours, discount: float
         return any(_owns_a_step(ctx, i) for i in unit.segments)
 
     def takes_it_on_without_reproach(unit: TurnUnit) -> bool:
-        return (owns_a_step(unit) or any(_troubleshoots(ctx, i) for i in unit.segments)) and not any(
-            ctx.find("blaming", i) for i in unit.segments
-        )
+        return (
+            owns_a_step(unit) or any(_troubleshoots(ctx, i) or _instructs(ctx, i) for i in unit.segments)
+        ) and not any(ctx.find("blaming", i) for i in unit.segments)
 
     lowered = _adjusted(behaviours, ("dismissal", "hollow_empathy"), owns_a_step, lambda p: p * (1.0 - discount))
     return _adjusted(lowered, ("blame",), takes_it_on_without_reproach, lambda p: p * (1.0 - discount))
@@ -498,6 +498,18 @@ def _troubleshoots(ctx: DetectorContext, index: int, tags: tuple[str, ...] = ("s
         m.entry.tag in tags
         for q in ctx.questions(index)
         for m in ctx.find_in("troubleshooting", index, q.start_char, q.end_char)
+    )
+
+
+def _instructs(ctx: DetectorContext, index: int) -> bool:
+    """A segment that tells the customer where to look, in the imperative (`troubleshooting` entries tagged
+    `instruction`, opening their clause: "please check your junk folder", "regardez dans vos spams"): the models read
+    "Please check your junk folder, sometimes it ends up there." as blame at 0.93, while the same check asked ("could
+    you check...?") reads as none once troubleshooting is recognised."""
+    doc = ctx.docs[index]
+    return any(
+        m.entry.tag == "instruction" and structure.opens_clause(doc[m.start])
+        for m in ctx.find("troubleshooting", index)
     )
 
 
