@@ -1,9 +1,10 @@
 """Grammatical shapes of a reproach or a brush-off, read from the parse rather than from phrase lists:
 counterfactual blame ("si vous aviez lu..., vous auriez su" / "if you had read..., you would have known"),
-"you should have" reproaches, responsibility pushed onto the customer ("c'est votre choix", "that's your
-problem", unless negated: "ce n'est pas votre faute"), the customer told what they must do ("you need to quit", "il
-faut que vous..."), negation, sentence-opening contrast connectors, and the naming of how hard the customer's
-situation is ("that must be so stressful", "ça doit être épuisant")."""
+"you should have" reproaches (and what the customer should have received, which is none), responsibility pushed
+onto the customer ("c'est votre choix", "that's your problem", unless negated: "ce n'est pas votre faute"), the
+customer told what they must do ("you need to quit", "il faut que vous..."), negation, sentence-opening contrast
+connectors, the naming of how hard the customer's situation is ("that must be so stressful", "ça doit être
+épuisant"), and a step the agent takes on, said in the French future ("je vous rappellerai jeudi")"""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ import re
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from spacy.tokens import Span, Token
 
 YOU = {"fr": {"vous", "tu", "t'"}, "en": {"you"}}
@@ -94,8 +97,25 @@ def _conditional_avoir(tok: Token) -> bool:
 def should_have(sent: Span, language: str) -> tuple[int, int] | None:
     """'Vous auriez dû / pu vérifier', 'you should have called': a reproach about the customer's own action, said as
     a statement (not a question), and not about something they were due to receive."""
+    for you, action in _should_have(sent, language):
+        if action.lemma_.lower() not in RECEIVING and not _obliged(action):
+            return you.idx, action.idx + len(action)
+    return None
+
+
+def due_to_receive(sent: Span, language: str) -> tuple[int, int] | None:
+    """'You should have received a text', 'vous auriez dû recevoir un SMS': what the customer was due and did not
+    get, the other side of `should_have` (the behaviour models read it as blame at 0.85-0.92)."""
+    for you, action in _should_have(sent, language):
+        if action.lemma_.lower() in RECEIVING:
+            return you.idx, action.idx + len(action)
+    return None
+
+
+def _should_have(sent: Span, language: str) -> Iterator[tuple[Token, Token]]:
+    """Each 'you' and its participle in 'you should have <done>' / 'vous auriez dû <faire>', in a statement."""
     if sent.text.strip().endswith("?"):
-        return None
+        return
     toks = list(sent)
     you = YOU.get(language, set())
     for i, tok in enumerate(toks):
@@ -121,9 +141,8 @@ def should_have(sent: Span, language: str) -> tuple[int, int] | None:
             perfect = [t for t in window[1:3] if _text(t) in ("have", "'ve")]
             rest = window[window.index(perfect[0]) + 1 :] if perfect else []
             action = next((t for t in rest if _participle(t)), None)
-        if conditional and action is not None and action.lemma_.lower() not in RECEIVING and not _obliged(action):
-            return toks[i].idx, action.idx + len(action)
-    return None
+        if conditional and action is not None:
+            yield tok, action
 
 
 def _obliged(tok: Token) -> bool:

@@ -234,6 +234,20 @@ def test_telling_the_customer_where_to_look_is_no_reproach(score, language, repl
 @pytest.mark.parametrize(
     ("language", "reply"),
     [
+        ("en", "The appointment was moved by the contractor, you should have received a text."),
+        ("fr", "Le rendez-vous a été déplacé par le prestataire, vous auriez dû recevoir un SMS."),
+    ],
+)
+def test_saying_what_the_customer_should_have_received_is_no_reproach(score, language, reply):
+    # Read as blame at 0.85-0.92: it owns a failure on the company's side.
+    customer = "The technician never came." if language == "en" else "Le technicien n'est jamais venu."
+    empathy = criterion(score(language, [(C, customer), (A, reply)]), "empathy")
+    assert "blame" not in {e.rule for e in empathy.evidence}
+
+
+@pytest.mark.parametrize(
+    ("language", "reply"),
+    [
         ("en", "You should have checked your junk folder before calling, it's always there."),
         ("fr", "Vous auriez dû regarder dans vos spams avant d'appeler, c'est toujours là."),
     ],

@@ -98,3 +98,19 @@ def _should_have(language: str, text: str) -> bool:
 )
 def test_what_the_customer_should_have_done_is_a_reproach_what_they_were_put_through_is_not(language, text, reproach):
     assert _should_have(language, text) is reproach
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "due"),
+    [
+        ("en", "The appointment was moved by the contractor, you should have received a text.", True),
+        ("en", "You should have got a letter last week.", True),
+        ("fr", "Le rendez-vous a été déplacé, vous auriez dû recevoir un SMS.", True),
+        ("fr", "Vous auriez dû être prévenu.", True),
+        ("en", "You should have called us on the first day.", False),
+        ("fr", "Vous auriez dû vérifier les branchements.", False),
+    ],
+)
+def test_what_the_customer_should_have_received_is_told_apart_from_what_they_should_have_done(language, text, due):
+    (doc,) = parse_texts(get_nlp(language), [text], SKIPPED_COMPONENTS[language])
+    assert any(structure.due_to_receive(sent, language) for sent in doc.sents) is due

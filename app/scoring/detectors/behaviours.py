@@ -482,7 +482,8 @@ def _committed(ctx: DetectorContext, behaviours: TurnBehaviours, discount: float
 
     def takes_it_on_without_reproach(unit: TurnUnit) -> bool:
         return (
-            owns_a_step(unit) or any(_troubleshoots(ctx, i) or _instructs(ctx, i) for i in unit.segments)
+            owns_a_step(unit)
+            or any(_troubleshoots(ctx, i) or _instructs(ctx, i) or _was_due(ctx, i) for i in unit.segments)
         ) and not any(ctx.find("blaming", i) for i in unit.segments)
 
     lowered = _adjusted(behaviours, ("dismissal", "hollow_empathy"), owns_a_step, lambda p: p * (1.0 - discount))
@@ -499,6 +500,13 @@ def _troubleshoots(ctx: DetectorContext, index: int, tags: tuple[str, ...] = ("s
         for q in ctx.questions(index)
         for m in ctx.find_in("troubleshooting", index, q.start_char, q.end_char)
     )
+
+
+def _was_due(ctx: DetectorContext, index: int) -> bool:
+    """A segment that says what the customer should have received ("the appointment was moved by the contractor, you
+    should have received a text", "vous auriez dû recevoir un SMS": `structure.due_to_receive`), read as blame at
+    0.85-0.92: it owns a failure on the company's side, it reproaches nothing."""
+    return any(structure.due_to_receive(sent, ctx.language) for sent in ctx.docs[index].sents)
 
 
 def _instructs(ctx: DetectorContext, index: int) -> bool:
