@@ -4,7 +4,7 @@ counterfactual blame ("si vous aviez lu..., vous auriez su" / "if you had read..
 onto the customer ("c'est votre choix", "that's your problem", unless negated: "ce n'est pas votre faute"), the
 customer told what they must do ("you need to quit", "il faut que vous..."), negation, sentence-opening contrast
 connectors, the naming of how hard the customer's situation is ("that must be so stressful", "ça doit être
-épuisant"), and a step the agent takes on, said in the French future ("je vous rappellerai jeudi")"""
+épuisant"), and a step the agent takes on, said in the French future ("je vous rappellerai jeudi")."""
 
 from __future__ import annotations
 
