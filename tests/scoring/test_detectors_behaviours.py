@@ -359,27 +359,6 @@ def test_a_stock_apology_counts_for_little_and_is_not_praised_as_a_reaction(scor
     assert nothing.score < empathy.score <= 40 < reaction.score
 
 
-@pytest.mark.parametrize(
-    ("language", "customer", "reply"),
-    [
-        ("en", "I was charged twice and now I'm overdrawn.", "Oh no, I'm sorry. I'll refund the second charge today."),
-        (
-            "fr",
-            "On m'a prélevé deux fois et je suis à découvert.",
-            "Oh non, je suis désolée. Je rembourserai le deuxième prélèvement aujourd'hui.",
-        ),
-        (
-            "fr",
-            "J'attends mon remboursement depuis trois semaines et personne ne me rappelle.",
-            "Je suis désolé. Je vous rappellerai jeudi avec la date du remboursement.",
-        ),
-    ],
-)
-def test_a_step_said_in_the_french_future_reassures_as_the_english_ill_does(score, language, customer, reply):
-    empathy = criterion(score(language, [(C, customer), (A, reply)]), "empathy")
-    assert "reassurance" in {e.rule for e in empathy.evidence if e.sign > 0}
-
-
 def test_a_reaction_next_to_a_stock_apology_keeps_its_reading(score):
     reply = "I'm sorry for the inconvenience, I can hear how exhausting this has been for you."
     empathy = criterion(score("en", [WITS_END, (A, reply)]), "empathy")

@@ -151,6 +151,17 @@ def test_comfort_without_a_step_the_agent_owns_is_not_credited_as_reassurance(sc
             "Ma box ne marche plus depuis trois jours.",
             "D'accord. Je vais relancer votre ligne à distance, je m'en occupe tout de suite.",
         ),
+        # French says a step in the future tense of any verb, where English says "I'll" (structure.commits).
+        (
+            "fr",
+            "On m'a prélevé deux fois et je suis à découvert.",
+            "Oh non, je suis désolée. Je rembourserai le deuxième prélèvement aujourd'hui.",
+        ),
+        (
+            "fr",
+            "J'attends mon remboursement depuis trois semaines et personne ne me rappelle.",
+            "Je suis désolé. Je vous rappellerai jeudi avec la date du remboursement.",
+        ),
     ],
 )
 def test_a_step_the_agent_owns_is_credited_as_reassurance(score, language, customer, reply):
