@@ -1153,6 +1153,9 @@ def test_the_agents_own_story_is_not_warmth_towards_the_customer(
         ("fr", "Oh là là. Franchement, moi aussi je serais furieuse, je le serais vraiment."),
         ("en", "I lost all my wedding photos once, I remember that sinking feeling. Hang in there."),
         ("fr", "J'ai perdu mes photos de mariage une fois, je me souviens de ce moment. Tenez bon."),
+        ("en", "I know what it's like. I lost all my photos once and I was so angry with myself."),
+        ("fr", "Je connais ce sentiment. J'ai perdu toutes mes photos une fois et j'étais tellement en colère."),
+        ("fr", "Je me reconnais tellement là-dedans, j'ai perdu toutes mes photos une fois."),
     ],
 )
 def test_an_apology_a_step_siding_with_or_supporting_the_customer_in_the_first_person_is_still_warmth(
