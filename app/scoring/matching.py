@@ -51,6 +51,7 @@ def _matchers(nlp: Language, lexicon: Lexicon) -> _Matchers:
 
 def _build(nlp: Language, lexicon: Lexicon) -> _Matchers:
     from spacy.matcher import PhraseMatcher
+    from spacy.tokens import Doc
 
     lower, orth = PhraseMatcher(nlp.vocab, attr="LOWER"), PhraseMatcher(nlp.vocab, attr="ORTH")
     entries: dict[str, LexiconEntry] = {}
@@ -58,6 +59,10 @@ def _build(nlp: Language, lexicon: Lexicon) -> _Matchers:
         key = f"{lexicon.ref}#{i}"
         entries[key] = entry
         pattern = nlp.make_doc(entry.term.replace("\u2019", "'"))
+        if entry.term.endswith(("'", "\u2019")) and " " not in entry.term:
+            # An elided word ("j'", "m'", "t'") is one token before the next word ("j'écoute") but two alone, so
+            # the pattern made of it alone never matched: French self-references were counted without "j'".
+            pattern = Doc(nlp.vocab, words=[entry.term])
         (orth if is_case_sensitive(entry.term) else lower).add(key, [pattern])
     return _Matchers(lower, orth, _lemma_index(nlp, lexicon) if lexicon.by_lemma else {}, entries)
 

@@ -1129,6 +1129,12 @@ def test_reading_back_the_customers_words_is_no_put_down_but_belittling_them_is(
             "Pareil pour moi. L'appart vide, personne à qui parler, vous voyez, ça fait deux ans.",
             "Rentrer tous les soirs dans un appart vide, c'est tellement dur. Je suis vraiment désolé.",
         ),
+        (
+            "fr",
+            "Depuis que ma femme est partie je rentre tous les soirs dans un appart vide, je tiens plus.",
+            "C'est horrible quand j'écoute notre chanson, j'ai le cafard et j'oublie tout le reste.",
+            "Rentrer tous les soirs dans un appart vide, c'est tellement dur. Je suis vraiment désolé.",
+        ),
     ],
 )
 def test_the_agents_own_story_is_not_warmth_towards_the_customer(

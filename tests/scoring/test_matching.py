@@ -49,3 +49,19 @@ def test_a_match_reports_its_place_in_the_original_text():
     doc = nlp.make_doc("Right, so, you moved.")
     (match,) = find(nlp, lexicon, doc)
     assert doc.text[match.start_char : match.end_char] == "so, you"
+
+
+@pytest.mark.parametrize(
+    ("terms", "text", "expected"),
+    [
+        (
+            ["j'", "m'"],
+            "C'est horrible quand j'écoute une chanson qui m'a rendu heureux et j'ai oublié.",
+            ["j'", "m'", "j'"],
+        ),
+        (["t'"], "Franchement t'as bien fait d'appeler.", ["t'"]),
+    ],
+)
+def test_an_elided_french_word_in_a_lexicon_is_found_before_the_word_it_leans_on(terms, text, expected):
+    # Alone, "j'" is two tokens ("j", "'"); in running text it is one ("j'", "écoute"): the phrase never matched.
+    assert _found("fr", terms, text) == expected
