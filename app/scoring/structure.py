@@ -184,7 +184,7 @@ def _offers(toks: list[Token]) -> bool:
 
 
 # The French agent's first-person simple future, by its ending (the tagger reads "je vous rappellerai" as a present and
-# "j'enverrai" as an infinitive), and what the agent can do for the customer ("on peut mettre en place"): English says
+# "j'enverrai" as an infinitive), and what the agent can do for the customer ("je peux vous faire"): English says
 # these with "I'll", "we'll", "I can", which the `commitments` lexicon lists, while French inflects every verb.
 FR_FUTURE = {
     "je": re.compile(r"\w+rai$"),

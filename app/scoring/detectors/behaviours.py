@@ -283,8 +283,8 @@ def _reassuring(ctx: DetectorContext, behaviours: TurnBehaviours) -> TurnBehavio
 
 def _owns_a_step(ctx: DetectorContext, index: int) -> bool:
     """A segment where the agent commits to a step: a `commitments` phrase ("I'll send", "je vais", "c'est fait") or,
-    in French, a first-person future or what the agent can do ("on ouvrira une réclamation", "on peut mettre en place
-    un échéancier": `structure.commits`), which no phrase list covers as French inflects every verb."""
+    in French, a first-person future or what the agent can do for the customer ("je vous rappellerai jeudi", "je peux
+    vous faire un avoir": `structure.commits`), which no phrase list covers as French inflects every verb."""
     return bool(ctx.find("commitments", index)) or any(
         structure.commits(sent, ctx.language) for sent in ctx.docs[index].sents
     )
