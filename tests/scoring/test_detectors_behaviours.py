@@ -1406,6 +1406,12 @@ def test_hesitating_or_offering_less_is_pushing_back_but_a_hedged_guess_is_not(
             "Donc euh, c'est fait. Je lance la commande d'un nouveau portable, vous l'aurez jeudi.",
             "C'est votre faute, il fallait le surveiller. Je lance la commande d'un nouveau portable.",
         ),
+        (
+            "fr",
+            "Je ne peux pas payer cette facture ce mois-ci, j'ai perdu mon travail.",
+            "On peut mettre en place un échéancier, vous paierez un petit montant chaque mois.",
+            "C'est votre faute, il fallait prévoir. On peut mettre en place un échéancier.",
+        ),
     ],
 )
 def test_a_step_the_agent_takes_is_not_read_as_blame_unless_the_reply_says_whose_fault_it_is(
