@@ -204,8 +204,10 @@ def commits(sent: Span, language: str) -> tuple[int, int] | None:
     in English). Not "on verra", "je peux comprendre", a question, a refusal ("on ne pourra rien faire") or a
     consequence ("si..., on passera à une réduction de puissance"). Character span from the subject to the verb, or
     None."""
+    if language != "fr" or sent.text.rstrip().endswith("?"):
+        return None
     toks = list(sent)
-    if language != "fr" or sent.text.rstrip().endswith("?") or any(_text(t) in IF["fr"] for t in toks):
+    if any(_text(t) in IF["fr"] for t in toks):
         return None  # a consequence is no step: "si les courriers continuent d'être ignorés, on passera à..."
     for k, tok in enumerate(toks):
         future = FR_FUTURE.get(_text(tok))

@@ -324,21 +324,9 @@ def _without_stock_apologies(ctx: DetectorContext, behaviours: TurnBehaviours, s
     "Sorry for any inconvenience. Is there anything else I can help with?" after three weeks without a refund had
     scored 66 for empathy, quoted at once as an apology (0.99) and as moving on without acknowledging anything."""
     caps = {"feeling": ("feeling",), "hollow_empathy": UNDOING, "apology": ("apology",)}
-    read = _read_without(ctx, behaviours, lambda i: _spans(ctx.find("stock_apologies", i)), caps)
-    return _at_least_share(read, behaviours, "apology", share)
-
-
-def _at_least_share(read: TurnBehaviours, before: TurnBehaviours, behaviour: str, share: float) -> TurnBehaviours:
-    """`read` with `behaviour` no lower than `share` of its reading in `before` (the same replies), for the replies
-    and their segments alike."""
-    column = before.behaviours.index(behaviour)
-    probabilities = read.probabilities.copy()
-    probabilities[:, column] = np.maximum(probabilities[:, column], share * before.probabilities[:, column])
-    by_segment = dict(read.by_segment)
-    for i, row in by_segment.items():
-        by_segment[i] = row.copy()
-        by_segment[i][column] = max(float(row[column]), share * float(before.by_segment[i][column]))
-    return replace(read, probabilities=probabilities, by_segment=by_segment)
+    return _read_without(
+        ctx, behaviours, lambda i: _spans(ctx.find("stock_apologies", i)), caps, keep={"apology": share}
+    )
 
 
 def _without_understanding(ctx: DetectorContext, behaviours: TurnBehaviours) -> TurnBehaviours:
@@ -403,11 +391,13 @@ def _read_without(
     spans: Callable[[int], list[tuple[int, int]]],
     caps: Mapping[str, tuple[str, ...]],
     unless: re.Pattern[str] | None = None,
+    keep: Mapping[str, float] | None = None,
 ) -> TurnBehaviours:
     """The replies holding a formula (`spans`: its character spans in a segment), read again without it (and the
     words leading into it): each behaviour of `caps` no higher than the most likely of its behaviours in that reading
-    (0 when nothing is left but fillers). Readings of a reply's segments, for quoting, are capped the same way. A
-    segment whose rest matches `unless` keeps its reading, and so does its reply."""
+    (0 when nothing is left but fillers), yet no lower than the share of its own reading that `keep` gives it (0 when
+    it names none). Readings of a reply's segments, for quoting, are capped the same way. A segment whose rest matches
+    `unless` keeps its reading, and so does its reply."""
     found = {i: formulas for unit in behaviours.units for i in unit.segments if (formulas := spans(i))}
     texts = {i: _strip_formulas(ctx, i, formulas) for i, formulas in found.items()}
     if unless is not None:
@@ -433,6 +423,7 @@ def _read_without(
         left = bool(WORD.search(FORMULA_LEAD.sub("", again[k].text.strip(" .,!?"))))
         for behaviour, by in caps.items():
             ceiling = max(float(read[k, column(b)]) for b in by) if left else 0.0
+            ceiling = max(ceiling, (keep or {}).get(behaviour, 0.0) * float(row[column(behaviour)]))
             row[column(behaviour)] = min(row[column(behaviour)], ceiling)
         return row
 
