@@ -1,6 +1,7 @@
 """Grammatical shapes of a reproach or a brush-off, read from the parse rather than from phrase lists:
 counterfactual blame ("si vous aviez lu..., vous auriez su" / "if you had read..., you would have known"),
-"you should have" reproaches (and what the customer should have received, which is none), responsibility pushed
+"you should have" reproaches (and what the customer should have received, which is none), questions asked in
+hindsight ("did you check the size guide before ordering?"), responsibility pushed
 onto the customer ("c'est votre choix", "that's your problem", unless negated: "ce n'est pas votre faute"), the
 customer told what they must do ("you need to quit", "il faut que vous..."), negation, sentence-opening contrast
 connectors, the naming of how hard the customer's situation is ("that must be so stressful", "ça doit être
@@ -112,6 +113,46 @@ def due_to_receive(sent: Span, language: str) -> tuple[int, int] | None:
     return None
 
 
+PAST_ASKED = {"en": {"did", "have", "had"}, "fr": {"avez", "aviez", "as", "avais"}}
+BEFORE = {"en": "before", "fr": "avant"}
+
+
+def hindsight(sent: Span, language: str) -> tuple[int, int] | None:
+    """'Did you check the size guide before ordering?', 'vous avez consulté le guide des tailles avant de
+    commander ?': a question on whether the customer did something before what they did next, which asks nothing
+    that could help now (a check asked on what is there now, "did you check your junk folder?", is troubleshooting).
+    The customer's past action is asked ('did / have you', 'vous avez', 'avez-vous'), then 'before' leads to their
+    own next act ('before ordering', 'before you signed', 'avant de commander', 'avant que vous'), not to what
+    happened to them ("did you save it before it crashed?"). Character span from the asked verb to that act."""
+    if not sent.text.strip().endswith("?"):
+        return None
+    toks = list(sent)
+    you, asked = YOU.get(language, set()), PAST_ASKED.get(language, set())
+    start = next(
+        (
+            t
+            for i, t in enumerate(toks)
+            if _text(t) in asked and any(_text(n).lstrip("-") in you for n in toks[max(0, i - 1) : i + 3])
+        ),
+        None,
+    )
+    if start is None:
+        return None
+    for i, tok in enumerate(toks[start.i - sent.start + 1 :], start.i - sent.start + 1):
+        if _text(tok) != BEFORE.get(language):
+            continue
+        after = toks[i + 1 : i + 4]
+        if language == "en":  # "before ordering", "before you ordered"
+            gerund = bool(after) and after[0].tag_ == "VBG"
+            act = after[:1] if gerund else after[1:2] if after[:1] and _text(after[0]) in you else []
+        else:  # "avant de commander", "avant que vous signiez"
+            lead = [_text(t) for t in after[:2]]
+            act = after[1:2] if lead[:1] in (["de"], ["d'"]) else after[2:3] if lead == ["que", "vous"] else []
+        if act and act[0].pos_ in ("VERB", "AUX"):
+            return start.idx, act[0].idx + len(act[0])
+    return None
+
+
 def _should_have(sent: Span, language: str) -> Iterator[tuple[Token, Token]]:
     """Each 'you' and its participle in 'you should have <done>' / 'vous auriez dû <faire>', in a statement."""
     if sent.text.strip().endswith("?"):
@@ -201,14 +242,13 @@ def commits(sent: Span, language: str) -> tuple[int, int] | None:
     """A step the agent takes on, said in French as a first-person future or what they can do for the customer, in a
     declarative, affirmative and unconditional sentence: "je vous rappellerai jeudi", "nous vous rembourserons la
     différence", "je peux vous faire un avoir" ("I'll call you back" and "I can credit you" are `commitments` phrases
-    in English). Not "on verra", "je peux comprendre", a question, a refusal ("on ne pourra rien faire") or a
-    consequence ("si..., on passera à une réduction de puissance"). Character span from the subject to the verb, or
-    None."""
+    in English). A step promised on a condition is a step ("s'il n'y est pas demain, on ouvrira une réclamation", as
+    "we'll open a claim" is); a threat ("si..., on passera à une réduction de puissance") is told apart by what it
+    announces, by the caller (`sanctions`). Not "on verra", "je peux comprendre", a question or a refusal ("on ne
+    pourra rien faire"). Character span from the subject to the verb, or None."""
     if language != "fr" or sent.text.rstrip().endswith("?"):
         return None
     toks = list(sent)
-    if any(_text(t) in IF["fr"] for t in toks):
-        return None  # a consequence is no step: "si les courriers continuent d'être ignorés, on passera à..."
     for k, tok in enumerate(toks):
         future = FR_FUTURE.get(_text(tok))
         between = toks[k + 1 : k + 7]
@@ -396,19 +436,23 @@ COPULAS = {"be", "sound", "seem", "look", "être", "sembler", "paraître", "air"
 # be hard to...") rather than a fact about a task ("it's hard to say when", "c'est difficile de vous donner une date").
 SURMISE = {"must", "can", "could", "might", "may", "will", "'ll", "would", "'d", "ca", "wo", "sound", "seem", "look"}
 SURMISE |= {"devoir", "pouvoir", "aller", "sembler", "paraître"}
+KNOWING = {"know", "savoir"}  # "I know it's hard to ask for help", "je sais que c'est dur de..."
 EXCLAMATIONS = {"what", "how", "quel", "quelle", "quels", "quelles"}
 COMPARING = {"more", "less", "most", "least", "plus", "moins"}
 HARDSHIP_WINDOW = 6
 
 
-def names_the_hardship(adjective: Token, general: bool) -> tuple[int, int] | None:
+def names_the_hardship(adjective: Token, tag: str | None = None) -> tuple[int, int] | None:
     """'That must be so stressful' / 'ça doit être épuisant': the character span from the clause's subject (or its
     copula) to the hardship word (its noun where it qualifies one: "a scary conversation"), or None. The clause must
     not be negated ("it's not that hard", "c'est pas si compliqué" play it down), its subject must be the situation
     ("that", "it", "ça": `SITUATION`), not the customer, the agent or a thing in general, and it must not be a
     question. A `general` word ("hard", "difficult", "dur") counts before an infinitive only after a modal or a verb
-    of appearance: "it must be hard to juggle both" names the hardship, "it's hard to say when it will arrive" does
-    not. Read from word order and parts of speech (the English pipeline runs without its parser)."""
+    of appearance, or after "I know": "it must be hard to juggle both" names the hardship, "it's hard to say when it
+    will arrive" does not. A `litotes` word ("easy", "facile", "évident") names it only negated: "I know it's not
+    easy to call about this", "ce n'est pas évident". Read from word order and parts of speech (the English pipeline
+    runs without its parser). `tag` is the word's tag in the `hardship` lexicon."""
+    general, litotes = tag in ("general", "litotes"), tag == "litotes"
     sent = adjective.sent
     if sent.text.strip().endswith("?"):
         return None
@@ -419,18 +463,24 @@ def names_the_hardship(adjective: Token, general: bool) -> tuple[int, int] | Non
         window.insert(0, tok)
     exclaimed = any(_text(t) in EXCLAMATIONS for t in window[:2])
     at = next((k for k, t in enumerate(window) if t.lemma_.lower() in COPULAS or _text(t) == "'s"), None)
-    if (at is None and not exclaimed) or is_negated(window):
+    if (at is None and not exclaimed) or is_negated(window) is not litotes:
         return None
     if adjective.tag_ in ("JJR", "JJS") or any(_text(t) in COMPARING for t in window[-2:]):
         return None  # "it is much harder", "le plus dur": a comparison, not the situation named
     subject = None
     if at is not None:
         subject = next((t for t in reversed(window[:at]) if not _leads_to_copula(t)), None)
-        if subject is None or _text(subject) not in SITUATION or _about_an_activity(subject):
+        if subject is None or _about_an_activity(subject):
             return None
+        if _text(subject) not in SITUATION:
+            lived = None if general else _a_time_lived(window[:at])
+            if lived is None:
+                return None
+            subject = lived
     after = adjective.doc[adjective.i + 1 : adjective.i + 2]
     infinitive = bool(after) and (_text(after[0]) in ("to", "de", "d'", "à") or after[0].tag_ == "VBG")
-    if general and infinitive and not any(t.lemma_.lower() in SURMISE or _text(t) in SURMISE for t in window):
+    surmised = any(t.lemma_.lower() in SURMISE | KNOWING or _text(t) in SURMISE for t in window)
+    if general and infinitive and not surmised:
         return None
     start = window[0].idx if exclaimed else min(t.idx for t in (subject, window[at]) if t is not None)
     end = after[0] if after and after[0].pos_ == "NOUN" else adjective  # "a scary conversation"
@@ -452,6 +502,20 @@ SITUATION = {"that", "it", "this", "all", "ça", "cela", "c'", "ce", "ceci", "to
 # hard thing ("a difficult condition", "a tough one").
 TIMES = {"time", "situation", "position", "period", "moment", "spot", "week", "day", "year", "experience", "patch"}
 TIMES |= {"période", "passage", "épreuve", "semaine", "journée", "année"}  # "moment", "situation", "position" above
+
+
+LIVED_THROUGH = {"of", "without", "with", "de", "d'", "sans", "avec"}
+
+
+def _a_time_lived(subject: list[Token]) -> Token | None:
+    """The first word of a subject that is a stretch of time the customer lived through, named with what filled it
+    ("a week of slow internet is frustrating", "three days without heating is awful"): the situation itself, said
+    the way "that" says it. Only for a specific hardship word ("frustrating", not "hard": "the first week of
+    training is hard")."""
+    for k, (tok, nxt) in enumerate(zip(subject, subject[1:], strict=False)):
+        if tok.lemma_.lower() in TIMES | {"month", "hour", "mois", "heure"} and _text(nxt) in LIVED_THROUGH:
+            return subject[k - 1] if k and subject[k - 1].pos_ in ("DET", "NUM") else tok
+    return None
 
 
 def _about_an_activity(subject: Token) -> bool:

@@ -200,6 +200,7 @@ def test_advice_built_on_the_customers_details_is_not_credited_as_a_reflection(s
             "Have you checked your spam folder? Sometimes it ends up there.",
         ),
         ("fr", "Je n'ai jamais reçu l'e-mail de confirmation de ma réservation.", "Vous avez regardé dans vos spams ?"),
+        ("en", "I never got the password reset email.", "Did you check your junk folder? Sometimes it lands there."),
         (
             "fr",
             "Ma connexion coupe tous les soirs depuis une semaine.",
@@ -220,6 +221,8 @@ def test_a_troubleshooting_question_is_a_question_not_a_playback_nor_a_reproach(
     [
         ("en", "Please check your junk folder, sometimes it ends up there."),
         ("fr", "Regardez dans vos spams, des fois il arrive là."),
+        ("en", "Passwords are case sensitive, so make sure caps lock is off."),
+        ("fr", "Le mot de passe tient compte des majuscules, alors assurez-vous que le verrouillage est désactivé."),
     ],
 )
 def test_telling_the_customer_where_to_look_is_no_reproach(score, language, reply):
@@ -255,6 +258,27 @@ def test_saying_what_the_customer_should_have_received_is_no_reproach(score, lan
 def test_saying_where_the_customer_should_have_looked_still_blames(score, language, reply):
     customer = (
         "I never got the confirmation email." if language == "en" else "Je n'ai jamais reçu l'e-mail de confirmation."
+    )
+    empathy = criterion(score(language, [(C, customer), (A, reply)]), "empathy")
+    assert "blame" in {e.rule for e in empathy.evidence if e.sign < 0}
+
+
+@pytest.mark.parametrize(
+    ("language", "reply"),
+    [
+        ("en", "Did you check the size guide before ordering?"),
+        ("fr", "Vous avez consulté le guide des tailles avant de commander ?"),
+        ("en", "Next time, make sure you check the size guide before you order."),
+        ("fr", "La prochaine fois, assurez-vous de consulter le guide des tailles avant de commander."),
+    ],
+)
+def test_asking_in_hindsight_or_giving_a_lesson_for_next_time_still_blames(score, language, reply):
+    # "Did you check ...?" is troubleshooting when it asks what is there now, and "make sure" an instruction;
+    # asked about what the customer did before they ordered, or said for next time, they reproach.
+    customer = (
+        "I ordered a medium and it's far too small."
+        if language == "en"
+        else "J'ai commandé un M et c'est beaucoup trop petit."
     )
     empathy = criterion(score(language, [(C, customer), (A, reply)]), "empathy")
     assert "blame" in {e.rule for e in empathy.evidence if e.sign < 0}
@@ -456,6 +480,18 @@ def test_taking_the_problem_on_at_once_is_no_put_down(score, language, reply):
         (
             "fr",
             "C'est agaçant de payer pour un service que vous avez résilié. Vous avez gardé le mail ?",
+            "D'accord. C'est quoi le numéro de compte ?",
+        ),
+        # the time the customer lived through, named with what filled it; "not easy" says it is hard
+        (
+            "en",
+            "A week of calls is frustrating. I'm running a line test now.",
+            "Okay. What's the account number?",
+        ),
+        ("en", "Four calls in a week, that can't be easy.", "Okay. What's the account number?"),
+        (
+            "fr",
+            "Merci de nous le dire, je sais que ce n'est pas facile d'appeler pour ça.",
             "D'accord. C'est quoi le numéro de compte ?",
         ),
     ],
@@ -738,6 +774,19 @@ def _quoted(score, language: str, customer: str, reply: str, criterion_id: str, 
     order."""
     result = score(language, [*before, (C, customer), (A, reply)])
     return [e.rule for e in criterion(result, criterion_id).evidence]
+
+
+@pytest.mark.parametrize(
+    ("language", "reply"),
+    [
+        ("en", "I'm really sorry about the wait, that's far too long."),
+        ("fr", "Je suis vraiment désolé pour l'attente, c'est beaucoup trop long."),
+    ],
+)
+def test_agreeing_that_the_wait_was_too_long_is_no_hollow_empathy(score, language, reply):
+    # The French reply read as empathy undone at once (0.88): "c'est beaucoup trop long" sides with the customer.
+    complaint = {"en": "I've been on hold for forty minutes.", "fr": "Ça fait quarante minutes que j'attends !"}
+    assert _put_downs(score, language, complaint[language], reply) == []
 
 
 def _put_downs(score, language: str, complaint: str, reply: str, before=()) -> list[str]:

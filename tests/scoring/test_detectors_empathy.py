@@ -174,11 +174,41 @@ def test_a_step_the_agent_owns_is_credited_as_reassurance(score, language, custo
     [
         ("fr", "Ma box ne marche plus depuis trois jours.", "D'accord, je vais relancer votre ligne à distance."),
         ("en", "My parcel never arrived.", "Okay, I'll send a replacement out today."),
+        # promised on a condition: read as brushing the customer aside at 0.97 while the French future was not a step
+        (
+            "fr",
+            "Le suivi dit livré mais il n'y a rien.",
+            "Parfois le livreur le laisse chez un voisin. S'il n'y est pas demain, on ouvrira une réclamation.",
+        ),
     ],
 )
 def test_taking_the_problem_on_is_not_a_dismissal(score, language, customer, reply):
     result = score(language, [(A, GREETING[language]), (C, customer), (A, reply)])
     assert ("dismissal", -1) not in _rules(result)
+
+
+@pytest.mark.parametrize(
+    ("language", "threat", "step"),
+    [
+        (
+            "en",
+            "If you don't pay by Friday, we'll cut off your line.",
+            "If you can't pay it all, we'll set up a payment plan.",
+        ),
+        (
+            "fr",
+            "Si vous ne payez pas avant vendredi, on coupera votre ligne.",
+            "Si vous ne pouvez pas tout payer, on mettra en place un échéancier.",
+        ),
+    ],
+)
+def test_a_measure_against_the_customer_is_no_step_taken_for_them(score, language, threat, step):
+    # "we'll cut off your line" is said like "we'll set up a payment plan", but it lowers no put-down reading.
+    customer = {"en": "I can't pay it all this month.", "fr": "Je ne peux pas tout payer ce mois-ci."}[language]
+    threatened = score(language, [(A, GREETING[language]), (C, customer), (A, threat)])
+    offered = score(language, [(A, GREETING[language]), (C, customer), (A, step)])
+    assert ("blame", -1) in _rules(threatened)
+    assert not {r for r, sign in _rules(offered) if sign < 0} & {"blame", "dismissal", "hollow_empathy"}
 
 
 def test_sending_the_customer_elsewhere_is_still_a_dismissal(score):

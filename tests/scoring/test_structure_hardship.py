@@ -23,7 +23,7 @@ def _named(language: str, text: str) -> list[str]:
     found = []
     for m in find(nlp, load_lexicon(f"{language}/hardship"), doc):
         word = doc.char_span(m.start_char, m.end_char, alignment_mode="expand")[-1]
-        if span := structure.names_the_hardship(word, m.entry.tag == "general"):
+        if span := structure.names_the_hardship(word, m.entry.tag):
             found.append(doc.text[span[0] : span[1]])
     return found
 
@@ -47,6 +47,13 @@ def _named(language: str, text: str) -> list[str]:
         ("fr", "Ça a dû être terrible pour vous.", "Ça a dû être terrible"),
         ("fr", "Ça a l'air vraiment pénible.", "Ça a l'air vraiment pénible"),
         ("fr", "Je comprends, c'est pénible.", "c'est pénible"),
+        # the stretch of time the customer lived through, named with what filled it
+        ("en", "A week of slow internet is frustrating.", "A week of slow internet is frustrating"),
+        # "not easy" says it is hard
+        ("en", "I know it's not easy to call about this.", "it's not easy to call about this"),
+        ("en", "That can't be easy.", "That can't be easy"),
+        ("fr", "Je sais que ce n'est pas facile d'appeler pour ça.", "ce n'est pas facile d'appeler pour ça"),
+        ("fr", "Ce n'est pas évident.", "Ce n'est pas évident"),
     ],
 )
 def test_saying_how_hard_it_is_to_live_through_names_the_hardship(language, text, named):
@@ -71,6 +78,10 @@ def test_saying_how_hard_it_is_to_live_through_names_the_hardship(language, text
         ("en", "The second option is better, even if it is much harder."),
         ("en", "Keeping up with all of it is too tiring."),
         ("fr", "Demander de l'aide, c'est effrayant."),
+        ("en", "The first week of training is hard."),
+        ("en", "It's not easy to say when it will arrive."),
+        ("en", "It's easy, you just press the button."),
+        ("fr", "C'est facile, il suffit d'appuyer."),
     ],
 )
 def test_a_hard_task_a_denial_a_comparison_a_thing_in_general_or_a_question_names_no_hardship(language, text):

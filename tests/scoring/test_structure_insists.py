@@ -114,3 +114,24 @@ def test_what_the_customer_should_have_done_is_a_reproach_what_they_were_put_thr
 def test_what_the_customer_should_have_received_is_told_apart_from_what_they_should_have_done(language, text, due):
     (doc,) = parse_texts(get_nlp(language), [text], SKIPPED_COMPONENTS[language])
     assert any(structure.due_to_receive(sent, language) for sent in doc.sents) is due
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "hindsight"),
+    [
+        ("en", "Did you check the size guide before ordering?", True),
+        ("en", "Did you read the terms before you signed up?", True),
+        ("fr", "Vous avez consulté le guide des tailles avant de commander ?", True),
+        ("fr", "Avez-vous lu les conditions avant de signer ?", True),
+        # what is there now, what happened to them, or not a question: no hindsight
+        ("en", "Did you check your junk folder?", False),
+        ("en", "Did you save your work before it crashed?", False),
+        ("en", "Did it work before the update?", False),
+        ("en", "You checked the size guide before ordering.", False),
+        ("fr", "Vous avez vérifié dans vos spams ?", False),
+        ("fr", "Est-ce que vous aviez sauvegardé avant que ça plante ?", False),
+    ],
+)
+def test_asking_whether_the_customer_did_something_before_they_acted_is_hindsight(language, text, hindsight):
+    (doc,) = parse_texts(get_nlp(language), [text], SKIPPED_COMPONENTS[language])
+    assert any(structure.hindsight(sent, language) for sent in doc.sents) is hindsight

@@ -284,9 +284,13 @@ def _reassuring(ctx: DetectorContext, behaviours: TurnBehaviours) -> TurnBehavio
 def _owns_a_step(ctx: DetectorContext, index: int) -> bool:
     """A segment where the agent commits to a step: a `commitments` phrase ("I'll send", "je vais", "c'est fait") or,
     in French, a first-person future or what the agent can do for the customer ("je vous rappellerai jeudi", "je peux
-    vous faire un avoir": `structure.commits`), which no phrase list covers as French inflects every verb."""
-    return bool(ctx.find("commitments", index)) or any(
-        structure.commits(sent, ctx.language) for sent in ctx.docs[index].sents
+    vous faire un avoir": `structure.commits`), which no phrase list covers as French inflects every verb. Not in a
+    sentence that announces a measure against the customer (`sanctions`: "we'll cut off your line", "on passera à une
+    réduction de puissance"): a threat is no step taken for them."""
+    doc = ctx.docs[index]
+    sanctioned = {doc[m.start].sent.start for m in ctx.find("sanctions", index)}
+    return any(doc[m.start].sent.start not in sanctioned for m in ctx.find("commitments", index)) or any(
+        sent.start not in sanctioned and structure.commits(sent, ctx.language) for sent in doc.sents
     )
 
 
@@ -367,7 +371,7 @@ def _hardships(ctx: DetectorContext, index: int) -> list[tuple[int, int]]:
         doc, found = ctx.docs[index], []
         for m in ctx.find("hardship", index):
             words = doc.char_span(m.start_char, m.end_char, alignment_mode="expand")
-            if words is not None and (span := structure.names_the_hardship(words[-1], m.entry.tag == "general")):
+            if words is not None and (span := structure.names_the_hardship(words[-1], m.entry.tag)):
                 found.append(span)
         ctx._cache[key] = found
     return ctx._cache[key]
@@ -504,11 +508,14 @@ def _instructs(ctx: DetectorContext, index: int) -> bool:
     """A segment that tells the customer where to look, in the imperative (`troubleshooting` entries tagged
     `instruction`, opening their clause: "please check your junk folder", "regardez dans vos spams"): the models read
     "Please check your junk folder, sometimes it ends up there." as blame at 0.93, while the same check asked ("could
-    you check...?") reads as none once troubleshooting is recognised."""
+    you check...?") reads as none once troubleshooting is recognised. Not in a sentence said for next time (tag
+    `lesson`: "Next time, make sure you read the terms"): that is a lesson on what the customer did."""
     doc = ctx.docs[index]
+    found = ctx.find("troubleshooting", index)
+    lessons = {doc[m.start].sent.start for m in found if m.entry.tag == "lesson"}
     return any(
-        m.entry.tag == "instruction" and structure.opens_clause(doc[m.start])
-        for m in ctx.find("troubleshooting", index)
+        m.entry.tag == "instruction" and structure.opens_clause(doc[m.start]) and doc[m.start].sent.start not in lessons
+        for m in found
     )
 
 
@@ -895,6 +902,7 @@ EMPATHY_NEGATIVE = ("blame", "dismissal", "minimising", "hollow_empathy")
         "understanding",
         "hardship",
         "dismissive_comparison",
+        "sanctions",
     ),
     rules=(*EMPATHY_POSITIVE, *EMPATHY_NEGATIVE, "insisting", "no_empathy"),
 )

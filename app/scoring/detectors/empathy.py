@@ -94,6 +94,7 @@ def _reproaches(ctx: DetectorContext, a: int) -> list[tuple[tuple[int, int], str
         for kind, span in (
             ("counterfactual", structure.counterfactual_blame(sent, ctx.language)),
             ("should_have", structure.should_have(sent, ctx.language)),
+            ("hindsight", structure.hindsight(sent, ctx.language)),
             ("responsibility", structure.responsibility_shift(sent, ctx.language, nouns)),
             ("comparison", _dismissive_comparison(ctx, a, sent)),
         ):
@@ -106,11 +107,16 @@ def _reproaches(ctx: DetectorContext, a: int) -> list[tuple[tuple[int, int], str
 
 def grammatical_reproaches(ctx: DetectorContext, a: int) -> list[tuple[int, int]]:
     """Reproaches about what the customer should have done, recognised by their grammar alone: "si vous aviez lu
-    le mail, vous auriez su", "you should have called us". No lexicon phrase and no "your choice": those depend on
-    the call ("it's up to you" is a refusal on a service line and respect for autonomy in counselling)."""
+    le mail, vous auriez su", "you should have called us", "did you check the size guide before ordering?". No
+    lexicon phrase and no "your choice": those depend on the call ("it's up to you" is a refusal on a service line
+    and respect for autonomy in counselling)."""
     found = []
     for sent in ctx.docs[a].sents:
-        span = structure.counterfactual_blame(sent, ctx.language) or structure.should_have(sent, ctx.language)
+        span = (
+            structure.counterfactual_blame(sent, ctx.language)
+            or structure.should_have(sent, ctx.language)
+            or structure.hindsight(sent, ctx.language)
+        )
         if span is not None:
             found.append(span)
     return found
@@ -134,6 +140,10 @@ _BLAME_TEXT = {
     "should_have": (
         "Reproche au client ce qu'il aurait dû faire.",
         "Tells the customer what they should have done.",
+    ),
+    "hindsight": (
+        "Demande après coup au client s'il a fait ce qu'il aurait dû faire (« vous avez vérifié… avant de… ? »).",
+        "Asks the customer, in hindsight, whether they did what they should have ('did you check... before...?').",
     ),
     "responsibility": (
         "Renvoie la responsabilité du problème au client.",
