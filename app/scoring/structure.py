@@ -113,6 +113,16 @@ def due_to_receive(sent: Span, language: str) -> tuple[int, int] | None:
     return None
 
 
+OTHERS = {"them", "him", "her", "his", "their", "those", "eux", "lui", "elle", "elles", "leur", "leurs"}
+
+
+def for_someone_else(word: Token, language: str) -> bool:
+    """An apology word that says sorrow for someone other than the customer: 'I felt sorry for them', 'sorry for
+    him', 'j'étais désolé pour eux' (the word followed by 'for' / 'pour' and a third person)."""
+    after = [_text(t) for t in word.doc[word.i + 1 : word.i + 3]]
+    return len(after) == 2 and after[0] == {"en": "for", "fr": "pour"}.get(language) and after[1] in OTHERS
+
+
 PAST_ASKED = {"en": {"did", "have", "had"}, "fr": {"avez", "aviez", "as", "avais"}}
 BEFORE = {"en": "before", "fr": "avant"}
 

@@ -298,15 +298,67 @@ def test_a_reflection_of_the_customers_shock_is_not_read_as_blame(score):
     assert ("blame", -1) not in _signs(criterion(result, "empathy"))
 
 
-@pytest.mark.xfail(reason="known limit of the linear behaviour heads (MODEL_CARD.md, Limits)", strict=True)
-def test_a_but_that_goes_on_to_encourage_is_not_hollow_empathy(score):
-    # The issue's own example: the heads learned "but" as the mark of hollow empathy ("I understand, but that's the
-    # policy"); capping the put-downs at what the two parts read apart was measured and not kept (README).
-    result = score(
-        "en",
-        [
-            ("customer", "My boss yelled at me in front of everyone today and I just froze."),
-            ("agent", "Ouch, that sounds really hurtful, but I know you are doing your best."),
-        ],
-    )
-    assert ("hollow_empathy", -1) not in _signs(criterion(result, "empathy"))
+@pytest.mark.parametrize(
+    ("language", "customer", "reply"),
+    [
+        # The issue's own example: the heads learned "but" as the mark of hollow empathy ("I understand, but that's
+        # the policy") and read it at 1.00; the two sides of the "but" are read apart where it leads to encouragement.
+        (
+            "en",
+            "My boss yelled at me in front of everyone today and I just froze.",
+            "Ouch, that sounds really hurtful, but I know you are doing your best.",
+        ),
+        (
+            "fr",
+            "Mon chef m'a crié dessus devant tout le monde aujourd'hui et je me suis figé.",
+            "Aïe, ça a l'air vraiment blessant, mais je sais que vous faites de votre mieux.",
+        ),
+    ],
+)
+def test_a_but_that_goes_on_to_encourage_is_not_hollow_empathy(score, language, customer, reply):
+    empathy = criterion(score(language, [("customer", customer), ("agent", reply)]), "empathy")
+    assert not {rule for rule, sign in _signs(empathy) if sign < 0} & {"hollow_empathy", "dismissal", "blame"}
+    assert empathy.score >= 70
+
+
+@pytest.mark.parametrize(
+    ("language", "customer", "reply"),
+    [
+        # The issue's example: the heads read it as an apology (0.82), and "sorry" is a word of apology.
+        ("en", "I waited three weeks for my refund.", "My neighbour lost her job too, I felt sorry for them."),
+        (
+            "fr",
+            "J'ai perdu mon travail et je ne peux pas payer la facture.",
+            "Ma voisine a perdu son travail aussi, j'étais désolé pour eux. Voyons ce qu'on peut faire.",
+        ),
+    ],
+)
+def test_feeling_sorry_for_someone_else_is_not_quoted_as_an_apology(score, language, customer, reply):
+    empathy = criterion(score(language, [("customer", customer), ("agent", reply)]), "empathy")
+    assert ("apology", 1) not in _signs(empathy)
+
+
+@pytest.mark.parametrize(
+    ("language", "reply"),
+    [
+        ("en", "I'm really sorry about that, I'll chase it myself now."),
+        ("fr", "Je suis vraiment désolé pour vous, je relance le dossier moi-même."),
+    ],
+)
+def test_sorry_for_the_customer_or_the_wait_is_still_an_apology(score, language, reply):
+    customer = {"en": "I waited three weeks for my refund.", "fr": "J'attends mon remboursement depuis trois semaines."}
+    empathy = criterion(score(language, [("customer", customer[language]), ("agent", reply)]), "empathy")
+    assert ("apology", 1) in _signs(empathy)
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "I understand, but good luck with that.",
+        "I understand, but that's the policy and there's nothing I can do.",
+    ],
+)
+def test_a_but_that_wishes_luck_or_refuses_is_still_hollow_empathy(score, reply):
+    customer = "I've called four times this week and nobody calls back, I'm at my wits' end."
+    empathy = criterion(score("en", [("customer", customer), ("agent", reply)]), "empathy")
+    assert ("hollow_empathy", -1) in _signs(empathy)

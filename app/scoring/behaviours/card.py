@@ -69,7 +69,8 @@ people on conversations nobody here wrote is measured by `bench/scoring_external
   who can help ("I'm sorry that's not something we cover under the warranty, but the garage next door can see you
   today") still reads as hollow empathy and dismissal: the detector discounts only a step the agent owns, and 140
   written contrasts of this kind did not move the heads. So does a "but" that goes on to encourage ("Ouch, that sounds
-  really hurtful, but I know you are doing your best": hollow empathy 1.00). Known misses, kept as strict expected
+  really hurtful, but I know you are doing your best": hollow empathy 1.00); the empathy detector reads the two sides
+  of such a "but" apart (`support` entries tagged `encouragement`). Known misses, kept as strict expected
   failures in `tests/scoring/`: a reported "I felt sorry for them" as an apology; a plain status line after a
   complaint ("there's a fault on your line since Monday") can read as an apology (the empathy detector quotes no
   apology without a word of apology: `apology_words` lexicon). The heads miss a counterfactual reproach ("si vous

@@ -40,7 +40,7 @@ MAX_EVIDENCE = 4  # per behaviour: the strongest moments, not every turn
 # _about_themselves), unless the agent takes a step, apologises, sides with the customer's feeling ("I'd be
 # furious too, I really would") or offers support ("I went through it too. Hang in there.").
 OWN_STORY_REFERENCES = 2
-OWN_STORY_EXCEPT = ("commitments", "apology_words", "validation", "support")
+OWN_STORY_EXCEPT = ("commitments", "validation", "support")  # and an apology word said to the customer
 WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", re.UNICODE)
 LETTERS = re.compile(r"[^\W\d_]+", re.UNICODE)  # words split at apostrophes and hyphens ("d'huile": d, huile)
 SENTENCE_END = re.compile(r"[.!?…]+(?:\s|$)")
@@ -301,7 +301,15 @@ def _apologising(ctx: DetectorContext, behaviours: TurnBehaviours) -> TurnBehavi
     the models' reading: without a word of apology it is mostly sympathy ("Trois jours sans internet alors que vous
     télétravaillez, ça vous complique sacrément la vie." 0.66 -> 0.54 empathy with it zeroed, while agreement with
     people moved by under 0.01, bench/scoring_external.py)."""
-    return _needs_words(behaviours, "apology", lambda i: bool(ctx.find("apology_words", i)))
+    return _needs_words(behaviours, "apology", lambda i: bool(_apology_words(ctx, i)))
+
+
+def _apology_words(ctx: DetectorContext, index: int) -> list[Match]:
+    """The `apology_words` of segment `index` said to the customer, not sorrow for someone else ("My neighbour lost
+    her job too, I felt sorry for them" was quoted as "apologises or sympathises (0.82)", the issue's example;
+    "j'étais désolé pour eux": `structure.for_someone_else`)."""
+    doc = ctx.docs[index]
+    return [m for m in ctx.find("apology_words", index) if not structure.for_someone_else(doc[m.end - 1], ctx.language)]
 
 
 # The words that go with a stock apology when it is taken out of a reply: "I'm so" / "je suis vraiment" before it.
@@ -344,12 +352,48 @@ def _without_understanding(ctx: DetectorContext, behaviours: TurnBehaviours) -> 
     the reply stays hollow). Naming how hard the situation is to live through sides with the customer the same way
     (`_hardships`): "I understand, that can be really stressful." read as hollow empathy at 0.99, "It must be hard to
     ensure they get a good education when it is long distance learning." as blame at 0.78."""
-    caps = {"hollow_empathy": UNDOING, **{b: (b,) for b in ("dismissal", "blame", "minimising")}}
+    return _read_without(ctx, behaviours, lambda i: _siding(ctx, i), UNDERSTANDING_CAPS, unless=TURNS_THE_PAGE)
 
-    def siding(index: int) -> list[tuple[int, int]]:
-        return [*_spans(ctx.find("understanding", index)), *_hardships(ctx, index)]
 
-    return _read_without(ctx, behaviours, siding, caps, unless=TURNS_THE_PAGE)
+# Each put-down, no higher than the most likely of these in a reading without what sides with the customer.
+UNDERSTANDING_CAPS = {"hollow_empathy": UNDOING, **{b: (b,) for b in ("dismissal", "blame", "minimising")}}
+
+
+# A "but" right after the words that side with the customer ("that sounds really hurtful, but...").
+BUT_AFTER = re.compile(r"[\s.!?,;:]*(?:but|mais)\b", re.IGNORECASE)
+
+
+def _siding(ctx: DetectorContext, index: int) -> list[tuple[int, int]]:
+    """Where segment `index` sides with the customer: `understanding` statements and namings of the hardship."""
+    return [*_spans(ctx.find("understanding", index)), *_hardships(ctx, index)]
+
+
+def _turns_to_encourage(ctx: DetectorContext, index: int) -> tuple[str, str] | None:
+    """Segment `index` sides with the customer (`_siding`) and goes straight on with a "but" that encourages them
+    (`support` tagged `encouragement` after it in the same sentence: "Ouch, that sounds really hurtful, but I know
+    you are doing your best", not the wish of "I understand, but good luck with that"): its two sides, the first
+    without what sides with the customer ("Ouch"), or None."""
+    text, doc = ctx.segments[index].text, ctx.docs[index]
+    support = [m for m in ctx.find("support", index) if m.entry.tag == "encouragement"]
+    siding = _siding(ctx, index)
+    for _, end in siding:
+        turn = BUT_AFTER.match(text, end)
+        word = doc.char_span(turn.end() - 1, turn.end(), alignment_mode="expand") if turn else None
+        if word is not None and any(m.start_char >= turn.end() and doc[m.start].sent == word.sent for m in support):
+            before = _strip_formulas(ctx, index, [*(s for s in siding if s[1] <= end), (turn.start(), len(text))])
+            return before, text[turn.end() :].strip()
+    return None
+
+
+def _encouraging(ctx: DetectorContext, behaviours: TurnBehaviours) -> TurnBehaviours:
+    """The put-down probabilities of the replies that side with the customer and go on with a "but" that encourages
+    them (`_turns_to_encourage`), no higher than what the two sides of the "but" read apart show. The models learned
+    "but" as the mark of hollow empathy ("I understand, but that's the policy") and read the issue's own example,
+    "Ouch, that sounds really hurtful, but I know you are doing your best", as hollow empathy at 1.00; apart, the
+    reaction reads as none and "I know you are doing your best" as hollow empathy at 0.03. Only where the "but"
+    leads to support: capping every reaction followed by a "but" that way cost session empathy (README)."""
+    sides = {i: two for unit in behaviours.units for i in unit.segments if (two := _turns_to_encourage(ctx, i))}
+    return _capped_by(ctx, behaviours, sides, UNDERSTANDING_CAPS)
 
 
 def _spans(matches: Sequence[Match]) -> list[tuple[int, int]]:
@@ -408,25 +452,46 @@ def _read_without(
         kept = {i for i, text in texts.items() if unless.search(text)}
         held = {i for unit in behaviours.units if not kept.isdisjoint(unit.segments) for i in unit.segments}
         texts = {i: text for i, text in texts.items() if i not in held}
-    if not texts:
+    return _capped_by(ctx, behaviours, {i: (text,) for i, text in texts.items()}, caps, keep)
+
+
+def _capped_by(
+    ctx: DetectorContext,
+    behaviours: TurnBehaviours,
+    readings: Mapping[int, tuple[str, ...]],
+    caps: Mapping[str, tuple[str, ...]],
+    keep: Mapping[str, float] | None = None,
+) -> TurnBehaviours:
+    """The replies holding a segment of `readings` (as many texts for each segment, read in its place), read again:
+    each behaviour of `caps` no higher than the most likely of its behaviours in the likeliest of those readings (a
+    reading with nothing but fillers left shows none), yet no lower than the share of its own reading that `keep`
+    gives it (0 when it names none). Readings of a reply's segments, for quoting, are capped the same way."""
+    if not readings:
         return behaviours
     from app.scoring.behaviours.predict import read_units
 
-    rows = [r for r, unit in enumerate(behaviours.units) if not texts.keys().isdisjoint(unit.segments)]
-    pieces = [(i, u.context) for u in behaviours.units for i in u.segments if i in texts and i in behaviours.by_segment]
-    again = [
-        *(_rewritten(ctx, behaviours.units[r], texts) for r in rows),
-        *(TurnUnit((i,), texts[i], context) for i, context in pieces),
+    ways = len(next(iter(readings.values())))
+    rows = [r for r, unit in enumerate(behaviours.units) if not readings.keys().isdisjoint(unit.segments)]
+    pieces = [
+        (i, u.context) for u in behaviours.units for i in u.segments if i in readings and i in behaviours.by_segment
     ]
-    read = read_units(again)
+    again = [
+        *(
+            _rewritten(ctx, behaviours.units[r], {i: t[k] for i, t in readings.items()})
+            for r in rows
+            for k in range(ways)
+        ),
+        *(TurnUnit((i,), readings[i][k], context) for i, context in pieces for k in range(ways)),
+    ]
+    left = np.array([bool(WORD.search(FORMULA_LEAD.sub("", unit.text.strip(" .,!?")))) for unit in again])
+    shown = (read_units(again) * left[:, None]).reshape(len(rows) + len(pieces), ways, -1).max(axis=1)
     column = behaviours.behaviours.index
     probabilities, by_segment = behaviours.probabilities.copy(), dict(behaviours.by_segment)
 
     def capped(row: np.ndarray, k: int) -> np.ndarray:
         row = row.copy()
-        left = bool(WORD.search(FORMULA_LEAD.sub("", again[k].text.strip(" .,!?"))))
         for behaviour, by in caps.items():
-            ceiling = max(float(read[k, column(b)]) for b in by) if left else 0.0
+            ceiling = max(float(shown[k, column(b)]) for b in by)
             ceiling = max(ceiling, (keep or {}).get(behaviour, 0.0) * float(row[column(behaviour)]))
             row[column(behaviour)] = min(row[column(behaviour)], ceiling)
         return row
@@ -631,7 +696,7 @@ def _insisting(ctx: DetectorContext, behaviours: TurnBehaviours) -> set[int]:
 def _takes_it_in(ctx: DetectorContext, unit: TurnUnit) -> bool:
     """The reply takes the objection in: it sides with the customer ("I understand", "I get it", "je comprends",
     `validation`) or says sorry."""
-    return any(ctx.find("validation", i) or ctx.find("apology_words", i) for i in unit.segments)
+    return any(ctx.find("validation", i) or _apology_words(ctx, i) for i in unit.segments)
 
 
 def _customer_before(ctx: DetectorContext, unit: TurnUnit, backchannel_words: int = 3) -> list[int]:
@@ -683,7 +748,7 @@ def _about_themselves(ctx: DetectorContext, behaviours: TurnBehaviours, discount
         def says(role: str) -> bool:
             return any(ctx.find(role, i) for i in unit.segments)
 
-        if any(says(role) for role in OWN_STORY_EXCEPT):
+        if any(says(role) for role in OWN_STORY_EXCEPT) or any(_apology_words(ctx, i) for i in unit.segments):
             return False
         if says("same_here"):
             return True
@@ -915,6 +980,7 @@ def empathy_behaviours(ctx: DetectorContext, params: Mapping[str, Any]) -> Detec
     if not rows:
         return NO_REPLY
     read = _without_understanding(ctx, _without_stock_apologies(ctx, behaviours, params["stock_apology"]))
+    read = _encouraging(ctx, read)
     read = _courteous(ctx, _committed(ctx, _reassuring(ctx, read), params["committed"]))
     read = _checking_back(ctx, read)
     read = _about_themselves(ctx, _supporting(ctx, read, params["support"]), params["own_story"])
