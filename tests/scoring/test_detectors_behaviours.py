@@ -237,6 +237,20 @@ def test_telling_the_customer_where_to_look_is_no_reproach(score, language, repl
 @pytest.mark.parametrize(
     ("language", "reply"),
     [
+        ("en", "It's not easy to find, the button is at the back, next to the power socket."),
+        ("fr", "C'est pas facile à trouver, le bouton est derrière, à côté de la prise."),
+    ],
+)
+def test_saying_a_button_is_hard_to_find_is_no_reproach(score, language, reply):
+    # The French reply read as blame (0.80) and as brushing the customer aside (0.83): it takes the blame off them.
+    customer = {"en": "How do I reset the router?", "fr": "Comment je réinitialise la box ?"}[language]
+    empathy = criterion(score(language, [(C, customer), (A, reply)]), "empathy")
+    assert not [e for e in empathy.evidence if e.sign < 0 and e.rule in EMPATHY_NEGATIVE]
+
+
+@pytest.mark.parametrize(
+    ("language", "reply"),
+    [
         ("en", "The appointment was moved by the contractor, you should have received a text."),
         ("fr", "Le rendez-vous a été déplacé par le prestataire, vous auriez dû recevoir un SMS."),
     ],
@@ -494,6 +508,9 @@ def test_taking_the_problem_on_at_once_is_no_put_down(score, language, reply):
             "Merci de nous le dire, je sais que ce n'est pas facile d'appeler pour ça.",
             "D'accord. C'est quoi le numéro de compte ?",
         ),
+        # the company's fault, in the present ("ça ne devrait pas arriver" had read as cold as a plain question)
+        ("en", "That shouldn't happen. Let me look into it.", "Okay. What's the account number?"),
+        ("fr", "Ça ne devrait pas arriver. Je regarde ça.", "D'accord. C'est quoi le numéro de compte ?"),
     ],
 )
 def test_affirming_the_customer_counts_as_warmth(score, language, reply, cold):
