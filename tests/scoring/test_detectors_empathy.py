@@ -211,6 +211,46 @@ def test_a_measure_against_the_customer_is_no_step_taken_for_them(score, languag
     assert not {r for r, sign in _rules(offered) if sign < 0} & {"blame", "dismissal", "hollow_empathy"}
 
 
+@pytest.mark.parametrize(
+    ("language", "customer", "reply"),
+    [
+        (
+            "en",
+            "I want a refund for the whole year, the service has been terrible.",
+            "I can't refund the whole year, but what I can do is credit the three months the line was down.",
+        ),
+        (
+            "fr",
+            "Je veux un remboursement pour toute l'année, le service est nul.",
+            "Je ne peux pas tout rembourser, mais ce que je peux faire, c'est créditer les trois mois de coupure.",
+        ),
+    ],
+)
+def test_a_refusal_with_what_the_agent_can_do_instead_is_no_brush_off(score, language, customer, reply):
+    # Read as brushing the customer aside (0.84-0.92) and as empathy undone (0.78-0.94): "what I can do is" offers
+    # a step the agent owns.
+    result = score(language, [(A, GREETING[language]), (C, customer), (A, reply)])
+    assert not {rule for rule, sign in _rules(result) if sign < 0} & {"dismissal", "hollow_empathy", "blame"}
+
+
+@pytest.mark.parametrize(
+    ("language", "customer", "reply"),
+    [
+        (
+            "en",
+            "Can you waive the late fee? I was in hospital.",
+            "I'm sorry you were in hospital, I hope you're feeling better. I've taken the late fee off.",
+        ),
+    ],
+)
+def test_a_sure_reaction_to_the_customers_trouble_is_scored_where_the_occasion_reading_missed_it(
+    score, language, customer, reply
+):
+    # The occasion head reads the request and the hospital together at 0.04 (the hospital alone at 0.99).
+    empathy = criterion(score(language, [(A, GREETING[language]), (C, customer), (A, reply)]), "empathy")
+    assert empathy.score is not None and empathy.score >= 70
+
+
 def test_sending_the_customer_elsewhere_is_still_a_dismissal(score):
     reply = "That's not my department, you'll have to call billing yourself."
     result = score("en", [(A, GREETING["en"]), (C, "I was charged twice for the same repair."), (A, reply)])

@@ -915,6 +915,7 @@ def listening_behaviours(ctx: DetectorContext, params: Mapping[str, Any]) -> Det
 # 0.801, and 0.796 at 0.5).
 EMPATHY_POSITIVE = ("feeling", "apology", "reassurance", "reflection")
 EMPATHY_NEGATIVE = ("blame", "dismissal", "minimising", "hollow_empathy")
+REACTIONS = ("feeling", "apology")  # warmth that reacts to what the customer goes through
 
 
 @detector(
@@ -1005,9 +1006,6 @@ def empathy_behaviours(ctx: DetectorContext, params: Mapping[str, Any]) -> Detec
         if w > 0
         for e in _strongest(ctx, read, rows, b, -1, params["put_down_at"], named=_naming(b, insisting))
     ]
-    if _occasion(behaviours, rows) < params["occasion_from"] and not put_downs:
-        return NO_DIFFICULTY
-    score = _saturate(_peak_and_habit(warm), params["scale"]) - params["penalty"] * _peak_and_habit(cold)
     # A strength is quoted to the agent only when the models are fairly sure (4 to 1): on real calls, courtesy
     # ("Okay, wonderful. Thank you") and booking read-backs reached 0.70-0.76 as "acknowledges the customer's
     # feelings", and a Whisper slip ("If you do so recently, switch to the card from you") 0.77 as reassurance.
@@ -1019,6 +1017,14 @@ def empathy_behaviours(ctx: DetectorContext, params: Mapping[str, Any]) -> Detec
     evidence = [
         e for b, w in warmth.items() if w > 0 for e in _strongest(ctx, quoted, rows, b, +1, params["evidence_at"])
     ]
+    # Where the agent surely reacted to what the customer goes through (a feeling acknowledged, an apology), the
+    # call gave occasion for it, whatever the occasion head read: "Can you waive the late fee? I was in hospital."
+    # reads 0.04 (and "I was in hospital." alone 0.99), and "I'm sorry you were in hospital, I hope you're feeling
+    # better. I've taken the late fee off." would be N/A.
+    reacted = any(e.rule in REACTIONS for e in evidence)
+    if _occasion(behaviours, rows) < params["occasion_from"] and not put_downs and not reacted:
+        return NO_DIFFICULTY
+    score = _saturate(_peak_and_habit(warm), params["scale"]) - params["penalty"] * _peak_and_habit(cold)
     evidence += put_downs
     if float(_any_of(read, warmth, rows).max()) < params["no_reaction_below"]:
         shown = {b: quoted.column(b) >= params["evidence_at"] for b in ("reflection", "reassurance")}
