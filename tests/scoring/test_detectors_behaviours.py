@@ -794,6 +794,27 @@ def _quoted(score, language: str, customer: str, reply: str, criterion_id: str, 
 
 
 @pytest.mark.parametrize(
+    ("language", "customer", "reply"),
+    [
+        (
+            "en",
+            "My internet's been slow for a week.",
+            "A week of slow internet is frustrating. I'm running a test now.",
+        ),
+        (
+            "fr",
+            "Je ne peux pas tout payer ce mois-ci.",
+            "Merci de nous le dire, je sais que ce n'est pas facile d'appeler pour ça. On peut étaler sur trois mois.",
+        ),
+    ],
+)
+def test_naming_how_hard_it_is_is_quoted_as_acknowledging_the_customer(score, language, customer, reply):
+    # It counted as warmth (the support floor, 0.7) but under the quoting bar, so a sheet could quote another reply.
+    empathy = criterion(score(language, [(C, customer), (A, reply)]), "empathy")
+    assert [e for e in empathy.evidence if e.rule == "feeling" and e.sign > 0]
+
+
+@pytest.mark.parametrize(
     ("language", "reply"),
     [
         ("en", "I'm really sorry about the wait, that's far too long."),

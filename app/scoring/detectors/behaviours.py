@@ -1012,7 +1012,7 @@ def empathy_behaviours(ctx: DetectorContext, params: Mapping[str, Any]) -> Detec
     # Put-downs are flagged from 0.6, as they already cost points only above even odds. An apology is quoted only
     # where the agent says sorry (see _apologising); the models' apology reading elsewhere is sympathy and still
     # counts as warmth.
-    quoted = _apologising(ctx, read)
+    quoted = _naming_quoted(ctx, _apologising(ctx, read), params["support"], params["evidence_at"])
     # Only what the rubric weighs is quoted (_any_of counts nothing weighted 0).
     evidence = [
         e for b, w in warmth.items() if w > 0 for e in _strongest(ctx, quoted, rows, b, +1, params["evidence_at"])
@@ -1030,6 +1030,24 @@ def empathy_behaviours(ctx: DetectorContext, params: Mapping[str, Any]) -> Detec
         shown = {b: quoted.column(b) >= params["evidence_at"] for b in ("reflection", "reassurance")}
         evidence.append(_no_reaction(ctx, behaviours, rows, shown))
     return DetectorResult(round(clamp(score), 1), tuple(evidence), observations=len(rows))
+
+
+def _naming_quoted(ctx: DetectorContext, behaviours: TurnBehaviours, floor: float, at: float) -> TurnBehaviours:
+    """The feeling probabilities raised to `at` in the segments that name how hard the customer's situation is
+    (`_names_the_hardship`), for quoting: the naming counts as warmth from the `support` floor, under the quoting
+    bar, so a sheet quoted the next reply's "Parfait, je mets ça en place maintenant..." (0.85) as acknowledging what
+    the customer goes through, not the "je sais que ce n'est pas facile d'appeler pour ça" before it. Not where the
+    reply's warmth fell back under the floor (the agent's own story: "C'est horrible quand j'écoute notre
+    chanson...")."""
+    column = behaviours.behaviours.index("feeling")
+    named = {
+        i
+        for row, unit in enumerate(behaviours.units)
+        if behaviours.probabilities[row, column] >= floor - 1e-6  # the floor, as stored in float32
+        for i in unit.segments
+        if _names_the_hardship(ctx, i)
+    }
+    return _raised_in(behaviours, "feeling", named, at)
 
 
 def _minimising_where_due(behaviours: TurnBehaviours, share: float) -> TurnBehaviours:
