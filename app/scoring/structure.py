@@ -250,7 +250,7 @@ FR_NEGATIVE = {"ne", "n'", "rien", "aucun", "aucune", "personne"}
 
 def commits(sent: Span, language: str) -> tuple[int, int] | None:
     """A step the agent takes on, said in French as a first-person future or what they can do for the customer, in a
-    declarative, affirmative and unconditional sentence: "je vous rappellerai jeudi", "nous vous rembourserons la
+    declarative and affirmative sentence: "je vous rappellerai jeudi", "nous vous rembourserons la
     différence", "je peux vous faire un avoir" ("I'll call you back" and "I can credit you" are `commitments` phrases
     in English). A step promised on a condition is a step ("s'il n'y est pas demain, on ouvrira une réclamation", as
     "we'll open a claim" is); a threat ("si..., on passera à une réduction de puissance") is told apart by what it
