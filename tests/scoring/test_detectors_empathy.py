@@ -16,6 +16,11 @@ def _rules(result):
     return [(e.rule, e.sign) for e in criterion(result, "empathy").evidence]
 
 
+def _quoted_put_downs(result) -> set[str]:
+    """The put-downs that undo or refuse (blame, dismissal, hollow empathy) quoted for the empathy criterion."""
+    return {rule for rule, sign in _rules(result) if sign < 0} & {"blame", "dismissal", "hollow_empathy"}
+
+
 def test_je_comprends_mais_cest_votre_faute_does_not_count_as_empathy(score):
     result = score("fr", [OPEN, HARDSHIP, (A, "Je comprends, mais c'est votre faute, vous avez débranché la box.")])
     rules = _rules(result)
@@ -208,7 +213,7 @@ def test_a_measure_against_the_customer_is_no_step_taken_for_them(score, languag
     threatened = score(language, [(A, GREETING[language]), (C, customer), (A, threat)])
     offered = score(language, [(A, GREETING[language]), (C, customer), (A, step)])
     assert ("blame", -1) in _rules(threatened)
-    assert not {r for r, sign in _rules(offered) if sign < 0} & {"blame", "dismissal", "hollow_empathy"}
+    assert not _quoted_put_downs(offered)
 
 
 @pytest.mark.parametrize(
@@ -230,7 +235,7 @@ def test_a_refusal_with_what_the_agent_can_do_instead_is_no_brush_off(score, lan
     # Read as brushing the customer aside (0.84-0.92) and as empathy undone (0.78-0.94): "what I can do is" offers
     # a step the agent owns.
     result = score(language, [(A, GREETING[language]), (C, customer), (A, reply)])
-    assert not {rule for rule, sign in _rules(result) if sign < 0} & {"dismissal", "hollow_empathy", "blame"}
+    assert not _quoted_put_downs(result)
 
 
 @pytest.mark.parametrize(

@@ -81,6 +81,15 @@ def _reassures(ctx: DetectorContext, a: int, at: int) -> bool:
     return after is not None and (_commits(ctx, after) or bool(ctx.find_in("apology", a, at, sent.end_char)))
 
 
+# Reproaches about what the customer should have done, by their grammar, each with its `_BLAME_TEXT` kind: listed
+# among a turn's reproaches (`_reproaches`) and raising the behaviour layer's blame reading (`grammatical_reproaches`).
+SHOULD_HAVE_DONE = (
+    ("counterfactual", structure.counterfactual_blame),
+    ("should_have", structure.should_have),
+    ("hindsight", structure.hindsight),
+)
+
+
 def _reproaches(ctx: DetectorContext, a: int) -> list[tuple[tuple[int, int], str, str]]:
     """Blame in an agent turn: listed phrases, and reproaches recognised by their grammar (cached)."""
     key = ("reproaches", a)
@@ -92,9 +101,7 @@ def _reproaches(ctx: DetectorContext, a: int) -> list[tuple[tuple[int, int], str
         if any(sent.start_char <= s < sent.end_char for (s, _), *_ in found):
             continue
         for kind, span in (
-            ("counterfactual", structure.counterfactual_blame(sent, ctx.language)),
-            ("should_have", structure.should_have(sent, ctx.language)),
-            ("hindsight", structure.hindsight(sent, ctx.language)),
+            *((kind, check(sent, ctx.language)) for kind, check in SHOULD_HAVE_DONE),
             ("responsibility", structure.responsibility_shift(sent, ctx.language, nouns)),
             ("comparison", _dismissive_comparison(ctx, a, sent)),
         ):
@@ -112,11 +119,7 @@ def grammatical_reproaches(ctx: DetectorContext, a: int) -> list[tuple[int, int]
     and respect for autonomy in counselling)."""
     found = []
     for sent in ctx.docs[a].sents:
-        span = (
-            structure.counterfactual_blame(sent, ctx.language)
-            or structure.should_have(sent, ctx.language)
-            or structure.hindsight(sent, ctx.language)
-        )
+        span = next((s for _, check in SHOULD_HAVE_DONE if (s := check(sent, ctx.language)) is not None), None)
         if span is not None:
             found.append(span)
     return found
