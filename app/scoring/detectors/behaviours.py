@@ -1012,16 +1012,19 @@ def empathy_behaviours(ctx: DetectorContext, params: Mapping[str, Any]) -> Detec
     # Put-downs are flagged from 0.6, as they already cost points only above even odds. An apology is quoted only
     # where the agent says sorry (see _apologising); the models' apology reading elsewhere is sympathy and still
     # counts as warmth.
-    quoted = _naming_quoted(ctx, _apologising(ctx, read), params["support"], params["evidence_at"])
+    apologised = _apologising(ctx, read)
+    quoted = _naming_quoted(ctx, apologised, params["support"], params["evidence_at"])
     # Only what the rubric weighs is quoted (_any_of counts nothing weighted 0).
     evidence = [
         e for b, w in warmth.items() if w > 0 for e in _strongest(ctx, quoted, rows, b, +1, params["evidence_at"])
     ]
-    # Where the agent surely reacted to what the customer goes through (a feeling acknowledged, an apology), the
-    # call gave occasion for it, whatever the occasion head read: "Can you waive the late fee? I was in hospital."
-    # reads 0.04 (and "I was in hospital." alone 0.99), and "I'm sorry you were in hospital, I hope you're feeling
-    # better. I've taken the late fee off." would be N/A.
-    reacted = any(e.rule in REACTIONS for e in evidence)
+    # Where the models are sure the agent reacted to what the customer goes through (a feeling acknowledged, an
+    # apology), the call gave occasion for it, whatever the occasion head read: "Can you waive the late fee? I was
+    # in hospital." reads 0.04 (and "I was in hospital." alone 0.99), and "I'm sorry you were in hospital, I hope
+    # you're feeling better. I've taken the late fee off." would be N/A. The models' reading, not the naming raised
+    # for quoting: "Sometimes it can be hard to understand what's going on inside" after a question on introversion
+    # is no reaction to a trouble.
+    reacted = any(float(apologised.column(b)[rows].max()) >= params["evidence_at"] for b in REACTIONS)
     if _occasion(behaviours, rows) < params["occasion_from"] and not put_downs and not reacted:
         return NO_DIFFICULTY
     score = _saturate(_peak_and_habit(warm), params["scale"]) - params["penalty"] * _peak_and_habit(cold)
