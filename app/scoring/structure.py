@@ -5,7 +5,8 @@ hindsight ("did you check the size guide before ordering?"), responsibility push
 onto the customer ("c'est votre choix", "that's your problem", unless negated: "ce n'est pas votre faute"), the
 customer told what they must do ("you need to quit", "il faut que vous..."), negation, sentence-opening contrast
 connectors, the naming of how hard the customer's situation is ("that must be so stressful", "ça doit être
-épuisant"), and a step the agent takes on, said in the French future ("je vous rappellerai jeudi")."""
+épuisant"), and a step the agent takes on, said in the French future ("je vous rappellerai jeudi"), in the recent
+past ("je viens de le lever") or with object pronouns ("je vous le renvoie")."""
 
 from __future__ import annotations
 
@@ -13,9 +14,9 @@ import re
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterable, Iterator
 
-    from spacy.tokens import Span, Token
+    from spacy.tokens import Doc, Span, Token
 
 YOU = {"fr": {"vous", "tu", "t'"}, "en": {"you"}}
 POSSESSIVE_YOU = {"fr": {"votre", "vos", "ton", "ta", "tes"}, "en": {"your"}}
@@ -79,10 +80,11 @@ def _conditional_perfect(tok: Token, rest: list[Token], language: str) -> bool:
 # "Vous auriez dû recevoir un SMS", "you should have received an email": information, not a reproach.
 # What happened to the customer rather than what they did: "vous auriez dû recevoir", "a life you could have lived",
 # "vous auriez dû pouvoir compter dessus" (what they were denied, said on their side; in English "you shouldn't have
-# had to hunt for it", `_obliged`).
+# had to hunt for it", `_obliged`); "you should have had a call back", as "vous auriez dû avoir un appel".
 RECEIVING = {"recevoir", "avoir", "être", "pouvoir", "obtenir", "voir", "vivre", "mourir"} | {
     "receive",
     "get",
+    "have",
     "be",
     "hear",
     "see",
@@ -99,7 +101,7 @@ def should_have(sent: Span, language: str) -> tuple[int, int] | None:
     """'Vous auriez dû / pu vérifier', 'you should have called': a reproach about the customer's own action, said as
     a statement (not a question), and not about something they were due to receive."""
     for you, action in _should_have(sent, language):
-        if action.lemma_.lower() not in RECEIVING and not _obliged(action):
+        if not _receives(action) and not _obliged(action):
             return you.idx, action.idx + len(action)
     return None
 
@@ -108,9 +110,18 @@ def due_to_receive(sent: Span, language: str) -> tuple[int, int] | None:
     """'You should have received a text', 'vous auriez dû recevoir un SMS': what the customer was due and did not
     get, the other side of `should_have` (the behaviour models read it as blame at 0.85-0.92)."""
     for you, action in _should_have(sent, language):
-        if action.lemma_.lower() in RECEIVING:
+        if _receives(action):
             return you.idx, action.idx + len(action)
     return None
+
+
+def _receives(action: Token) -> bool:
+    """The action is what the customer was due (`RECEIVING`), not a causative "have" ("you should have had it
+    serviced": a participle follows the object)."""
+    if action.lemma_.lower() not in RECEIVING:
+        return False
+    after = action.doc[action.i + 1 : action.i + 4]
+    return action.lemma_.lower() != "have" or not any(_participle(t) for t in after)
 
 
 OTHERS = {"them", "him", "her", "his", "their", "those", "eux", "lui", "elle", "elles", "leur", "leurs"}
@@ -255,10 +266,16 @@ def commits(sent: Span, language: str) -> tuple[int, int] | None:
     in English). A step promised on a condition is a step ("s'il n'y est pas demain, on ouvrira une réclamation", as
     "we'll open a claim" is); a threat ("si..., on passera à une réduction de puissance") is told apart by what it
     announces, by the caller (`sanctions`). Not "on verra", "je peux comprendre", a question or a refusal ("on ne
-    pourra rien faire"). Character span from the subject to the verb, or None."""
-    if language != "fr" or sent.text.rstrip().endswith("?"):
+    pourra rien faire"). In English, what the agent can do for the customer in any verb ("we can move the account
+    into your name", `_can_do_for_you`), as the phrase list holds only some verbs. Character span from the subject to
+    the verb, or None."""
+    if sent.text.rstrip().endswith("?"):
         return None
     toks = list(sent)
+    if language == "en":
+        return _can_do_for_you(toks)
+    if language != "fr":
+        return None
     for k, tok in enumerate(toks):
         future = FR_FUTURE.get(_text(tok))
         between = toks[k + 1 : k + 7]
@@ -280,6 +297,165 @@ def commits(sent: Span, language: str) -> tuple[int, int] | None:
         clause = toks[k : step.i - sent.start + 3]
         if not is_negated(clause) and not any(_text(t) in FR_NEGATIVE for t in clause):
             return tok.idx, step.idx + len(step)
+    return None
+
+
+# "je viens de le lever": a step just taken, in any verb; "avoir", "recevoir", "lire" ("je viens d'avoir votre
+# collègue", "je viens de lire votre message") and what `FR_NO_STEP` lists take no step for the customer.
+FR_JUST = {"je": "viens", "j'": "viens", "nous": "venons", "on": "vient"}
+FR_JUST_NO_STEP = FR_NO_STEP | {
+    *("avoir", "être", "recevoir", "lire", "apprendre", "remarquer", "constater", "parler"),
+    *("expliquer", "répéter", "préciser", "demander"),  # "je viens de vous expliquer que..." reminds, takes no step
+}
+# The French first-person subjects and their "avoir" ("je l'ai débloquée", "nous l'avons annulée").
+FR_PERFECT = {"je": "ai", "j'": "ai", "nous": "avons", "on": "a"}
+
+
+# "I've just reset your line", "we've unlocked it": a step taken, in any verb but these (what the agent saw, said,
+# was told or lived through; "I've just checked" is a look, and "I've made a note of all this on your record" keeps
+# the file, not yet a step).
+EN_DONE_NO_STEP = {"see", "notice", "hear", "read", "tell", "explain", "say", "realise", "realize", "understand"} | {
+    *("be", "have", "get", "receive", "look", "check", "speak", "talk", "ask", "mention", "find", "try", "do", "go"),
+    *("lose", "forget", "miss", "fail", "wait", "feel", "think", "hope", "want", "need", "know", "like", "love"),
+    *("hate", "experience", "face", "suffer", "struggle", "live", "learn", "deal", "spend", "work", "call"),
+    *("make", "note"),
+}
+
+
+def just_did(sent: Span, language: str) -> tuple[int, int] | None:
+    """A step the agent has just taken, in any verb: in French the recent past ("je viens de le lever", "on vient de
+    vous rembourser", not the verbs of `FR_JUST_NO_STEP`), in English the perfect in "I" ("I've just reset your
+    line", "I've unlocked it", not the verbs of `EN_DONE_NO_STEP`; "we've sent you four reminders" recalls what the
+    company did), in a statement without negation (English lists only some of these verbs as `commitments`
+    phrases). Character span from the subject to the verb."""
+    if sent.text.rstrip().endswith("?"):
+        return None
+    toks = list(sent)
+    if language == "en":
+        return _perfect_step(toks)
+    if language != "fr":
+        return None
+    for k, tok in enumerate(toks):
+        if FR_JUST.get(_text(tok)) is None:
+            continue
+        words = [t for t in toks[k + 1 : k + 7] if _text(t) not in FR_CLITICS]
+        if len(words) < 3 or _text(words[0]) != FR_JUST[_text(tok)] or _text(words[1]) not in ("de", "d'"):
+            continue
+        verb = words[2]
+        infinitive = "Inf" in verb.morph.get("VerbForm") or _text(verb).endswith(("er", "ir", "re"))
+        if infinitive and verb.lemma_ not in FR_JUST_NO_STEP and not is_negated(toks[k : verb.i - sent.start]):
+            return tok.idx, verb.idx + len(verb)
+    return None
+
+
+def _perfect_step(toks: list[Token]) -> tuple[int, int] | None:
+    """ "I've just reset your line": "I" / "we", "'ve" / "have", the verb (`just_did`)."""
+    for k, tok in enumerate(toks[:-2]):
+        if _text(tok) != "i" or _text(toks[k + 1]) not in ("'ve", "have") or _relative(toks, k):
+            continue
+        rest = [t for t in toks[k + 2 : k + 5] if _text(t) not in ("just", "already", "now", "also")]
+        verb = rest[0] if rest else None
+        # after "I've" the verb is a participle whatever the tagger says ("I've just reset your line": VBD)
+        if verb is None or verb.pos_ not in ("VERB", "AUX") or is_negated(toks[k : verb.i - toks[0].i]):
+            continue
+        if verb.lemma_.lower() not in EN_DONE_NO_STEP or (len(rest) > 1 and _text(rest[1]) == "ahead"):
+            return tok.idx, verb.idx + len(verb)  # "I've gone ahead and cancelled it"
+    return None
+
+
+# The verbs of the `commitments` phrases that carry a step ("je signale", "j'ai débloqué"), not their auxiliaries.
+# ("on va voir ensemble", "je peux vous le lire" are steps, "je l'ai vu", "je vous le lis" none), nor "rappeler":
+# "je vous rappelle demain" is listed, while with another pronoun it reminds ("c'est vingt pour cent, je vous le
+# rappelle", a lecture).
+FR_NOT_A_STEP_VERB = FR_NO_STEP | {"aller", "pouvoir", "être", "avoir", "vouloir", "devoir", "lire", "rappeler"}
+
+
+def _relative(toks: list[Token], k: int) -> bool:
+    """The subject at `k` opens a relative clause ("le courrier qu'on vous a envoyé", "the letter that I've sent")."""
+    return k > 0 and _text(toks[k - 1]) in ("que", "qu'", "that", "which")
+
+
+def step_verbs(phrases: Iterable[Doc]) -> frozenset[str]:
+    """The lemmas of the verbs the French `commitments` phrases (parsed) commit to with a first-person subject: "je
+    signale" -> signaler, "j'ai débloqué" -> débloquer, "je vous remets" -> remettre."""
+    verbs = set()
+    for phrase in phrases:
+        toks = [t for t in phrase if _text(t) not in FR_CLITICS]
+        if len(toks) < 2 or _text(toks[0]) not in FR_PERFECT:
+            continue
+        auxiliary = FR_PERFECT[_text(toks[0])]
+        verb = toks[2] if _text(toks[1]) == auxiliary and len(toks) > 2 else toks[1]
+        if verb.lemma_ in ("pouvoir", "aller") and len(toks) > 2:
+            verb = toks[2]  # "je peux vous le renvoyer": the step is the infinitive
+        verbs.update(_verb_lemmas(verb))
+    return frozenset(verbs)
+
+
+FIRST_GROUP = re.compile(r"^(\w+?)(?:e|es|ons|ez|ent|é|ée|és|ées|er)$")
+
+
+def _verb_lemmas(verb: Token) -> set[str]:
+    """The tagger's lemma and, for a verb of the first group, the infinitive its ending gives ("rembourse",
+    "changée" -> rembourser, changer): spoken French is often tagged as nouns ("je vous la change")."""
+    found = FIRST_GROUP.match(_text(verb))
+    return {verb.lemma_, *((found.group(1) + "er",) if found else ())}
+
+
+def step_with_pronouns(sent: Span, verbs: frozenset[str]) -> tuple[int, int] | None:
+    """A French step said with its object pronouns, which no phrase list can hold for every verb: "je le signale",
+    "je vous la débloque", "on vous le rembourse", "je l'ai débloquée" (`verbs`: the lemmas the `commitments`
+    phrases commit to, `step_verbs`). A first-person subject, one or more object pronouns, then the verb, or "avoir"
+    and its participle after "je" alone: "on vous a envoyé une mise en demeure" recalls what the company did, and
+    "le courrier que je vous ai envoyé" is no step of this call either. Not negated, not a question. Character span
+    from the subject to the verb."""
+    if sent.text.rstrip().endswith("?"):
+        return None
+    toks = list(sent)
+    for k, tok in enumerate(toks):
+        if _text(tok) not in FR_PERFECT:
+            continue
+        between = toks[k + 1 : k + 5]
+        pronouns = [t for t in between if _text(t) in FR_CLITICS]
+        words = [t for t in between if _text(t) not in FR_CLITICS]
+        if not pronouns or not words or pronouns[0].i > words[0].i or is_negated(toks[k : words[0].i - sent.start]):
+            continue
+        perfect = _text(words[0]) == FR_PERFECT[_text(tok)] and len(words) > 1
+        if perfect and (_text(tok) not in FIRST_PERSON_SINGULAR or _relative(toks, k)):
+            continue  # "on vous a envoyé une mise en demeure", "le courrier que je vous ai envoyé": not this call
+        verb = words[1] if perfect else words[0]
+        lemmas = _verb_lemmas(verb)
+        if not verbs.isdisjoint(lemmas) and FR_NOT_A_STEP_VERB.isdisjoint(lemmas):
+            return tok.idx, verb.idx + len(verb)
+    return None
+
+
+# What the agent can do that is no step: what they perceive or say ("I can see the payment", "I can tell you"),
+# help in general, and "I can only..." (a limit).
+EN_CAN_NO_STEP = {"see", "hear", "understand", "imagine", "tell", "say", "assure", "promise", "guarantee", "help"}
+EN_CAN_LIMITS = {"all", "what", "that", "which", "much", "anything", "everything", "nothing", "only"}
+
+
+def _can_do_for_you(toks: list[Token]) -> tuple[int, int] | None:
+    """ "We can move the account into your name", "I can send you a copy": "I" / "we", "can", a verb, then the
+    customer ("you", "your") within the clause, in an affirmative sentence; not "all I can do is", "there's not much
+    I can offer", "I can only...", nor what the agent perceives or says ("I can see your payment")."""
+    for k, tok in enumerate(toks[:-2]):
+        if _text(tok) not in ("i", "we") or _text(toks[k + 1]) != "can" or (k and _text(toks[k - 1]) in EN_CAN_LIMITS):
+            continue
+        rest = [t for t in toks[k + 2 : k + 5] if _text(t) not in ("also", "just", "easily", "certainly", "definitely")]
+        verb = rest[0] if rest else None
+        if verb is None or verb.pos_ != "VERB" or verb.lemma_.lower() in EN_CAN_NO_STEP or _text(verb) == "only":
+            continue
+        opening = max((j + 1 for j in range(k) if _ends_clause(toks[j])), default=0)
+        if is_negated(toks[opening : verb.i - toks[0].i]):  # not "if it doesn't arrive, I can send you another"
+            continue
+        clause = []
+        for t in toks[verb.i - toks[0].i + 1 : verb.i - toks[0].i + 8]:
+            if _ends_clause(t):
+                break
+            clause.append(_text(t))
+        if "you" in clause or "your" in clause:
+            return tok.idx, verb.idx + len(verb)
     return None
 
 

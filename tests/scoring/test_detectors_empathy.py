@@ -242,6 +242,52 @@ def test_a_refusal_with_what_the_agent_can_do_instead_is_no_brush_off(score, lan
     ("language", "customer", "reply"),
     [
         (
+            "fr",
+            "Quelqu'un est venu chez moi en disant qu'il venait de chez vous, il voulait mon RIB.",
+            "Nous ne faisons jamais de démarchage à domicile, ce n'était pas nous. Ne leur donnez rien, je le signale "
+            "tout de suite à notre service fraude.",
+        ),
+        (
+            "fr",
+            "Ma carte a été refusée au supermarché, j'avais tellement honte.",
+            "Oh non, c'est gênant, je suis désolée. Je vois un blocage de notre contrôle anti-fraude, je viens de le "
+            "lever, la carte marche tout de suite.",
+        ),
+        (
+            "en",
+            "I was charged even though I cancelled my order.",
+            "I can see the cancellation, yes. I've just started the refund, it'll show in a few days.",
+        ),
+        (
+            "en",
+            "I'm calling because my husband died and the account is in his name.",
+            "I'm very sorry. Take your time. We can move the account into your name, and there's nothing to pay "
+            "for that.",
+        ),
+        (
+            "en",
+            "I'm not happy, nobody called me back like they promised.",
+            "You're right, you should have had a call back and you didn't, I'm sorry. I'll make sure it's me who "
+            "calls you this time, tomorrow before noon.",
+        ),
+    ],
+)
+def test_a_step_just_taken_or_said_with_its_pronouns_and_a_call_back_that_was_due_are_no_put_down(
+    score, language, customer, reply
+):
+    # The French replies read as brushing the customer aside (0.83) and as empathy undone (0.92), where the same
+    # replies in English read as none: "je le signale" and "je viens de le lever" are steps as "I'll report it" and
+    # "I've lifted it" are, and so are "I've just started the refund" (read as empathy undone, 0.67) and "we can move
+    # the account into your name" after a bereavement (0.80). "You should have had a call back" read as blame (0.80):
+    # it owns the company's failure.
+    result = score(language, [(A, GREETING[language]), (C, customer), (A, reply)])
+    assert not _quoted_put_downs(result)
+
+
+@pytest.mark.parametrize(
+    ("language", "customer", "reply"),
+    [
+        (
             "en",
             "Can you waive the late fee? I was in hospital.",
             "I'm sorry you were in hospital, I hope you're feeling better. I've taken the late fee off.",

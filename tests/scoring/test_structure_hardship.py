@@ -54,6 +54,10 @@ def _named(language: str, text: str) -> list[str]:
         ("en", "That can't be easy.", "That can't be easy"),
         ("fr", "Je sais que ce n'est pas facile d'appeler pour ça.", "ce n'est pas facile d'appeler pour ça"),
         ("fr", "Ce n'est pas évident.", "Ce n'est pas évident"),
+        # "C'est agaçant, ça" was named where "That sounds annoying" was not (empathy 86 in French, 3 in English)
+        ("en", "That sounds annoying.", "That sounds annoying"),
+        ("en", "That must be really disruptive when you're working.", "That must be really disruptive"),
+        ("fr", "Oh non, c'est gênant.", "c'est gênant"),
     ],
 )
 def test_saying_how_hard_it_is_to_live_through_names_the_hardship(language, text, named):

@@ -105,6 +105,8 @@ def test_what_the_customer_should_have_done_is_a_reproach_what_they_were_put_thr
     [
         ("en", "The appointment was moved by the contractor, you should have received a text.", True),
         ("en", "You should have got a letter last week.", True),
+        ("en", "You're right, you should have had a call back and you didn't.", True),
+        ("en", "You should have had the boiler checked.", False),
         ("fr", "Le rendez-vous a été déplacé, vous auriez dû recevoir un SMS.", True),
         ("fr", "Vous auriez dû être prévenu.", True),
         ("en", "You should have called us on the first day.", False),

@@ -282,16 +282,41 @@ def _reassuring(ctx: DetectorContext, behaviours: TurnBehaviours) -> TurnBehavio
 
 
 def _owns_a_step(ctx: DetectorContext, index: int) -> bool:
-    """A segment where the agent commits to a step: a `commitments` phrase ("I'll send", "je vais", "c'est fait") or,
-    in French, a first-person future or what the agent can do for the customer ("je vous rappellerai jeudi", "je peux
-    vous faire un avoir": `structure.commits`), which no phrase list covers as French inflects every verb. Not in a
+    """A segment where the agent commits to a step: a `commitments` phrase ("I'll send", "je vais", "c'est fait") or
+    a step said by its grammar, which no phrase list covers for every verb (`_commits`: "I've just reset your line",
+    "je vous rappellerai jeudi", "je peux vous faire un avoir", "je viens de le lever", "je vous le renvoie"). Not in a
     sentence that announces a measure against the customer (`sanctions`: "we'll cut off your line", "on passera à une
     réduction de puissance"): a threat is no step taken for them."""
     doc = ctx.docs[index]
     sanctioned = {doc[m.start].sent.start for m in ctx.find("sanctions", index)}
     return any(doc[m.start].sent.start not in sanctioned for m in ctx.find("commitments", index)) or any(
-        sent.start not in sanctioned and structure.commits(sent, ctx.language) for sent in doc.sents
+        sent.start not in sanctioned and _commits(ctx, sent) for sent in doc.sents
     )
+
+
+def _commits(ctx: DetectorContext, sent: Any) -> bool:
+    """A step said by its grammar rather than a listed phrase, in any verb: one just taken ("I've just reset your
+    line", "je viens de le lever": `structure.just_did`), what the agent can do for the customer ("we can move the
+    account into your name", "je peux vous faire un avoir") or, in French, a first-person future ("je vous
+    rappellerai jeudi": `structure.commits`), or a `commitments` phrase said with its object pronouns ("je le
+    signale", "je vous la débloque": `structure.step_with_pronouns`)."""
+    if structure.just_did(sent, ctx.language) or structure.commits(sent, ctx.language):
+        return True
+    lexicon = ctx.lexicons.get("commitments") if ctx.language == "fr" else None
+    return lexicon is not None and bool(structure.step_with_pronouns(sent, _step_verbs(ctx.nlp, lexicon)))
+
+
+_STEP_VERBS: dict[tuple[int, int], tuple[Any, Any, frozenset[str]]] = {}
+
+
+def _step_verbs(nlp: Any, lexicon: Any) -> frozenset[str]:
+    """The verbs of a French `commitments` lexicon (`structure.step_verbs`), parsed once per pipeline and lexicon
+    (keyed by identity, as the phrase matchers are: both are loaded once)."""
+    key = (id(nlp), id(lexicon))
+    if key not in _STEP_VERBS:
+        phrases = nlp.pipe(e.term.replace("\u2019", "'") for e in lexicon.entries)
+        _STEP_VERBS[key] = (nlp, lexicon, structure.step_verbs(phrases))  # both kept alive so the ids stay unique
+    return _STEP_VERBS[key][2]
 
 
 def _apologising(ctx: DetectorContext, behaviours: TurnBehaviours) -> TurnBehaviours:
