@@ -287,6 +287,57 @@ def test_a_step_just_taken_or_said_with_its_pronouns_and_a_call_back_that_was_du
 @pytest.mark.parametrize(
     ("language", "customer", "reply"),
     [
+        ("en", "Do I have to pay for the new router?", "No, you don't have to pay anything, it's included."),
+        ("fr", "Je dois payer la nouvelle box ?", "Non, vous n'avez rien à payer, c'est inclus."),
+        ("en", "Is there a fee to cancel?", "No, there's no fee, you're out of contract since March."),
+        ("fr", "Je vais payer le déplacement du technicien ?", "Non, vous ne serez pas facturé."),
+        ("en", "Do I need to do anything for the switch?", "No, you don't need to do anything, it's on the fifth."),
+        ("fr", "Je dois faire quelque chose pour le changement ?", "Non, vous n'avez rien à faire, c'est le cinq."),
+    ],
+)
+def test_good_news_for_the_customer_is_no_put_down(score, language, customer, reply):
+    # Read as brushing the customer aside (0.78-0.99) and as blame (0.77-0.98): the "no" and the "you" of a short
+    # answer, not what it says. A routine question with no put-down left gives no occasion for empathy.
+    empathy = criterion(score(language, [(A, GREETING[language]), (C, customer), (A, reply)]), "empathy")
+    assert not [e for e in empathy.evidence if e.sign < 0 and e.rule in ("blame", "dismissal", "minimising")]
+    assert empathy.score is None
+
+
+@pytest.mark.parametrize(
+    ("language", "customer", "reply", "warm"),
+    [
+        ("en", "Did I do something wrong?", "Not at all, it's a fault on our side.", False),
+        ("fr", "J'ai fait une bêtise ?", "Pas du tout, c'est un problème chez nous.", False),
+        ("en", "Did I do something wrong?", "Not at all, it's not your fault, the update broke it.", True),
+        ("fr", "J'ai fait une bêtise ?", "Pas du tout, ce n'est pas votre faute, c'est la mise à jour.", True),
+    ],
+)
+def test_taking_the_blame_off_the_customer_is_no_put_down_and_telling_them_so_is_warm(
+    score, language, customer, reply, warm
+):
+    # "Not at all, it's a fault on our side." read as brushing the customer aside (0.99) and playing the problem
+    # down (0.90); "it's not your fault" reassures the person, as "you did the right thing" does.
+    empathy = criterion(score(language, [(A, GREETING[language]), (C, customer), (A, reply)]), "empathy")
+    assert not [e for e in empathy.evidence if e.sign < 0 and e.rule in ("blame", "dismissal", "minimising")]
+    assert (empathy.score >= 70) is warm
+
+
+@pytest.mark.parametrize(
+    ("language", "reply"),
+    [
+        ("en", "No, you won't be charged, but you should have read the terms."),
+        ("fr", "Non, vous ne serez pas facturé, mais vous auriez dû lire les conditions."),
+        ("en", "There's no charge, but you'll have to call them yourself, it's not our problem."),
+    ],
+)
+def test_good_news_that_goes_on_to_reproach_or_send_away_still_puts_down(score, language, reply):
+    customer = {"en": "Will I be charged?", "fr": "Je vais être facturé ?"}[language]
+    assert _quoted_put_downs(score(language, [(A, GREETING[language]), (C, customer), (A, reply)]))
+
+
+@pytest.mark.parametrize(
+    ("language", "customer", "reply"),
+    [
         (
             "en",
             "Can you waive the late fee? I was in hospital.",

@@ -337,9 +337,12 @@ def _apology_words(ctx: DetectorContext, index: int) -> list[Match]:
     return [m for m in ctx.find("apology_words", index) if not structure.for_someone_else(doc[m.end - 1], ctx.language)]
 
 
-# The words that go with a stock apology when it is taken out of a reply: "I'm so" / "je suis vraiment" before it.
+# The words that go with a stock apology when it is taken out of a reply: "I'm so" / "je suis vraiment" before it,
+# and the "no" or "not at all" that answers with good news or takes the blame ("No, there's no fee", "Not at all,
+# it's a fault on our side").
 FORMULA_LEAD = re.compile(
-    r"(?:\b(?:oh|um|uh|well|okay|ok|right|and|again|i'm|i|am|we|we're|are|do|so|really|very|terribly|truly|"
+    r"(?:\b(?:oh|um|uh|well|okay|ok|right|and|again|i'm|i|am|we|we're|are|do|so|really|very|terribly|truly|no|non|"
+    r"not at all|pas du tout|"
     r"sincerely|euh|bon|alors|et|encore|je|suis|sommes|nous|vraiment|sincèrement|toutes|nos|mes|vous)\b[\s,']*)+$",
     re.IGNORECASE,
 )
@@ -376,8 +379,16 @@ def _without_understanding(ctx: DetectorContext, behaviours: TurnBehaviours) -> 
     the trouble down ("I understand, but there's nothing I can do": the rest alone reads as dismissal at 1.00, so
     the reply stays hollow). Naming how hard the situation is to live through sides with the customer the same way
     (`_hardships`): "I understand, that can be really stressful." read as hollow empathy at 0.99, "It must be hard to
-    ensure they get a good education when it is long distance learning." as blame at 0.78."""
-    return _read_without(ctx, behaviours, lambda i: _siding(ctx, i), UNDERSTANDING_CAPS, unless=TURNS_THE_PAGE)
+    ensure they get a good education when it is long distance learning." as blame at 0.78. So does good news for the
+    customer (`good_news`: "No, you don't have to pay anything, it's included." read as dismissal at 0.99 and blame
+    at 0.77, "Non, vous ne serez pas facturé." as blame at 0.98)."""
+    return _read_without(
+        ctx,
+        behaviours,
+        lambda i: [*_siding(ctx, i), *_spans(ctx.find("good_news", i))],
+        UNDERSTANDING_CAPS,
+        unless=TURNS_THE_PAGE,
+    )
 
 
 # Each put-down, no higher than the most likely of these in a reading without what sides with the customer.
@@ -994,6 +1005,7 @@ REACTIONS = ("feeling", "apology")  # warmth that reacts to what the customer go
         "hardship",
         "dismissive_comparison",
         "sanctions",
+        "good_news",
     ),
     rules=(*EMPATHY_POSITIVE, *EMPATHY_NEGATIVE, "insisting", "no_empathy"),
 )
