@@ -75,6 +75,22 @@ def test_closing_with_next_steps_anything_else_and_goodbye(score):
     assert {("next_steps", 1), ("anything_else", 1), ("farewell", 1)} <= set(rules)
 
 
+def test_the_goodbye_quoted_is_the_last_one_said(score):
+    # "No problem, I'll email it today." had been quoted as the farewell before "have a good day".
+    result = score(
+        "en",
+        [
+            (A, "Hello, this is Ben from support, how can I help?"),
+            (C, "Could you send me a letter for my bank?"),
+            (A, "No problem, I'll email it today. Is there anything else I can help with?"),
+            (C, "No, that's it, thanks."),
+            (A, "Thanks for calling, have a good day."),
+        ],
+    )
+    quoted = [e.text for e in criterion(result, "closing").evidence if e.rule == "farewell"]
+    assert quoted == ["have a good day"]
+
+
 def test_a_forbidden_phrase_costs_points(score):
     result = score(
         "en",

@@ -293,6 +293,7 @@ def test_a_step_just_taken_or_said_with_its_pronouns_and_a_call_back_that_was_du
         ("fr", "Je vais payer le déplacement du technicien ?", "Non, vous ne serez pas facturé."),
         ("en", "Do I need to do anything for the switch?", "No, you don't need to do anything, it's on the fifth."),
         ("fr", "Je dois faire quelque chose pour le changement ?", "Non, vous n'avez rien à faire, c'est le cinq."),
+        ("en", "Do I have to activate the new card?", "No, you don't have to do anything, it's active already."),
     ],
 )
 def test_good_news_for_the_customer_is_no_put_down(score, language, customer, reply):

@@ -241,3 +241,40 @@ def test_an_everyday_word_with_a_trade_meaning_is_jargon_only_in_a_call_of_that_
 ):
     assert word not in _unexplained(score, language, elsewhere)
     assert word in _unexplained(score, language, in_the_trade)
+
+
+@pytest.mark.parametrize(
+    ("language", "word", "turns"),
+    [
+        (
+            "en",
+            "overdraft",
+            [
+                (C, "I've been charged twice and I'm already overdrawn."),
+                (A, "I can send you a letter for your bank, so they can waive any overdraft fee."),
+            ],
+        ),
+        (
+            "fr",
+            "découvert",
+            [
+                (C, "On m'a prélevé deux fois et je suis déjà dans le rouge."),
+                (A, "Je vous envoie une lettre pour votre banque, pour qu'elle annule les frais de découvert."),
+            ],
+        ),
+    ],
+)
+def test_a_word_that_shows_the_trade_is_never_coached_as_jargon(score, language, word, turns):
+    # A trade word ("overdraft", tag `trade`) is never jargon itself, yet the rare-word check had flagged it
+    # ("Technical term 'overdraft' not explained").
+    assert word not in _unexplained(score, language, turns)
+
+
+def test_the_company_name_in_the_greeting_is_no_jargon(score):
+    # "Northwind" opening the greeting had been coached as "Technical term 'Northwind' not explained".
+    turns = [
+        (A, "Northwind support, this is Sam."),
+        (C, "Hi, my internet keeps dropping."),
+        (A, "Sorry about that, I'll run a line test now."),
+    ]
+    assert "Northwind" not in _unexplained(score, "en", turns)

@@ -58,6 +58,13 @@ def _named(language: str, text: str) -> list[str]:
         ("en", "That sounds annoying.", "That sounds annoying"),
         ("en", "That must be really disruptive when you're working.", "That must be really disruptive"),
         ("fr", "Oh non, c'est gênant.", "c'est gênant"),
+        # "never nice" says it is unpleasant, as "not easy" says it is hard
+        ("en", "I know it's never nice to see the bill go up.", "it's never nice to see the bill go up"),
+        (
+            "fr",
+            "Je sais que c'est jamais agréable de voir la facture augmenter.",
+            "c'est jamais agréable de voir la facture augmenter",
+        ),
     ],
 )
 def test_saying_how_hard_it_is_to_live_through_names_the_hardship(language, text, named):
@@ -86,6 +93,8 @@ def test_saying_how_hard_it_is_to_live_through_names_the_hardship(language, text
         ("en", "It's not easy to say when it will arrive."),
         ("en", "It's easy, you just press the button."),
         ("fr", "C'est facile, il suffit d'appuyer."),
+        ("en", "Yes, it's a nice phone, not too big."),
+        ("fr", "C'est agréable à utiliser."),
     ],
 )
 def test_a_hard_task_a_denial_a_comparison_a_thing_in_general_or_a_question_names_no_hardship(language, text):

@@ -31,6 +31,14 @@ def _first_hit(ctx: DetectorContext, roles: tuple[str, ...], indexes: list[int])
     return None
 
 
+def _last_hit(ctx: DetectorContext, role: str, indexes: list[int]) -> tuple[int, Any] | None:
+    for i in reversed(indexes):
+        hits = ctx.find(role, i)
+        if hits:
+            return i, hits[-1]
+    return None
+
+
 @detector(
     "greeting",
     params={"greet": 40.0, "identify": 40.0, "offer": 20.0, "opening_s": 30.0, "tolerant_min_key": 12},
@@ -217,7 +225,9 @@ def closing(ctx: DetectorContext, params: Mapping[str, Any]) -> DetectorResult:
     parts = [(part, params[part[1] if part[1] != "recap" else "summary"]) for part in _CLOSING_PARTS]
     parts = [(part, points) for part, points in parts if points > 0]  # a part weighted 0 belongs elsewhere
     for (role, rule, fr, en), points in parts:
-        hit = _first_hit(ctx, (role,), tail)
+        # The goodbye is the last one said: "No problem, I'll email it today." had been quoted as the farewell
+        # before "Thanks for calling, have a good day."
+        hit = _last_hit(ctx, role, tail) if rule == "farewell" else _first_hit(ctx, (role,), tail)
         if hit is not None:
             i, m = hit
             score += points

@@ -31,12 +31,15 @@ class Term:
 def _terms(ctx: DetectorContext, a: int, detect_acronyms: bool, rare: Mapping[str, Any] | None = None) -> list[Term]:
     doc = ctx.docs[a]
     domains = _domains_of_call(ctx)
+    found = ctx.find("jargon", a)
     terms = [
         Term(a, m.start, m.end, doc[m.start : m.end].text, m.entry.plain)
-        for m in ctx.find("jargon", a)
+        for m in found
         if m.entry.tag != TRADE and (not _everyday(m.entry, ctx.language) or m.entry.source in domains)
     ]
     taken = {i for t in terms for i in range(t.start, t.end)}
+    # A trade word is never jargon, nor a rare word either ("overdraft" had been coached as "not explained").
+    trade = {i for m in found if m.entry.tag == TRADE for i in range(m.start, m.end)}
     plain = {m.start for m in ctx.find("plain_acronyms", a)}
     opening = a == next(iter(ctx.indexes("agent")), -1)
     if detect_acronyms:
@@ -48,7 +51,11 @@ def _terms(ctx: DetectorContext, a: int, detect_acronyms: bool, rare: Mapping[st
             terms.append(Term(a, tok.i, tok.i + 1, tok.text, ""))
             taken.add(tok.i)
     if rare:
-        terms += [Term(a, t.i, t.i + 1, t.text, "") for t in _rare_words(ctx, a, taken | plain, rare)]
+        # nor is the company's name, capitalised at the start of a greeting where the agent introduces themselves or
+        # the service ("Northwind support, this is Sam.": `identification`)
+        named = opening and bool(ctx.find("identification", a))
+        name = {t.i for t in doc[:6] if t.text[:1].isupper()} if named else set()
+        terms += [Term(a, t.i, t.i + 1, t.text, "") for t in _rare_words(ctx, a, taken | plain | trade | name, rare)]
     return sorted(terms, key=lambda t: t.start)
 
 
