@@ -287,6 +287,33 @@ def test_a_step_just_taken_or_said_with_its_pronouns_and_a_call_back_that_was_du
 @pytest.mark.parametrize(
     ("language", "customer", "reply"),
     [
+        (
+            "en",
+            "Can you move my appointment?",
+            "We can move it for you, but it's really not our job to chase your diary.",
+        ),
+        (
+            "en",
+            "Can you move my appointment?",
+            "I'll move it for you, but it's really not our job to chase your diary.",
+        ),
+        (
+            "fr",
+            "Vous pouvez décaler mon rendez-vous ?",
+            "Je vous le décale, mais c'est pas à nous de gérer votre agenda.",
+        ),
+        ("fr", "Vous pouvez me rembourser ?", "Je vous le rembourse, mais la prochaine fois lisez vos mails."),
+    ],
+)
+def test_a_step_then_a_but_that_turns_the_page_still_puts_down(score, language, customer, reply):
+    # A step the agent owns lowers the put-down readings, but not one it takes back at once: "I'll move it for you,
+    # but it's really not our job" had read as no put-down at all.
+    assert _quoted_put_downs(score(language, [(A, GREETING[language]), (C, customer), (A, reply)]))
+
+
+@pytest.mark.parametrize(
+    ("language", "customer", "reply"),
+    [
         ("en", "Do I have to pay for the new router?", "No, you don't have to pay anything, it's included."),
         ("fr", "Je dois payer la nouvelle box ?", "Non, vous n'avez rien à payer, c'est inclus."),
         ("en", "Is there a fee to cancel?", "No, there's no fee, you're out of contract since March."),

@@ -287,23 +287,51 @@ def _owns_a_step(ctx: DetectorContext, index: int) -> bool:
     "je vous rappellerai jeudi", "je peux vous faire un avoir", "je viens de le lever", "je vous le renvoie"). Not in a
     sentence that announces a measure against the customer (`sanctions`: "we'll cut off your line", "on passera à une
     réduction de puissance"): a threat is no step taken for them."""
-    doc = ctx.docs[index]
-    sanctioned = {doc[m.start].sent.start for m in ctx.find("sanctions", index)}
-    return any(doc[m.start].sent.start not in sanctioned for m in ctx.find("commitments", index)) or any(
-        sent.start not in sanctioned and _commits(ctx, sent) for sent in doc.sents
-    )
+    return bool(_steps(ctx, index))
 
 
-def _commits(ctx: DetectorContext, sent: Any) -> bool:
+def _steps(ctx: DetectorContext, index: int) -> list[tuple[int, int]]:
+    """The character spans of the steps the agent owns in segment `index` (`_owns_a_step`)."""
+    key = ("steps", index)
+    if key not in ctx._cache:
+        doc = ctx.docs[index]
+        sanctioned = {doc[m.start].sent.start for m in ctx.find("sanctions", index)}
+        found = ctx.find("commitments", index)
+        listed = [(m.start_char, m.end_char) for m in found if doc[m.start].sent.start not in sanctioned]
+        said = [span for sent in doc.sents if sent.start not in sanctioned and (span := _commits(ctx, sent))]
+        ctx._cache[key] = listed + said
+    return ctx._cache[key]
+
+
+def _step_then_turns_the_page(ctx: DetectorContext, index: int) -> bool:
+    """Every step of segment `index` is followed, in its sentence, by a "but" or a "though" that turns the page on it
+    ("We can move it for you, but it's really not our job to chase your diary", "Je vous le rembourse, mais la
+    prochaine fois lisez vos mails"): the step does not take the put-down back."""
+    text = ctx.segments[index].text
+    return all(_turns_the_page_after(text, end) for _, end in _steps(ctx, index))
+
+
+SENTENCE_STOP = re.compile(r"[.!?…]")
+
+
+def _turns_the_page_after(text: str, end: int) -> bool:
+    """The rest of the sentence after character `end`, up to its full stop (the parser splits spoken French at
+    commas), turns the page (`TURNS_THE_PAGE`)."""
+    stop = SENTENCE_STOP.search(text, end)
+    return bool(TURNS_THE_PAGE.search(text[end : stop.start() if stop else len(text)]))
+
+
+def _commits(ctx: DetectorContext, sent: Any) -> tuple[int, int] | None:
     """A step said by its grammar rather than a listed phrase, in any verb: one just taken ("I've just reset your
     line", "je viens de le lever": `structure.just_did`), what the agent can do for the customer ("we can move the
     account into your name", "je peux vous faire un avoir") or, in French, a first-person future ("je vous
     rappellerai jeudi": `structure.commits`), or a `commitments` phrase said with its object pronouns ("je le
     signale", "je vous la débloque": `structure.step_with_pronouns`)."""
-    if structure.just_did(sent, ctx.language) or structure.commits(sent, ctx.language):
-        return True
+    found = structure.just_did(sent, ctx.language) or structure.commits(sent, ctx.language)
     lexicon = ctx.lexicons.get("commitments") if ctx.language == "fr" else None
-    return lexicon is not None and bool(structure.step_with_pronouns(sent, _step_verbs(ctx.nlp, lexicon)))
+    if found is None and lexicon is not None:
+        found = structure.step_with_pronouns(sent, _step_verbs(ctx.nlp, lexicon))
+    return found
 
 
 _STEP_VERBS: dict[tuple[int, int], tuple[Any, Any, frozenset[str]]] = {}
@@ -574,7 +602,7 @@ def _committed(ctx: DetectorContext, behaviours: TurnBehaviours, discount: float
     raised again afterwards (_reproaching)."""
 
     def owns_a_step(unit: TurnUnit) -> bool:
-        return any(_owns_a_step(ctx, i) for i in unit.segments)
+        return any(_owns_a_step(ctx, i) and not _step_then_turns_the_page(ctx, i) for i in unit.segments)
 
     def takes_it_on_without_reproach(unit: TurnUnit) -> bool:
         return (
