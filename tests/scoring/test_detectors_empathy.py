@@ -16,6 +16,11 @@ def _rules(result):
     return [(e.rule, e.sign) for e in criterion(result, "empathy").evidence]
 
 
+def _reply(score, language: str, customer: str, reply: str):
+    """The scored call: the greeting, the customer's words, the agent's reply."""
+    return score(language, [(A, GREETING[language]), (C, customer), (A, reply)])
+
+
 def _quoted_put_downs(result) -> set[str]:
     """The put-downs that undo or refuse (blame, dismissal, hollow empathy) quoted for the empathy criterion."""
     return {rule for rule, sign in _rules(result) if sign < 0} & {"blame", "dismissal", "hollow_empathy"}
@@ -143,7 +148,7 @@ def test_je_comprends_then_straight_to_the_file_number_is_mechanical(score):
     ],
 )
 def test_comfort_without_a_step_the_agent_owns_is_not_credited_as_reassurance(score, language, customer, reply):
-    result = score(language, [(A, GREETING[language]), (C, customer), (A, reply)])
+    result = _reply(score, language, customer, reply)
     assert "reassurance" not in {e.rule for e in criterion(result, "empathy").evidence}
 
 
@@ -170,7 +175,7 @@ def test_comfort_without_a_step_the_agent_owns_is_not_credited_as_reassurance(sc
     ],
 )
 def test_a_step_the_agent_owns_is_credited_as_reassurance(score, language, customer, reply):
-    result = score(language, [(A, GREETING[language]), (C, customer), (A, reply)])
+    result = _reply(score, language, customer, reply)
     assert "reassurance" in {e.rule for e in criterion(result, "empathy").evidence}
 
 
@@ -188,7 +193,7 @@ def test_a_step_the_agent_owns_is_credited_as_reassurance(score, language, custo
     ],
 )
 def test_taking_the_problem_on_is_not_a_dismissal(score, language, customer, reply):
-    result = score(language, [(A, GREETING[language]), (C, customer), (A, reply)])
+    result = _reply(score, language, customer, reply)
     assert ("dismissal", -1) not in _rules(result)
 
 
@@ -234,7 +239,7 @@ def test_a_measure_against_the_customer_is_no_step_taken_for_them(score, languag
 def test_a_refusal_with_what_the_agent_can_do_instead_is_no_brush_off(score, language, customer, reply):
     # Read as brushing the customer aside (0.84-0.92) and as empathy undone (0.78-0.94): "what I can do is" offers
     # a step the agent owns.
-    result = score(language, [(A, GREETING[language]), (C, customer), (A, reply)])
+    result = _reply(score, language, customer, reply)
     assert not _quoted_put_downs(result)
 
 
@@ -280,7 +285,7 @@ def test_a_step_just_taken_or_said_with_its_pronouns_and_a_call_back_that_was_du
     # "I've lifted it" are, and so are "I've just started the refund" (read as empathy undone, 0.67) and "we can move
     # the account into your name" after a bereavement (0.80). "You should have had a call back" read as blame (0.80):
     # it owns the company's failure.
-    result = score(language, [(A, GREETING[language]), (C, customer), (A, reply)])
+    result = _reply(score, language, customer, reply)
     assert not _quoted_put_downs(result)
 
 
@@ -308,7 +313,7 @@ def test_a_step_just_taken_or_said_with_its_pronouns_and_a_call_back_that_was_du
 def test_a_step_then_a_but_that_turns_the_page_still_puts_down(score, language, customer, reply):
     # A step the agent owns lowers the put-down readings, but not one it takes back at once: "I'll move it for you,
     # but it's really not our job" had read as no put-down at all.
-    assert _quoted_put_downs(score(language, [(A, GREETING[language]), (C, customer), (A, reply)]))
+    assert _quoted_put_downs(_reply(score, language, customer, reply))
 
 
 @pytest.mark.parametrize(
@@ -326,7 +331,7 @@ def test_a_step_then_a_but_that_turns_the_page_still_puts_down(score, language, 
 def test_good_news_for_the_customer_is_no_put_down(score, language, customer, reply):
     # Read as brushing the customer aside (0.78-0.99) and as blame (0.77-0.98): the "no" and the "you" of a short
     # answer, not what it says. A routine question with no put-down left gives no occasion for empathy.
-    empathy = criterion(score(language, [(A, GREETING[language]), (C, customer), (A, reply)]), "empathy")
+    empathy = criterion(_reply(score, language, customer, reply), "empathy")
     assert not [e for e in empathy.evidence if e.sign < 0 and e.rule in ("blame", "dismissal", "minimising")]
     assert empathy.score is None
 
@@ -345,7 +350,7 @@ def test_taking_the_blame_off_the_customer_is_no_put_down_and_telling_them_so_is
 ):
     # "Not at all, it's a fault on our side." read as brushing the customer aside (0.99) and playing the problem
     # down (0.90); "it's not your fault" reassures the person, as "you did the right thing" does.
-    empathy = criterion(score(language, [(A, GREETING[language]), (C, customer), (A, reply)]), "empathy")
+    empathy = criterion(_reply(score, language, customer, reply), "empathy")
     assert not [e for e in empathy.evidence if e.sign < 0 and e.rule in ("blame", "dismissal", "minimising")]
     assert (empathy.score >= 70) is warm
 
@@ -360,7 +365,7 @@ def test_taking_the_blame_off_the_customer_is_no_put_down_and_telling_them_so_is
 )
 def test_good_news_that_goes_on_to_reproach_or_send_away_still_puts_down(score, language, reply):
     customer = {"en": "Will I be charged?", "fr": "Je vais être facturé ?"}[language]
-    assert _quoted_put_downs(score(language, [(A, GREETING[language]), (C, customer), (A, reply)]))
+    assert _quoted_put_downs(_reply(score, language, customer, reply))
 
 
 @pytest.mark.parametrize(
@@ -377,7 +382,7 @@ def test_a_sure_reaction_to_the_customers_trouble_is_scored_where_the_occasion_r
     score, language, customer, reply
 ):
     # The occasion head reads the request and the hospital together at 0.04 (the hospital alone at 0.99).
-    empathy = criterion(score(language, [(A, GREETING[language]), (C, customer), (A, reply)]), "empathy")
+    empathy = criterion(_reply(score, language, customer, reply), "empathy")
     assert empathy.score is not None and empathy.score >= 70
 
 

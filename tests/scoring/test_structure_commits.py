@@ -14,9 +14,14 @@ from app.scoring.nlp import get_nlp, parse_texts
 pytestmark = pytest.mark.slow  # the real spaCy pipelines
 
 
+def _found(language: str, text: str, find) -> list[str]:
+    """The words of each step `find` (sentence -> character span or None) finds in `text`."""
+    (doc,) = parse_texts(get_nlp(language), [text], SKIPPED_COMPONENTS[language])
+    return [doc.text[a:b] for sent in doc.sents if (span := find(sent)) for a, b in [span]]
+
+
 def _commits(text: str) -> list[str]:
-    (doc,) = parse_texts(get_nlp("fr"), [text], SKIPPED_COMPONENTS["fr"])
-    return [doc.text[a:b] for sent in doc.sents if (span := structure.commits(sent, "fr")) for a, b in [span]]
+    return _found("fr", text, lambda sent: structure.commits(sent, "fr"))
 
 
 @pytest.mark.parametrize(
@@ -54,11 +59,8 @@ def test_a_wait_and_see_a_refusal_or_a_general_we_is_no_step(text):
 
 
 def _steps_said(text: str) -> list[str]:
-    nlp = get_nlp("fr")
-    verbs = structure.step_verbs(nlp.pipe(e.term for e in load_lexicon("fr/commitments").entries))
-    (doc,) = parse_texts(nlp, [text], SKIPPED_COMPONENTS["fr"])
-    found = [structure.just_did(sent, "fr") or structure.step_with_pronouns(sent, verbs) for sent in doc.sents]
-    return [doc.text[a:b] for span in found if span for a, b in [span]]
+    verbs = structure.step_verbs(get_nlp("fr").pipe(e.term for e in load_lexicon("fr/commitments").entries))
+    return _found("fr", text, lambda sent: structure.just_did(sent, "fr") or structure.step_with_pronouns(sent, verbs))
 
 
 @pytest.mark.parametrize(
@@ -104,8 +106,7 @@ def test_what_the_agent_just_said_saw_or_knows_or_what_was_sent_before_is_no_ste
 
 
 def _done_in_english(text: str) -> list[str]:
-    (doc,) = parse_texts(get_nlp("en"), [text], SKIPPED_COMPONENTS["en"])
-    return [doc.text[a:b] for sent in doc.sents if (span := structure.just_did(sent, "en")) for a, b in [span]]
+    return _found("en", text, lambda sent: structure.just_did(sent, "en"))
 
 
 @pytest.mark.parametrize(
@@ -143,8 +144,7 @@ def test_what_the_agent_saw_said_or_lived_through_or_what_was_sent_before_is_no_
 
 
 def _offered_in_english(text: str) -> list[str]:
-    (doc,) = parse_texts(get_nlp("en"), [text], SKIPPED_COMPONENTS["en"])
-    return [doc.text[a:b] for sent in doc.sents if (span := structure.commits(sent, "en")) for a, b in [span]]
+    return _found("en", text, lambda sent: structure.commits(sent, "en"))
 
 
 @pytest.mark.parametrize(
