@@ -599,7 +599,8 @@ def _committed(ctx: DetectorContext, behaviours: TurnBehaviours, discount: float
     set's empathy 0.976 -> 0.978 EN, 0.968 -> 0.977 FR; lectures and reproaches, sessions and emotional reactions
     did not move). So is blame where the agent asks what the customer tried or managed to do (`_troubleshoots`): "Did
     you try reinstalling the app?" read as blame at 0.77. A reproach by its grammar ("you should have called") is
-    raised again afterwards (_reproaching)."""
+    raised again afterwards (_reproaching). A step the agent takes back at once, with a "but" in its sentence
+    (`_step_then_turns_the_page`: "We can move it for you, but it's really not our job"), lowers nothing."""
 
     def owns_a_step(unit: TurnUnit) -> bool:
         return any(_owns_a_step(ctx, i) and not _step_then_turns_the_page(ctx, i) for i in unit.segments)
