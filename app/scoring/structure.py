@@ -311,7 +311,7 @@ FR_JUST_NO_STEP = FR_NO_STEP | {
 FR_PERFECT = {"je": "ai", "j'": "ai", "nous": "avons", "on": "a"}
 
 
-# "I've just reset your line", "we've unlocked it": a step taken, in any verb but these (what the agent saw, said,
+# "I've just reset your line", "I've unlocked it": a step taken, in any verb but these (what the agent saw, said,
 # was told or lived through; "I've just checked" is a look, and "I've made a note of all this on your record" keeps
 # the file, not yet a step).
 EN_DONE_NO_STEP = {"see", "notice", "hear", "read", "tell", "explain", "say", "realise", "realize", "understand"} | {
@@ -349,7 +349,7 @@ def just_did(sent: Span, language: str) -> tuple[int, int] | None:
 
 
 def _perfect_step(toks: list[Token]) -> tuple[int, int] | None:
-    """ "I've just reset your line": "I" / "we", "'ve" / "have", the verb (`just_did`)."""
+    """ "I've just reset your line": "I", "'ve" / "have", the verb, not in a relative clause (`just_did`)."""
     for k, tok in enumerate(toks[:-2]):
         if _text(tok) != "i" or _text(toks[k + 1]) not in ("'ve", "have") or _relative(toks, k):
             continue

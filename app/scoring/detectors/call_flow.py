@@ -22,20 +22,15 @@ class _Span:
     end_char: int
 
 
-def _first_hit(ctx: DetectorContext, roles: tuple[str, ...], indexes: list[int]) -> tuple[int, Any] | None:
-    for i in indexes:
+def _first_hit(
+    ctx: DetectorContext, roles: tuple[str, ...], indexes: list[int], last: bool = False
+) -> tuple[int, Any] | None:
+    """The first match of any of `roles` in the segments `indexes`, or with `last` the last one said."""
+    for i in reversed(indexes) if last else indexes:
         for role in roles:
             hits = ctx.find(role, i)
             if hits:
-                return i, hits[0]
-    return None
-
-
-def _last_hit(ctx: DetectorContext, role: str, indexes: list[int]) -> tuple[int, Any] | None:
-    for i in reversed(indexes):
-        hits = ctx.find(role, i)
-        if hits:
-            return i, hits[-1]
+                return i, hits[-1] if last else hits[0]
     return None
 
 
@@ -227,7 +222,7 @@ def closing(ctx: DetectorContext, params: Mapping[str, Any]) -> DetectorResult:
     for (role, rule, fr, en), points in parts:
         # The goodbye is the last one said: "No problem, I'll email it today." had been quoted as the farewell
         # before "Thanks for calling, have a good day."
-        hit = _last_hit(ctx, role, tail) if rule == "farewell" else _first_hit(ctx, (role,), tail)
+        hit = _first_hit(ctx, (role,), tail, last=rule == "farewell")
         if hit is not None:
             i, m = hit
             score += points
