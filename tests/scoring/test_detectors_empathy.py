@@ -390,3 +390,32 @@ def test_sending_the_customer_elsewhere_is_still_a_dismissal(score):
     reply = "That's not my department, you'll have to call billing yourself."
     result = score("en", [(A, GREETING["en"]), (C, "I was charged twice for the same repair."), (A, reply)])
     assert ("dismissal", -1) in _rules(result)
+
+
+@pytest.mark.xfail(
+    reason="known limit: a function word alone ('it's', 'there's') weighs in the put-down heads' reading of a short "
+    "answer; its fix is measured in docs/scorer-history.md (fifth session of 2026-12-05) and not kept yet",
+    strict=True,
+)
+@pytest.mark.parametrize(
+    ("language", "customer", "reply"),
+    [
+        (
+            "en",
+            "Where do I find my statements? I've looked everywhere in the app.",
+            "It's under Account, then Documents.",
+        ),
+        (
+            "en",
+            "I'm going to Spain next week, do I need to turn on roaming?",
+            "Yes, roaming's already on, there's nothing you need to do.",
+        ),
+        (
+            "fr",
+            "Où je trouve mes relevés ? J'ai cherché partout dans l'appli.",
+            "C'est dans Mon compte, puis Documents.",
+        ),
+    ],
+)
+def test_a_direct_answer_to_the_customers_question_is_no_brush_off(score, language, customer, reply):
+    assert not _quoted_put_downs(_reply(score, language, customer, reply))
