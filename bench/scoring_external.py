@@ -19,6 +19,9 @@ Tasks by dataset (what the labels mean is in the data's README):
   project's own evaluation sets (`bench/data/eval`) are written this way.
 
 AUC is computed on the items that got a score; the N/A share says how many did not. Intervals: 95% bootstrap.
+A second table counts, for the empathy tasks, the better and the worse items whose empathy evidence quotes a
+put-down (blame, dismissal, minimising, hollow empathy, insisting): what a coaching sheet would tell the agent, where
+the AUC only ranks scores ("36 / 210" direct answers to a customer's question coached as a brush-off).
 """
 
 from __future__ import annotations
@@ -32,6 +35,9 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 CRITERIA = ("active_listening", "empathy", "jargon")
+# The empathy evidence a coaching sheet quotes as a put-down (the detectors' negative behaviours and `insisting`).
+PUT_DOWN_RULES = frozenset({"blame", "dismissal", "minimising", "hollow_empathy", "insisting"})
+PUT_DOWN = "empathy_put_down"  # per item in score_items: 1.0 when the empathy evidence quotes a put-down
 # (task name, criterion, dataset family, label -> 1 better / 0 worse / None not in this task)
 Task = tuple[str, str, str, Callable[[dict], int | None]]
 
@@ -117,6 +123,8 @@ def score_items(items: list[dict]) -> dict[str, dict[str, float | None]]:
         transcript = transcript_from_dict(item["transcript"])
         result = score_transcript(transcript, rubric_for_language(transcript.language))
         scores[item["id"]] = {c.id: c.score for c in result.criteria}
+        quoted = [e for c in result.criteria if c.id == "empathy" for e in c.evidence]
+        scores[item["id"]][PUT_DOWN] = float(any(e.sign < 0 and e.rule in PUT_DOWN_RULES for e in quoted))
     return scores
 
 
@@ -178,6 +186,21 @@ def evaluate(items: list[dict], scores: dict[str, dict[str, float | None]]) -> l
     return rows
 
 
+def put_downs(items: list[dict], scores: dict[str, dict[str, float | None]]) -> list[dict]:
+    """Per dataset and empathy task: how many of the better and of the worse items are quoted with a put-down."""
+    counts: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    for item in items:
+        for name, crit, y in tasks_for(item["dataset"], item["labels"]):
+            if crit == "empathy":
+                row = counts[(item["dataset"], name)]
+                row[0 if y else 2] += int(bool(scores[item["id"]].get(PUT_DOWN)))
+                row[1 if y else 3] += 1
+    return [
+        {"dataset": d, "task": t, "better_quoted": c[0], "better": c[1], "worse_quoted": c[2], "worse": c[3]}
+        for (d, t), c in sorted(counts.items())
+    ]
+
+
 def french_gap(items: list[dict], scores: dict[str, dict[str, float | None]]) -> list[dict]:
     """AUC of the English originals of the translated items vs the French translations, same items."""
     by_id = {item["id"]: item for item in items}
@@ -201,7 +224,7 @@ def french_gap(items: list[dict], scores: dict[str, dict[str, float | None]]) ->
     ]
 
 
-def print_tables(rows: list[dict], gaps: list[dict], seconds: float, count: int) -> None:
+def print_tables(rows: list[dict], gaps: list[dict], seconds: float, count: int, quoted: list[dict] = ()) -> None:
     print("| dataset | task | criterion | items | better | ROC AUC | 95% CI | N/A |")
     print("|---|---|---|---|---|---|---|---|")
     for r in rows:
@@ -218,6 +241,15 @@ def print_tables(rows: list[dict], gaps: list[dict], seconds: float, count: int)
                 f"| {g['dataset']} | {g['task']} | {g['criterion']} | {g['n']} | {g['auc_en']:.3f} "
                 f"| {g['auc_fr']:.3f} | {g['gap']:+.3f} |"
             )
+    if quoted:
+        print("\nEmpathy evidence quoting a put-down (blame, dismissal, minimising, hollow empathy, insisting):\n")
+        print("| dataset | task | better items quoted | worse items quoted |")
+        print("|---|---|---|---|")
+        for q in quoted:
+            print(
+                f"| {q['dataset']} | {q['task']} | {q['better_quoted']} / {q['better']} "
+                f"| {q['worse_quoted']} / {q['worse']} |"
+            )
     print(f"\n{count} items scored in {seconds:.1f} s")
 
 
@@ -231,11 +263,12 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     scores = score_items(items)
     seconds = time.perf_counter() - started
-    rows, gaps = evaluate(items, scores), french_gap(items, scores)
+    rows, gaps, quoted = evaluate(items, scores), french_gap(items, scores), put_downs(items, scores)
     if args.json:
-        print(json.dumps({"tasks": rows, "french_gap": gaps, "items": len(items), "seconds": round(seconds, 1)}))
+        summary = {"tasks": rows, "french_gap": gaps, "put_downs": quoted}
+        print(json.dumps({**summary, "items": len(items), "seconds": round(seconds, 1)}))
     else:
-        print_tables(rows, gaps, seconds, len(items))
+        print_tables(rows, gaps, seconds, len(items), quoted)
     return 0
 
 
