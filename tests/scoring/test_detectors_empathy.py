@@ -419,3 +419,42 @@ def test_sending_the_customer_elsewhere_is_still_a_dismissal(score):
 )
 def test_a_direct_answer_to_the_customers_question_is_no_brush_off(score, language, customer, reply):
     assert not _quoted_put_downs(_reply(score, language, customer, reply))
+
+
+@pytest.mark.parametrize(
+    ("language", "customer", "reply"),
+    [
+        ("en", "I feel like nobody cares, I've been on my own since the funeral.", "I care. I'm here to listen."),
+        (
+            "fr",
+            "Mon mari est décédé le mois dernier et je ne sais pas quoi faire de ses comptes.",
+            "Vous n'êtes pas seule, je suis là pour vous aider.",
+        ),
+    ],
+)
+def test_support_offered_to_the_person_is_no_put_down(score, language, customer, reply):
+    assert not _quoted_put_downs(_reply(score, language, customer, reply))
+
+
+@pytest.mark.parametrize(
+    ("language", "customer", "reply"),
+    [
+        (
+            "en",
+            "I've been on hold for an hour, this is ridiculous.",
+            "You're not alone, everybody's ringing today, just be patient.",
+        ),
+        (
+            "en",
+            "I lost my job today.",
+            "I'm here to listen if you want to talk. But there's nothing we can do about your bill.",
+        ),
+        (
+            "fr",
+            "Ça fait une heure que j'attends, c'est ridicule.",
+            "Vous n'êtes pas seul, tout le monde appelle aujourd'hui, soyez patient.",
+        ),
+    ],
+)
+def test_support_followed_by_a_brush_off_still_puts_down(score, language, customer, reply):
+    assert _quoted_put_downs(_reply(score, language, customer, reply))

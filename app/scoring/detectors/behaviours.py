@@ -409,11 +409,15 @@ def _without_understanding(ctx: DetectorContext, behaviours: TurnBehaviours) -> 
     (`_hardships`): "I understand, that can be really stressful." read as hollow empathy at 0.99, "It must be hard to
     ensure they get a good education when it is long distance learning." as blame at 0.78. So does good news for the
     customer (`good_news`: "No, you don't have to pay anything, it's included." read as dismissal at 0.99 and blame
-    at 0.77, "Non, vous ne serez pas facturé." as blame at 0.98)."""
+    at 0.77, "Non, vous ne serez pas facturé." as blame at 0.98), and support offered to the person (`support`: "I
+    care. I'm here to listen." read as dismissal at 0.90, "Vous n'êtes pas seule, je suis là pour vous aider." at
+    0.61; "You're not alone, everybody's ringing today, just be patient." stays a put-down, as its rest brushes the
+    customer off. Measured with bench/scoring_external.py on 2026-12-05: EPITOME's replies rated as reacting quoted
+    with a put-down 73 -> 71 of 381, emotional reactions 0.818 -> 0.819, nothing else moved)."""
     return _read_without(
         ctx,
         behaviours,
-        lambda i: [*_siding(ctx, i), *_spans(ctx.find("good_news", i))],
+        lambda i: [*_siding(ctx, i), *_spans(ctx.find("good_news", i)), *_spans(ctx.find("support", i))],
         UNDERSTANDING_CAPS,
         unless=TURNS_THE_PAGE,
     )
