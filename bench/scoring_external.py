@@ -31,12 +31,10 @@ import json
 import random
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 CRITERIA = ("active_listening", "empathy", "jargon")
-# The empathy evidence a coaching sheet quotes as a put-down (the detectors' negative behaviours and `insisting`).
-PUT_DOWN_RULES = frozenset({"blame", "dismissal", "minimising", "hollow_empathy", "insisting"})
 PUT_DOWN = "empathy_put_down"  # per item in score_items: 1.0 when the empathy evidence quotes a put-down
 # (task name, criterion, dataset family, label -> 1 better / 0 worse / None not in this task)
 Task = tuple[str, str, str, Callable[[dict], int | None]]
@@ -114,17 +112,20 @@ def first_of_each(items: list[dict], limit: int) -> list[dict]:
 
 def score_items(items: list[dict]) -> dict[str, dict[str, float | None]]:
     """Criterion scores per item id, through the `qa score` code path (interchange -> rubric by language)."""
+    from app.scoring.detectors.behaviours import EMPATHY_NEGATIVE
     from app.scoring.engine import score_transcript
     from app.scoring.rubrics import rubric_for_language
     from app.transcription.interchange import transcript_from_dict
 
+    # The empathy evidence a coaching sheet quotes as a put-down: the negative behaviours and insisting on them.
+    put_down_rules = {*EMPATHY_NEGATIVE, "insisting"}
     scores = {}
     for item in items:
         transcript = transcript_from_dict(item["transcript"])
         result = score_transcript(transcript, rubric_for_language(transcript.language))
         scores[item["id"]] = {c.id: c.score for c in result.criteria}
         quoted = [e for c in result.criteria if c.id == "empathy" for e in c.evidence]
-        scores[item["id"]][PUT_DOWN] = float(any(e.sign < 0 and e.rule in PUT_DOWN_RULES for e in quoted))
+        scores[item["id"]][PUT_DOWN] = float(any(e.sign < 0 and e.rule in put_down_rules for e in quoted))
     return scores
 
 
@@ -224,7 +225,7 @@ def french_gap(items: list[dict], scores: dict[str, dict[str, float | None]]) ->
     ]
 
 
-def print_tables(rows: list[dict], gaps: list[dict], seconds: float, count: int, quoted: list[dict] = ()) -> None:
+def print_tables(rows: list[dict], gaps: list[dict], seconds: float, count: int, quoted: Sequence[dict] = ()) -> None:
     print("| dataset | task | criterion | items | better | ROC AUC | 95% CI | N/A |")
     print("|---|---|---|---|---|---|---|---|")
     for r in rows:
