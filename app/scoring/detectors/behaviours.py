@@ -303,12 +303,12 @@ def _steps(ctx: DetectorContext, index: int) -> list[tuple[int, int]]:
     return ctx._cache[key]
 
 
-def _step_then_turns_the_page(ctx: DetectorContext, index: int) -> bool:
-    """Every step of segment `index` is followed, in its sentence, by a "but" or a "though" that turns the page on it
-    ("We can move it for you, but it's really not our job to chase your diary", "Je vous le rembourse, mais la
-    prochaine fois lisez vos mails"): the step does not take the put-down back."""
+def _keeps_a_step(ctx: DetectorContext, index: int) -> bool:
+    """Segment `index` holds a step the agent owns (`_steps`) that no "but" or "though" turns the page on in its
+    sentence: "We can move it for you, but it's really not our job to chase your diary", "Je vous le rembourse, mais
+    la prochaine fois lisez vos mails" take the step back at once, and it does not take the put-down back."""
     text = ctx.segments[index].text
-    return all(_turns_the_page_after(text, end) for _, end in _steps(ctx, index))
+    return any(not _turns_the_page_after(text, end) for _, end in _steps(ctx, index))
 
 
 SENTENCE_STOP = re.compile(r"[.!?…]")
@@ -604,10 +604,10 @@ def _committed(ctx: DetectorContext, behaviours: TurnBehaviours, discount: float
     did not move). So is blame where the agent asks what the customer tried or managed to do (`_troubleshoots`): "Did
     you try reinstalling the app?" read as blame at 0.77. A reproach by its grammar ("you should have called") is
     raised again afterwards (_reproaching). A step the agent takes back at once, with a "but" in its sentence
-    (`_step_then_turns_the_page`: "We can move it for you, but it's really not our job"), lowers nothing."""
+    (`_keeps_a_step`: "We can move it for you, but it's really not our job"), lowers nothing."""
 
     def owns_a_step(unit: TurnUnit) -> bool:
-        return any(_owns_a_step(ctx, i) and not _step_then_turns_the_page(ctx, i) for i in unit.segments)
+        return any(_keeps_a_step(ctx, i) for i in unit.segments)
 
     def takes_it_on_without_reproach(unit: TurnUnit) -> bool:
         return (
