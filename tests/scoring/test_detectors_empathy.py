@@ -213,11 +213,12 @@ def test_taking_the_problem_on_is_not_a_dismissal(score, language, customer, rep
     ],
 )
 def test_a_measure_against_the_customer_is_no_step_taken_for_them(score, language, threat, step):
-    # "we'll cut off your line" is said like "we'll set up a payment plan", but it lowers no put-down reading.
+    # "we'll cut off your line" is said like "we'll set up a payment plan", but it lowers no put-down reading: the
+    # threat ignores what the customer said (dismissal) or turns it against them (blame); the plan takes it up.
     customer = {"en": "I can't pay it all this month.", "fr": "Je ne peux pas tout payer ce mois-ci."}[language]
     threatened = score(language, [(A, GREETING[language]), (C, customer), (A, threat)])
     offered = score(language, [(A, GREETING[language]), (C, customer), (A, step)])
-    assert ("blame", -1) in _rules(threatened)
+    assert _quoted_put_downs(threatened) & {"blame", "dismissal"}
     assert not _quoted_put_downs(offered)
 
 
@@ -392,18 +393,21 @@ def test_sending_the_customer_elsewhere_is_still_a_dismissal(score):
     assert ("dismissal", -1) in _rules(result)
 
 
-@pytest.mark.xfail(
-    reason="known limit: a function word alone ('it's', 'there's') weighs in the put-down heads' reading of a short "
-    "answer; its fix is measured in docs/scorer-history.md (fifth session of 2026-12-05) and not kept yet",
-    strict=True,
+# Known limit (docs/scorer-history.md, 2026-12-05, sixth session): after the written direct answers in training, 22 of
+# 210 English and 24 of 210 French answers of bench/data/eval/ecoute_answers_* are still quoted with a put-down.
+STILL_READ_AS_A_BRUSH_OFF = pytest.mark.xfail(
+    reason="known limit: the dismissal head still reads some short answers as brush-offs (0.71-0.77)", strict=True
 )
+
+
 @pytest.mark.parametrize(
     ("language", "customer", "reply"),
     [
-        (
+        pytest.param(
             "en",
             "Where do I find my statements? I've looked everywhere in the app.",
             "It's under Account, then Documents.",
+            marks=STILL_READ_AS_A_BRUSH_OFF,
         ),
         (
             "en",
@@ -415,6 +419,13 @@ def test_sending_the_customer_elsewhere_is_still_a_dismissal(score):
             "Où je trouve mes relevés ? J'ai cherché partout dans l'appli.",
             "C'est dans Mon compte, puis Documents.",
         ),
+        pytest.param(
+            "en",
+            "Do I have to be in when the engineer comes?",
+            "No, the meter's outside, he doesn't need to come in.",
+            marks=STILL_READ_AS_A_BRUSH_OFF,
+        ),
+        ("fr", "Est-ce que je dois renvoyer l'ancien décodeur ?", "Non, pas besoin, vous pouvez le garder."),
     ],
 )
 def test_a_direct_answer_to_the_customers_question_is_no_brush_off(score, language, customer, reply):

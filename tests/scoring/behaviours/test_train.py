@@ -89,6 +89,27 @@ def test_the_shipped_corpus_has_several_hundred_examples_per_behaviour_and_langu
             assert count >= 250, (language, behaviour, count)
 
 
+def test_no_agent_turn_of_the_evaluation_sets_is_in_the_training_corpus():
+    # bench/data/eval measures what the heads learned; a reply found in both would be measured on what was learned.
+    # Stock formulas of five words or fewer ("No problem, take your time.") are said everywhere and may be in both.
+    from pathlib import Path
+
+    def said(text: str) -> str:
+        return " ".join(text.lower().split())
+
+    evaluated = {
+        said(segment["text"])
+        for path in (Path(__file__).parents[3] / "bench" / "data" / "eval").glob("*.jsonl")
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+        for segment in json.loads(line)["transcript"]["segments"]
+        if segment["speaker"] == "agent" and len(segment["text"].split()) > 5
+    }
+    trained = {said(e.turn) for e in read_examples(sorted(CORPUS_DIR.glob("*/*.jsonl")))}
+    assert evaluated, "no evaluation set found"
+    assert not sorted(evaluated & trained)
+
+
 def test_a_line_whose_note_says_hard_negative_is_read_as_one(tmp_path):
     path = tmp_path / "contrast.jsonl"
     lines = [
