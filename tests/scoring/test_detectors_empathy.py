@@ -393,10 +393,10 @@ def test_sending_the_customer_elsewhere_is_still_a_dismissal(score):
     assert ("dismissal", -1) in _rules(result)
 
 
-# Known limit (docs/scorer-history.md, 2026-12-05, sixth session): after the written direct answers in training, 22 of
-# 210 English and 24 of 210 French answers of bench/data/eval/ecoute_answers_* are still quoted with a put-down.
+# Known limit (docs/scorer-history.md, 2026-12-05, sixth session): after the written direct answers in training, 20 of
+# 210 English and 20 of 210 French answers of bench/data/eval/ecoute_answers_* are still quoted with a put-down.
 STILL_READ_AS_A_BRUSH_OFF = pytest.mark.xfail(
-    reason="known limit: the dismissal head still reads some short answers as brush-offs (0.71-0.77)", strict=True
+    reason="known limit: the dismissal head still reads some short answers as brush-offs (here 0.64)", strict=True
 )
 
 
@@ -419,12 +419,7 @@ STILL_READ_AS_A_BRUSH_OFF = pytest.mark.xfail(
             "Où je trouve mes relevés ? J'ai cherché partout dans l'appli.",
             "C'est dans Mon compte, puis Documents.",
         ),
-        pytest.param(
-            "en",
-            "Do I have to be in when the engineer comes?",
-            "No, the meter's outside, he doesn't need to come in.",
-            marks=STILL_READ_AS_A_BRUSH_OFF,
-        ),
+        ("en", "Do I have to be in when the engineer comes?", "No, the meter's outside, he doesn't need to come in."),
         ("fr", "Est-ce que je dois renvoyer l'ancien décodeur ?", "Non, pas besoin, vous pouvez le garder."),
     ],
 )
