@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 
 import numpy as np
@@ -92,10 +93,11 @@ def test_the_shipped_corpus_has_several_hundred_examples_per_behaviour_and_langu
 def test_no_agent_turn_of_the_evaluation_sets_is_in_the_training_corpus():
     # bench/data/eval measures what the heads learned; a reply found in both would be measured on what was learned.
     # Stock formulas of five words or fewer ("No problem, take your time.") are said everywhere and may be in both.
+    # Compared word for word, punctuation and case aside ("The bus again." is "The bus, again.").
     from pathlib import Path
 
     def said(text: str) -> str:
-        return " ".join(text.lower().split())
+        return " ".join(re.findall(r"\w+", text.lower()))
 
     evaluated = {
         said(segment["text"])
