@@ -112,20 +112,18 @@ def first_of_each(items: list[dict], limit: int) -> list[dict]:
 
 def score_items(items: list[dict]) -> dict[str, dict[str, float | None]]:
     """Criterion scores per item id, through the `qa score` code path (interchange -> rubric by language)."""
-    from app.scoring.detectors.behaviours import EMPATHY_NEGATIVE
+    from app.scoring.detectors.behaviours import PUT_DOWN_RULES
     from app.scoring.engine import score_transcript
     from app.scoring.rubrics import rubric_for_language
     from app.transcription.interchange import transcript_from_dict
 
-    # The empathy evidence a coaching sheet quotes as a put-down: the negative behaviours and insisting on them.
-    put_down_rules = {*EMPATHY_NEGATIVE, "insisting"}
     scores = {}
     for item in items:
         transcript = transcript_from_dict(item["transcript"])
         result = score_transcript(transcript, rubric_for_language(transcript.language))
         scores[item["id"]] = {c.id: c.score for c in result.criteria}
         quoted = [e for c in result.criteria if c.id == "empathy" for e in c.evidence]
-        scores[item["id"]][PUT_DOWN] = float(any(e.sign < 0 and e.rule in put_down_rules for e in quoted))
+        scores[item["id"]][PUT_DOWN] = float(any(e.sign < 0 and e.rule in PUT_DOWN_RULES for e in quoted))
     return scores
 
 

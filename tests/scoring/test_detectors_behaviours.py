@@ -10,7 +10,7 @@ from types import MappingProxyType
 import numpy as np
 import pytest
 
-from app.scoring.detectors.behaviours import EMPATHY_NEGATIVE
+from app.scoring.detectors.behaviours import EMPATHY_NEGATIVE, PUT_DOWN_RULES
 from app.scoring.engine import score_transcript
 from app.scoring.rubrics import DetectorSpec, bundled_rubrics
 from tests.scoring.conftest import build, criterion
@@ -829,8 +829,7 @@ def test_agreeing_that_the_wait_was_too_long_is_no_hollow_empathy(score, languag
 
 def _put_downs(score, language: str, complaint: str, reply: str, before=()) -> list[str]:
     """The put-downs the empathy criterion quotes for `reply` to `complaint` (after the turns `before`)."""
-    put_downs = (*EMPATHY_NEGATIVE, "insisting")
-    return [rule for rule in _quoted(score, language, complaint, reply, "empathy", before) if rule in put_downs]
+    return [rule for rule in _quoted(score, language, complaint, reply, "empathy", before) if rule in PUT_DOWN_RULES]
 
 
 def _exchanges(count: int) -> list[tuple[str, str]]:

@@ -984,6 +984,8 @@ def listening_behaviours(ctx: DetectorContext, params: Mapping[str, Any]) -> Det
 # 0.801, and 0.796 at 0.5).
 EMPATHY_POSITIVE = ("feeling", "apology", "reassurance", "reflection")
 EMPATHY_NEGATIVE = ("blame", "dismissal", "minimising", "hollow_empathy")
+# The evidence rules a coaching sheet quotes as a put-down: the negative behaviours and insisting on one.
+PUT_DOWN_RULES = (*EMPATHY_NEGATIVE, "insisting")
 REACTIONS = ("feeling", "apology")  # warmth that reacts to what the customer goes through
 
 
@@ -1040,7 +1042,7 @@ REACTIONS = ("feeling", "apology")  # warmth that reacts to what the customer go
         "sanctions",
         "good_news",
     ),
-    rules=(*EMPATHY_POSITIVE, *EMPATHY_NEGATIVE, "insisting", "no_empathy"),
+    rules=(*EMPATHY_POSITIVE, *PUT_DOWN_RULES, "no_empathy"),
 )
 def empathy_behaviours(ctx: DetectorContext, params: Mapping[str, Any]) -> DetectorResult:
     """Warmth where the customer gives occasion for it (feelings named, apologies, owned steps, the customer's words

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -94,14 +95,12 @@ def test_no_agent_turn_of_the_evaluation_sets_is_in_the_training_corpus():
     # bench/data/eval measures what the heads learned; a reply found in both would be measured on what was learned.
     # Stock formulas of five words or fewer ("No problem, take your time.") are said everywhere and may be in both.
     # Compared word for word, punctuation and case aside ("The bus again." is "The bus, again.").
-    from pathlib import Path
-
     def said(text: str) -> str:
         return " ".join(re.findall(r"\w+", text.lower()))
 
     evaluated = {
         said(segment["text"])
-        for path in (Path(__file__).parents[3] / "bench" / "data" / "eval").glob("*.jsonl")
+        for path in (Path(__file__).resolve().parents[3] / "bench" / "data" / "eval").glob("*.jsonl")
         for line in path.read_text(encoding="utf-8").splitlines()
         if line.strip()
         for segment in json.loads(line)["transcript"]["segments"]
