@@ -660,6 +660,20 @@ def test_a_put_down_on_a_routine_call_is_still_scored_and_quoted(score):
     assert any(e.sign < 0 and e.rule in EMPATHY_NEGATIVE for e in empathy.evidence)
 
 
+def test_a_routine_call_scored_for_a_put_down_is_not_coached_for_moving_on(score, monkeypatch):
+    # A real sales call, where the customer voiced nothing the agent could have acknowledged, was told "moves on
+    # without acknowledging what the customer is going through" beside the put-down it was scored for.
+    _models_read(monkeypatch, [{"dismissal": 0.8}], occasion=0.01)
+    asked = (C, "I was wondering if there is a service where you can look at my application and tune it?")
+    result = score("en", [asked, (A, "We do have a support team, that's our engineering team on the back end.")])
+    empathy = criterion(result, "empathy")
+    assert [e.rule for e in empathy.evidence] == ["dismissal"]
+    # Once the customer voices a difficulty, the same reply moves on from it.
+    _models_read(monkeypatch, [{"dismissal": 0.8}], occasion=0.9)
+    result = score("en", [asked, (A, "We do have a support team, that's our engineering team on the back end.")])
+    assert [e.rule for e in criterion(result, "empathy").evidence] == ["dismissal", "no_empathy"]
+
+
 def test_nothing_is_played_down_where_the_customer_voiced_no_difficulty(score):
     # A real call: the agent's relief as the warning light went off was quoted as playing down the problem (0.80).
     guided = score(
@@ -761,11 +775,14 @@ def test_plain_words_score_higher_than_unexplained_acronyms(score):
 
 
 def _models_read(
-    monkeypatch, replies: list[dict[str, float]], segments: dict[int, dict[str, float]] | None = None
+    monkeypatch,
+    replies: list[dict[str, float]],
+    segments: dict[int, dict[str, float]] | None = None,
+    occasion: float = 1.0,
 ) -> None:
     """The behaviour models read each agent reply with these probabilities (others 0), in order, and each segment
     of a reply of several with `segments[index]`; every reply follows customer words that give occasion for
-    empathy."""
+    empathy with that chance."""
     from app.scoring.behaviours import predict
     from app.scoring.behaviours.taxonomy import BEHAVIOUR_IDS
     from app.scoring.behaviours.turns import agent_units
@@ -777,8 +794,8 @@ def _models_read(
         units = tuple(agent_units(segments_))
         assert len(units) == len(replies)
         by_segment = {i: row(r) for i, r in (segments or {}).items()}
-        occasion = np.ones(len(units), dtype=np.float32)
-        return predict.TurnBehaviours(units, np.stack([row(r) for r in replies]), BEHAVIOUR_IDS, by_segment, occasion)
+        chances = np.full(len(units), occasion, dtype=np.float32)
+        return predict.TurnBehaviours(units, np.stack([row(r) for r in replies]), BEHAVIOUR_IDS, by_segment, chances)
 
     monkeypatch.setattr(predict, "predict_turns", read)
 

@@ -1097,11 +1097,14 @@ def empathy_behaviours(ctx: DetectorContext, params: Mapping[str, Any]) -> Detec
     # for quoting: "Sometimes it can be hard to understand what's going on inside" after a question on introversion
     # is no reaction to a trouble.
     reacted = any(float(apologised.column(b)[rows].max()) >= params["evidence_at"] for b in REACTIONS)
-    if _occasion(behaviours, rows) < params["occasion_from"] and not put_downs and not reacted:
+    occasion = _occasion(behaviours, rows) >= params["occasion_from"]
+    if not occasion and not put_downs and not reacted:
         return NO_DIFFICULTY
     score = _saturate(_peak_and_habit(warm), params["scale"]) - params["penalty"] * _peak_and_habit(cold)
     evidence += put_downs
-    if float(_any_of(read, warmth, rows).max()) < params["no_reaction_below"]:
+    # Scored only for its put-down, a call that gave no occasion is not coached for moving on: a real sales call
+    # (occasion 0.01) was told "moves on without acknowledging what the customer is going through".
+    if occasion and float(_any_of(read, warmth, rows).max()) < params["no_reaction_below"]:
         shown = {b: quoted.column(b) >= params["evidence_at"] for b in ("reflection", "reassurance")}
         evidence.append(_no_reaction(ctx, behaviours, rows, shown))
     return DetectorResult(round(clamp(score), 1), tuple(evidence), observations=len(rows))
