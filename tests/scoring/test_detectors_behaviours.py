@@ -644,6 +644,19 @@ def test_a_routine_order_or_booking_gives_empathy_no_occasion(score, language, t
     assert criterion(result, "active_listening").to_dict()["na_reason"] is None
 
 
+def test_a_plain_answer_to_a_routine_question_gives_empathy_no_occasion_until_a_worry_comes_with_it(score):
+    # The occasion head had read routine questions at 0.05-0.15 ("do I have to pay the whole bill at once, or can
+    # it go on direct debit" 0.13), so a plain answer scored 0 on empathy and was coached for moving on.
+    answer = (A, "You can spread it over three months, I'll set that up now.")
+    routine = score("en", [(C, "do I have to pay the whole bill at once, or can it go on direct debit"), answer])
+    worried = score(
+        "en",
+        [(C, "do I have to pay the whole bill at once, I honestly don't know how I'm going to manage it"), answer],
+    )
+    assert criterion(routine, "empathy").na
+    assert not criterion(worried, "empathy").na
+
+
 def test_the_same_order_gives_occasion_once_the_customer_voices_a_difficulty(score):
     late = (C, "Express please, the last one you sent never arrived and I've been waiting two weeks for it.")
     result = score("en", [*ORDER_EN[:-1], late, (A, "Okay, express it is. It's on the way.")])
