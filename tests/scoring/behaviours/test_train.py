@@ -91,22 +91,42 @@ def test_the_shipped_corpus_has_several_hundred_examples_per_behaviour_and_langu
             assert count >= 250, (language, behaviour, count)
 
 
-def test_no_agent_turn_of_the_evaluation_sets_is_in_the_training_corpus():
-    # bench/data/eval measures what the heads learned; a reply found in both would be measured on what was learned.
-    # Stock formulas of five words or fewer ("No problem, take your time.") are said everywhere and may be in both.
-    # Compared word for word, punctuation and case aside ("The bus again." is "The bus, again.").
-    def said(text: str) -> str:
-        return " ".join(re.findall(r"\w+", text.lower()))
+def _said(text: str) -> str:
+    """Words only, punctuation and case aside ("The bus again." is "The bus, again.")."""
+    return " ".join(re.findall(r"\w+", text.lower()))
 
-    evaluated = {
-        said(segment["text"])
+
+def _evaluated(speaker: str) -> set[str]:
+    """What `speaker` says in bench/data/eval, turns of more than five words (stock formulas, "No problem, take your
+    time.", are said everywhere and may be in both)."""
+    return {
+        _said(segment["text"])
         for path in (Path(__file__).resolve().parents[3] / "bench" / "data" / "eval").glob("*.jsonl")
         for line in path.read_text(encoding="utf-8").splitlines()
         if line.strip()
         for segment in json.loads(line)["transcript"]["segments"]
-        if segment["speaker"] == "agent" and len(segment["text"].split()) > 5
+        if segment["speaker"] == speaker and len(segment["text"].split()) > 5
     }
-    trained = {said(e.turn) for e in read_examples(sorted(CORPUS_DIR.glob("*/*.jsonl")))}
+
+
+def test_no_agent_turn_of_the_evaluation_sets_is_in_the_training_corpus():
+    # bench/data/eval measures what the heads learned; a reply found in both would be measured on what was learned.
+    evaluated = _evaluated("agent")
+    trained = {_said(e.turn) for e in read_examples(sorted(CORPUS_DIR.glob("*/*.jsonl")))}
+    assert evaluated, "no evaluation set found"
+    assert not sorted(evaluated & trained)
+
+
+def test_no_customer_turn_of_the_evaluation_sets_trains_the_occasion_head():
+    # The same for the customer's words the occasion head learns from (one or two turns a line).
+    evaluated = _evaluated("customer")
+    trained = {
+        _said(turn)
+        for path in sorted(OCCASIONS_DIR.glob("*/*.jsonl"))
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+        for turn in json.loads(line)["customer"]
+    }
     assert evaluated, "no evaluation set found"
     assert not sorted(evaluated & trained)
 
