@@ -657,6 +657,28 @@ def test_a_plain_answer_to_a_routine_question_gives_empathy_no_occasion_until_a_
     assert not criterion(worried, "empathy").na
 
 
+@pytest.mark.parametrize(
+    ("language", "customer", "voiced"),
+    [
+        ("en", "do I need to tell you about a speeding ticket? I'm worried it'll put my premium up", True),
+        ("en", "can I pay it in two parts? I can't afford it all this month", True),
+        ("en", "do I need to tell you about a speeding ticket? I'm not worried, I'm just asking", False),
+        ("en", "I'm afraid I haven't got the reference to hand, is the postcode enough?", False),
+        ("fr", "je dois vous prévenir pour une amende ? ça m'angoisse un peu pour la cotisation", True),
+        ("fr", "je peux payer en deux fois ? je vois pas comment je vais faire ce mois-ci", True),
+        ("fr", "je dois vous prévenir pour une amende ? je m'inquiète pas, c'est juste pour savoir", False),
+    ],
+)
+def test_a_customer_who_says_they_are_worried_gives_empathy_an_occasion_whatever_the_head_reads(
+    score, monkeypatch, language, customer, voiced
+):
+    # The occasion head reads a worry said beside a question low ("I'm worried it'll make my premium go through the
+    # roof" after the question: 0.01); the customer said it, so the call is not N/A for voicing no worry.
+    _models_read(monkeypatch, [{}], occasion=0.01)
+    result = score(language, [(C, customer), (A, "Yes, at your renewal.")])
+    assert criterion(result, "empathy").na is not voiced
+
+
 def test_the_same_order_gives_occasion_once_the_customer_voices_a_difficulty(score):
     late = (C, "Express please, the last one you sent never arrived and I've been waiting two weeks for it.")
     result = score("en", [*ORDER_EN[:-1], late, (A, "Okay, express it is. It's on the way.")])

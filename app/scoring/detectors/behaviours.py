@@ -1017,6 +1017,7 @@ REACTIONS = ("feeling", "apology")  # warmth that reacts to what the customer go
         "reproach": 0.8,
         "insisting": 0.8,
         "occasion_from": 0.05,
+        "voiced": 0.9,
         "minimising_where_due": 1.0,
     },
     lexicons=(
@@ -1041,6 +1042,7 @@ REACTIONS = ("feeling", "apology")  # warmth that reacts to what the customer go
         "dismissive_comparison",
         "sanctions",
         "good_news",
+        "worries",
     ),
     rules=(*EMPATHY_POSITIVE, *PUT_DOWN_RULES, "no_empathy"),
 )
@@ -1048,7 +1050,7 @@ def empathy_behaviours(ctx: DetectorContext, params: Mapping[str, Any]) -> Detec
     """Warmth where the customer gives occasion for it (feelings named, apologies, owned steps, the customer's words
     played back), lost for blaming, dismissing or minimising. The playback is read as for listening: raised where
     the agent signposts it, lowered where it is advice that reuses the customer's words."""
-    behaviours = ctx.behaviours()
+    behaviours = _voiced(ctx, ctx.behaviours(), params["voiced"])
     rows = behaviours.replies()
     if not rows:
         return NO_REPLY
@@ -1126,6 +1128,27 @@ def _naming_quoted(ctx: DetectorContext, behaviours: TurnBehaviours, floor: floa
         if _names_the_hardship(ctx, i)
     }
     return _raised_in(behaviours, "feeling", named, at)
+
+
+def _voiced(ctx: DetectorContext, behaviours: TurnBehaviours, chance: float) -> TurnBehaviours:
+    """The occasion, raised to `chance` for the replies after customer words that say in the first person they are
+    worried, scared or stressed, or cannot cope (`worries`): the occasion head reads such a clause beside a question
+    low ("if I cancel now is there a fee, I'm really worried it's gonna be hundreds" 0.23, the clause alone 0.89;
+    "do I need to tell you if I get a speeding ticket? I'm worried it'll make my premium go through the roof" 0.01),
+    and a customer who says so has voiced a worry: the call must not be N/A for voicing none."""
+
+    def voices(index: int) -> bool:
+        return any(
+            m.entry.tag == "as_said" or structure.of_themselves(ctx.docs[index], m.start, m.end)
+            for m in ctx.find("worries", index)
+        )
+
+    rows = [row for row, unit in enumerate(behaviours.units) if any(map(voices, _just_before(ctx, unit)))]
+    if not rows:
+        return behaviours
+    occasion = behaviours.occasion.copy()
+    occasion[rows] = np.maximum(occasion[rows], chance)
+    return replace(behaviours, occasion=occasion)
 
 
 def _minimising_where_due(behaviours: TurnBehaviours, share: float) -> TurnBehaviours:
