@@ -644,17 +644,31 @@ def test_a_routine_order_or_booking_gives_empathy_no_occasion(score, language, t
     assert criterion(result, "active_listening").to_dict()["na_reason"] is None
 
 
-def test_a_plain_answer_to_a_routine_question_gives_empathy_no_occasion_until_a_worry_comes_with_it(score):
+@pytest.mark.parametrize(
+    ("language", "routine", "worried", "answer"),
+    [
+        (
+            "en",
+            "do I have to pay the whole bill at once, or can it go on direct debit",
+            "do I have to pay the whole bill at once, I honestly don't know how I'm going to manage it",
+            "You can spread it over three months, I'll set that up now.",
+        ),
+        (
+            "fr",
+            "le détartrage c'est remboursé par la mutuelle ou pas du tout ?",
+            "le détartrage c'est remboursé par la mutuelle ? j'ai une rage de dents depuis trois jours et plus un sou",
+            "Oui, à soixante-dix pour cent par la Sécu, le reste par votre mutuelle.",
+        ),
+    ],
+)
+def test_a_plain_answer_to_a_routine_question_gives_empathy_no_occasion_until_a_worry_comes_with_it(
+    score, language, routine, worried, answer
+):
     # The occasion head had read routine questions at 0.05-0.15 ("do I have to pay the whole bill at once, or can
-    # it go on direct debit" 0.13), so a plain answer scored 0 on empathy and was coached for moving on.
-    answer = (A, "You can spread it over three months, I'll set that up now.")
-    routine = score("en", [(C, "do I have to pay the whole bill at once, or can it go on direct debit"), answer])
-    worried = score(
-        "en",
-        [(C, "do I have to pay the whole bill at once, I honestly don't know how I'm going to manage it"), answer],
-    )
-    assert criterion(routine, "empathy").na
-    assert not criterion(worried, "empathy").na
+    # it go on direct debit" 0.13, "le détartrage c'est remboursé par la mutuelle ou pas du tout ?" 0.16), so a
+    # plain answer scored 0 on empathy and was coached for moving on.
+    assert criterion(score(language, [(C, routine), (A, answer)]), "empathy").na
+    assert not criterion(score(language, [(C, worried), (A, answer)]), "empathy").na
 
 
 @pytest.mark.parametrize(
