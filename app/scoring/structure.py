@@ -39,17 +39,16 @@ def is_negated(tokens: list[Token] | Span) -> bool:
     return any(_text(t) in NEGATION or t.dep_ == "neg" for t in tokens)
 
 
-# The speaker of themselves: subject, object and possessive ("I'm worried", "it's stressing me", "my worry is").
-SPEAKER_WORDS = {"i", "me", "my", "myself", "je", "j'", "m'", "moi", "mon", "ma", "mes"}
-
-
-def of_themselves(doc: Doc | Span, start: int, end: int, window: int = 3, negation_window: int = 2) -> bool:
-    """The words at tokens [start, end) are said by the speaker of themselves (a first-person word within `window`
-    tokens) and not negated (no negation or "no" within `negation_window`): "I'm really worried", "ça m'angoisse",
-    "j'ai vraiment peur", not "I'm not worried", "je m'inquiète pas", "no worries", nor "is he worried?"."""
-    near = doc[max(0, start - window) : end + window]
+def of_themselves(
+    doc: Doc | Span, start: int, end: int, speaker: Iterable[int], window: int = 3, negation_window: int = 2
+) -> bool:
+    """The words at tokens [start, end) are said by the speaker of themselves (one of the `speaker` tokens, their
+    first-person words, within `window` tokens) and not negated (no negation or "no" within `negation_window`): "I'm
+    really worried", "ça m'angoisse", "j'ai vraiment peur", not "I'm not worried", "je m'inquiète pas", "no worries",
+    nor "is he worried?"."""
+    near = range(max(0, start - window), end + window)
     close = doc[max(0, start - negation_window) : end + negation_window]
-    return any(_text(t) in SPEAKER_WORDS for t in near) and not is_negated(close) and "no" not in map(_text, close)
+    return any(k in near for k in speaker) and not is_negated(close) and "no" not in map(_text, close)
 
 
 def counterfactual_blame(sent: Span, language: str) -> tuple[int, int] | None:

@@ -1131,16 +1131,21 @@ def _naming_quoted(ctx: DetectorContext, behaviours: TurnBehaviours, floor: floa
 
 
 def _voiced(ctx: DetectorContext, behaviours: TurnBehaviours, chance: float) -> TurnBehaviours:
-    """The occasion, raised to `chance` for the replies after customer words that say in the first person they are
-    worried, scared or stressed, or cannot cope (`worries`): the occasion head reads such a clause beside a question
-    low ("if I cancel now is there a fee, I'm really worried it's gonna be hundreds" 0.23, the clause alone 0.89;
-    "do I need to tell you if I get a speeding ticket? I'm worried it'll make my premium go through the roof" 0.01),
-    and a customer who says so has voiced a worry: the call must not be N/A for voicing none."""
+    """The occasion, raised to `chance` for the replies after customer words that say in the first person
+    (`self_reference`) they are worried, scared or stressed, or cannot cope (`worries`): the occasion head reads such
+    a clause beside a question low ("if I cancel now is there a fee, I'm really worried it's gonna be hundreds" 0.23,
+    the clause alone 0.89; "do I need to tell you if I get a speeding ticket? I'm worried it'll make my premium go
+    through the roof" 0.01), and a customer who says so has voiced a worry: the call must not be N/A for voicing
+    none."""
 
     def voices(index: int) -> bool:
+        worries = ctx.find("worries", index)
+        if not worries:
+            return False
+        speaker = [k for m in ctx.find("self_reference", index) for k in range(m.start, m.end)]
         return any(
-            m.entry.tag == "as_said" or structure.of_themselves(ctx.docs[index], m.start, m.end)
-            for m in ctx.find("worries", index)
+            m.entry.tag == "as_said" or structure.of_themselves(ctx.docs[index], m.start, m.end, speaker)
+            for m in worries
         )
 
     rows = [row for row, unit in enumerate(behaviours.units) if any(map(voices, _just_before(ctx, unit)))]
