@@ -404,11 +404,13 @@ def span_times(seg: Segment, span: tuple[int, int]) -> tuple[float, float]:
     return hits[0].start, hits[-1].end
 
 
-def span_confidence(seg: Segment, span: tuple[int, int]) -> float | None:
-    """How sure the transcriber was of a character span: the lowest probability of its words (None when the
-    transcript carries no word probabilities)."""
+def span_confidence(seg: Segment, span: tuple[int, int], *, mean: bool = False) -> float | None:
+    """How sure the transcriber was of a character span: the lowest probability of its words, or with `mean` their
+    mean (None when the transcript carries no word probabilities)."""
     known = [w.probability for w in _words_in(seg, span) if w.probability is not None]
-    return min(known) if known else None
+    if not known:
+        return None
+    return sum(known) / len(known) if mean else min(known)
 
 
 def _words_in(seg: Segment, span: tuple[int, int]) -> list[Word]:

@@ -39,6 +39,12 @@ class Segment:
     def duration(self) -> float:
         return max(0.0, self.end - self.start)
 
+    @property
+    def word_confidence(self) -> float | None:
+        """How sure the recogniser was of the segment's words: their mean probability (None when it gave none)."""
+        known = [w.probability for w in self.words if w.probability is not None]
+        return sum(known) / len(known) if known else None
+
 
 @dataclass(frozen=True, slots=True)
 class Transcript:

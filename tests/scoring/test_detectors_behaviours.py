@@ -167,6 +167,19 @@ def test_a_question_about_the_customer_keeps_its_credit_next_to_an_offer_of_furt
             "prélèvement mensuel.",
             "Votre facture a doublé depuis le déménagement, et avec la retraite ça coince.",
         ),
+        # The service desk's step-by-step instructions (on a real call, "you're going to go ahead and turn it on,
+        # you'll see the light come on" was credited as a reflection).
+        (
+            "en",
+            "Your bill doubled after the move and you're on a pension, you're going to want to switch to the "
+            "monthly plan.",
+            "Your bill doubled after the move, and on a pension that's not sustainable.",
+        ),
+        (
+            "en",
+            "Your bill doubled after the move and you're on a pension, go ahead and switch to the monthly plan.",
+            "Your bill doubled after the move, and on a pension that's not sustainable.",
+        ),
     ],
 )
 def test_advice_built_on_the_customers_details_is_not_credited_as_a_reflection(score, language, advice, reflection):
@@ -1575,3 +1588,36 @@ def test_a_step_the_agent_takes_is_not_read_as_blame_unless_the_reply_says_whose
     assert "blame" not in _put_downs(score, language, stolen, step)
     _models_read(monkeypatch, [{"reassurance": 0.99, "blame": 0.90}])
     assert "blame" in _put_downs(score, language, stolen, reproach)
+
+
+def _mumbled(confidence: float, language: str = "en"):
+    """A call whose agent's last words, a mumble the recogniser turned into "sorry date okay okay" (a real call's
+    transcript), were caught at `confidence` per word; the rest at 0.95."""
+    from app.transcription.interchange import transcript_from_dict
+
+    turns = [
+        (C, "The warning light came on again two days after you fixed it, I'm really fed up.", 0.95),
+        (A, "Right, I can book it in for tomorrow morning at eight.", 0.95),
+        (C, "Okay, thanks.", 0.95),
+        (A, "sorry date okay okay", confidence),
+    ]
+    segments, t = [], 0.5
+    for speaker, text, probability in turns:
+        words = [
+            {"start": t + 0.3 * i, "end": t + 0.3 * i + 0.25, "word": w, "probability": probability}
+            for i, w in enumerate(text.split())
+        ]
+        segments.append({"speaker": speaker, "start": t, "end": words[-1]["end"], "text": text, "words": words})
+        t = words[-1]["end"] + 0.7
+    return transcript_from_dict({"language": language, "segments": segments})
+
+
+def test_words_the_recogniser_barely_caught_are_neither_read_nor_quoted(rubric_en):
+    # On a real dealership call Whisper's "sorry date okay okay" (its words at 0.25, 0.12, 0.48, 0.73) was quoted
+    # as the agent's apology: the models read the recogniser's guess, not what the agent said.
+    def quoted(confidence: float) -> list[str]:
+        result = score_transcript(_mumbled(confidence), rubric_en)
+        return [e.text for c in ("empathy", "active_listening") for e in criterion(result, c).evidence]
+
+    assert "sorry date okay okay" in quoted(0.95)
+    assert "sorry date okay okay" not in quoted(0.35)

@@ -186,3 +186,30 @@ def test_a_call_without_any_disclaimer_is_still_missing_one(score):
 )
 def test_a_booked_appointment_is_the_next_step_of_the_closing(score, language, turns):
     assert ("next_steps", 1) in _rules(score(language, turns), "closing")
+
+
+def _opening_heard_at(confidence: float, rubric_en):
+    """A call whose agent opens with what a real recording came out as, "I've got to say, I'll share it speaking, how
+    can I help you?", the words before "speaking" heard at `confidence` and the rest at 0.97."""
+    from app.scoring.engine import score_transcript
+    from app.transcription.interchange import transcript_from_dict
+
+    opening = "I've got to say, I'll share it speaking, how can I help you?".split()
+    words = [
+        {"start": 0.3 * i, "end": 0.3 * i + 0.25, "word": w, "probability": confidence if i < 7 else 0.97}
+        for i, w in enumerate(opening)
+    ]
+    segments = [
+        {"speaker": A, "start": 0.0, "end": words[-1]["end"], "text": " ".join(opening), "words": words},
+        {"speaker": C, "start": 4.5, "end": 7.0, "text": "Yeah, hi, I literally just left your shop."},
+    ]
+    return score_transcript(transcript_from_dict({"language": "en", "segments": segments}), rubric_en)
+
+
+def test_a_greeting_the_recogniser_may_have_misheard_is_not_coached_as_missing(rubric_en):
+    misheard = _opening_heard_at(0.5, rubric_en)
+    assert ("no_greeting", -1) not in _rules(misheard, "greeting")
+    assert criterion(misheard, "greeting").score == 100  # named and offered help: all that could be judged
+    heard = _opening_heard_at(0.95, rubric_en)
+    assert ("no_greeting", -1) in _rules(heard, "greeting")
+    assert criterion(heard, "greeting").score == 60

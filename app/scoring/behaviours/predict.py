@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from app.scoring.behaviours.model import BehaviourModel, load_model
-from app.scoring.behaviours.turns import TurnUnit, agent_units
+from app.scoring.behaviours.turns import TurnUnit, agent_units, heard
 from app.transcription.interchange import Segment
 
 
@@ -40,17 +40,22 @@ class TurnBehaviours:
 
 
 def predict_turns(segments: Sequence[Segment], model: BehaviourModel | None = None) -> TurnBehaviours:
-    """Probabilities of each behaviour for each agent turn (in pieces of at most 50 words)."""
+    """Probabilities of each behaviour for each agent turn (in pieces of at most 50 words). A turn the recogniser
+    barely caught (`turns.heard`) is not read, and a barely caught segment of a longer turn is never quoted: its own
+    reading is zero."""
     model = model or load_model()
-    units = tuple(agent_units(segments))
+    units = tuple(u for u in agent_units(segments) if any(heard(segments[i]) for i in u.segments))
     pieces = [
         TurnUnit((i,), segments[i].text.strip(), unit.context)
         for unit in units
         if len(unit.segments) > 1
         for i in unit.segments
+        if heard(segments[i])
     ]
     probabilities, occasion = model.read([*units, *pieces])
-    by_segment = {p.segments[0]: probabilities[len(units) + k] for k, p in enumerate(pieces)}
+    unheard = np.zeros(len(model.behaviours), dtype=probabilities.dtype)
+    by_segment = {i: unheard for unit in units if len(unit.segments) > 1 for i in unit.segments}
+    by_segment |= {p.segments[0]: probabilities[len(units) + k] for k, p in enumerate(pieces)}
     return TurnBehaviours(units, probabilities[: len(units)], model.behaviours, by_segment, occasion[: len(units)])
 
 

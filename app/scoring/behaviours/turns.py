@@ -12,6 +12,11 @@ from app.transcription.interchange import Segment
 MAX_UNIT_WORDS = 50
 # The customer's side of the context: the last two customer turns, at most this many words (most recent kept).
 MAX_CONTEXT_WORDS = 80
+# An agent segment whose words the recogniser was mostly unsure of (their mean probability under this) is not judged
+# on its own (`predict.predict_turns`): the models would read the recogniser's guess, not what the agent said. On a
+# real call Whisper's "sorry date okay okay" (0.39) was quoted as an apology; the other agent segments of the seven
+# real calls under it are a lone "Okay", "And", "That" or "Um, wait", and clear speech averages 0.85-0.95.
+HEARD_FROM = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +45,12 @@ def agent_units(segments: Sequence[Segment]) -> list[TurnUnit]:
                 customer_turns.append([])
             customer_turns[-1].append(seg.text.strip())
     return units
+
+
+def heard(segment: Segment) -> bool:
+    """The recogniser caught the segment's words well enough to judge them (`HEARD_FROM`), or gave no probabilities."""
+    confidence = segment.word_confidence
+    return confidence is None or confidence >= HEARD_FROM
 
 
 def _context(customer_turns: list[list[str]]) -> str:

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from app.scoring.context import DetectorContext
+from app.scoring.context import DetectorContext, span_confidence
 from app.scoring.detectors._common import clamp, next_agent
 from app.scoring.detectors.registry import detector
 from app.scoring.types import NO_AGENT, DetectorResult, Evidence, not_applicable
@@ -45,7 +45,10 @@ def greeting(ctx: DetectorContext, params: Mapping[str, Any]) -> DetectorResult:
 
     Identification and offers of help the engine misheard but that still sound like the lexicon's ("que plus
     c'est pour vous" for "que puis-je faire pour vous") count too: the longer phrases are also looked for
-    tolerantly (sound keys, a few edits; shorter ones matched everyday speech in French dialogues).
+    tolerantly (sound keys, a few edits; shorter ones matched everyday speech in French dialogues). Where no
+    greeting is found and the engine was unsure of the words it would be in (`_greeting_unheard`), the greeting is
+    not judged: the score counts the other parts only, and the sheet does not coach a greeting the recording may
+    hold.
     """
     agent = ctx.indexes("agent")
     if not agent:
@@ -72,17 +75,40 @@ def greeting(ctx: DetectorContext, params: Mapping[str, Any]) -> DetectorResult:
         ),
         (("help_offer",), "offer", "offers_help", "", ("Propose son aide.", "Offers help."), None),
     )
-    for roles, weight, good, bad, yes, no in parts:
-        hit = _first_hit(ctx, roles, opening) or (_named(ctx, opening) if weight == "identify" else None)
-        if hit is None and weight != "greet":  # "bonjour" is never missed; near-greetings ("bonne journée") are
-            hit = _heard(ctx, roles[0], opening, int(params["tolerant_min_key"]))
+    hits = {}
+    for roles, weight, *_ in parts:
+        hits[weight] = _first_hit(ctx, roles, opening) or (_named(ctx, opening) if weight == "identify" else None)
+        # "bonjour" is never missed; near-greetings ("bonne journée") are
+        if hits[weight] is None and weight != "greet":
+            hits[weight] = _heard(ctx, roles[0], opening, int(params["tolerant_min_key"]))
+    judged = 0.0
+    for _, weight, good, bad, yes, no in parts:
+        hit = hits[weight]
+        if hit is None and weight == "greet" and _greeting_unheard(ctx, opening[0], hits.values()):
+            continue
+        judged += params[weight]
         if hit is not None:
             i, m = hit
             score += params[weight]
             evidence.append(ctx.evidence(i, (m.start_char, m.end_char), good, +1, *yes))
         elif no is not None:
             evidence.append(ctx.evidence(opening[0], ctx.whole(opening[0]), bad, -1, *no))
-    return DetectorResult(clamp(score), tuple(evidence), len(opening))
+    total = sum(params[weight] for _, weight, *_ in parts)
+    return DetectorResult(clamp(score * total / judged), tuple(evidence), len(opening))
+
+
+# The engine's mean word probability under which the words that open the call are taken as misheard: on a real
+# call "Thank you for calling..., this is ... speaking" may well be what came out as "I've got to say, I'll share it
+# speaking" (its first seven words 0.10-0.73, 0.51 on average).
+GREETING_HEARD_FROM = 0.6
+
+
+def _greeting_unheard(ctx: DetectorContext, first: int, hits: Any) -> bool:
+    """The words of the agent's first segment before its first identification or offer of help (all of them
+    without one) are words the engine was unsure of, on average."""
+    end = min((m.start_char for i, m in filter(None, hits) if i == first), default=len(ctx.segments[first].text))
+    confidence = span_confidence(ctx.segments[first], (0, end), mean=True) if end else None
+    return confidence is not None and confidence < GREETING_HEARD_FROM
 
 
 def _heard(ctx: DetectorContext, role: str, indexes: list[int], min_key: int) -> tuple[int, _Span] | None:

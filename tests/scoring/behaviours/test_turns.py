@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.scoring.behaviours.turns import MAX_UNIT_WORDS, agent_units
+from app.scoring.behaviours.turns import MAX_UNIT_WORDS, agent_units, heard
 from tests.scoring.conftest import build
 
 
@@ -44,3 +44,16 @@ def test_the_context_keeps_the_last_two_customer_turns_only():
         ],
     )
     assert agent_units(call.segments)[-1].context == "Deuxième tour. Troisième tour."
+
+
+def test_a_segment_is_judged_unless_the_recogniser_says_it_barely_caught_its_words():
+    from app.transcription.interchange import Segment, Word
+
+    def said(*probabilities):
+        words = tuple(Word(0.0, 0.1, "okay", p) for p in probabilities)
+        return Segment("agent", 0.0, 1.0, "okay " * len(words), words)
+
+    assert heard(said(0.95, 0.9, 0.4))
+    assert not heard(said(0.25, 0.12, 0.48, 0.73))
+    # Imported transcripts and typed ones carry no word probabilities: they are read as written.
+    assert heard(said(None, None)) and heard(Segment("agent", 0.0, 1.0, "Right, I'll book it in."))
