@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -78,7 +78,8 @@ def greeting(ctx: DetectorContext, params: Mapping[str, Any]) -> DetectorResult:
     hits = {}
     for roles, weight, *_ in parts:
         hits[weight] = _first_hit(ctx, roles, opening) or (_named(ctx, opening) if weight == "identify" else None)
-        # "bonjour" is never missed; near-greetings ("bonne journée") are
+        # Only identification and offers of help are looked for tolerantly: "bonjour" is never missed, and what
+        # sounds near a greeting ("bonne journée") is everyday speech.
         if hits[weight] is None and weight != "greet":
             hits[weight] = _heard(ctx, roles[0], opening, int(params["tolerant_min_key"]))
     judged = 0.0
@@ -103,7 +104,7 @@ def greeting(ctx: DetectorContext, params: Mapping[str, Any]) -> DetectorResult:
 GREETING_HEARD_FROM = 0.6
 
 
-def _greeting_unheard(ctx: DetectorContext, first: int, hits: Any) -> bool:
+def _greeting_unheard(ctx: DetectorContext, first: int, hits: Iterable[tuple[int, Any] | None]) -> bool:
     """The words of the agent's first segment before its first identification or offer of help (all of them
     without one) are words the engine was unsure of, on average."""
     end = min((m.start_char for i, m in filter(None, hits) if i == first), default=len(ctx.segments[first].text))
