@@ -194,7 +194,8 @@ def _opening_heard_at(confidence: float, rubric_en):
     from app.scoring.engine import score_transcript
     from app.transcription.interchange import transcript_from_dict
 
-    opening = "I've got to say, I'll share it speaking, how can I help you?".split()
+    said = "I've got to say, I'll share it speaking, how can I help you?"
+    opening = said.split()
     words = [
         {"start": 0.3 * i, "end": 0.3 * i + 0.25, "word": w, "probability": confidence if i < 7 else 0.97}
         for i, w in enumerate(opening)
