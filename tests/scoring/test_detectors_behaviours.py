@@ -635,6 +635,31 @@ BOOKING_FR = [
     (A, "Mardi à neuf heures, c'est noté. Vous laissez le véhicule à l'accueil."),
 ]
 
+# A call that opens with the customer's name and a reference: the occasion head had read "it's David Brown here,
+# calling about my order" at 0.19, and the whole call was coached for moving on.
+CHANGE_EN = [
+    (A, "Good morning, Northwind Shop, Sam speaking, how can I help?"),
+    (C, "Hi there, it's David Brown here, calling about my order."),
+    (A, "Hi David, can I take the order number please?"),
+    (C, "Yes, it's 4 4 8 2 1."),
+    (A, "Thank you. What would you like to do with it?"),
+    (C, "I'd like to change the delivery address to my office."),
+    (A, "No problem, what's the new address?"),
+    (C, "12 Market Street, Leeds."),
+    (A, "Done, it'll go to 12 Market Street. Anything else?"),
+]
+CHANGE_FR = [
+    (A, "Bonjour, Boutique Nordis, Sam à votre écoute."),
+    (C, "Oui bonjour, c'est Julien Moreau, j'appelle pour ma commande."),
+    (A, "Bonjour monsieur Moreau, vous avez le numéro de commande ?"),
+    (C, "Oui, c'est le 4 4 8 2 1."),
+    (A, "Merci. Qu'est-ce que je peux faire pour vous ?"),
+    (C, "Je voudrais la faire livrer à mon bureau plutôt."),
+    (A, "Pas de souci, quelle est la nouvelle adresse ?"),
+    (C, "12 rue du Marché, à Lille."),
+    (A, "C'est fait, elle partira au 12 rue du Marché. Autre chose ?"),
+]
+
 
 @pytest.mark.parametrize(
     ("language", "turns"),
@@ -642,6 +667,10 @@ BOOKING_FR = [
         # A real order call scored empathy 0, "moves on without acknowledging what the customer is going through".
         ("en", [*ORDER_EN, (A, "Terrific. It's on the way. Thank you very much.")]),
         ("fr", BOOKING_FR),
+        # Known miss: the occasion head still reads the English opening at 0.11-0.13, over `occasion_from` (0.27
+        # before the openings of `occasions/*/openings*.jsonl`); the French one reads 0.00.
+        pytest.param("en", CHANGE_EN, marks=pytest.mark.xfail(strict=True, reason="opening read at 0.13")),
+        ("fr", CHANGE_FR),
     ],
 )
 def test_a_routine_order_or_booking_gives_empathy_no_occasion(score, language, turns):
