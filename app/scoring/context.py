@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from app.qa_data.lexicons import Lexicon
 from app.scoring.matching import Match, find
 from app.scoring.types import Evidence
-from app.transcription.interchange import Segment, Transcript, Word
+from app.transcription.interchange import Segment, Transcript, Word, mean_probability
 from app.transcription.metrics import Timing, timing
 
 if TYPE_CHECKING:
@@ -407,10 +407,11 @@ def span_times(seg: Segment, span: tuple[int, int]) -> tuple[float, float]:
 def span_confidence(seg: Segment, span: tuple[int, int], *, mean: bool = False) -> float | None:
     """How sure the transcriber was of a character span: the lowest probability of its words, or with `mean` their
     mean (None when the transcript carries no word probabilities)."""
-    known = [w.probability for w in _words_in(seg, span) if w.probability is not None]
-    if not known:
-        return None
-    return sum(known) / len(known) if mean else min(known)
+    hits = _words_in(seg, span)
+    if mean:
+        return mean_probability(hits)
+    known = [w.probability for w in hits if w.probability is not None]
+    return min(known) if known else None
 
 
 def _words_in(seg: Segment, span: tuple[int, int]) -> list[Word]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -42,8 +43,13 @@ class Segment:
     @property
     def word_confidence(self) -> float | None:
         """How sure the recogniser was of the segment's words: their mean probability (None when it gave none)."""
-        known = [w.probability for w in self.words if w.probability is not None]
-        return sum(known) / len(known) if known else None
+        return mean_probability(self.words)
+
+
+def mean_probability(words: Iterable[Word]) -> float | None:
+    """The mean of the words' probabilities, those the recogniser gave (None when it gave none)."""
+    known = [w.probability for w in words if w.probability is not None]
+    return sum(known) / len(known) if known else None
 
 
 @dataclass(frozen=True, slots=True)

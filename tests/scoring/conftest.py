@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from app.scoring.engine import ScoreResult, score_transcript
@@ -9,14 +11,24 @@ from app.scoring.rubrics import RubricSpec, bundled_rubrics
 from app.transcription.interchange import Transcript, transcript_from_dict
 
 
-def build(language: str, turns: list[tuple], start: float = 0.5) -> Transcript:
-    """A transcript from (speaker, text[, gap_before_s]) turns with plausible timings."""
+def build(
+    language: str, turns: list[tuple], start: float = 0.5, heard: Callable[[int, int], float] | None = None
+) -> Transcript:
+    """A transcript from (speaker, text[, gap_before_s]) turns with plausible timings; with `heard`, each segment's
+    words timed and given the probability `heard(turn index, word index)`, as the recogniser gives them."""
     t, segments = start, []
-    for turn in turns:
+    for k, turn in enumerate(turns):
         speaker, text = turn[0], turn[1]
         begin = max(0.0, t + (turn[2] if len(turn) > 2 else 0.7))
         end = begin + max(1.2, 0.36 * len(text.split()))
-        segments.append({"speaker": speaker, "start": round(begin, 2), "end": round(end, 2), "text": text})
+        segment = {"speaker": speaker, "start": round(begin, 2), "end": round(end, 2), "text": text}
+        if heard is not None:
+            step = (end - begin) / len(text.split())
+            segment["words"] = [
+                {"start": begin + step * i, "end": begin + step * (i + 1), "word": w, "probability": heard(k, i)}
+                for i, w in enumerate(text.split())
+            ]
+        segments.append(segment)
         t = end
     return transcript_from_dict({"language": language, "segments": segments})
 

@@ -1619,26 +1619,16 @@ def test_a_step_the_agent_takes_is_not_read_as_blame_unless_the_reply_says_whose
     assert "blame" in _put_downs(score, language, stolen, reproach)
 
 
-def _mumbled(confidence: float, language: str = "en"):
+def _mumbled(confidence: float):
     """A call whose agent's last words, a mumble the recogniser turned into "sorry date okay okay" (a real call's
     transcript), were caught at `confidence` per word; the rest at 0.95."""
-    from app.transcription.interchange import transcript_from_dict
-
     turns = [
-        (C, "The warning light came on again two days after you fixed it, I'm really fed up.", 0.95),
-        (A, "Right, I can book it in for tomorrow morning at eight.", 0.95),
-        (C, "Okay, thanks.", 0.95),
-        (A, "sorry date okay okay", confidence),
+        (C, "The warning light came on again two days after you fixed it, I'm really fed up."),
+        (A, "Right, I can book it in for tomorrow morning at eight."),
+        (C, "Okay, thanks."),
+        (A, "sorry date okay okay"),
     ]
-    segments, t = [], 0.5
-    for speaker, text, probability in turns:
-        words = [
-            {"start": t + 0.3 * i, "end": t + 0.3 * i + 0.25, "word": w, "probability": probability}
-            for i, w in enumerate(text.split())
-        ]
-        segments.append({"speaker": speaker, "start": t, "end": words[-1]["end"], "text": text, "words": words})
-        t = words[-1]["end"] + 0.7
-    return transcript_from_dict({"language": language, "segments": segments})
+    return build("en", turns, heard=lambda turn, word: confidence if turn == 3 else 0.95)
 
 
 def test_words_the_recogniser_barely_caught_are_neither_read_nor_quoted(rubric_en):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.scoring.conftest import criterion
+from tests.scoring.conftest import build, criterion
 
 A, C = "agent", "customer"
 
@@ -192,19 +192,13 @@ def _opening_heard_at(confidence: float, rubric_en):
     """A call whose agent opens with what a real recording came out as, "I've got to say, I'll share it speaking, how
     can I help you?", the words before "speaking" heard at `confidence` and the rest at 0.97."""
     from app.scoring.engine import score_transcript
-    from app.transcription.interchange import transcript_from_dict
 
-    said = "I've got to say, I'll share it speaking, how can I help you?"
-    opening = said.split()
-    words = [
-        {"start": 0.3 * i, "end": 0.3 * i + 0.25, "word": w, "probability": confidence if i < 7 else 0.97}
-        for i, w in enumerate(opening)
+    turns = [
+        (A, "I've got to say, I'll share it speaking, how can I help you?"),
+        (C, "Yeah, hi, I literally just left your shop."),
     ]
-    segments = [
-        {"speaker": A, "start": 0.0, "end": words[-1]["end"], "text": " ".join(opening), "words": words},
-        {"speaker": C, "start": 4.5, "end": 7.0, "text": "Yeah, hi, I literally just left your shop."},
-    ]
-    return score_transcript(transcript_from_dict({"language": "en", "segments": segments}), rubric_en)
+    heard = build("en", turns, heard=lambda turn, word: confidence if turn == 0 and word < 7 else 0.97)
+    return score_transcript(heard, rubric_en)
 
 
 def test_a_greeting_the_recogniser_may_have_misheard_is_not_coached_as_missing(rubric_en):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.scoring.conftest import criterion
+from tests.scoring.conftest import build, criterion
 
 A, C = "agent", "customer"
 
@@ -149,23 +149,8 @@ def test_a_question_of_the_customers_own_is_not_confusion(score):
 
 def _heard_with(confidence: float):
     """A French call whose agent says "transpondeur", transcribed with that word at `confidence`."""
-    from app.transcription.interchange import transcript_from_dict
-
-    reply = "Il faut changer le transpondeur chez vous."
-    words = [
-        {"start": 3.0 + 0.3 * i, "end": 3.25 + 0.3 * i, "word": w, "probability": 0.97}
-        for i, w in enumerate(reply.split())
-    ]
-    words[4]["probability"] = confidence  # "transpondeur"
-    return transcript_from_dict(
-        {
-            "language": "fr",
-            "segments": [
-                {"speaker": "customer", "start": 0.5, "end": 2.5, "text": "J'ai plus la télé depuis hier."},
-                {"speaker": "agent", "start": 3.0, "end": 5.2, "text": reply, "words": words},
-            ],
-        }
-    )
+    turns = [(C, "J'ai plus la télé depuis hier."), (A, "Il faut changer le transpondeur chez vous.")]
+    return build("fr", turns, heard=lambda turn, word: confidence if (turn, word) == (1, 4) else 0.97)
 
 
 def test_a_rare_word_the_transcriber_was_unsure_of_is_not_coached_as_jargon(rubric_fr):

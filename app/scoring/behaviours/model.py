@@ -6,7 +6,7 @@ import functools
 import hashlib
 import io
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -116,8 +116,15 @@ def featurise(encoder_name: str, turns: Sequence[str], contexts: Sequence[str]) 
 
 def encode_pairs(encoder_name: str, turns: Sequence[str], contexts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     """The turns' and the contexts' embeddings (zeros for an empty context), each distinct text encoded once."""
+    return encode_pairs_with(get_encoder(encoder_name).encode, turns, contexts)
+
+
+def encode_pairs_with(
+    encode: Callable[[Sequence[str]], np.ndarray], turns: Sequence[str], contexts: Sequence[str]
+) -> tuple[np.ndarray, np.ndarray]:
+    """`encode_pairs` with any encoding function ((n,) texts -> (n, d) rows), such as a candidate encoder's."""
     texts = sorted({*turns, *(c for c in contexts if c)})
-    vectors = get_encoder(encoder_name).encode(texts)
+    vectors = encode(texts)
     row = {t: i for i, t in enumerate(texts)}
     zero = np.zeros(vectors.shape[1], dtype=np.float32)
     turn_vectors = np.stack([vectors[row[t]] for t in turns])

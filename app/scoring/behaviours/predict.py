@@ -44,13 +44,15 @@ def predict_turns(segments: Sequence[Segment], model: BehaviourModel | None = No
     barely caught (`turns.heard`) is not read, and a barely caught segment of a longer turn is never quoted: its own
     reading is zero."""
     model = model or load_model()
-    units = tuple(u for u in agent_units(segments) if any(heard(segments[i]) for i in u.segments))
+    every = agent_units(segments)
+    caught = {i for unit in every for i in unit.segments if heard(segments[i])}
+    units = tuple(u for u in every if not caught.isdisjoint(u.segments))
     pieces = [
         TurnUnit((i,), segments[i].text.strip(), unit.context)
         for unit in units
         if len(unit.segments) > 1
         for i in unit.segments
-        if heard(segments[i])
+        if i in caught
     ]
     probabilities, occasion = model.read([*units, *pieces])
     unheard = np.zeros(len(model.behaviours), dtype=probabilities.dtype)
